@@ -1,0 +1,613 @@
+"""Source text → IR.
+
+The Lark parser is built once per process (LALR, contextual lexer, positions
+propagated, grammar analysis cached on disk). Lark trees never leave this
+module: :class:`_ToIR` turns them into :mod:`compiler.ir` nodes, and
+:func:`_syntax_error` is the one place where Lark's exceptions become
+diagnostics.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import re
+from dataclasses import replace
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from . import ir
+from .codes import report
+from .diagnostics import Diagnostic, Note
+from .source import SourceFile, Span
+
+MAX_DEPTH = 16  # indentation levels; the language needs three
+MAX_DIGITS = 12  # longer numbers are refused before int() sees them
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_GRAMMAR_CANDIDATES = (
+    os.path.join(_HERE, "grammar", "flow.lark"),  # installed wheel
+    os.path.join(os.path.dirname(_HERE), "grammar", "flow.lark"),  # source tree
+)
+
+
+def grammar_path() -> str:
+    for path in _GRAMMAR_CANDIDATES:
+        if os.path.exists(path):
+            return path
+    raise FileNotFoundError("flow.lark not found next to the compiler package")
+
+
+# ---- indentation ---------------------------------------------------------------
+
+
+class _IndentProblem(Exception):
+    def __init__(self, code: str, message: str, line: int, col: int, hint: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.line, self.col, self.hint = code, message, line, col, hint
+
+
+class FlowIndenter:
+    """Turns the indentation after each newline into _INDENT/_DEDENT tokens.
+
+    Levels are compared as strings, as Python does, so a tab is never
+    silently equated with some number of spaces.
+    """
+
+    always_accept = ("_NL",)
+
+    def process(self, stream):
+        stack = [""]
+        first = True
+        for tok in stream:
+            if first and tok.type != "_NL" and tok.column != 1:
+                raise _IndentProblem("FL003", "the first line must not be indented", tok.line, 1)
+            first = False
+            yield tok
+            if tok.type != "_NL":
+                continue
+            rest = tok.value[tok.value.rfind("\n") + 1 :]
+            indent = rest[: len(rest) - len(rest.lstrip(" \t"))]
+            if indent == stack[-1]:
+                continue
+            line, col = tok.end_line, len(indent) + 1
+            if indent.startswith(stack[-1]):
+                if len(stack) > MAX_DEPTH:
+                    raise _IndentProblem(
+                        "FL004", f"blocks are nested more than {MAX_DEPTH} levels deep", line, col
+                    )
+                stack.append(indent)
+                yield Token("_INDENT", indent, tok.end_pos, line, 1, line, col, tok.end_pos)
+                continue
+            while len(stack) > 1 and stack[-1] != indent and stack[-1].startswith(indent):
+                stack.pop()
+                yield Token("_DEDENT", indent, tok.end_pos, line, col, line, col, tok.end_pos)
+            if stack[-1] != indent:
+                raise _IndentProblem(
+                    "FL003",
+                    "this indentation matches no enclosing block"
+                    + (" (tabs and spaces are mixed)" if _mixed(indent, stack[-1]) else ""),
+                    line,
+                    1,
+                    hint="indent every line of a block the same way, with spaces or with tabs",
+                )
+        while len(stack) > 1:
+            stack.pop()
+            yield Token("_DEDENT", "")
+
+
+def _mixed(a: str, b: str) -> bool:
+    chars = set(a) | set(b)
+    return " " in chars and "\t" in chars
+
+
+def _check_indent_chars(source: SourceFile) -> Diagnostic | None:
+    """Tabs and spaces must not both be used for indentation in one file."""
+    used = None
+    for number, line in enumerate(source.text.split("\n"), 1):
+        stripped = line.lstrip(" \t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = line[: len(line) - len(stripped)]
+        for col, ch in enumerate(indent, 1):
+            if used is None:
+                used = (ch, number)
+            elif ch != used[0]:
+                kind = "a tab" if ch == "\t" else "a space"
+                other = "spaces" if used[0] == " " else "tabs"
+                return report(
+                    "FL003",
+                    f"indentation mixes tabs and spaces: {kind} here, {other} since line {used[1]}",
+                    Span.point(source.path, number, col),
+                    hint="indent with spaces only (or with tabs only) throughout the file",
+                )
+    return None
+
+
+# ---- the parser ------------------------------------------------------------------
+
+
+@functools.cache
+def _lark() -> Lark:
+    with open(grammar_path(), encoding="utf-8") as f:
+        text = f.read()
+    return Lark(
+        text,
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        postlex=FlowIndenter(),
+        cache=True,
+    )
+
+
+def parse(source: SourceFile) -> tuple[ir.Flow | None, list[Diagnostic]]:
+    """Parse one file. Returns the flow (``None`` when it cannot be read) and
+    every diagnostic found on the way."""
+    problem = _check_indent_chars(source)
+    if problem is not None:
+        return None, [problem]
+    text = source.text.rstrip() + "\n"
+    try:
+        tree = _lark().parse(text)
+    except (UnexpectedInput, _IndentProblem) as exc:
+        return None, [_syntax_error(exc, source)]
+    builder = _ToIR(source)
+    try:
+        flow = builder.transform(tree)
+    except VisitError as exc:  # a bug in a callback; never the user's fault
+        raise exc.orig_exc from exc
+    return flow, builder.diagnostics
+
+
+# ---- syntax errors ----------------------------------------------------------------
+
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "FLOW_STEP": "a `flow.step` reference",
+    "WORD": "a word",
+    "PATH": "a URL path",
+    "ABSOLUTE_URL": "an absolute URL",
+    "STRING": 'a quoted string ("...")',
+    "DURATION": "a duration such as `20s`",
+    "INT": "a whole number",
+    "METHOD": "`GET` or `POST`",
+    "_NL": "the end of the line",
+    "_INDENT": "an indented block",
+    "_DEDENT": "the end of the block",
+    "$END": "the end of the file",
+    "COLON": "`:`",
+}
+_VERBS = ("say", "play", "pause", "record", "gather", "redirect", "hangup", "reject", "dial")
+
+
+def _keyword(name: str) -> str | None:
+    try:
+        pattern = _lark().get_terminal(name).pattern
+    except KeyError:
+        return None
+    return pattern.value if pattern.type == "str" else None
+
+
+def _expected_words(expected) -> list[str]:
+    words, verbs = [], []
+    for name in sorted(expected, key=lambda n: (n.startswith("_") or n == "$END", n)):
+        kw = _keyword(name)
+        if kw in _VERBS:
+            verbs.append(kw)
+        elif name in _TERMINAL_WORDS:
+            words.append(_TERMINAL_WORDS[name])
+        elif kw is not None:
+            words.append(f"`{kw}`")
+        else:
+            words.append(name.lower())
+    if len(verbs) > 2:
+        words.insert(0, "a verb (" + ", ".join(sorted(verbs, key=_VERBS.index)) + ")")
+    else:
+        words[:0] = [f"`{v}`" for v in verbs]
+    # `->` and `:` read best after the options.
+    words.sort(key=lambda w: w in ("`->`", "`:`", "the end of the line"))
+    if len(words) > 5:
+        words = words[:4] + ["…"]
+    if len(words) == 1:
+        return words
+    return [", ".join(words[:-1]) + " or " + words[-1]]
+
+
+def _describe(tok: Token) -> str:
+    if tok.type == "_NL":
+        return "end of line"
+    if tok.type == "_INDENT":
+        return "indentation"
+    if tok.type == "_DEDENT":
+        return "end of the block"
+    if tok.type == "$END":
+        return "end of file"
+    return f"`{tok.value}`"
+
+
+def _enclosing_step(source: SourceFile, line: int) -> Note | None:
+    lines = source.text.split("\n")
+    for number in range(min(line, len(lines)), 0, -1):
+        m = re.match(r"step\s+([A-Za-z_]\w*)", lines[number - 1])
+        if m:
+            span = Span(file=source.path, line=number, col=1, end_line=number, end_col=m.end() + 1)
+            return Note(message=f"in step `{m.group(1)}`, opened here", span=span)
+    return None
+
+
+def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
+    path = source.path
+    if isinstance(exc, _IndentProblem):
+        return report(exc.code, exc.message, Span.point(path, exc.line, exc.col), hint=exc.hint)
+    hint = None
+    if isinstance(exc, UnexpectedCharacters):
+        line, col = exc.line, exc.column
+        char = exc.char
+        if char == '"':
+            message = "unterminated string: a closing `\"` is missing on this line"
+            exc.allowed = None
+        elif char in "\r":
+            message = "a carriage return that does not end a line"
+        elif not char.isprintable():
+            message = f"unexpected character U+{ord(char):04X}"
+        else:
+            message = f"unexpected character `{char}`"
+        expected = exc.allowed or set()
+        span = Span.point(path, line, col)
+    elif isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        expected = exc.expected
+        if tok.type == "$END":
+            lines = source.text.rstrip().split("\n")
+            line, col = len(lines), len(lines[-1]) + 1
+            span = Span.point(path, line, col)
+        else:
+            line, col = tok.line, tok.column
+            end_col = tok.end_column if tok.end_line == line and tok.end_column else col + 1
+            span = Span(file=path, line=line, col=col, end_line=line, end_col=max(end_col, col + 1))
+        message = f"unexpected {_describe(tok)}"
+        if tok.type in ("NAME", "WORD") or (tok.type not in ("_NL", "_INDENT", "_DEDENT", "$END") and tok.value.isalpha()):
+            keywords = [kw for name in expected if (kw := _keyword(name)) and kw[0].isalpha()]
+            close = difflib.get_close_matches(tok.value, keywords, n=1, cutoff=0.6)
+            if close:
+                hint = f"did you mean `{close[0]}`?"
+    elif isinstance(exc, UnexpectedEOF):
+        lines = source.text.rstrip().split("\n")
+        line, col = len(lines), len(lines[-1]) + 1
+        span = Span.point(path, line, col)
+        message = "unexpected end of file"
+        expected = exc.expected
+    else:  # pragma: no cover - UnexpectedInput has no other concrete kinds
+        raise exc
+    if expected:
+        message += ", expected " + _expected_words(expected)[0]
+    note = _enclosing_step(source, span.line)
+    return report("FL001", message, span, notes=(note,) if note else (), hint=hint)
+
+
+# ---- tree → IR ---------------------------------------------------------------------
+
+_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
+_ESCAPE_RE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)", re.S)
+_DURATION_PART = re.compile(r"([0-9]+)([hms])")
+_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _option_word(written: str) -> str:
+    words = written.split()
+    return " ".join(words[:2]) if words and words[0] == "no" else (words[0] if words else "")
+
+
+class _Option:
+    __slots__ = ("key", "value", "span")
+
+    def __init__(self, key: str, value, span: Span):
+        self.key, self.value, self.span = key, value, span
+
+
+@v_args(inline=True, meta=True)
+class _ToIR(Transformer):
+    def __init__(self, source: SourceFile):
+        super().__init__(visit_tokens=False)
+        self.source = source
+        self.file = source.path
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- positions and scalar values --
+
+    def _span(self, meta) -> Span:
+        return Span(file=self.file, line=meta.line, col=meta.column, end_line=meta.end_line, end_col=meta.end_column)
+
+    def _tspan(self, tok: Token) -> Span:
+        return Span(file=self.file, line=tok.line, col=tok.column, end_line=tok.end_line, end_col=tok.end_column)
+
+    def _string(self, tok: Token) -> ir.Text:
+        span = self._tspan(tok)
+        raw = tok.value[1:-1]
+        if "\\" not in raw:
+            return ir.Text(value=raw, span=span)
+
+        def unescape(m: re.Match) -> str:
+            esc = m.group(1)
+            if esc in _ESCAPES:
+                return _ESCAPES[esc]
+            if len(esc) == 5:
+                return chr(int(esc[1:], 16))
+            col = tok.column + 1 + m.start()
+            self.diagnostics.append(
+                report(
+                    "FL005",
+                    f"unknown escape `\\{esc}` in a string",
+                    Span(file=self.file, line=tok.line, col=col, end_line=tok.line, end_col=col + 1 + len(esc)),
+                    hint='the escapes are \\" \\\\ \\n \\t \\r and \\uXXXX; write \\\\ for a backslash',
+                )
+            )
+            return esc
+
+        return ir.Text(value=_ESCAPE_RE.sub(unescape, raw), span=span)
+
+    def _text(self, tok: Token) -> ir.Text:
+        return self._string(tok) if tok.type == "STRING" else ir.Text(value=tok.value, span=self._tspan(tok))
+
+    def _int(self, tok: Token) -> int:
+        if len(tok.value) > MAX_DIGITS:
+            self.diagnostics.append(
+                report("FL306", f"the number `{tok.value[:20]}…` is too large", self._tspan(tok))
+            )
+            return 10**MAX_DIGITS
+        return int(tok.value)
+
+    def _number(self, tok: Token) -> ir.Number:
+        return ir.Number(value=self._int(tok), span=self._tspan(tok))
+
+    def duration(self, meta, tok: Token) -> ir.Duration:
+        span = self._tspan(tok)
+        if tok.type == "INT":
+            self.diagnostics.append(
+                report(
+                    "FL006",
+                    f"the duration `{tok.value}` has no unit",
+                    span,
+                    hint=f"write `{tok.value}s` for seconds (or `m` for minutes, `h` for hours)",
+                )
+            )
+            return ir.Duration(seconds=self._int(tok), span=span)
+        seconds, last = 0, None
+        for number, unit in _DURATION_PART.findall(tok.value):
+            if last is not None and _UNIT_SECONDS[unit] >= _UNIT_SECONDS[last]:
+                self.diagnostics.append(
+                    report(
+                        "FL006",
+                        f"the duration `{tok.value}` repeats a unit or has them out of order",
+                        span,
+                        hint="write units from hours down to seconds, each once: `1h30m`, `2m15s`",
+                    )
+                )
+                break
+            last = unit
+            if len(number) > MAX_DIGITS:
+                seconds = self._int(Token("INT", number, line=tok.line, column=tok.column, end_line=tok.end_line, end_column=tok.end_column))
+                break
+            seconds += int(number) * _UNIT_SECONDS[unit]
+        return ir.Duration(seconds=seconds, span=span)
+
+    # -- targets --
+
+    def step_target(self, meta, tok: Token) -> ir.Target:
+        return ir.Target(kind=ir.TargetKind.STEP, text=tok.value, span=self._tspan(tok), step=tok.value)
+
+    def flow_step_target(self, meta, tok: Token) -> ir.Target:
+        flow, step = tok.value.split(".")
+        return ir.Target(kind=ir.TargetKind.FLOW_STEP, text=tok.value, span=self._tspan(tok), flow=flow, step=step)
+
+    def path_url(self, meta, tok: Token) -> ir.Target:
+        return ir.Target(kind=ir.TargetKind.PATH, text=tok.value, span=self._tspan(tok))
+
+    def absolute_url(self, meta, tok: Token) -> ir.Target:
+        return ir.Target(kind=ir.TargetKind.ABSOLUTE, text=tok.value, span=self._tspan(tok))
+
+    def quoted_url(self, meta, tok: Token) -> ir.Target:
+        text = self._string(tok).value
+        if _SCHEME.match(text):
+            kind = ir.TargetKind.ABSOLUTE
+        elif text.startswith("/"):
+            kind = ir.TargetKind.PATH
+        else:
+            kind = ir.TargetKind.RELATIVE
+        return ir.Target(kind=kind, text=text, span=self._tspan(tok))
+
+    def arrow(self, meta, arrow: Token, method: Token | None, target: ir.Target) -> ir.Target:
+        method_text = ir.Text(value=method.value, span=self._tspan(method)) if method is not None else None
+        return replace(target, method=method_text, span=self._span(meta))
+
+    # -- options (each becomes an _Option; verbs gather them) --
+
+    def _opt(key, convert=None):  # noqa: N805 - a factory used in the class body
+        def method(self, meta, keyword, *values):
+            if convert is None:
+                value = values[0] if values else None
+            else:
+                value = convert(self, meta, keyword, *values)
+            return _Option(key, value, self._span(meta))
+
+        return method
+
+    def _switch(on):  # noqa: N805
+        return lambda self, meta, *tokens: ir.Switch(on=on, span=self._span(meta))
+
+    max_length = _opt("max_length")
+    timeout = _opt("timeout")
+    timeout_off = _opt("timeout", lambda self, meta, kw, off: ir.Duration(seconds=0, span=self._span(meta)))
+    finish = _opt("finish", lambda self, meta, kw, tok: self._string(tok))
+    beep = _opt("beep", _switch(True))
+    no_beep = _opt("beep", _switch(False))
+    trim = _opt("trim", _switch(True))
+    no_trim = _opt("trim", _switch(False))
+    voice = _opt("voice", lambda self, meta, kw, tok: self._text(tok))
+    language = _opt("language", lambda self, meta, kw, tok: self._text(tok))
+    loop = _opt("loop", lambda self, meta, kw, tok: self._number(tok))
+    num_digits = _opt("num_digits", lambda self, meta, kw, tok: self._number(tok))
+    input = _opt("input", lambda self, meta, kw, *words: tuple(self._text(w) for w in words))
+    speech_timeout = _opt("speech_timeout")
+    speech_timeout_auto = _opt("speech_timeout", lambda self, meta, kw, tok: self._text(tok))
+    hints = _opt("hints", lambda self, meta, kw, tok: self._string(tok))
+    time_limit = _opt("time_limit")
+    caller_id = _opt("caller_id", lambda self, meta, kw, tok: self._string(tok))
+
+    def transcribe(self, meta, keyword, url):
+        return _Option("transcribe", (ir.Switch(on=True, span=self._tspan(keyword)), url), self._span(meta))
+
+    def status(self, meta, keyword, method, url, events):
+        if method is not None:
+            url = replace(url, method=ir.Text(value=method.value, span=self._tspan(method)))
+        return _Option("status", (url, events or ()), self._span(meta))
+
+    def events(self, meta, keyword, *words):
+        return tuple(self._text(w) for w in words)
+
+    def _written(self, span: Span) -> str:
+        line = self.source.line_text(span.line)
+        end = span.end_col if span.end_line == span.line else len(line) + 1
+        return line[span.col - 1 : end - 1]
+
+    def _collect(self, items) -> tuple[dict, ir.Target | None]:
+        options: dict = {}
+        action = None
+        for item in items:
+            if item is None:
+                continue
+            if isinstance(item, ir.Target):
+                action = item
+                continue
+            if item.key in options:
+                first = options[item.key]
+                self.diagnostics.append(
+                    report(
+                        "FL007",
+                        f"the option `{_option_word(self._written(item.span))}` is written twice",
+                        item.span,
+                        notes=(Note(message="first written here", span=first.span),),
+                        hint="keep one of them",
+                    )
+                )
+                continue
+            options[item.key] = item
+        return {k: v.value for k, v in options.items()}, action
+
+    # -- verbs --
+
+    def say(self, meta, kw, text, *items):
+        opts, _ = self._collect(items)
+        return ir.Say(span=self._span(meta), keyword=self._tspan(kw), text=self._string(text), **opts)
+
+    def play_url(self, meta, kw, url, *items):
+        opts, _ = self._collect(items)
+        return ir.Play(span=self._span(meta), keyword=self._tspan(kw), url=url, **opts)
+
+    def play_digits(self, meta, kw, digits_kw, digits, *items):
+        opts, _ = self._collect(items)
+        return ir.Play(span=self._span(meta), keyword=self._tspan(kw), digits=self._string(digits), **opts)
+
+    def pause(self, meta, kw, length):
+        return ir.Pause(span=self._span(meta), keyword=self._tspan(kw), length=length)
+
+    def record(self, meta, kw, label, *items):
+        opts, action = self._collect(items)
+        if "transcribe" in opts:
+            opts["transcribe"], opts["transcribe_callback"] = opts["transcribe"]
+        if "status" in opts:
+            opts["status"], opts["status_events"] = opts["status"]
+        return ir.Record(
+            span=self._span(meta),
+            keyword=self._tspan(kw),
+            label=ir.Text(value=label.value, span=self._tspan(label)) if label is not None else None,
+            action=action,
+            **opts,
+        )
+
+    def gather(self, meta, kw, *items):
+        opts, action = self._collect(items)
+        return ir.Gather(span=self._span(meta), keyword=self._tspan(kw), action=action, **opts)
+
+    def redirect(self, meta, kw, target):
+        return ir.Redirect(span=self._span(meta), keyword=self._tspan(kw), target=target)
+
+    def hangup(self, meta, kw):
+        return ir.Hangup(span=self._span(meta), keyword=self._tspan(kw))
+
+    def reject(self, meta, kw, reason):
+        return ir.Reject(span=self._span(meta), keyword=self._tspan(kw), reason=self._text(reason) if reason else None)
+
+    def dial(self, meta, kw, number, *items):
+        opts, action = self._collect(items)
+        return ir.Dial(span=self._span(meta), keyword=self._tspan(kw), number=self._string(number), action=action, **opts)
+
+    # -- structure --
+
+    def simple_statement(self, meta, verb):
+        return verb
+
+    def block_statement(self, meta, verb, *body):
+        return replace(verb, body=tuple(body))
+
+    def step(self, meta, kw, name, *verbs):
+        return ir.Step(name=name.value, name_span=self._tspan(name), span=self._span(meta), verbs=tuple(verbs))
+
+    def steps(self, meta, *steps):
+        return tuple(steps)
+
+    def bare_statements(self, meta, *verbs):
+        span = self._span(meta)
+        return (ir.Step(name="main", name_span=verbs[0].keyword, span=span, verbs=tuple(verbs)),)
+
+    def max_call_duration(self, meta, kw, duration):
+        return _Option("max_call_duration", duration, self._span(meta))
+
+    def context(self, meta, kw, word):
+        return _Option("context", self._text(word), self._span(meta))
+
+    def base_url(self, meta, kw, url):
+        return _Option("base_url", url, self._span(meta))
+
+    def settings(self, meta, *items):
+        return items
+
+    def flow_header(self, meta, kw, name, settings):
+        return name, settings or ()
+
+    def start(self, meta, header, steps):
+        contexts = []
+        single: dict = {}
+        if header is not None:
+            for item in header[1]:
+                if item.key == "context":
+                    clash = next((c for c in contexts if c.value == item.value.value), None)
+                else:
+                    clash = single.get(item.key)
+                if clash is not None:
+                    self.diagnostics.append(
+                        report(
+                            "FL106",
+                            f"the setting `{item.key.replace('_', '-')}` is written twice",
+                            item.span,
+                            notes=(Note(message="first written here", span=clash.span),),
+                        )
+                    )
+                elif item.key == "context":
+                    contexts.append(item.value)
+                else:
+                    single[item.key] = item.value
+        settings = ir.Settings(contexts=tuple(contexts), **single)
+        if header is not None:
+            name_tok = header[0]
+            name, name_span, declared = name_tok.value, self._tspan(name_tok), True
+        else:
+            name, name_span, declared = self.source.stem, Span.point(self.file, 1, 1), False
+        return ir.Flow(
+            name=name, name_span=name_span, declared=declared, path=self.file, settings=settings, steps=steps
+        )
