@@ -1,0 +1,39 @@
+# Two commands set everything up on a fresh machine:
+#   make run    compile the example flows in flows/ into dist/
+#   make test   run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= dist
+
+.PHONY: run test bench docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# A regular (non-editable) install, as a user gets it.
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find compiler grammar -type f -name '*.py' -o -name '*.lark')
+	$(BIN)/python -m pip install --quiet .
+	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet ".[test]"
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/flowc build flows -o $(OUT)
+	@echo "TwiML for the flows in flows/ is in $(OUT)/ (one directory per flow, one .xml per step)."
+
+test: $(VENV)/.installed-test
+	cd tests && ../$(BIN)/python -m pytest -c ../pyproject.toml --rootdir .. $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/compile.py
+
+docs: $(VENV)/.installed
+	$(BIN)/python -m compiler.docgen > docs/diagnostics.md
+
+clean:
+	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache

@@ -1,0 +1,1 @@
+"""Backends turn a checked build into files. They never import the parser."""

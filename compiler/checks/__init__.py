@@ -1,0 +1,68 @@
+"""The checks, in the order they run.
+
+Each check is a module with a docstring (what it finds, why it hurts a live
+call, a bad and a good example), the tuple ``CODES`` of codes it reports and
+a ``run(ctx)`` generator of diagnostics.
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic
+from . import (
+    action_loop,
+    call_duration,
+    contexts,
+    control_chars,
+    duplicate_steps,
+    durations,
+    events,
+    flow_names,
+    keys,
+    max_length,
+    methods,
+    nesting,
+    play_digits,
+    post_to_static,
+    references,
+    step_cycles,
+    transcription,
+    unreachable_steps,
+    unreachable_verbs,
+    urls,
+    values,
+)
+from .base import CheckContext
+
+CHECKS = (
+    flow_names,
+    duplicate_steps,
+    references,
+    nesting,
+    unreachable_verbs,
+    action_loop,
+    step_cycles,
+    unreachable_steps,
+    call_duration,
+    max_length,
+    keys,
+    events,
+    methods,
+    durations,
+    values,
+    urls,
+    play_digits,
+    control_chars,
+    transcription,
+    contexts,
+    post_to_static,
+)
+
+
+def run_checks(ctx: CheckContext) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for check in CHECKS:
+        found.extend(check.run(ctx))
+    return found
+
+
+__all__ = ["CHECKS", "CheckContext", "run_checks"]

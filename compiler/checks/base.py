@@ -1,0 +1,68 @@
+"""What every check receives: the flows of the build and the graph over them."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from .. import ir
+from ..source import Span
+from ..graph import CallGraph
+
+DEFAULT_MAX_CALL_DURATION = 14400  # 4 hours: Twilio's default account setting
+LONGEST_MAX_CALL_DURATION = 86400  # 24 hours: the longest an account can allow
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckContext:
+    """``flows`` are the flows being checked; ``known`` maps every flow name a
+    reference can resolve to (the build's files and, for a file checked
+    alone, its neighbours) to its flow. References to ``unparsed`` flows are
+    not reported: their files already carry an error."""
+
+    flows: tuple[ir.Flow, ...]
+    known: Mapping[str, ir.Flow]
+    unparsed: frozenset[str] = frozenset()  # flows whose files did not parse
+
+    @functools.cached_property
+    def graph(self) -> CallGraph:
+        return CallGraph(self.known.values(), self.known)
+
+
+def verbs(flow: ir.Flow) -> Iterator[tuple[ir.Step, ir.Verb]]:
+    """Every verb of a flow with its step, nested verbs included."""
+    for step in flow.steps:
+        for verb in ir.walk(step.verbs):
+            yield step, verb
+
+
+def max_call_duration(flow: ir.Flow) -> int:
+    d = flow.settings.max_call_duration
+    return min(d.seconds, LONGEST_MAX_CALL_DURATION) if d is not None and d.seconds > 0 else DEFAULT_MAX_CALL_DURATION
+
+
+def did_you_mean(word: str, choices) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+def allowed(values) -> str:
+    values = [f"`{v}`" for v in values]
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def strings(verb: ir.Verb) -> Iterator[tuple[str, Span]]:
+    """Every text a verb carries (texts, words, URLs) with its span."""
+    for name in verb.__dataclass_fields__:
+        if name in ("span", "keyword", "body"):
+            continue
+        value = getattr(verb, name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, ir.Text):
+                yield item.value, item.span
+            elif isinstance(item, ir.Target):
+                yield item.text, item.span
+                if item.method is not None:
+                    yield item.method.value, item.method.span

@@ -1,0 +1,69 @@
+"""Rules that hold only in the context a flow is reached from.
+
+``context live-update``: a live call redirected to ``<Record>`` needs an
+action, or Twilio fails it with error 11100. ``context twiml-parameter``: a
+call started with the ``twiml`` parameter has no document URL, so record and
+gather actions must be absolute (a step reference is absolute only with
+``base-url``). ``context client``: Twilio Client calls record at most 600 s.
+
+Bad: ``context client`` with ``record max 20m -> done``.
+Good: ``context client`` with ``record max 10m -> done``.
+"""
+
+from __future__ import annotations
+
+from .. import ir
+from ..codes import report
+from ..diagnostics import Note
+from .base import CheckContext, verbs
+
+CODES = ("FL601", "FL602", "FL603")
+CLIENT_MAX_LENGTH = 600
+
+
+def _context(flow: ir.Flow, context: ir.Context) -> ir.Text | None:
+    return next((c for c in flow.settings.contexts if c.value == context.value), None)
+
+
+def _absolute(flow: ir.Flow, target: ir.Target) -> bool:
+    if target.is_step:
+        return flow.settings.base_url is not None
+    return target.kind is ir.TargetKind.ABSOLUTE
+
+
+def run(ctx: CheckContext):
+    for flow in ctx.flows:
+        live = _context(flow, ir.Context.LIVE_UPDATE)
+        twiml = _context(flow, ir.Context.TWIML_PARAMETER)
+        client = _context(flow, ir.Context.CLIENT)
+        for _, verb in verbs(flow):
+            if live and isinstance(verb, ir.Record) and verb.action is None:
+                yield report(
+                    "FL601",
+                    "a flow entered by updating a live call needs an action on every `record` "
+                    "(Twilio error 11100)",
+                    verb.keyword,
+                    notes=(Note(message="declared here", span=live.span),),
+                    hint="add `-> STEP` or `-> URL`",
+                )
+            if twiml and isinstance(verb, ir.Record | ir.Gather) and verb.action is not None:
+                if not _absolute(flow, verb.action):
+                    yield report(
+                        "FL602",
+                        f"the action of `{verb.name}` must be an absolute URL in a flow started "
+                        "with the twiml parameter",
+                        verb.action.span,
+                        notes=(Note(message="declared here", span=twiml.span),),
+                        hint="set `base-url` so steps compile to absolute URLs"
+                        if verb.action.is_step
+                        else "write the full https:// URL",
+                    )
+            if client and isinstance(verb, ir.Record) and verb.max_length is not None:
+                if verb.max_length.seconds > CLIENT_MAX_LENGTH:
+                    yield report(
+                        "FL603",
+                        f"Twilio Client calls record at most 600 s; `max` is {verb.max_length.seconds} s",
+                        verb.max_length.span,
+                        notes=(Note(message="declared here", span=client.span),),
+                        hint="lower `max` to `10m` or less",
+                    )

@@ -1,0 +1,36 @@
+"""Recording status events Twilio does not send.
+
+``recordingStatusCallbackEvent`` takes ``in-progress``, ``completed`` and
+``absent``. Any other word is rejected by Twilio; a repeated one is a typo.
+
+Bad: ``status /rec on complete``.
+Good: ``status /rec on completed``.
+"""
+
+from __future__ import annotations
+
+from .. import ir
+from ..codes import report
+from .base import CheckContext, allowed, did_you_mean, verbs
+
+CODES = ("FL303",)
+EVENTS = ("in-progress", "completed", "absent")
+
+
+def run(ctx: CheckContext):
+    for flow in ctx.flows:
+        for _, verb in verbs(flow):
+            if not isinstance(verb, ir.Record):
+                continue
+            seen = set()
+            for event in verb.status_events:
+                if event.value not in EVENTS:
+                    yield report(
+                        "FL303",
+                        f"`{event.value}` is not a recording status event; the events are {allowed(EVENTS)}",
+                        event.span,
+                        hint=did_you_mean(event.value, EVENTS),
+                    )
+                elif event.value in seen:
+                    yield report("FL303", f"the event `{event.value}` is listed twice", event.span)
+                seen.add(event.value)

@@ -1,0 +1,29 @@
+"""HTTP methods other than ``GET`` and ``POST``.
+
+Twilio fetches actions and callbacks with GET or POST only.
+
+Bad: ``record -> PUT /handle``.
+Good: ``record -> POST /handle``.
+"""
+
+from __future__ import annotations
+
+from .. import ir
+from ..codes import report
+from .base import CheckContext, verbs
+
+CODES = ("FL304",)
+
+
+def run(ctx: CheckContext):
+    for flow in ctx.flows:
+        for _, verb in verbs(flow):
+            for target in (*ir.targets(verb), getattr(verb, "status", None)):
+                if target is None or target.method is None:
+                    continue
+                if target.method.value not in ("GET", "POST"):
+                    yield report(
+                        "FL304",
+                        f"`{target.method.value}` is not a method Twilio uses; write `GET` or `POST`",
+                        target.method.span,
+                    )

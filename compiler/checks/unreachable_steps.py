@@ -1,0 +1,43 @@
+"""Steps that no path reaches.
+
+The first step is the entry; other steps are fetched only when a ``->`` leads
+to them, from this flow or from another flow of the build. A step nothing
+leads to is dead code: usually a typo in a ``->`` or a forgotten link.
+
+Bad: ``step goodbye:`` with no ``-> goodbye`` anywhere.
+Good: ``record -> goodbye``.
+"""
+
+from __future__ import annotations
+
+from .. import ir
+from ..codes import report
+from ..graph import resolve
+from .base import CheckContext, verbs
+
+CODES = ("FL204",)
+
+
+def run(ctx: CheckContext):
+    graph = ctx.graph
+    roots = [(flow.name, flow.entry.name) for flow in ctx.known.values() if flow.entry is not None]
+    for flow in ctx.known.values():
+        for _, verb in verbs(flow):
+            for target in ir.targets(verb):
+                if target.kind is ir.TargetKind.FLOW_STEP and target.flow != flow.name:
+                    dest = resolve(flow, target, ctx.known)
+                    if dest is not None:
+                        roots.append(dest)
+    reached = graph.reachable(roots)
+    for flow in ctx.flows:
+        if ctx.known.get(flow.name) is not flow:
+            continue
+        for step in flow.steps[1:]:
+            sid = (flow.name, step.name)
+            if sid not in reached and graph.nodes.get(sid) is not None and graph.nodes[sid].step is step:
+                yield report(
+                    "FL204",
+                    f"no path from the entry step `{flow.entry.name}` reaches the step `{step.name}`",
+                    step.name_span,
+                    hint=f"link to it with `-> {step.name}`, or remove it",
+                )

@@ -1,0 +1,70 @@
+"""Enumerated and simple values outside what the option allows.
+
+``reject`` takes ``rejected`` or ``busy``; ``context`` takes ``client``,
+``live-update`` or ``twiml-parameter``; gather ``input`` takes ``dtmf`` and/or
+``speech``; gather ``digits`` is at least 1; ``language`` is a language tag
+such as ``en-US``; a dial number is not empty. Twilio rejects the document or
+ignores the value otherwise.
+
+Bad: ``reject busyy``.
+Good: ``reject busy``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import ir
+from ..codes import report
+from .base import CheckContext, allowed, did_you_mean, verbs
+
+CODES = ("FL306",)
+REASONS = ("rejected", "busy")
+CONTEXTS = tuple(c.value for c in ir.Context)
+INPUTS = ("dtmf", "speech")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
+
+
+def _choice(text: ir.Text, choices, what: str):
+    if text.value not in choices:
+        return report(
+            "FL306",
+            f"`{text.value}` is not a {what}; write {allowed(choices)}",
+            text.span,
+            hint=did_you_mean(text.value, choices),
+        )
+    return None
+
+
+def _verb(verb: ir.Verb):
+    if isinstance(verb, ir.Reject) and verb.reason is not None:
+        yield _choice(verb.reason, REASONS, "reject reason")
+    if isinstance(verb, ir.Gather):
+        seen = set()
+        for word in verb.input:
+            yield _choice(word, INPUTS, "gather input")
+            if word.value in seen:
+                yield report("FL306", f"the input `{word.value}` is listed twice", word.span)
+            seen.add(word.value)
+        if verb.num_digits is not None and verb.num_digits.value < 1:
+            yield report("FL306", "`digits` must be at least 1", verb.num_digits.span)
+    language = getattr(verb, "language", None)
+    if language is not None and not LANGUAGE_TAG.match(language.value):
+        yield report(
+            "FL306",
+            f"`{language.value}` is not a language tag",
+            language.span,
+            hint="write a BCP-47 tag such as `en-US` or `fr-FR`",
+        )
+    if isinstance(verb, ir.Dial) and not verb.number.value.strip():
+        yield report("FL306", "the number to dial is empty", verb.number.span)
+
+
+def run(ctx: CheckContext):
+    for flow in ctx.flows:
+        for context in flow.settings.contexts:
+            found = _choice(context, CONTEXTS, "context")
+            if found:
+                yield found
+        for _, verb in verbs(flow):
+            yield from (d for d in _verb(verb) if d is not None)

@@ -1,0 +1,199 @@
+"""The ``flowc`` command line.
+
+Exit status: 0 when no flow has an error (warnings allowed), 1 when any flow
+has an error, 2 for usage errors and internal errors.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FLOW_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class OutputProblem(click.ClickException):
+    """The output directory cannot be written: status 2, since 1 means a flow has an error."""
+
+    exit_code = EXIT_USAGE
+
+_PATHS = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True, readable=False)
+)
+_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: messages with source lines on stderr. json: an array of diagnostics on stdout.",
+)
+_WERROR = click.option("--werror", is_flag=True, help="Treat warnings as errors.")
+_COLOR = click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the messages (auto: only on a terminal, and never when NO_COLOR is set).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="flowc")
+@click.option("--debug", is_flag=True, help="Show a traceback when flowc itself fails.")
+def cli(debug: bool) -> None:
+    """Compile call flows (.flow files) into TwiML.
+
+    \b
+    flowc check flows/            report problems, write nothing
+    flowc build flows/ -o dist/   write dist/<flow>/<step>.xml
+    flowc explain FL202           explain a diagnostic code
+
+    A directory argument means every .flow file under it. Exit status: 0 when
+    there are no errors, 1 when a flow has an error, 2 for usage errors.
+    """
+
+
+def _use_colour(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _load(paths):
+    from .project import NoFlowFiles, load
+
+    try:
+        return load(paths)
+    except NoFlowFiles as exc:
+        raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
+
+
+def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
+    from .diagnostics import Severity
+    from .project import promote_warnings
+    from .render import format_summary, format_text, to_json
+
+    diagnostics = promote_warnings(build.diagnostics) if werror else build.diagnostics
+    if fmt == "json":
+        click.echo(to_json(diagnostics))
+    else:
+        sources = build.sources()
+        use_colour = _use_colour(colour)
+        for d in diagnostics:
+            click.echo(format_text(d, sources, colour=use_colour), err=True)
+        if diagnostics:
+            click.echo(format_summary(diagnostics, len(build.units)), err=True)
+    return diagnostics, any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+@cli.command()
+@_PATHS
+@_FORMAT
+@_WERROR
+@_COLOR
+def check(paths, fmt, werror, color):
+    """Check flows and report problems; write nothing.
+
+    Each PATH is a .flow file or a directory searched for .flow files.
+    References to other flows resolve against all files given and, for a
+    flow not among them, against the .flow files beside them.
+    """
+    build = _load(paths)
+    _, failed = _report(build, fmt, werror, color)
+    if not failed and fmt == "text":
+        from .render import format_summary
+
+        if not build.diagnostics:
+            click.echo(format_summary((), len(build.units)), err=True)
+    sys.exit(EXIT_FLOW_ERRORS if failed else EXIT_OK)
+
+
+@cli.command()
+@_PATHS
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory to write OUT/<flow>/<step>.xml into.",
+)
+@_FORMAT
+@_WERROR
+@_COLOR
+def build(paths, out, fmt, werror, color):
+    """Compile flows into TwiML files under OUT.
+
+    Writes OUT/<flow>/<step>.xml for every step. All or nothing: when any
+    flow has an error nothing is written. Each file is replaced atomically,
+    and flowc only ever removes or overwrites files it wrote itself (listed
+    in OUT/.flowc-manifest.json).
+    """
+    from .output import OutputError, write_tree
+
+    result = _load(paths)
+    _, failed = _report(result, fmt, werror, color)
+    if failed:
+        click.echo("nothing written: fix the errors above", err=True)
+        sys.exit(EXIT_FLOW_ERRORS)
+    from .backends.twiml import render_flow
+
+    files = {}
+    for flow in result.flows:
+        for name, data in render_flow(flow).items():
+            files[f"{flow.name}/{name}"] = data
+    try:
+        written = write_tree(out, files)
+    except OutputError as exc:
+        raise OutputProblem(str(exc)) from None
+    except OSError as exc:
+        raise OutputProblem(f"cannot write to {out}: {exc}") from None
+    if fmt == "text":
+        click.echo(
+            f"{len(files)} TwiML files in {out} ({len(written.written)} written, "
+            f"{len(written.unchanged)} unchanged, {len(written.removed)} removed)",
+            err=True,
+        )
+    sys.exit(EXIT_OK)
+
+
+@cli.command()
+@click.argument("code", required=False)
+def explain(code):
+    """Explain a diagnostic code (FL202) or name (action-loop).
+
+    Without CODE, list every code.
+    """
+    from .codes import REGISTRY, lookup
+
+    if code is None:
+        for c in REGISTRY.values():
+            click.echo(f"{c.id}  {c.name:<38} {c.severity:<8} {c.summary}")
+        return
+    entry = lookup(code)
+    if entry is None:
+        raise click.UsageError(f"unknown code {code!r}; run `flowc explain` for the list")
+    click.echo(f"{entry.id} {entry.name} ({entry.severity})\n\n{entry.summary}\n\n{entry.explanation.rstrip()}")
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="flowc")
+    except Exception as exc:  # noqa: BLE001 - the one handler for flowc's own failures
+        if "--debug" in sys.argv[1:]:
+            raise
+        click.echo(
+            f"flowc: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in flowc. Run again with --debug for a traceback.",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""The call-flow graph: which step can send the call to which.
+
+Built once per build from the IR and shared by the graph checks (cycles,
+unreachable steps) and by backends that draw or route the flow. Nodes are
+``(flow, step)`` pairs; an edge is one ``->`` of one verb.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from . import ir
+
+StepId = tuple[str, str]
+
+
+class EdgeKind(enum.Enum):
+    RECORDED = "recording finished"
+    GATHERED = "input received"
+    REDIRECT = "redirect"
+    DIALED = "dial ended"
+
+
+_EDGE_KIND = {ir.Record: EdgeKind.RECORDED, ir.Gather: EdgeKind.GATHERED, ir.Redirect: EdgeKind.REDIRECT, ir.Dial: EdgeKind.DIALED}
+
+
+def ends_document(verb: ir.Verb) -> bool:
+    """True when Twilio never runs the verbs after ``verb`` in its document."""
+    if isinstance(verb, ir.Record | ir.Redirect | ir.Hangup | ir.Reject):
+        return True
+    if isinstance(verb, ir.Dial):
+        return verb.action is not None
+    if isinstance(verb, ir.Say | ir.Play):
+        return verb.loop is not None and verb.loop.value == 0
+    return False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edge:
+    source: StepId
+    verb: ir.Verb
+    target: ir.Target
+    kind: EdgeKind
+    dest: StepId | None  # None: a URL outside the flows, or an unresolved reference
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepNode:
+    id: StepId
+    step: ir.Step
+    edges: tuple[Edge, ...]
+    exits: bool  # the step can end the call or leave the flows without a `->` to a step
+
+
+def resolve(flow: ir.Flow, target: ir.Target, flows: Mapping[str, ir.Flow]) -> StepId | None:
+    """The step a step target points at, or ``None`` (URL, or not found)."""
+    if target.kind is ir.TargetKind.STEP:
+        return (flow.name, target.step) if flow.step(target.step) is not None else None
+    if target.kind is ir.TargetKind.FLOW_STEP:
+        other = flows.get(target.flow)
+        if other is not None and other.step(target.step) is not None:
+            return (other.name, target.step)
+    return None
+
+
+def _node(flow: ir.Flow, step: ir.Step, flows: Mapping[str, ir.Flow]) -> StepNode:
+    sid = (flow.name, step.name)
+    edges = []
+    exits = False
+    stopped = False
+    for verb in step.verbs:
+        for target in ir.targets(verb):
+            dest = resolve(flow, target, flows)
+            edges.append(Edge(source=sid, verb=verb, target=target, kind=_EDGE_KIND[type(verb)], dest=dest))
+            if dest is None:
+                exits = True  # a URL (or a dangling reference, reported elsewhere)
+        if ends_document(verb):
+            stopped = True
+            # Hanging up, rejecting, looping media until hang-up, and a record
+            # that re-requests its own document (reported as an action loop)
+            # all leave the graph.
+            if not ir.targets(verb):
+                exits = True
+            break
+    if not stopped:
+        exits = True  # the document runs out of verbs: Twilio ends the call
+    return StepNode(id=sid, step=step, edges=tuple(edges), exits=exits)
+
+
+class CallGraph:
+    def __init__(self, flows: Iterable[ir.Flow], known: Mapping[str, ir.Flow]):
+        self.nodes: dict[StepId, StepNode] = {}
+        for flow in flows:
+            for step in flow.steps:
+                sid = (flow.name, step.name)
+                if sid not in self.nodes:  # duplicate steps are reported elsewhere
+                    self.nodes[sid] = _node(flow, step, known)
+
+    def successors(self, sid: StepId) -> list[StepId]:
+        seen, out = set(), []
+        for edge in self.nodes[sid].edges:
+            if edge.dest is not None and edge.dest in self.nodes and edge.dest not in seen:
+                seen.add(edge.dest)
+                out.append(edge.dest)
+        return out
+
+    def reachable(self, roots: Iterable[StepId]) -> set[StepId]:
+        seen: set[StepId] = set()
+        todo = [r for r in roots if r in self.nodes]
+        while todo:
+            sid = todo.pop()
+            if sid in seen:
+                continue
+            seen.add(sid)
+            todo.extend(self.successors(sid))
+        return seen
+
+    def components(self) -> list[list[StepId]]:
+        """Strongly connected components (Tarjan, iterative), in discovery order."""
+        index: dict[StepId, int] = {}
+        low: dict[StepId, int] = {}
+        on_stack: set[StepId] = set()
+        stack: list[StepId] = []
+        result: list[list[StepId]] = []
+        counter = 0
+        for root in self.nodes:
+            if root in index:
+                continue
+            work = [(root, iter(self.successors(root)))]
+            index[root] = low[root] = counter
+            counter += 1
+            stack.append(root)
+            on_stack.add(root)
+            while work:
+                sid, it = work[-1]
+                advanced = False
+                for nxt in it:
+                    if nxt not in index:
+                        index[nxt] = low[nxt] = counter
+                        counter += 1
+                        stack.append(nxt)
+                        on_stack.add(nxt)
+                        work.append((nxt, iter(self.successors(nxt))))
+                        advanced = True
+                        break
+                    if nxt in on_stack:
+                        low[sid] = min(low[sid], index[nxt])
+                if advanced:
+                    continue
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[sid])
+                if low[sid] == index[sid]:
+                    comp = []
+                    while True:
+                        top = stack.pop()
+                        on_stack.discard(top)
+                        comp.append(top)
+                        if top == sid:
+                            break
+                    result.append(comp)
+        return result
+
+    def cycle_path(self, members: set[StepId], start: StepId) -> list[StepId]:
+        """A shortest path start → … → start inside ``members``."""
+        parents: dict[StepId, StepId] = {}
+        frontier = [start]
+        while frontier:
+            nxt_frontier = []
+            for sid in frontier:
+                for nxt in self.successors(sid):
+                    if nxt not in members:
+                        continue
+                    if nxt == start:
+                        path = [sid]
+                        while path[-1] != start:
+                            path.append(parents[path[-1]])
+                        return [*reversed(path), start]
+                    if nxt not in parents:
+                        parents[nxt] = sid
+                        nxt_frontier.append(nxt)
+            frontier = nxt_frontier
+        return [start]

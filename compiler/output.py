@@ -1,0 +1,146 @@
+"""Writing a build's files: inside OUT only, atomically, and only our own.
+
+flowc keeps a manifest (``OUT/.flowc-manifest.json``) of the files it wrote.
+A rebuild replaces each file atomically (write to a temporary file beside it,
+then rename), removes only files the previous manifest lists, and refuses to
+overwrite a file it did not write.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+
+MANIFEST = ".flowc-manifest.json"
+_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[a-z]+)?\Z")
+
+
+class OutputError(Exception):
+    """The output directory cannot be written as asked (not a flow error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+def _check_relpath(rel: str) -> None:
+    parts = rel.split("/")
+    if not parts or not all(_PART.match(p) for p in parts):
+        raise OutputError(f"refusing to write `{rel}`: every part of an output path must be a plain name")
+
+
+def _inside(out: str, rel: str) -> str:
+    _check_relpath(rel)
+    path = os.path.join(out, *rel.split("/"))
+    real_out = os.path.realpath(out)
+    real = os.path.realpath(path)
+    if os.path.commonpath([real_out, real]) != real_out or real == real_out:
+        raise OutputError(f"refusing to write `{rel}`: it resolves outside {out}")
+    return path
+
+
+def read_manifest(out: str) -> list[str]:
+    try:
+        with open(os.path.join(out, MANIFEST), encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"cannot read {os.path.join(out, MANIFEST)}: {exc}") from None
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise OutputError(f"{os.path.join(out, MANIFEST)} is not a flowc manifest")
+    good = []
+    for rel in files:
+        try:
+            _check_relpath(rel)
+        except OutputError:
+            continue  # never act on a path we would not have written
+        good.append(rel)
+    return good
+
+
+def _atomic_write(path: str, data: bytes) -> None:
+    directory = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(prefix=".flowc-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _write_manifest(out: str, files) -> None:
+    body = json.dumps({"generator": "flowc", "files": sorted(set(files))}, indent=2) + "\n"
+    _atomic_write(os.path.join(out, MANIFEST), body.encode("utf-8"))
+
+
+def _same(path: str, data: bytes) -> bool:
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
+
+
+def write_tree(out: str, files: dict[str, bytes]) -> WriteResult:
+    """Make OUT hold exactly ``files`` (relative ``a/b.xml`` paths) among the
+    files flowc wrote there before. Nothing else in OUT is touched."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise OutputError(f"{out} exists and is not a directory")
+    os.makedirs(out, exist_ok=True)
+    previous = read_manifest(out)
+    owned = set(previous)
+    targets = {rel: _inside(out, rel) for rel in sorted(files)}
+    for rel, path in targets.items():
+        if rel not in owned and os.path.lexists(path):
+            raise OutputError(
+                f"refusing to overwrite {path}: flowc did not write it (it is not in {MANIFEST}); "
+                "move it away or choose another output directory"
+            )
+        if os.path.isdir(path):
+            raise OutputError(f"refusing to overwrite {path}: it is a directory")
+    # Record every file we may create before creating it, so an interrupted
+    # build never leaves a file of ours that the manifest does not list.
+    _write_manifest(out, owned | set(files))
+    written, unchanged = [], []
+    for rel, path in targets.items():
+        data = files[rel]
+        if _same(path, data):
+            unchanged.append(rel)
+            continue
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        _atomic_write(path, data)
+        written.append(rel)
+    removed = []
+    for rel in sorted(owned - set(files)):
+        path = _inside(out, rel)
+        try:
+            os.unlink(path)
+            removed.append(rel)
+        except FileNotFoundError:
+            pass
+        parent = os.path.dirname(path)
+        if os.path.realpath(parent) != os.path.realpath(out):
+            try:
+                os.rmdir(parent)  # only succeeds when empty
+            except OSError:
+                pass
+    _write_manifest(out, files)
+    return WriteResult(written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed))

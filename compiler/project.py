@@ -1,0 +1,178 @@
+"""A build: the files asked for, their flows, and every diagnostic about them.
+
+:func:`load` reads and parses the files, resolves cross-flow references
+(against the build and, when a name is missing, against the ``.flow`` files
+beside the ones asked for) and runs the checks. Backends receive a
+:class:`Build` with no errors.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from . import ir
+from .checks import CheckContext, run_checks
+from .codes import report
+from .diagnostics import Diagnostic, Severity, has_errors
+from .parser import parse
+from .source import DecodeFailure, SourceFile, Span, decode
+
+FLOW_SUFFIX = ".flow"
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unit:
+    """One file of the build."""
+
+    path: str
+    source: SourceFile | None  # None when it could not be read or decoded
+    flow: ir.Flow | None  # None when it did not parse
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Build:
+    units: tuple[Unit, ...]
+    diagnostics: tuple[Diagnostic, ...]  # sorted by file and position
+    known: dict[str, ir.Flow]  # every flow a reference can reach, by name
+
+    @property
+    def flows(self) -> tuple[ir.Flow, ...]:
+        return tuple(u.flow for u in self.units if u.flow is not None)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+    def sources(self) -> dict[str, SourceFile]:
+        return {u.path: u.source for u in self.units if u.source is not None}
+
+
+class NoFlowFiles(Exception):
+    """A directory argument holds no ``.flow`` file."""
+
+
+def collect(paths: Iterable[str]) -> list[str]:
+    """Expand directories into the ``.flow`` files under them (sorted), keep
+    files as given, drop repeats."""
+    found: list[str] = []
+    seen: set[str] = set()
+    for path in paths:
+        if os.path.isdir(path):
+            inside = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                inside.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(FLOW_SUFFIX))
+            if not inside:
+                raise NoFlowFiles(path)
+            candidates = inside
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            key = os.path.realpath(candidate)
+            if key not in seen:
+                seen.add(key)
+                found.append(os.path.normpath(candidate))
+    return found
+
+
+def read(path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
+    start = Span.point(path, 1, 1)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, [report("FL009", f"cannot read the file: {exc.strerror or exc}", start)]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [report("FL009", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", start)]
+    try:
+        text = decode(data)
+    except DecodeFailure as exc:
+        return None, [
+            report(
+                "FL002",
+                f"the file is not UTF-8 text: {exc.reason}",
+                Span.point(path, exc.line, exc.col),
+                hint="save the file as UTF-8",
+            )
+        ]
+    return SourceFile(path, text), []
+
+
+def _parse_file(path: str) -> tuple[Unit, list[Diagnostic]]:
+    source, found = read(path)
+    flow = None
+    if source is not None:
+        flow, found = parse(source)
+        if flow is not None and not flow.steps:
+            found.append(
+                report("FL008", "the file has no step and no verb: there is nothing to build", flow.name_span)
+            )
+    return Unit(path=path, source=source, flow=flow), found
+
+
+def _neighbours(paths: Iterable[str], exclude: set[str]) -> list[str]:
+    out = []
+    for directory in sorted({os.path.dirname(os.path.abspath(p)) for p in paths}):
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in names:
+            full = os.path.join(directory, name)
+            if name.endswith(FLOW_SUFFIX) and os.path.realpath(full) not in exclude and os.path.isfile(full):
+                out.append(full)
+    return out
+
+
+def _missing_flows(flows: Iterable[ir.Flow], known: dict[str, ir.Flow]) -> bool:
+    for flow in flows:
+        for step in flow.steps:
+            for verb in ir.walk(step.verbs):
+                for target in ir.targets(verb):
+                    if target.kind is ir.TargetKind.FLOW_STEP and target.flow not in known:
+                        return True
+    return False
+
+
+def load(paths: Iterable[str], *, neighbours: bool = True) -> Build:
+    """Read, parse and check the given files (directories are expanded)."""
+    files = collect(paths)
+    units: list[Unit] = []
+    diagnostics: list[Diagnostic] = []
+    for path in files:
+        unit, found = _parse_file(path)
+        units.append(unit)
+        diagnostics.extend(found)
+
+    known: dict[str, ir.Flow] = {}
+    unparsed: set[str] = set()
+    for unit in units:
+        if unit.flow is not None:
+            known.setdefault(unit.flow.name, unit.flow)
+        else:
+            unparsed.add(SourceFile(unit.path, "").stem)
+    parsed = [u.flow for u in units if u.flow is not None]
+
+    if neighbours and _missing_flows(parsed, known):
+        exclude = {os.path.realpath(p) for p in files}
+        for path in _neighbours(files, exclude):
+            unit, _ = _parse_file(path)  # a neighbour's own problems are its own
+            if unit.flow is not None:
+                known.setdefault(unit.flow.name, unit.flow)
+            else:
+                unparsed.add(SourceFile(path, "").stem)
+
+    ctx = CheckContext(flows=tuple(parsed), known=known, unparsed=frozenset(unparsed - set(known)))
+    diagnostics.extend(run_checks(ctx))
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return Build(units=tuple(units), diagnostics=tuple(diagnostics), known=known)
+
+
+def promote_warnings(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """``--werror``: every warning becomes an error."""
+    return tuple(
+        replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d for d in diagnostics
+    )
