@@ -72,7 +72,8 @@ Strings are written in double quotes. The escapes are `\\"`, `\\\\`, `\\n`, `\\t
 `\\r` and `\\uXXXX` (four hex digits). Any other backslash sequence is an error,
 so a Windows path or a regular expression is never silently changed.
 
-    say "C:\\temp"           # error: `\\t` is fine, but say "C:\\\\temp" is meant
+    say "C:\\data"           # error: `\\d` is not an escape
+    say "C:\\\\data"          # a backslash is written `\\\\`
 """),
     Code(id="FL006", name="invalid-duration", severity=E,
          summary="A duration has no unit or its units are out of order.",
