@@ -1,0 +1,88 @@
+"""Writing outputs: inside OUT only, atomically, and only flowc's own files."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from compiler import output
+from compiler.output import MANIFEST, OutputError, write_tree
+
+
+def test_paths_that_are_not_plain_names_are_refused(tmp_path):
+    for bad in ["../x.xml", "a/../../x.xml", "/etc/x.xml", "a b/c.xml", "a/.hidden.xml", ""]:
+        with pytest.raises(OutputError):
+            write_tree(str(tmp_path / "out"), {bad: b"x"})
+    assert not any(p.is_file() for p in tmp_path.rglob("*") if p.name != MANIFEST)
+
+
+def test_a_symlink_out_of_the_output_is_not_followed(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.symlink(elsewhere, out / "flow")
+    with pytest.raises(OutputError, match="outside"):
+        write_tree(str(out), {"flow/start.xml": b"<Response/>"})
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_manifest_entries_outside_the_output_are_never_removed(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.xml"
+    victim.write_text("keep me")
+    (out / MANIFEST).write_text(json.dumps({"files": ["../victim.xml", "flow/old.xml"]}))
+    (out / "flow").mkdir()
+    (out / "flow" / "old.xml").write_text("old")
+    result = write_tree(str(out), {"flow/new.xml": b"new"})
+    assert victim.read_text() == "keep me"
+    assert result.removed == ("flow/old.xml",)
+    assert json.loads((out / MANIFEST).read_text())["files"] == ["flow/new.xml"]
+
+
+def test_interrupted_write_leaves_whole_files_and_no_temporaries(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_tree(str(out), {"f/a.xml": b"old a", "f/b.xml": b"old b"})
+    real_replace = os.replace
+    calls = []
+
+    def flaky_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:  # manifest, a.xml, then fail on b.xml
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", flaky_replace)
+    with pytest.raises(KeyboardInterrupt):
+        write_tree(str(out), {"f/a.xml": b"new a", "f/b.xml": b"new b", "f/c.xml": b"new c"})
+    monkeypatch.setattr(output.os, "replace", real_replace)
+    names = sorted(p.name for p in (out / "f").iterdir())
+    assert names == ["a.xml", "b.xml"]  # no .flowc-*.tmp left behind
+    assert (out / "f" / "a.xml").read_bytes() == b"new a"
+    assert (out / "f" / "b.xml").read_bytes() == b"old b"
+    # The manifest already lists every file the build may have created.
+    assert json.loads((out / MANIFEST).read_text())["files"] == ["f/a.xml", "f/b.xml", "f/c.xml"]
+    result = write_tree(str(out), {"f/a.xml": b"new a", "f/b.xml": b"new b", "f/c.xml": b"new c"})
+    assert result.written == ("f/b.xml", "f/c.xml") and result.unchanged == ("f/a.xml",)
+
+
+def test_a_corrupt_manifest_is_reported_not_trusted(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MANIFEST).write_text("{not json")
+    with pytest.raises(OutputError, match="cannot read"):
+        write_tree(str(out), {"f/a.xml": b"x"})
+    assert not (out / "f").exists()
+
+
+def test_emptied_flow_directories_are_removed_but_user_files_keep_them(tmp_path):
+    out = tmp_path / "out"
+    write_tree(str(out), {"gone/a.xml": b"1", "kept/a.xml": b"1", "stay/a.xml": b"1"})
+    (out / "kept" / "user.txt").write_text("mine")
+    write_tree(str(out), {"stay/a.xml": b"1"})
+    assert not (out / "gone").exists()
+    assert (out / "kept" / "user.txt").read_text() == "mine"
+    assert (out / "stay" / "a.xml").exists()
