@@ -1,9 +1,10 @@
 """Source text → IR.
 
-The Lark parser is built once per process (LALR, contextual lexer, positions
-propagated, grammar analysis cached on disk). Lark trees never leave this
-module: :class:`_ToIR` turns them into :mod:`compiler.ir` nodes, and
-:func:`_syntax_error` is the one place where Lark's exceptions become
+The Lark parser is built once per process (LALR, contextual lexer, grammar
+analysis cached on disk). Lark's results never leave this module:
+:class:`_ToIR`, a Transformer that Lark runs while it parses (so no parse tree
+is built), turns each rule into :mod:`compiler.ir` nodes with their spans,
+and :func:`_syntax_error` is the one place where Lark's exceptions become
 diagnostics.
 """
 
@@ -13,10 +14,11 @@ import difflib
 import functools
 import os
 import re
+import threading
 from dataclasses import replace
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import ir
 from .codes import report
@@ -137,30 +139,28 @@ def _lark() -> Lark:
         text,
         parser="lalr",
         lexer="contextual",
-        propagate_positions=True,
         maybe_placeholders=True,
         postlex=FlowIndenter(),
+        transformer=_TO_IR,
         cache=True,
     )
 
 
 def parse(source: SourceFile) -> tuple[ir.Flow | None, list[Diagnostic]]:
-    """Parse one file. Returns the flow (``None`` when it cannot be read) and
+    """Parse one file. Returns the flow (``None`` when it does not parse) and
     every diagnostic found on the way."""
     problem = _check_indent_chars(source)
     if problem is not None:
         return None, [problem]
     text = source.text.rstrip() + "\n"
-    try:
-        tree = _lark().parse(text)
-    except (UnexpectedInput, _IndentProblem) as exc:
-        return None, [_syntax_error(exc, source)]
-    builder = _ToIR(source)
-    try:
-        flow = builder.transform(tree)
-    except VisitError as exc:  # a bug in a callback; never the user's fault
-        raise exc.orig_exc from exc
-    return flow, builder.diagnostics
+    parser = _lark()
+    with _LOCK:  # the transformer runs inside the parser and holds per-file state
+        _TO_IR._begin(source)
+        try:
+            flow = parser.parse(text)
+        except (UnexpectedInput, _IndentProblem) as exc:
+            return None, [*_TO_IR.diagnostics, _syntax_error(exc, source)]
+        return flow, _TO_IR.diagnostics
 
 
 # ---- syntax errors ----------------------------------------------------------------
@@ -310,21 +310,66 @@ class _Option:
         self.key, self.value, self.span = key, value, span
 
 
-@v_args(inline=True, meta=True)
+def _start(x) -> tuple[int, int]:
+    if isinstance(x, Token):
+        return x.line, x.column
+    if isinstance(x, tuple):
+        return _start(x[0])
+    return x.span.line, x.span.col
+
+
+def _end(x) -> tuple[int, int]:
+    if isinstance(x, Token):
+        return x.end_line, x.end_column
+    if isinstance(x, tuple):
+        return _end(x[-1])
+    if isinstance(x, ir.Verb) and x.body:
+        return _end(x.body[-1])
+    return x.span.end_line, x.span.end_col
+
+
+def _with_span(callback):
+    """Call a rule's callback as ``callback(self, span, *children)``, the span
+    running from its first child to its last."""
+
+    def call(self, children):
+        present = [c for c in children if c is not None and c != ()]
+        if present:
+            (line, col), (end_line, end_col) = _start(present[0]), _end(present[-1])
+            span = Span(self.file, line, col, end_line, end_col)
+        else:
+            span = None
+        return callback(self, span, *children)
+
+    call.__name__ = callback.__name__
+    return call
+
+
+def _rule_callbacks(cls):
+    for name, value in list(vars(cls).items()):
+        if not name.startswith("_") and callable(value):
+            setattr(cls, name, _with_span(value))
+    return cls
+
+
+@_rule_callbacks
 class _ToIR(Transformer):
-    def __init__(self, source: SourceFile):
-        super().__init__(visit_tokens=False)
+    """Builds IR nodes while the LALR parser reduces rules (no parse tree is
+    built). Each rule callback receives the span of its children and the
+    children themselves."""
+
+    def _begin(self, source: SourceFile) -> None:
         self.source = source
         self.file = source.path
         self.diagnostics: list[Diagnostic] = []
 
     # -- positions and scalar values --
 
-    def _span(self, meta) -> Span:
-        return Span(file=self.file, line=meta.line, col=meta.column, end_line=meta.end_line, end_col=meta.end_column)
+    def _span(self, span: Span) -> Span:
+        return span
 
     def _tspan(self, tok: Token) -> Span:
-        return Span(file=self.file, line=tok.line, col=tok.column, end_line=tok.end_line, end_col=tok.end_column)
+        return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
 
     def _string(self, tok: Token) -> ir.Text:
         span = self._tspan(tok)
@@ -611,3 +656,7 @@ class _ToIR(Transformer):
         return ir.Flow(
             name=name, name_span=name_span, declared=declared, path=self.file, settings=settings, steps=steps
         )
+
+
+_TO_IR = _ToIR()
+_LOCK = threading.Lock()

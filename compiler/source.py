@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Span:
+class Span(NamedTuple):
+    """A region of a file. A named tuple: spans are made for every token, and
+    a tuple is the cheapest immutable record Python has."""
+
     file: str
     line: int
     col: int
@@ -20,7 +23,7 @@ class Span:
 
     @classmethod
     def point(cls, file: str, line: int, col: int) -> Span:
-        return cls(file=file, line=line, col=col, end_line=line, end_col=col + 1)
+        return cls(file, line, col, line, col + 1)
 
     def cover(self, other: Span) -> Span:
         """The smallest span holding both ``self`` and ``other``."""
