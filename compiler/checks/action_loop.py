@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, verbs
+from .base import CheckContext
 
 CODES = ("FL202",)
 
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for step, verb in verbs(flow):
+        for step, verb in ctx.verbs(flow):
             if isinstance(verb, ir.Record | ir.Gather) and verb.action is None:
                 what = "recording" if isinstance(verb, ir.Record) else "input"
                 yield report(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import ir
-from ..source import Span
 from ..graph import CallGraph
+from ..source import Span
 
 DEFAULT_MAX_CALL_DURATION = 14400  # 4 hours: Twilio's default account setting
 LONGEST_MAX_CALL_DURATION = 86400  # 24 hours: the longest an account can allow
@@ -25,17 +25,20 @@ class CheckContext:
     flows: tuple[ir.Flow, ...]
     known: Mapping[str, ir.Flow]
     unparsed: frozenset[str] = frozenset()  # flows whose files did not parse
+    _verbs: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @functools.cached_property
     def graph(self) -> CallGraph:
         return CallGraph(self.known.values(), self.known)
 
-
-def verbs(flow: ir.Flow) -> Iterator[tuple[ir.Step, ir.Verb]]:
-    """Every verb of a flow with its step, nested verbs included."""
-    for step in flow.steps:
-        for verb in ir.walk(step.verbs):
-            yield step, verb
+    def verbs(self, flow: ir.Flow) -> tuple[tuple[ir.Step, ir.Verb], ...]:
+        """Every verb of a flow with its step, nested verbs included (computed once)."""
+        found = self._verbs.get(id(flow))
+        if found is None:
+            found = self._verbs[id(flow)] = tuple(
+                (step, verb) for step in flow.steps for verb in ir.walk(step.verbs)
+            )
+        return found
 
 
 def max_call_duration(flow: ir.Flow) -> int:

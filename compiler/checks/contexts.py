@@ -15,7 +15,7 @@ from __future__ import annotations
 from .. import ir
 from ..codes import report
 from ..diagnostics import Note
-from .base import CheckContext, verbs
+from .base import CheckContext
 
 CODES = ("FL601", "FL602", "FL603")
 CLIENT_MAX_LENGTH = 600
@@ -36,7 +36,7 @@ def run(ctx: CheckContext):
         live = _context(flow, ir.Context.LIVE_UPDATE)
         twiml = _context(flow, ir.Context.TWIML_PARAMETER)
         client = _context(flow, ir.Context.CLIENT)
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             if live and isinstance(verb, ir.Record) and verb.action is None:
                 yield report(
                     "FL601",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..codes import report
-from .base import CheckContext, strings, verbs
+from .base import CheckContext, strings
 
 CODES = ("FL310",)
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -21,7 +21,7 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             for text, span in strings(verb):
                 m = NOT_XML.search(text)
                 if m:

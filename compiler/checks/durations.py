@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, max_call_duration, verbs
+from .base import CheckContext, max_call_duration
 
 CODES = ("FL305",)
 DIAL_TIMEOUT_MAX = 600
@@ -34,7 +34,7 @@ def _limits(verb: ir.Verb, call_limit: int):
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         call_limit = max_call_duration(flow)
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             for option, duration, upper in _limits(verb, call_limit):
                 if duration is None:
                     continue

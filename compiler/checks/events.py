@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, allowed, did_you_mean, verbs
+from .base import CheckContext, allowed, did_you_mean
 
 CODES = ("FL303",)
 EVENTS = ("in-progress", "completed", "absent")
@@ -19,7 +19,7 @@ EVENTS = ("in-progress", "completed", "absent")
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             if not isinstance(verb, ir.Record):
                 continue
             seen = set()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, verbs
+from .base import CheckContext
 
 CODES = ("FL302",)
 KEYS = frozenset("0123456789#*")
@@ -19,7 +19,7 @@ KEYS = frozenset("0123456789#*")
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             if not isinstance(verb, ir.Record | ir.Gather) or verb.finish is None:
                 continue
             keys = verb.finish.value

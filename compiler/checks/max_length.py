@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, max_call_duration, verbs
+from .base import CheckContext, max_call_duration
 
 CODES = ("FL301",)
 
@@ -20,7 +20,7 @@ CODES = ("FL301",)
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         limit = max_call_duration(flow)
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             if not isinstance(verb, ir.Record) or verb.max_length is None:
                 continue
             seconds = verb.max_length.seconds

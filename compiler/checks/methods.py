@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, verbs
+from .base import CheckContext
 
 CODES = ("FL304",)
 
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             for target in (*ir.targets(verb), getattr(verb, "status", None)):
                 if target is None or target.method is None:
                     continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, verbs
+from .base import CheckContext
 
 CODES = ("FL309",)
 TONES = frozenset("0123456789*#w")
@@ -19,7 +19,7 @@ TONES = frozenset("0123456789*#w")
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             if isinstance(verb, ir.Play) and verb.digits is not None:
                 bad = sorted(set(verb.digits.value) - TONES)
                 if bad or not verb.digits.value:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, verbs
+from .base import CheckContext
 
 CODES = ("FL701",)
 
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             for target in ir.targets(verb):
                 if target.is_step and target.method is not None and target.method.value == "POST":
                     yield report(

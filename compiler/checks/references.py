@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, did_you_mean, verbs
+from .base import CheckContext, did_you_mean
 
 CODES = ("FL104", "FL105")
 
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             for target in ir.targets(verb):
                 if target.kind is ir.TargetKind.STEP:
                     if flow.step(target.step) is None:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, verbs
+from .base import CheckContext
 
 CODES = ("FL501",)
 
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             if not isinstance(verb, ir.Record) or verb.max_length is None:
                 continue
             if verb.transcribe is None and verb.transcribe_callback is None:

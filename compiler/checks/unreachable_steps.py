@@ -13,7 +13,7 @@ from __future__ import annotations
 from .. import ir
 from ..codes import report
 from ..graph import resolve
-from .base import CheckContext, verbs
+from .base import CheckContext
 
 CODES = ("FL204",)
 
@@ -22,7 +22,7 @@ def run(ctx: CheckContext):
     graph = ctx.graph
     roots = [(flow.name, flow.entry.name) for flow in ctx.known.values() if flow.entry is not None]
     for flow in ctx.known.values():
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             for target in ir.targets(verb):
                 if target.kind is ir.TargetKind.FLOW_STEP and target.flow != flow.name:
                     dest = resolve(flow, target, ctx.known)

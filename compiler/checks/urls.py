@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, verbs
+from .base import CheckContext
 
 CODES = ("FL307",)
 _SPACE = re.compile(r"\s")
@@ -58,7 +58,7 @@ def run(ctx: CheckContext):
                     )
             if problem is not None:
                 yield problem
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             for target in _targets(verb):
                 if not target.is_step:
                     problem = _malformed(target)

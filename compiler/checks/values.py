@@ -16,7 +16,7 @@ import re
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, allowed, did_you_mean, verbs
+from .base import CheckContext, allowed, did_you_mean
 
 CODES = ("FL306",)
 REASONS = ("rejected", "busy")
@@ -66,5 +66,5 @@ def run(ctx: CheckContext):
             found = _choice(context, CONTEXTS, "context")
             if found:
                 yield found
-        for _, verb in verbs(flow):
+        for _, verb in ctx.verbs(flow):
             yield from (d for d in _verb(verb) if d is not None)
