@@ -21,6 +21,7 @@ class OutputProblem(click.ClickException):
 
     exit_code = EXIT_USAGE
 
+
 _PATHS = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True, readable=False)
 )
@@ -178,7 +179,9 @@ def explain(code):
     entry = lookup(code)
     if entry is None:
         raise click.UsageError(f"unknown code {code!r}; run `flowc explain` for the list")
-    click.echo(f"{entry.id} {entry.name} ({entry.severity})\n\n{entry.summary}\n\n{entry.explanation.rstrip()}")
+    click.echo(
+        f"{entry.id} {entry.name} ({entry.severity})\n\n{entry.summary}\n\n{entry.explanation.rstrip()}"
+    )
 
 
 def main() -> None:

@@ -27,9 +27,12 @@ class Code:
 
 _CODES = (
     # ---- reading and parsing --------------------------------------------
-    Code(id="FL001", name="syntax-error", severity=E,
-         summary="The line does not follow the flow language's grammar.",
-         explanation="""\
+    Code(
+        id="FL001",
+        name="syntax-error",
+        severity=E,
+        summary="The line does not follow the flow language's grammar.",
+        explanation="""\
 The parser met a token it did not expect. The message names what it expected
 instead and, for a misspelt keyword, suggests the nearest one.
 
@@ -38,17 +41,25 @@ instead and, for a misspelt keyword, suggests the nearest one.
 
     step start:
         say "Hello"
-"""),
-    Code(id="FL002", name="invalid-encoding", severity=E,
-         summary="The file is not valid UTF-8.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL002",
+        name="invalid-encoding",
+        severity=E,
+        summary="The file is not valid UTF-8.",
+        explanation="""\
 Flow files are UTF-8 text (a byte-order mark is allowed). A byte sequence that
 is not UTF-8 usually means the file was saved in a legacy encoding or is not a
 flow file at all. Re-save it as UTF-8.
-"""),
-    Code(id="FL003", name="inconsistent-indentation", severity=E,
-         summary="Indentation mixes tabs and spaces or returns to a level never opened.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL003",
+        name="inconsistent-indentation",
+        severity=E,
+        summary="Indentation mixes tabs and spaces or returns to a level never opened.",
+        explanation="""\
 Blocks are indented as in Python. Within one file, indent with spaces or with
 tabs, never both: a tab has no fixed width, so a mix cannot be read the same
 way by every editor. A line that is dedented must return to the indentation of
@@ -57,104 +68,156 @@ an enclosing block.
     step start:
         say "Hello"
       hangup                 # error: matches no outer level
-"""),
-    Code(id="FL004", name="nesting-too-deep", severity=E,
-         summary="Blocks are nested deeper than the language allows.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL004",
+        name="nesting-too-deep",
+        severity=E,
+        summary="Blocks are nested deeper than the language allows.",
+        explanation="""\
 Only `gather` takes a block, so a flow never needs more than three levels of
 indentation (flow or step, verb, nested verb). flowc refuses files that nest
 more than 16 levels deep instead of spending time and memory on them.
-"""),
-    Code(id="FL005", name="invalid-escape", severity=E,
-         summary="A string contains an escape sequence the language does not know.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL005",
+        name="invalid-escape",
+        severity=E,
+        summary="A string contains an escape sequence the language does not know.",
+        explanation="""\
 Strings are written in double quotes. The escapes are `\\"`, `\\\\`, `\\n`, `\\t`,
 `\\r` and `\\uXXXX` (four hex digits). Any other backslash sequence is an error,
 so a Windows path or a regular expression is never silently changed.
 
     say "C:\\data"           # error: `\\d` is not an escape
     say "C:\\\\data"          # a backslash is written `\\\\`
-"""),
-    Code(id="FL006", name="invalid-duration", severity=E,
-         summary="A duration has no unit or its units are out of order.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL006",
+        name="invalid-duration",
+        severity=E,
+        summary="A duration has no unit or its units are out of order.",
+        explanation="""\
 Durations carry a unit: `20s`, `2m`, `1h`, or a combination from the largest
 unit down such as `1m30s`. A bare number is refused because `max 20` could mean
 seconds or minutes.
 
     record max 20            # error
     record max 20s
-"""),
-    Code(id="FL007", name="duplicate-option", severity=E,
-         summary="The same option is written twice on one verb or flow.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL007",
+        name="duplicate-option",
+        severity=E,
+        summary="The same option is written twice on one verb or flow.",
+        explanation="""\
 Each option sets one TwiML attribute, so writing it twice is at best
 redundant and at worst a contradiction (`beep ... no beep`). Keep one.
 
     record max 20s max 30s   # error
-"""),
-    Code(id="FL008", name="empty-flow", severity=E,
-         summary="The file holds no step and no verb.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL008",
+        name="empty-flow",
+        severity=E,
+        summary="The file holds no step and no verb.",
+        explanation="""\
 A flow compiles to one TwiML document per step; a file with no step and no
 verb would produce nothing for Twilio to fetch. Add a step, or remove the file.
-"""),
-    Code(id="FL009", name="unreadable-file", severity=E,
-         summary="The file could not be read.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL009",
+        name="unreadable-file",
+        severity=E,
+        summary="The file could not be read.",
+        explanation="""\
 flowc could not open or read the file (permissions, a directory named like a
 flow, a broken link). The message carries the operating system's reason.
-"""),
+""",
+    ),
     # ---- names and references -----------------------------------------------
-    Code(id="FL101", name="invalid-flow-name", severity=E,
-         summary="The flow's name cannot be used as a directory name and reference.",
-         explanation="""\
+    Code(
+        id="FL101",
+        name="invalid-flow-name",
+        severity=E,
+        summary="The flow's name cannot be used as a directory name and reference.",
+        explanation="""\
 A flow's name becomes a directory of the build (`OUT/<flow>/<step>.xml`) and
 the left half of `flow.step` references, so it must be a plain identifier:
 letters, digits and `_`, not starting with a digit. Without a `flow NAME`
 line the name is the file's stem, so `my flow.flow` or `v1.2.flow` needs a
 `flow` line or a new file name.
-"""),
-    Code(id="FL102", name="duplicate-step", severity=E,
-         summary="Two steps of one flow have the same name (or differ only in case).",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL102",
+        name="duplicate-step",
+        severity=E,
+        summary="Two steps of one flow have the same name (or differ only in case).",
+        explanation="""\
 Each step becomes the file `<step>.xml`; two steps with one name would write
 one file twice, and names that differ only in case (`Menu`, `menu`) collide on
 case-insensitive file systems such as the defaults of macOS and Windows.
 Rename one of them.
-"""),
-    Code(id="FL103", name="duplicate-flow", severity=E,
-         summary="Two files of the build declare the same flow name.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL103",
+        name="duplicate-flow",
+        severity=E,
+        summary="Two files of the build declare the same flow name.",
+        explanation="""\
 Flow names must be unique within a build: both flows would be written to the
 same directory and `name.step` references would be ambiguous. Rename one of
 the flows (its `flow` line or its file).
-"""),
-    Code(id="FL104", name="unknown-step", severity=E,
-         summary="A `->` names a step that does not exist.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL104",
+        name="unknown-step",
+        severity=E,
+        summary="A `->` names a step that does not exist.",
+        explanation="""\
 `-> handle` points at step `handle` of the same flow and `-> billing.start` at
 step `start` of flow `billing`. When the step does not exist Twilio would
 fetch a document that was never built and the call would fail with an
 application error.
-"""),
-    Code(id="FL105", name="unknown-flow", severity=E,
-         summary="A `flow.step` reference names a flow that is not in the build.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL105",
+        name="unknown-flow",
+        severity=E,
+        summary="A `flow.step` reference names a flow that is not in the build.",
+        explanation="""\
 A cross-flow reference resolves against the files given to `flowc build` or
 `flowc check` and, when a file is checked alone, against the `.flow` files in
 the same directory. Add the missing file to the build or fix the name.
-"""),
-    Code(id="FL106", name="duplicate-setting", severity=E,
-         summary="A flow setting is written twice.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL106",
+        name="duplicate-setting",
+        severity=E,
+        summary="A flow setting is written twice.",
+        explanation="""\
 `max-call-duration` and `base-url` take one value per flow; `context` may be
 repeated with different kinds but not with the same kind twice.
-"""),
+""",
+    ),
     # ---- control flow ---------------------------------------------------------
-    Code(id="FL201", name="unreachable-verb", severity=W,
-         summary="A verb follows a verb that ends the document, so it never runs.",
-         explanation="""\
+    Code(
+        id="FL201",
+        name="unreachable-verb",
+        severity=W,
+        summary="A verb follows a verb that ends the document, so it never runs.",
+        explanation="""\
 Twilio leaves a document at `<Record>`, `<Redirect>`, `<Hangup>` and
 `<Reject>`, at `<Dial>` when it has an action, and never gets past `<Say>` or
 `<Play>` with `loop 0` (which repeats until the caller hangs up). Verbs after
@@ -167,20 +230,28 @@ are reachable.
         say "I did not get that"     # warning: never played
 
 Move the verb into the step the action points at.
-"""),
-    Code(id="FL202", name="action-loop", severity=W,
-         summary="A record or gather has no action, so Twilio re-requests the same document.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL202",
+        name="action-loop",
+        severity=W,
+        summary="A record or gather has no action, so Twilio re-requests the same document.",
+        explanation="""\
 Without an action, Twilio submits `<Record>` and `<Gather>` results to the
 current document's URL. A static document then starts again from the top: the
 caller is asked to record (or choose) again and again.
 
     record max 30s                   # warning
     record max 30s -> thanks
-"""),
-    Code(id="FL203", name="step-cycle", severity=E,
-         summary="Steps form a cycle that no path can leave.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL203",
+        name="step-cycle",
+        severity=E,
+        summary="Steps form a cycle that no path can leave.",
+        explanation="""\
 Following every `->` from these steps only ever leads back into them: no step
 in the cycle hangs up, ends, or reaches a URL outside the flow. The caller is
 stuck until they hang up and Twilio keeps fetching documents. The cycle is
@@ -190,133 +261,202 @@ reported once, with its path.
         redirect -> b
     step b:
         redirect -> a                # error: a -> b -> a
-"""),
-    Code(id="FL204", name="unreachable-step", severity=W,
-         summary="No path from the flow's entry (or another flow) reaches this step.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL204",
+        name="unreachable-step",
+        severity=W,
+        summary="No path from the flow's entry (or another flow) reaches this step.",
+        explanation="""\
 The first step is the entry. A step no `->` leads to, from the entry or from
 another flow of the build, is never fetched by Twilio. It is still built;
 remove it or link to it.
-"""),
+""",
+    ),
     # ---- attribute values -------------------------------------------------------
-    Code(id="FL301", name="max-length-range", severity=E,
-         summary="A record's `max` is outside what Twilio allows for the account.",
-         explanation="""\
+    Code(
+        id="FL301",
+        name="max-length-range",
+        severity=E,
+        summary="A record's `max` is outside what Twilio allows for the account.",
+        explanation="""\
 `maxLength` must be greater than 1 second and at most the account's maximum
 call duration: 14400 s (4 h) by default, up to 86400 s (24 h) when the flow
 declares `max-call-duration 24h` (the account setting "24-Hour Maximum Call
 Duration").
-"""),
-    Code(id="FL302", name="invalid-keys", severity=E,
-         summary="A `finish` key set holds characters that are not phone keys.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL302",
+        name="invalid-keys",
+        severity=E,
+        summary="A `finish` key set holds characters that are not phone keys.",
+        explanation="""\
 `finishOnKey` accepts the digits `0`-`9`, `#` and `*`. `<Record>` takes any
 non-empty set of them; `<Gather>` takes exactly one key, or the empty string
 to turn the finish key off.
-"""),
-    Code(id="FL303", name="invalid-event", severity=E,
-         summary="A recording status event is not one Twilio sends.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL303",
+        name="invalid-event",
+        severity=E,
+        summary="A recording status event is not one Twilio sends.",
+        explanation="""\
 `status URL on EVENT ...` takes the events `in-progress`, `completed` and
 `absent`, each at most once.
-"""),
-    Code(id="FL304", name="invalid-method", severity=E,
-         summary="An HTTP method other than GET or POST.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL304",
+        name="invalid-method",
+        severity=E,
+        summary="An HTTP method other than GET or POST.",
+        explanation="""\
 Twilio requests action and callback URLs with `GET` or `POST` only, written in
 upper case: `-> GET handle`, `status POST /rec`.
-"""),
-    Code(id="FL305", name="invalid-duration-value", severity=E,
-         summary="A duration is zero or out of range where Twilio forbids it.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL305",
+        name="invalid-duration-value",
+        severity=E,
+        summary="A duration is zero or out of range where Twilio forbids it.",
+        explanation="""\
 `pause`, gather `timeout` and `speech-timeout`, dial `timeout` and
 `time-limit` must be at least one second (use `timeout off` on `record` to
 disable its silence timeout, and `speech-timeout auto` on `gather`). Dial's
 `timeout` is at most 600 s and its `time-limit` at most the maximum call
 duration.
-"""),
-    Code(id="FL306", name="invalid-value", severity=E,
-         summary="A value is not one of the values the option allows.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL306",
+        name="invalid-value",
+        severity=E,
+        summary="A value is not one of the values the option allows.",
+        explanation="""\
 Enumerated options: `reject` takes `rejected` or `busy`; `context` takes
 `client`, `live-update` or `twiml-parameter`; gather `input` takes `dtmf`,
 `speech` or both; gather `digits` is at least 1; `language` is a language tag
 such as `en-US`; a dial number is not empty.
-"""),
-    Code(id="FL307", name="invalid-url", severity=E,
-         summary="A URL is malformed or not absolute where it must be.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL307",
+        name="invalid-url",
+        severity=E,
+        summary="A URL is malformed or not absolute where it must be.",
+        explanation="""\
 `base-url` must be an absolute `http` or `https` URL without a query or
 fragment, since step files are appended to it. URLs may not contain spaces or
 control characters.
-"""),
-    Code(id="FL308", name="max-call-duration-range", severity=E,
-         summary="`max-call-duration` is outside Twilio's limits.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL308",
+        name="max-call-duration-range",
+        severity=E,
+        summary="`max-call-duration` is outside Twilio's limits.",
+        explanation="""\
 An account's maximum call duration is at most 24 hours (86400 s) and must be
 positive. The default, when the setting is absent, is 4 hours.
-"""),
-    Code(id="FL309", name="invalid-digits", severity=E,
-         summary="`play digits` holds characters that are not DTMF tones.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL309",
+        name="invalid-digits",
+        severity=E,
+        summary="`play digits` holds characters that are not DTMF tones.",
+        explanation="""\
 `<Play digits>` sends the tones `0`-`9`, `*` and `#`; `w` waits half a second.
 Nothing else can be played as a tone.
-"""),
-    Code(id="FL310", name="control-character", severity=E,
-         summary="A text holds a character XML cannot carry.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL310",
+        name="control-character",
+        severity=E,
+        summary="A text holds a character XML cannot carry.",
+        explanation="""\
 TwiML is XML 1.0, which cannot represent control characters other than tab,
 line feed and carriage return, nor lone surrogates (`\\ud800`). A document
 holding one is rejected by Twilio's parser, so flowc refuses it at compile
 time.
-"""),
+""",
+    ),
     # ---- nesting ------------------------------------------------------------------
-    Code(id="FL401", name="invalid-nesting", severity=E,
-         summary="A verb is nested where TwiML does not allow it.",
-         explanation="""\
+    Code(
+        id="FL401",
+        name="invalid-nesting",
+        severity=E,
+        summary="A verb is nested where TwiML does not allow it.",
+        explanation="""\
 Only `gather` takes an indented block, and it may hold only `say`, `play` and
 `pause`. Nothing nests in `record` and `record` nests in nothing.
-"""),
+""",
+    ),
     # ---- transcription --------------------------------------------------------------
-    Code(id="FL501", name="transcription-length", severity=W,
-         summary="A transcribed recording's `max` is outside the lengths Twilio transcribes.",
-         explanation="""\
+    Code(
+        id="FL501",
+        name="transcription-length",
+        severity=W,
+        summary="A transcribed recording's `max` is outside the lengths Twilio transcribes.",
+        explanation="""\
 Twilio transcribes only recordings longer than 2 seconds and shorter than 120
 seconds (American English only, billed per transcription). Outside that range
 it writes a warning to the debugger and transcribes nothing. Without `max`,
 Twilio caps a transcribed recording at 120 s, so no warning is given.
-"""),
+""",
+    ),
     # ---- contexts -------------------------------------------------------------------
-    Code(id="FL601", name="live-update-needs-action", severity=E,
-         summary="A flow entered by updating a live call has a record without an action.",
-         explanation="""\
+    Code(
+        id="FL601",
+        name="live-update-needs-action",
+        severity=E,
+        summary="A flow entered by updating a live call has a record without an action.",
+        explanation="""\
 When a live call is redirected to a `<Record>`, Twilio requires an action URL
 and fails the call with error 11100 without one. Declare `context live-update`
 only for flows entered that way, and give every `record` a `->`.
-"""),
-    Code(id="FL602", name="twiml-parameter-needs-absolute-action", severity=E,
-         summary="A flow started with the `twiml` parameter has a relative action URL.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL602",
+        name="twiml-parameter-needs-absolute-action",
+        severity=E,
+        summary="A flow started with the `twiml` parameter has a relative action URL.",
+        explanation="""\
 A call created or updated with the `twiml` parameter has no document URL to
 resolve relative URLs against, so the action URLs of `<Record>` and
 `<Gather>` must be absolute. Use an absolute URL, or set `base-url` so step
 references compile to absolute URLs.
-"""),
-    Code(id="FL603", name="client-max-length", severity=E,
-         summary="A flow reached from Twilio Client records longer than 600 seconds.",
-         explanation="""\
+""",
+    ),
+    Code(
+        id="FL603",
+        name="client-max-length",
+        severity=E,
+        summary="A flow reached from Twilio Client records longer than 600 seconds.",
+        explanation="""\
 Twilio Client (Voice SDK) calls limit `<Record>` to 600 seconds (10 minutes).
 Under `context client`, `max` must be at most `10m`.
-"""),
+""",
+    ),
     # ---- static output --------------------------------------------------------------
-    Code(id="FL701", name="post-to-static", severity=W,
-         summary="An action fetches a static step with POST.",
-         explanation="""\
+    Code(
+        id="FL701",
+        name="post-to-static",
+        severity=W,
+        summary="An action fetches a static step with POST.",
+        explanation="""\
 Step references compile to static `.xml` files. Most static hosts (object
 storage, CDNs, plain web servers) answer POST with 405 Method Not Allowed, so
 the call would fail. Leave the method out (steps are fetched with GET) or
 write `GET`.
-"""),
+""",
+    ),
 )
 
 REGISTRY: dict[str, Code] = {c.id: c for c in _CODES}

@@ -1,6 +1,6 @@
 """Generate docs/diagnostics.md from the code registry and the checks' docstrings.
 
-    python -m compiler.docgen > docs/diagnostics.md
+python -m compiler.docgen > docs/diagnostics.md
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ def diagnostics_markdown() -> str:
         "| --- | --- | --- | --- |",
     ]
     for code in REGISTRY.values():
-        out.append(f"| [{code.id}](#{code.id.lower()}-{code.name}) | `{code.name}` | {code.severity} | {code.summary} |")
+        out.append(
+            f"| [{code.id}](#{code.id.lower()}-{code.name}) | `{code.name}` | {code.severity} | {code.summary} |"
+        )
     for code in REGISTRY.values():
         out += ["", f"## {code.id} {code.name}", "", f"**{code.severity}**: {code.summary}", ""]
         out.append(code.explanation.rstrip())

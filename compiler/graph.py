@@ -23,7 +23,12 @@ class EdgeKind(enum.Enum):
     DIALED = "dial ended"
 
 
-_EDGE_KIND = {ir.Record: EdgeKind.RECORDED, ir.Gather: EdgeKind.GATHERED, ir.Redirect: EdgeKind.REDIRECT, ir.Dial: EdgeKind.DIALED}
+_EDGE_KIND = {
+    ir.Record: EdgeKind.RECORDED,
+    ir.Gather: EdgeKind.GATHERED,
+    ir.Redirect: EdgeKind.REDIRECT,
+    ir.Dial: EdgeKind.DIALED,
+}
 
 
 def ends_document(verb: ir.Verb) -> bool:

@@ -10,7 +10,6 @@ diagnostics.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -248,7 +247,7 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
         line, col = exc.line, exc.column
         char = exc.char
         if char == '"':
-            message = "unterminated string: a closing `\"` is missing on this line"
+            message = 'unterminated string: a closing `"` is missing on this line'
             exc.allowed = None
         elif char in "\r":
             message = "a carriage return that does not end a line"
@@ -270,8 +269,12 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             end_col = tok.end_column if tok.end_line == line and tok.end_column else col + 1
             span = Span(file=path, line=line, col=col, end_line=line, end_col=max(end_col, col + 1))
         message = f"unexpected {_describe(tok)}"
-        if tok.type in ("NAME", "WORD") or (tok.type not in ("_NL", "_INDENT", "_DEDENT", "$END") and tok.value.isalpha()):
+        if tok.type in ("NAME", "WORD") or (
+            tok.type not in ("_NL", "_INDENT", "_DEDENT", "$END") and tok.value.isalpha()
+        ):
             keywords = [kw for name in expected if (kw := _keyword(name)) and kw[0].isalpha()]
+            import difflib  # only on syntax errors; keeps start-up short
+
             close = difflib.get_close_matches(tok.value, keywords, n=1, cutoff=0.6)
             if close:
                 hint = f"did you mean `{close[0]}`?"
@@ -388,7 +391,9 @@ class _ToIR(Transformer):
                 report(
                     "FL005",
                     f"unknown escape `\\{esc}` in a string",
-                    Span(file=self.file, line=tok.line, col=col, end_line=tok.line, end_col=col + 1 + len(esc)),
+                    Span(
+                        file=self.file, line=tok.line, col=col, end_line=tok.line, end_col=col + 1 + len(esc)
+                    ),
                     hint='the escapes are \\" \\\\ \\n \\t \\r and \\uXXXX; write \\\\ for a backslash',
                 )
             )
@@ -436,7 +441,16 @@ class _ToIR(Transformer):
                 break
             last = unit
             if len(number) > MAX_DIGITS:
-                seconds = self._int(Token("INT", number, line=tok.line, column=tok.column, end_line=tok.end_line, end_column=tok.end_column))
+                seconds = self._int(
+                    Token(
+                        "INT",
+                        number,
+                        line=tok.line,
+                        column=tok.column,
+                        end_line=tok.end_line,
+                        end_column=tok.end_column,
+                    )
+                )
                 break
             seconds += int(number) * _UNIT_SECONDS[unit]
         return ir.Duration(seconds=seconds, span=span)
@@ -448,7 +462,9 @@ class _ToIR(Transformer):
 
     def flow_step_target(self, meta, tok: Token) -> ir.Target:
         flow, step = tok.value.split(".")
-        return ir.Target(kind=ir.TargetKind.FLOW_STEP, text=tok.value, span=self._tspan(tok), flow=flow, step=step)
+        return ir.Target(
+            kind=ir.TargetKind.FLOW_STEP, text=tok.value, span=self._tspan(tok), flow=flow, step=step
+        )
 
     def path_url(self, meta, tok: Token) -> ir.Target:
         return ir.Target(kind=ir.TargetKind.PATH, text=tok.value, span=self._tspan(tok))
@@ -586,11 +602,15 @@ class _ToIR(Transformer):
         return ir.Hangup(span=self._span(meta), keyword=self._tspan(kw))
 
     def reject(self, meta, kw, reason):
-        return ir.Reject(span=self._span(meta), keyword=self._tspan(kw), reason=self._text(reason) if reason else None)
+        return ir.Reject(
+            span=self._span(meta), keyword=self._tspan(kw), reason=self._text(reason) if reason else None
+        )
 
     def dial(self, meta, kw, number, *items):
         opts, action = self._collect(items)
-        return ir.Dial(span=self._span(meta), keyword=self._tspan(kw), number=self._string(number), action=action, **opts)
+        return ir.Dial(
+            span=self._span(meta), keyword=self._tspan(kw), number=self._string(number), action=action, **opts
+        )
 
     # -- structure --
 
@@ -601,7 +621,9 @@ class _ToIR(Transformer):
         return replace(verb, body=tuple(body))
 
     def step(self, meta, kw, name, *verbs):
-        return ir.Step(name=name.value, name_span=self._tspan(name), span=self._span(meta), verbs=tuple(verbs))
+        return ir.Step(
+            name=name.value, name_span=self._tspan(name), span=self._span(meta), verbs=tuple(verbs)
+        )
 
     def steps(self, meta, *steps):
         return tuple(steps)

@@ -86,7 +86,9 @@ def read(path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     except OSError as exc:
         return None, [report("FL009", f"cannot read the file: {exc.strerror or exc}", start)]
     if len(data) > MAX_FILE_BYTES:
-        return None, [report("FL009", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", start)]
+        return None, [
+            report("FL009", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", start)
+        ]
     try:
         text = decode(data)
     except DecodeFailure as exc:

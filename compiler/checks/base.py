@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -43,10 +42,16 @@ class CheckContext:
 
 def max_call_duration(flow: ir.Flow) -> int:
     d = flow.settings.max_call_duration
-    return min(d.seconds, LONGEST_MAX_CALL_DURATION) if d is not None and d.seconds > 0 else DEFAULT_MAX_CALL_DURATION
+    return (
+        min(d.seconds, LONGEST_MAX_CALL_DURATION)
+        if d is not None and d.seconds > 0
+        else DEFAULT_MAX_CALL_DURATION
+    )
 
 
 def did_you_mean(word: str, choices) -> str | None:
+    import difflib  # only needed when there is something to suggest; keeps start-up short
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
 

@@ -25,7 +25,9 @@ def run(ctx: CheckContext):
                 continue
             seconds = verb.max_length.seconds
             if seconds <= 1:
-                yield report("FL301", f"`max` must be more than 1 second, not {seconds}", verb.max_length.span)
+                yield report(
+                    "FL301", f"`max` must be more than 1 second, not {seconds}", verb.max_length.span
+                )
             elif seconds > limit:
                 if flow.settings.max_call_duration is None:
                     hint = (

@@ -26,6 +26,8 @@ def run(ctx: CheckContext):
                     shown = ", ".join(f"`{c}`" if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
                     yield report(
                         "FL309",
-                        f"`play digits` takes 0-9, *, # and w, not {shown}" if bad else "`play digits` is empty",
+                        f"`play digits` takes 0-9, *, # and w, not {shown}"
+                        if bad
+                        else "`play digits` is empty",
                         verb.digits.span,
                     )

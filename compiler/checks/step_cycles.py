@@ -45,7 +45,7 @@ def run(ctx: CheckContext):
         names = " -> ".join(sid[1] if sid[0] == first[0] else f"{sid[0]}.{sid[1]}" for sid in path)
         notes = tuple(
             Note(message=f"`{sid[1]}` sends the call on to `{dst[1]}`", span=_edge_span(graph, sid, dst))
-            for sid, dst in zip(path, path[1:])
+            for sid, dst in zip(path, path[1:], strict=False)
         )
         yield report(
             "FL203",

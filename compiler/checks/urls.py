@@ -33,9 +33,7 @@ def _malformed(target: ir.Target):
     if not target.text:
         return report("FL307", "the URL is empty", target.span)
     if _SPACE.search(target.text):
-        return report(
-            "FL307", "a URL cannot contain spaces", target.span, hint="write a space as `%20`"
-        )
+        return report("FL307", "a URL cannot contain spaces", target.span, hint="write a space as `%20`")
     return None
 
 
@@ -46,16 +44,18 @@ def run(ctx: CheckContext):
             problem = _malformed(base)
             if problem is None:
                 parts = urlsplit(base.text)
-                if base.kind is not ir.TargetKind.ABSOLUTE or parts.scheme not in ("http", "https") or not parts.netloc:
+                if (
+                    base.kind is not ir.TargetKind.ABSOLUTE
+                    or parts.scheme not in ("http", "https")
+                    or not parts.netloc
+                ):
                     problem = report(
                         "FL307",
                         f"`base-url` must be an absolute http or https URL, not `{base.text}`",
                         base.span,
                     )
                 elif parts.query or parts.fragment:
-                    problem = report(
-                        "FL307", "`base-url` cannot have a query or a fragment", base.span
-                    )
+                    problem = report("FL307", "`base-url` cannot have a query or a fragment", base.span)
             if problem is not None:
                 yield problem
         for _, verb in ctx.verbs(flow):
