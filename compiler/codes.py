@@ -89,7 +89,7 @@ more than 16 levels deep instead of spending time and memory on them.
         explanation="""\
 Strings are written in double quotes. The escapes are `\\"`, `\\\\`, `\\n`, `\\t`,
 `\\r` and `\\uXXXX` (four hex digits). Any other backslash sequence is an error,
-so a Windows path or a regular expression is never silently changed.
+so a stray backslash is caught rather than dropped.
 
     say "C:\\data"           # error: `\\d` is not an escape
     say "C:\\\\data"          # a backslash is written `\\\\`
@@ -137,8 +137,8 @@ verb would produce nothing for Twilio to fetch. Add a step, or remove the file.
         severity=E,
         summary="The file could not be read.",
         explanation="""\
-flowc could not open or read the file (permissions, a directory named like a
-flow, a broken link). The message carries the operating system's reason.
+flowc could not open or read the file (permissions, a broken link), or the file
+is larger than 8 MiB. The message carries the operating system's reason.
 """,
     ),
     # ---- names and references -----------------------------------------------
@@ -274,6 +274,24 @@ another flow of the build, is never fetched by Twilio. It is still built;
 remove it or link to it.
 """,
     ),
+    Code(
+        id="FL205",
+        name="reject-after-answer",
+        severity=W,
+        summary="A `reject` follows another verb, when the call is already answered.",
+        explanation="""\
+Twilio declines a call without answering it, and without billing it, only when
+`<Reject>` is the first verb of the document. After another verb the call has
+been answered, and `<Reject>` just ends it: the caller never hears the busy or
+rejected signal that `reject` is meant to give.
+
+    step closed:
+        say "We are closed."
+        reject busy                  # warning
+
+Make `reject` the first verb, or use `hangup` after the prompt.
+""",
+    ),
     # ---- attribute values -------------------------------------------------------
     Code(
         id="FL301",
@@ -340,7 +358,8 @@ duration.
 Enumerated options: `reject` takes `rejected` or `busy`; `context` takes
 `client`, `live-update` or `twiml-parameter`; gather `input` takes `dtmf`,
 `speech` or both; gather `digits` is at least 1; `language` is a language tag
-such as `en-US`; a dial number is not empty.
+such as `en-US`; a dial number, a `say` text, `voice`, `hints` and `caller-id`
+are not empty.
 """,
     ),
     Code(
@@ -426,11 +445,11 @@ only for flows entered that way, and give every `record` a `->`.
         id="FL602",
         name="twiml-parameter-needs-absolute-action",
         severity=E,
-        summary="A flow started with the `twiml` parameter has a relative action URL.",
+        summary="A flow started with the `twiml` parameter has a relative or missing action URL.",
         explanation="""\
 A call created or updated with the `twiml` parameter has no document URL to
-resolve relative URLs against, so the action URLs of `<Record>` and
-`<Gather>` must be absolute. Use an absolute URL, or set `base-url` so step
+resolve relative URLs against, so `<Record>` and `<Gather>` need an action
+and it must be absolute. Use an absolute URL, or set `base-url` so step
 references compile to absolute URLs.
 """,
     ),

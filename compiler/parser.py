@@ -14,10 +14,12 @@ import functools
 import os
 import re
 import threading
+from copy import copy
 from dataclasses import replace
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_parser_state import ParserState
 
 from . import ir
 from .codes import report
@@ -191,14 +193,20 @@ def _keyword(name: str) -> str | None:
     return pattern.value if pattern.type == "str" else None
 
 
-def _expected_words(expected) -> list[str]:
-    words, verbs = [], []
-    for name in sorted(expected, key=lambda n: (n.startswith("_") or n == "$END", n)):
+def _expected_words(expected, verb: str | None = None) -> str:
+    """At most five things the parser expected, in words."""
+    structure = {"_NL", "_INDENT", "_DEDENT", "$END", "COLON", "ARROW"}
+    if "_NL" in expected:
+        expected = set(expected) - {"COLON"}  # only a gather takes a block: `:` is noise here
+    words, verbs, options = [], [], []
+    for name in sorted(expected, key=lambda n: (n in structure, n)):
         kw = _keyword(name)
         if kw in _VERBS:
             verbs.append(kw)
         elif name in _TERMINAL_WORDS:
             words.append(_TERMINAL_WORDS[name])
+        elif kw is not None and name not in structure:
+            options.append(kw)
         elif kw is not None:
             words.append(f"`{kw}`")
         else:
@@ -207,13 +215,43 @@ def _expected_words(expected) -> list[str]:
         words.insert(0, "a verb (" + ", ".join(sorted(verbs, key=_VERBS.index)) + ")")
     else:
         words[:0] = [f"`{v}`" for v in verbs]
+    if len(options) > 3 and verb is not None:
+        shown = ", ".join(f"`{o}`" for o in options[:3])
+        words.insert(0, f"an option of `{verb}` ({shown}, …)")
+    else:
+        words[:0] = [f"`{o}`" for o in options]
     # `->` and `:` read best after the options.
-    words.sort(key=lambda w: w in ("`->`", "`:`", "the end of the line"))
+    words.sort(key=lambda w: w in ("`->`", "`:`", "the end of the line", "the end of the file"))
     if len(words) > 5:
         words = words[:4] + ["…"]
     if len(words) == 1:
-        return words
-    return [", ".join(words[:-1]) + " or " + words[-1]]
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _accepted(state) -> set[str] | None:
+    """The terminals the parser really accepts in ``state``.
+
+    An LALR state's table lists the lookaheads of every context merged into
+    it; feeding each candidate to a copy of the parser (without running the
+    IR callbacks) keeps only those the current context can take.
+    """
+    if not isinstance(state, ParserState):
+        return None
+    conf = copy(state.parse_conf)
+    conf.callbacks = {}
+    accepted = set()
+    for name in state.parse_conf.states[state.position]:
+        if not name.isupper():
+            continue
+        trial = state.copy(deepcopy_values=False)
+        trial.parse_conf = conf
+        try:
+            trial.feed_token(Token(name, ""), is_end=name == "$END")
+        except Exception:  # noqa: BLE001 - any failure means "not accepted here"
+            continue
+        accepted.add(name)
+    return accepted
 
 
 def _describe(tok: Token) -> str:
@@ -230,7 +268,7 @@ def _describe(tok: Token) -> str:
 
 def _enclosing_step(source: SourceFile, line: int) -> Note | None:
     lines = source.text.split("\n")
-    for number in range(min(line, len(lines)), 0, -1):
+    for number in range(min(line, len(lines)) - 1, 0, -1):
         m = re.match(r"step\s+([A-Za-z_]\w*)", lines[number - 1])
         if m:
             span = Span(file=source.path, line=number, col=1, end_line=number, end_col=m.end() + 1)
@@ -248,18 +286,30 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
         char = exc.char
         if char == '"':
             message = 'unterminated string: a closing `"` is missing on this line'
-            exc.allowed = None
         elif char in "\r":
             message = "a carriage return that does not end a line"
         elif not char.isprintable():
             message = f"unexpected character U+{ord(char):04X}"
         else:
             message = f"unexpected character `{char}`"
-        expected = exc.allowed or set()
+        expected = set() if char == '"' else _accepted(exc.state) or exc.allowed or set()
+        span = Span.point(path, line, col)
+    elif (
+        isinstance(exc, UnexpectedToken) and exc.token.type == "LOOSE_URL" and "LOOSE_URL" not in exc.expected
+    ):
+        # Outside `base-url` nothing lexes as LOOSE_URL: it is a stray character.
+        line, col = exc.token.line, exc.token.column
+        char = exc.token.value[0]
+        message = (
+            f"unexpected character `{char}`"
+            if char.isprintable()
+            else f"unexpected character U+{ord(char):04X}"
+        )
+        expected = _accepted(exc.state) or exc.expected
         span = Span.point(path, line, col)
     elif isinstance(exc, UnexpectedToken):
         tok = exc.token
-        expected = exc.expected
+        expected = _accepted(exc.state) or exc.expected
         if tok.type == "$END":
             lines = source.text.rstrip().split("\n")
             line, col = len(lines), len(lines[-1]) + 1
@@ -275,7 +325,7 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             keywords = [kw for name in expected if (kw := _keyword(name)) and kw[0].isalpha()]
             import difflib  # only on syntax errors; keeps start-up short
 
-            close = difflib.get_close_matches(tok.value, keywords, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(str(tok.value), keywords, n=1, cutoff=0.6)
             if close:
                 hint = f"did you mean `{close[0]}`?"
     elif isinstance(exc, UnexpectedEOF):
@@ -287,7 +337,9 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
     else:  # pragma: no cover - UnexpectedInput has no other concrete kinds
         raise exc
     if expected:
-        message += ", expected " + _expected_words(expected)[0]
+        words = source.line_text(span.line).split()
+        verb = words[0] if words and words[0] in _VERBS else None
+        message += ", expected " + _expected_words(expected, verb)
     note = _enclosing_step(source, span.line)
     return report("FL001", message, span, notes=(note,) if note else (), hint=hint)
 
@@ -299,6 +351,16 @@ _ESCAPE_RE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)", re.S)
 _DURATION_PART = re.compile(r"([0-9]+)([hms])")
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _shorten(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _twice(first: str, second: str) -> str:
+    if first == second:
+        return f"the option `{second}` is written twice"
+    return f"`{second}` contradicts `{first}`, written before it"
 
 
 def _option_word(written: str) -> str:
@@ -313,11 +375,15 @@ class _Option:
         self.key, self.value, self.span = key, value, span
 
 
+def _present(items) -> list:
+    return [c for c in items if c is not None and c != ()]
+
+
 def _start(x) -> tuple[int, int]:
     if isinstance(x, Token):
         return x.line, x.column
     if isinstance(x, tuple):
-        return _start(x[0])
+        return _start(_present(x)[0])
     return x.span.line, x.span.col
 
 
@@ -325,10 +391,15 @@ def _end(x) -> tuple[int, int]:
     if isinstance(x, Token):
         return x.end_line, x.end_column
     if isinstance(x, tuple):
-        return _end(x[-1])
+        return _end(_present(x)[-1])
     if isinstance(x, ir.Verb) and x.body:
         return _end(x.body[-1])
     return x.span.end_line, x.span.end_col
+
+
+def _flat(items) -> list:
+    """Children that carry a position (nested tuples with nothing in them don't)."""
+    return [c for c in items if c is not None and c != () and (not isinstance(c, tuple) or _present(c))]
 
 
 def _with_span(callback):
@@ -336,7 +407,7 @@ def _with_span(callback):
     running from its first child to its last."""
 
     def call(self, children):
-        present = [c for c in children if c is not None and c != ()]
+        present = _flat(children)
         if present:
             (line, col), (end_line, end_col) = _start(present[0]), _end(present[-1])
             span = Span(self.file, line, col, end_line, end_col)
@@ -407,7 +478,7 @@ class _ToIR(Transformer):
     def _int(self, tok: Token) -> int:
         if len(tok.value) > MAX_DIGITS:
             self.diagnostics.append(
-                report("FL306", f"the number `{tok.value[:20]}…` is too large", self._tspan(tok))
+                report("FL306", f"the number `{_shorten(tok.value)}` is too large", self._tspan(tok))
             )
             return 10**MAX_DIGITS
         return int(tok.value)
@@ -550,7 +621,9 @@ class _ToIR(Transformer):
                 self.diagnostics.append(
                     report(
                         "FL007",
-                        f"the option `{_option_word(self._written(item.span))}` is written twice",
+                        _twice(
+                            _option_word(self._written(first.span)), _option_word(self._written(item.span))
+                        ),
                         item.span,
                         notes=(Note(message="first written here", span=first.span),),
                         hint="keep one of them",
@@ -639,6 +712,8 @@ class _ToIR(Transformer):
         return _Option("context", self._text(word), self._span(meta))
 
     def base_url(self, meta, kw, url):
+        if isinstance(url, Token):  # LOOSE_URL: no scheme, reported by the checks
+            url = ir.Target(kind=ir.TargetKind.RELATIVE, text=url.value, span=self._tspan(url))
         return _Option("base_url", url, self._span(meta))
 
     def settings(self, meta, *items):
@@ -648,12 +723,12 @@ class _ToIR(Transformer):
         return name, settings or ()
 
     def start(self, meta, header, steps):
-        contexts = []
-        single: dict = {}
+        contexts: dict = {}  # kind -> the setting's _Option
+        single: dict = {}  # key -> the setting's _Option
         if header is not None:
             for item in header[1]:
                 if item.key == "context":
-                    clash = next((c for c in contexts if c.value == item.value.value), None)
+                    clash = contexts.get(item.value.value)
                 else:
                     clash = single.get(item.key)
                 if clash is not None:
@@ -666,10 +741,12 @@ class _ToIR(Transformer):
                         )
                     )
                 elif item.key == "context":
-                    contexts.append(item.value)
+                    contexts[item.value.value] = item
                 else:
-                    single[item.key] = item.value
-        settings = ir.Settings(contexts=tuple(contexts), **single)
+                    single[item.key] = item
+        settings = ir.Settings(
+            contexts=tuple(o.value for o in contexts.values()), **{k: o.value for k, o in single.items()}
+        )
         if header is not None:
             name_tok = header[0]
             name, name_span, declared = name_tok.value, self._tspan(name_tok), True

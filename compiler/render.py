@@ -108,6 +108,23 @@ def to_json(diagnostics: Iterable[Diagnostic]) -> str:
                 "code": d.code,
                 "message": d.message,
                 **({"hint": d.hint} if d.hint else {}),
+                **(
+                    {
+                        "notes": [
+                            {
+                                "file": n.span.file,
+                                "line": n.span.line,
+                                "column": n.span.col,
+                                "end_line": n.span.end_line,
+                                "end_column": n.span.end_col,
+                                "message": n.message,
+                            }
+                            for n in d.notes
+                        ]
+                    }
+                    if d.notes
+                    else {}
+                ),
             }
             for d in diagnostics
         ],

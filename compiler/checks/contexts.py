@@ -3,8 +3,8 @@
 ``context live-update``: a live call redirected to ``<Record>`` needs an
 action, or Twilio fails it with error 11100. ``context twiml-parameter``: a
 call started with the ``twiml`` parameter has no document URL, so record and
-gather actions must be absolute (a step reference is absolute only with
-``base-url``). ``context client``: Twilio Client calls record at most 600 s.
+gather need an action and it must be absolute (a step reference is absolute
+only with ``base-url``). ``context client``: Twilio Client calls record at most 600 s.
 
 Bad: ``context client`` with ``record max 20m -> done``.
 Good: ``context client`` with ``record max 10m -> done``.
@@ -45,6 +45,15 @@ def run(ctx: CheckContext):
                     verb.keyword,
                     notes=(Note(message="declared here", span=live.span),),
                     hint="add `-> STEP` or `-> URL`",
+                )
+            if twiml and isinstance(verb, ir.Record | ir.Gather) and verb.action is None:
+                yield report(
+                    "FL602",
+                    f"`{verb.name}` needs an absolute action in a flow started with the twiml parameter: "
+                    "without one Twilio requests the current document, which such a call does not have",
+                    verb.keyword,
+                    notes=(Note(message="declared here", span=twiml.span),),
+                    hint="add `-> https://...`, or `-> STEP` with `base-url` set",
                 )
             if twiml and isinstance(verb, ir.Record | ir.Gather) and verb.action is not None:
                 if not _absolute(flow, verb.action):

@@ -41,7 +41,9 @@ def run(ctx: CheckContext):
                 if duration.seconds < 1:
                     yield report(
                         "FL305",
-                        f"`{option}` on `{verb.name}` must be at least 1 second",
+                        f"`{option}` must be at least 1 second"
+                        if option == verb.name
+                        else f"`{option}` on `{verb.name}` must be at least 1 second",
                         duration.span,
                         hint="use `speech-timeout auto` to let Twilio decide"
                         if option == "speech-timeout"

@@ -27,7 +27,7 @@ def run(ctx: CheckContext):
                 if event.value not in EVENTS:
                     yield report(
                         "FL303",
-                        f"`{event.value}` is not a recording status event; the events are {allowed(EVENTS)}",
+                        f"`{event.value}` is not a recording status event; write {allowed(EVENTS)}",
                         event.span,
                         hint=did_you_mean(event.value, EVENTS),
                     )

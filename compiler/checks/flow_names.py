@@ -3,7 +3,8 @@
 A flow's name is the directory its steps are written to and the left half of
 ``flow.step`` references. A file stem such as ``my flow`` or ``v1.2`` is not
 a plain identifier and, without a ``flow NAME`` line, fails here; two files
-declaring one name would overwrite each other's output.
+declaring one name (or names that differ only in case, on a case-insensitive
+file system) would overwrite each other's output.
 
 Bad: ``flows/main menu.flow`` with no ``flow`` line.
 Good: ``flow main_menu`` as its first line.
@@ -30,12 +31,32 @@ def run(ctx: CheckContext):
                 flow.name_span,
                 hint="add a `flow NAME` line (letters, digits and `_`) or rename the file",
             )
-        other = ctx.known.get(flow.name)
-        if other is not None and other.path != flow.path:
+        other = _earlier_twin(ctx, flow)
+        if other is not None:
+            same = other.name == flow.name
             yield report(
                 "FL103",
-                f"the flow `{flow.name}` is also declared in {other.path}",
+                f"the flow `{flow.name}` is also declared in {other.path}"
+                if same
+                else f"the flows `{other.name}` ({other.path}) and `{flow.name}` differ only in case",
                 flow.name_span,
                 notes=(Note(message="declared here too", span=other.name_span),),
-                hint="flow names must be unique within a build",
+                hint="flow names must be unique within a build"
+                if same
+                else "their directories would collide on case-insensitive file systems",
             )
+
+
+def _earlier_twin(ctx: CheckContext, flow):
+    """The flow declared before ``flow`` under the same name, or one that
+    differs only in case."""
+    first = ctx.known.get(flow.name)
+    if first is not None and first is not flow:
+        return first
+    order = list(ctx.known.values())
+    for other in order:
+        if other is flow:
+            return None
+        if other.name.casefold() == flow.name.casefold():
+            return other
+    return None

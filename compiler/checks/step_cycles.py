@@ -42,9 +42,15 @@ def run(ctx: CheckContext):
         if flow is None or ctx.known.get(first[0]) is not flow:
             continue  # reported when its own file is checked
         path = graph.cycle_path(members, first)
-        names = " -> ".join(sid[1] if sid[0] == first[0] else f"{sid[0]}.{sid[1]}" for sid in path)
+
+        def name(sid):
+            return sid[1] if sid[0] == first[0] else f"{sid[0]}.{sid[1]}"
+
+        names = " -> ".join(name(sid) for sid in path)
         notes = tuple(
-            Note(message=f"`{sid[1]}` sends the call on to `{dst[1]}`", span=_edge_span(graph, sid, dst))
+            Note(
+                message=f"`{name(sid)}` sends the call on to `{name(dst)}`", span=_edge_span(graph, sid, dst)
+            )
             for sid, dst in zip(path, path[1:], strict=False)
         )
         yield report(

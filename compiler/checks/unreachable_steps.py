@@ -10,9 +10,7 @@ Good: ``record -> goodbye``.
 
 from __future__ import annotations
 
-from .. import ir
 from ..codes import report
-from ..graph import resolve
 from .base import CheckContext
 
 CODES = ("FL204",)
@@ -20,14 +18,10 @@ CODES = ("FL204",)
 
 def run(ctx: CheckContext):
     graph = ctx.graph
+    # Every flow's entry can be called (a phone number points at it); the
+    # graph follows `flow.step` references, so a step another flow reaches
+    # counts only when that flow reaches it from its own entry.
     roots = [(flow.name, flow.entry.name) for flow in ctx.known.values() if flow.entry is not None]
-    for flow in ctx.known.values():
-        for _, verb in ctx.verbs(flow):
-            for target in ir.targets(verb):
-                if target.kind is ir.TargetKind.FLOW_STEP and target.flow != flow.name:
-                    dest = resolve(flow, target, ctx.known)
-                    if dest is not None:
-                        roots.append(dest)
     reached = graph.reachable(roots)
     for flow in ctx.flows:
         if ctx.known.get(flow.name) is not flow:

@@ -3,7 +3,8 @@
 ``reject`` takes ``rejected`` or ``busy``; ``context`` takes ``client``,
 ``live-update`` or ``twiml-parameter``; gather ``input`` takes ``dtmf`` and/or
 ``speech``; gather ``digits`` is at least 1; ``language`` is a language tag
-such as ``en-US``; a dial number is not empty. Twilio rejects the document or
+such as ``en-US``; a dial number, a ``say`` text, ``voice``, ``hints`` and
+``caller-id`` are not empty. Twilio rejects the document or
 ignores the value otherwise.
 
 Bad: ``reject busyy``.
@@ -58,6 +59,17 @@ def _verb(verb: ir.Verb):
         )
     if isinstance(verb, ir.Dial) and not verb.number.value.strip():
         yield report("FL306", "the number to dial is empty", verb.number.span)
+    if isinstance(verb, ir.Say) and not verb.text.value.strip():
+        yield report("FL306", "`say` has no text to say", verb.text.span)
+    for option in ("voice", "hints", "caller_id"):
+        value = getattr(verb, option, None)
+        if value is not None and not value.value.strip():
+            yield report(
+                "FL306",
+                f"`{option.replace('_', '-')}` is empty",
+                value.span,
+                hint="give a value or leave the option out",
+            )
 
 
 def run(ctx: CheckContext):

@@ -1,0 +1,68 @@
+"""FL303: recording status events Twilio does not send."""
+
+from __future__ import annotations
+
+import pytest
+
+from compiler.diagnostics import Severity
+from conftest import codes
+
+
+def found(build):
+    return [d for d in build.diagnostics if d.code == "FL303"]
+
+
+def where(d):
+    return (d.span.line, d.span.col, d.span.end_line, d.span.end_col)
+
+
+def record(options: str) -> str:
+    return f"step start:\n    record {options} -> /handle\n"
+
+
+def test_misspelt_event_is_reported(compile_flow):
+    build = compile_flow(record("status /rec on complete"))
+    [d] = found(build)
+    assert d.severity is Severity.ERROR
+    assert where(d) == (2, 27, 2, 35)
+    assert "`complete` is not a recording status event" in d.message
+    for event in ("`in-progress`", "`completed`", "`absent`"):
+        assert event in d.message
+    assert d.hint == "did you mean `completed`?"
+    assert codes(build) == ["FL303"]
+
+
+def test_correct_event_is_accepted(compile_flow):
+    assert codes(compile_flow(record("status /rec on completed"))) == []
+
+
+def test_all_three_events_with_a_method_are_accepted(compile_flow):
+    assert codes(compile_flow(record("status GET /rec on in-progress completed absent"))) == []
+
+
+def test_status_without_events_is_accepted(compile_flow):
+    assert codes(compile_flow(record("status /rec"))) == []
+
+
+def test_repeated_event_is_reported_at_the_repeat(compile_flow):
+    [d] = found(compile_flow(record("status /rec on completed completed")))
+    assert where(d) == (2, 37, 2, 46)
+    assert "`completed` is listed twice" in d.message
+
+
+def test_unknown_event_without_close_match_has_no_hint(compile_flow):
+    [d] = found(compile_flow(record("status /rec on failed")))
+    assert "`failed`" in d.message
+    assert d.hint is None
+
+
+@pytest.mark.parametrize("event", ["Completed", "in_progress", "inprogress", "ABSENT"])
+def test_events_are_spelt_exactly(compile_flow, event):
+    assert len(found(compile_flow(record(f"status /rec on {event}")))) == 1
+
+
+def test_each_bad_event_is_reported(compile_flow):
+    ds = found(compile_flow(record("status /rec on started completed stopped")))
+    assert len(ds) == 2
+    assert "`started`" in ds[0].message and ds[0].span.col == 27
+    assert "`stopped`" in ds[1].message and ds[1].span.col == 45

@@ -1,0 +1,142 @@
+"""FL401: verbs nested where TwiML does not allow it."""
+
+from __future__ import annotations
+
+import pytest
+
+from compiler.diagnostics import Severity
+from conftest import codes
+
+
+def found(build):
+    return [d for d in build.diagnostics if d.code == "FL401"]
+
+
+def where(span):
+    return (span.line, span.col, span.end_line, span.end_col)
+
+
+def test_record_in_gather_is_reported(compile_flow):
+    build = compile_flow(
+        """\
+        step start:
+            gather -> choice:
+                record -> done
+        step choice:
+            hangup
+        step done:
+            hangup
+        """
+    )
+    [d] = found(build)
+    assert d.severity is Severity.ERROR
+    assert where(d.span) == (3, 9, 3, 15)
+    assert "`record` cannot be nested in `gather`" in d.message
+    assert "`say`, `play` and `pause`" in d.message
+    assert d.notes[0].message == "inside this gather"
+    assert where(d.notes[0].span) == (2, 5, 2, 11)
+    assert "record" in d.hint
+
+
+def test_say_in_gather_is_accepted(compile_flow):
+    build = compile_flow(
+        """\
+        step start:
+            gather -> choice:
+                say "Press 1 to record a message"
+        step choice:
+            hangup
+        """
+    )
+    assert codes(build) == []
+
+
+def test_say_play_pause_and_digits_in_gather_are_accepted(compile_flow):
+    build = compile_flow(
+        """\
+        step start:
+            gather -> choice:
+                say "a"
+                play /x.mp3
+                pause 1s
+                play digits "1"
+        step choice:
+            hangup
+        """
+    )
+    assert codes(build) == []
+
+
+@pytest.mark.parametrize(
+    "verb", ["hangup", 'dial "+15551234567"', "redirect -> choice", "reject", "gather -> choice"]
+)
+def test_other_verbs_in_gather_are_reported(compile_flow, verb):
+    build = compile_flow(f"step start:\n    gather -> choice:\n        {verb}\nstep choice:\n    hangup\n")
+    [d] = found(build)
+    name = verb.split()[0]
+    assert where(d.span) == (3, 9, 3, 9 + len(name))
+    assert f"`{name}` cannot be nested in `gather`" in d.message
+
+
+def test_each_bad_child_is_reported(compile_flow):
+    build = compile_flow(
+        """\
+        step start:
+            gather -> choice:
+                hangup
+                say "ok"
+                dial "+1"
+        step choice:
+            hangup
+        """
+    )
+    assert [d.span.line for d in found(build)] == [3, 5]
+
+
+def test_block_under_record_is_reported(compile_flow):
+    build = compile_flow(
+        """\
+        step start:
+            record -> choice:
+                say "a"
+        step choice:
+            hangup
+        """
+    )
+    [d] = found(build)
+    assert where(d.span) == (3, 9, 3, 16)
+    assert "`record` cannot hold other verbs" in d.message
+    assert "only `gather` takes a block" in d.message
+    assert d.notes[0].message == "the block of this `record`"
+    assert where(d.notes[0].span) == (2, 5, 2, 11)
+    assert "un-indent" in d.hint
+
+
+def test_block_under_say_is_reported_once(compile_flow):
+    build = compile_flow(
+        """\
+        step start:
+            say "x":
+                pause 1s
+                pause 2s
+        """
+    )
+    [d] = found(build)
+    assert where(d.span) == (3, 9, 3, 17)
+    assert "`say` cannot hold other verbs" in d.message
+
+
+def test_block_under_a_verb_nested_in_gather_is_reported(compile_flow):
+    build = compile_flow(
+        """\
+        step start:
+            gather -> choice:
+                say "x":
+                    pause 1s
+        step choice:
+            hangup
+        """
+    )
+    [d] = found(build)
+    assert where(d.span) == (4, 13, 4, 21)
+    assert where(d.notes[0].span) == (3, 9, 3, 12)
