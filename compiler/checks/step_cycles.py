@@ -42,14 +42,11 @@ def run(ctx: CheckContext):
         if flow is None or ctx.known.get(first[0]) is not flow:
             continue  # reported when its own file is checked
         path = graph.cycle_path(members, first)
-
-        def name(sid):
-            return sid[1] if sid[0] == first[0] else f"{sid[0]}.{sid[1]}"
-
-        names = " -> ".join(name(sid) for sid in path)
+        names = " -> ".join(_name(sid, first) for sid in path)
         notes = tuple(
             Note(
-                message=f"`{name(sid)}` sends the call on to `{name(dst)}`", span=_edge_span(graph, sid, dst)
+                message=f"`{_name(sid, first)}` sends the call on to `{_name(dst, first)}`",
+                span=_edge_span(graph, sid, dst),
             )
             for sid, dst in zip(path, path[1:], strict=False)
         )
@@ -60,6 +57,11 @@ def run(ctx: CheckContext):
             notes=notes,
             hint="let one step of the cycle hang up, end, or go to a URL outside it",
         )
+
+
+def _name(sid, home) -> str:
+    """A step's name as seen from the flow the cycle is reported in."""
+    return sid[1] if sid[0] == home[0] else f"{sid[0]}.{sid[1]}"
 
 
 def _edge_span(graph, sid, dst):
