@@ -379,8 +379,19 @@ def _present(items) -> list:
     return [c for c in items if c is not None and c != ()]
 
 
+def _first(items):
+    """The first child that carries a position (not a placeholder, not empty)."""
+    for c in items:
+        if c is None or c == ():
+            continue
+        if type(c) is tuple and not _present(c):
+            continue
+        return c
+    return None
+
+
 def _start(x) -> tuple[int, int]:
-    if isinstance(x, Token):
+    if type(x) is Token:
         return x.line, x.column
     if isinstance(x, tuple):
         return _start(_present(x)[0])
@@ -388,7 +399,7 @@ def _start(x) -> tuple[int, int]:
 
 
 def _end(x) -> tuple[int, int]:
-    if isinstance(x, Token):
+    if type(x) is Token:
         return x.end_line, x.end_column
     if isinstance(x, tuple):
         return _end(_present(x)[-1])
@@ -397,23 +408,17 @@ def _end(x) -> tuple[int, int]:
     return x.span.end_line, x.span.end_col
 
 
-def _flat(items) -> list:
-    """Children that carry a position (nested tuples with nothing in them don't)."""
-    return [c for c in items if c is not None and c != () and (not isinstance(c, tuple) or _present(c))]
-
-
 def _with_span(callback):
     """Call a rule's callback as ``callback(self, span, *children)``, the span
     running from its first child to its last."""
 
     def call(self, children):
-        present = _flat(children)
-        if present:
-            (line, col), (end_line, end_col) = _start(present[0]), _end(present[-1])
-            span = Span(self.file, line, col, end_line, end_col)
-        else:
-            span = None
-        return callback(self, span, *children)
+        first = _first(children)
+        if first is None:
+            return callback(self, None, *children)
+        line, col = _start(first)
+        end_line, end_col = _end(_first(reversed(children)))
+        return callback(self, Span(self.file, line, col, end_line, end_col), *children)
 
     call.__name__ = callback.__name__
     return call
@@ -686,9 +691,6 @@ class _ToIR(Transformer):
         )
 
     # -- structure --
-
-    def simple_statement(self, meta, verb):
-        return verb
 
     def block_statement(self, meta, verb, *body):
         return replace(verb, body=tuple(body))

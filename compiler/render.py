@@ -7,7 +7,6 @@ or on a terminal without ``NO_COLOR``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 
 from .diagnostics import Diagnostic, Severity
@@ -96,6 +95,8 @@ def format_summary(diagnostics: Iterable[Diagnostic], files: int) -> str:
 
 
 def to_json(diagnostics: Iterable[Diagnostic]) -> str:
+    import json  # only for --format json; keeps start-up short
+
     return json.dumps(
         [
             {

@@ -112,37 +112,35 @@ ATTRIBUTES: dict[type, tuple[tuple[str, str, Format], ...]] = {
 TAGS = {cls: cls.__name__ for cls in ATTRIBUTES}
 
 
-def _content(verb: ir.Verb, flow: ir.Flow) -> str | None:
-    if isinstance(verb, ir.Say):
-        return verb.text.value
-    if isinstance(verb, ir.Play):
-        return verb.url.text if verb.url is not None else None
-    if isinstance(verb, ir.Redirect):
-        return step_url(flow, verb.target)
-    if isinstance(verb, ir.Dial):
-        return verb.number.value
-    return None
+# verb → its text content, for the verbs that have one.
+CONTENT: dict[type, Callable[[ir.Verb, ir.Flow], str | None]] = {
+    ir.Say: lambda verb, flow: verb.text.value,
+    ir.Play: lambda verb, flow: verb.url.text if verb.url is not None else None,
+    ir.Redirect: lambda verb, flow: step_url(flow, verb.target),
+    ir.Dial: lambda verb, flow: verb.number.value,
+}
 
 
 def _verb(parent: etree._Element, verb: ir.Verb, flow: ir.Flow) -> None:
-    el = etree.SubElement(parent, TAGS[type(verb)])
-    for field, attribute, fmt in ATTRIBUTES[type(verb)]:
+    kind = type(verb)
+    attributes = {}
+    for field, attribute, fmt in ATTRIBUTES[kind]:
         value = getattr(verb, field)
-        if value is None or value == ():
-            continue
-        text = fmt(value)
-        if text is not None:
-            el.set(attribute, text)
-    target = verb.target if isinstance(verb, ir.Redirect) else getattr(verb, "action", None)
+        if value:  # None and () are options the source did not write
+            text = fmt(value)
+            if text is not None:
+                attributes[attribute] = text
+    target = verb.target if kind is ir.Redirect else getattr(verb, "action", None)
     if target is not None:
-        if not isinstance(verb, ir.Redirect):
-            el.set("action", step_url(flow, target))
+        if kind is not ir.Redirect:
+            attributes["action"] = step_url(flow, target)
         method = action_method(target)
         if method is not None:
-            el.set("method", method)
-    content = _content(verb, flow)
-    if content:
-        el.text = content
+            attributes["method"] = method
+    el = etree.SubElement(parent, TAGS[kind], attributes)
+    content = CONTENT.get(kind)
+    if content is not None:
+        el.text = content(verb, flow) or None
     for child in verb.body:
         _verb(el, child, flow)
 

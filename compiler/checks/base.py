@@ -61,11 +61,14 @@ def allowed(values) -> str:
     return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
 
 
+@functools.cache
+def _value_fields(kind: type) -> tuple[str, ...]:
+    return tuple(name for name in kind.__dataclass_fields__ if name not in ("span", "keyword", "body"))
+
+
 def strings(verb: ir.Verb) -> Iterator[tuple[str, Span]]:
     """Every text a verb carries (texts, words, URLs) with its span."""
-    for name in verb.__dataclass_fields__:
-        if name in ("span", "keyword", "body"):
-            continue
+    for name in _value_fields(type(verb)):
         value = getattr(verb, name)
         for item in value if isinstance(value, tuple) else (value,):
             if isinstance(item, ir.Text):

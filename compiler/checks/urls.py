@@ -11,7 +11,6 @@ Good: ``base-url https://example.com/ivr``, ``-> "/handle%20me"``.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from .. import ir
 from ..codes import report
@@ -41,6 +40,8 @@ def run(ctx: CheckContext):
     for flow in ctx.flows:
         base = flow.settings.base_url
         if base is not None:
+            from urllib.parse import urlsplit  # only with a base-url; keeps start-up short
+
             problem = _malformed(base)
             if problem is None:
                 parts = urlsplit(base.text)
