@@ -199,8 +199,9 @@ class Settings:
     contexts: tuple[Text, ...] = ()
     base_url: Target | None = None
 
-    def has_context(self, context: Context) -> bool:
-        return any(c.value == context.value for c in self.contexts)
+    def context(self, kind: Context) -> Text | None:
+        """The ``context`` setting of this kind, if the flow declares it."""
+        return next((c for c in self.contexts if c.value == kind.value), None)
 
 
 @node

@@ -25,16 +25,10 @@ class Span(NamedTuple):
     def point(cls, file: str, line: int, col: int) -> Span:
         return cls(file, line, col, line, col + 1)
 
-    def cover(self, other: Span) -> Span:
-        """The smallest span holding both ``self`` and ``other``."""
-        start = min((self.line, self.col), (other.line, other.col))
-        end = max((self.end_line, self.end_col), (other.end_line, other.end_col))
-        return Span(file=self.file, line=start[0], col=start[1], end_line=end[0], end_col=end[1])
-
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """A flow file: its display path, its decoded text (``None`` when undecodable)."""
+    """A flow file: the path it is reported under and its decoded text."""
 
     path: str
     text: str

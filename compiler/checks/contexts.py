@@ -21,10 +21,6 @@ CODES = ("FL601", "FL602", "FL603")
 CLIENT_MAX_LENGTH = 600
 
 
-def _context(flow: ir.Flow, context: ir.Context) -> ir.Text | None:
-    return next((c for c in flow.settings.contexts if c.value == context.value), None)
-
-
 def _absolute(flow: ir.Flow, target: ir.Target) -> bool:
     if target.is_step:
         return flow.settings.base_url is not None
@@ -33,9 +29,9 @@ def _absolute(flow: ir.Flow, target: ir.Target) -> bool:
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        live = _context(flow, ir.Context.LIVE_UPDATE)
-        twiml = _context(flow, ir.Context.TWIML_PARAMETER)
-        client = _context(flow, ir.Context.CLIENT)
+        live = flow.settings.context(ir.Context.LIVE_UPDATE)
+        twiml = flow.settings.context(ir.Context.TWIML_PARAMETER)
+        client = flow.settings.context(ir.Context.CLIENT)
         for _, verb in ctx.verbs(flow):
             if live and isinstance(verb, ir.Record) and verb.action is None:
                 yield report(
