@@ -43,3 +43,16 @@ def compile_flow(tmp_path):
 def codes(build) -> list[str]:
     """The diagnostic codes of a build, in report order."""
     return [d.code for d in build.diagnostics]
+
+
+def only(build, code: str):
+    """The one diagnostic with this code (fails when there are none or several)."""
+    found = [d for d in build.diagnostics if d.code == code]
+    assert len(found) == 1, build.diagnostics
+    return found[0]
+
+
+def where(item) -> tuple[int, int, int, int]:
+    """(line, col, end_line, end_col) of a diagnostic, a note or a span."""
+    span = getattr(item, "span", item)
+    return (span.line, span.col, span.end_line, span.end_col)

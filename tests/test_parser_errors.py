@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import codes, where
 
 from compiler.diagnostics import Severity
 from compiler.parser import MAX_DEPTH
 from compiler.project import NoFlowFiles, load, read
-from conftest import codes
 
 
 def only(build, code=None):
@@ -18,10 +18,6 @@ def only(build, code=None):
     if code is not None:
         assert d.code == code, d
     return d
-
-
-def where(span):
-    return (span.line, span.col, span.end_line, span.end_col)
 
 
 def load_bytes(tmp_path, data: bytes, name: str = "main"):
@@ -282,7 +278,9 @@ def test_repeated_or_unordered_units(compile_flow, value):
     assert codes(compile_flow(f"step start:\n    pause {value}\n")) == ["FL006"]
 
 
-@pytest.mark.parametrize("value, seconds", [("1h30m", 5400), ("2m15s", 135), ("1h1m1s", 3661), ("1h5s", 3605)])
+@pytest.mark.parametrize(
+    "value, seconds", [("1h30m", 5400), ("2m15s", 135), ("1h1m1s", 3661), ("1h5s", 3605)]
+)
 def test_ordered_units_are_accepted(compile_flow, value, seconds):
     build = compile_flow(f"step start:\n    pause {value}\n")
     assert codes(build) == []
@@ -315,7 +313,10 @@ def test_duplicate_option(compile_flow):
         ("record timeout off timeout 5s -> /h", "the option `timeout` is written twice"),
         ("record transcribe transcribe /x -> /h", "the option `transcribe` is written twice"),
         ('say "x" loop 2 loop 3', "the option `loop` is written twice"),
-        ("gather speech-timeout auto speech-timeout 3s -> /h", "the option `speech-timeout` is written twice"),
+        (
+            "gather speech-timeout auto speech-timeout 3s -> /h",
+            "the option `speech-timeout` is written twice",
+        ),
         ('dial "+1" caller-id "+2" caller-id "+3"', "the option `caller-id` is written twice"),
     ],
 )
@@ -328,7 +329,9 @@ def test_duplicate_options_name_the_option(compile_flow, line, message):
 
 
 def test_duplicate_setting_span_stays_on_its_line(compile_flow):
-    d = only(compile_flow("flow x\n    context client\n    context client\nstep start:\n    hangup\n"), "FL106")
+    d = only(
+        compile_flow("flow x\n    context client\n    context client\nstep start:\n    hangup\n"), "FL106"
+    )
     assert d.severity is Severity.ERROR
     assert d.message == "the setting `context` is written twice"
     assert d.notes[0].message == "first written here"
@@ -465,7 +468,7 @@ def test_invalid_utf8_byte(tmp_path):
 
 
 def test_invalid_byte_column_counts_characters(tmp_path):
-    d = only(load_bytes(tmp_path, 'step start:\n    say "é'.encode() + b"\xff\"\n"), "FL002")
+    d = only(load_bytes(tmp_path, 'step start:\n    say "é'.encode() + b'\xff"\n'), "FL002")
     assert (d.span.line, d.span.col) == (2, 11)
 
 
@@ -596,6 +599,6 @@ def test_flow_line_with_bare_verbs(compile_flow):
 
 
 def test_syntax_error_stops_the_checks(compile_flow):
-    build = compile_flow("step start:\n    record max 30s\n    say \"x\" lop 2\nstep lost:\n    hangup\n")
+    build = compile_flow('step start:\n    record max 30s\n    say "x" lop 2\nstep lost:\n    hangup\n')
     assert codes(build) == ["FL001"]
     assert build.flows == ()

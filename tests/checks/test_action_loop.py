@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
+from conftest import codes, only, where
+
 from compiler.diagnostics import Severity
-from conftest import codes
-
-
-def only(build, code):
-    found = [d for d in build.diagnostics if d.code == code]
-    assert len(found) == 1, build.diagnostics
-    return found[0]
-
-
-def where(d):
-    return (d.span.line, d.span.col, d.span.end_line, d.span.end_col)
 
 
 def test_record_without_action_is_reported(compile_flow):
@@ -118,7 +109,7 @@ def test_each_verb_without_action_is_reported_with_its_own_step(compile_flow):
 
 
 def test_single_verb_file_names_the_main_step(compile_flow):
-    build = compile_flow('record voicemail max 20s\n')
+    build = compile_flow("record voicemail max 20s\n")
     d = only(build, "FL202")
     assert where(d) == (1, 1, 1, 7)
     assert "step `main`" in d.message

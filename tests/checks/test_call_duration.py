@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import codes, only
 
 from compiler.diagnostics import Severity
-from conftest import codes
-
-
-def only(build, code):
-    found = [d for d in build.diagnostics if d.code == code]
-    assert len(found) == 1, build.diagnostics
-    return found[0]
 
 
 def flow_with(setting: str) -> str:

@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import codes, only, where
 
 from compiler.diagnostics import Severity
-from conftest import codes
-
-
-def only(build, code):
-    found = [d for d in build.diagnostics if d.code == code]
-    assert len(found) == 1, build.diagnostics
-    return found[0]
-
-
-def where(d):
-    return (d.span.line, d.span.col, d.span.end_line, d.span.end_col)
 
 
 def lines(*text: str) -> str:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import os
 
+from conftest import codes, where
+
 from compiler.diagnostics import Severity
 from compiler.project import load
-from conftest import codes
-
-
-def where(span):
-    return (span.line, span.col, span.end_line, span.end_col)
 
 
 def found(build):

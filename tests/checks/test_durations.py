@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import codes, where
 
 from compiler.diagnostics import Severity
-from conftest import codes
 
 
 def found(build, code="FL305"):
     return [d for d in build.diagnostics if d.code == code]
-
-
-def where(d):
-    return (d.span.line, d.span.col, d.span.end_line, d.span.end_col)
 
 
 def one_step(*verbs: str, header: str = "") -> str:
@@ -54,7 +50,9 @@ def test_pause_without_length_is_accepted(compile_flow):
     assert codes(compile_flow(one_step("pause"))) == []
 
 
-@pytest.mark.parametrize("value, ok", [("0s", False), ("1s", True), ("599s", True), ("10m", True), ("10m1s", False)])
+@pytest.mark.parametrize(
+    "value, ok", [("0s", False), ("1s", True), ("599s", True), ("10m", True), ("10m1s", False)]
+)
 def test_dial_timeout_range(compile_flow, value, ok):
     build = compile_flow(one_step(f'dial "+15551234567" timeout {value}'))
     assert (found(build) == []) is ok

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import codes, where
 
 from compiler.diagnostics import Severity
-from conftest import codes
 
 
 def found(build):
     return [d for d in build.diagnostics if d.code == "FL303"]
-
-
-def where(d):
-    return (d.span.line, d.span.col, d.span.end_line, d.span.end_col)
 
 
 def record(options: str) -> str:

@@ -5,16 +5,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import codes, where
 
 from compiler.diagnostics import Severity
 from compiler.project import load
-from conftest import codes
 
 STEPS = "step start:\n    hangup\n"
-
-
-def where(span):
-    return (span.line, span.col, span.end_line, span.end_col)
 
 
 def test_file_stem_with_a_space_is_reported(compile_flow):

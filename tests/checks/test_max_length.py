@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import codes, where
 
 from compiler.diagnostics import Severity
-from conftest import codes
 
 LONG_CALLS = "flow support\n    max-call-duration 24h\n"
 
@@ -16,10 +16,6 @@ def record(max_length: str, header: str = "") -> str:
 
 def found(build):
     return [d for d in build.diagnostics if d.code == "FL301"]
-
-
-def where(d):
-    return (d.span.line, d.span.col, d.span.end_line, d.span.end_col)
 
 
 def test_five_hours_is_reported_by_default(compile_flow):
@@ -40,7 +36,15 @@ def test_five_hours_is_accepted_with_24_hour_calls(compile_flow):
 
 @pytest.mark.parametrize(
     "max_length, ok",
-    [("0s", False), ("1s", False), ("2s", True), ("1h", True), ("4h", True), ("14400s", True), ("4h1s", False)],
+    [
+        ("0s", False),
+        ("1s", False),
+        ("2s", True),
+        ("1h", True),
+        ("4h", True),
+        ("14400s", True),
+        ("4h1s", False),
+    ],
 )
 def test_default_range_is_more_than_1s_up_to_4h(compile_flow, max_length, ok):
     assert (found(compile_flow(record(max_length))) == []) is ok
@@ -60,7 +64,8 @@ def test_one_second_over_4_hours_is_reported(compile_flow):
 
 
 @pytest.mark.parametrize(
-    "max_length, ok", [("1s", False), ("2s", True), ("4h1s", True), ("24h", True), ("86400s", True), ("24h1s", False)]
+    "max_length, ok",
+    [("1s", False), ("2s", True), ("4h1s", True), ("24h", True), ("86400s", True), ("24h1s", False)],
 )
 def test_range_with_24_hour_calls(compile_flow, max_length, ok):
     assert (found(compile_flow(record(max_length, LONG_CALLS))) == []) is ok

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import codes, where
 
 from compiler.diagnostics import Severity
-from conftest import codes
 
 
 def found(build):
     return [d for d in build.diagnostics if d.code == "FL401"]
-
-
-def where(span):
-    return (span.line, span.col, span.end_line, span.end_col)
 
 
 def test_record_in_gather_is_reported(compile_flow):

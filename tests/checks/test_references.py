@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from conftest import codes, where
+
 from compiler.diagnostics import Severity
-from conftest import codes
 
 
 def found(build, code):
     return [d for d in build.diagnostics if d.code == code]
-
-
-def where(d):
-    return (d.span.line, d.span.col, d.span.end_line, d.span.end_col)
 
 
 def test_misspelt_step_is_reported(compile_flow):
@@ -98,7 +95,7 @@ def test_reference_to_a_file_that_does_not_parse_is_not_reported(compile_flow):
 def test_neighbour_problems_are_not_reported(compile_flow):
     build = compile_flow(
         "step start:\n    record -> billing.start\n",
-        billing="step start:\n    record -> nope\n    say \"dead\"\n",
+        billing='step start:\n    record -> nope\n    say "dead"\n',
     )
     assert codes(build) == []
 

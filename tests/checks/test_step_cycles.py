@@ -5,18 +5,14 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import codes, where
 
 from compiler.diagnostics import Severity
 from compiler.project import load
-from conftest import codes
 
 
 def found(build):
     return [d for d in build.diagnostics if d.code == "FL203"]
-
-
-def where(span):
-    return (span.line, span.col, span.end_line, span.end_col)
 
 
 def test_two_step_cycle_is_reported_once_with_its_path(compile_flow):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import codes
 
 from compiler.diagnostics import Severity
-from conftest import codes
 
 
 def found(build):
@@ -33,7 +33,15 @@ def test_ninety_seconds_transcribed_is_accepted(compile_flow):
 
 @pytest.mark.parametrize(
     "max_length, warned",
-    [("2s", True), ("3s", False), ("1m", False), ("119s", False), ("1m59s", False), ("120s", True), ("2m", True)],
+    [
+        ("2s", True),
+        ("3s", False),
+        ("1m", False),
+        ("119s", False),
+        ("1m59s", False),
+        ("120s", True),
+        ("2m", True),
+    ],
 )
 def test_boundaries(compile_flow, max_length, warned):
     assert bool(found(compile_flow(record(f"max {max_length} transcribe")))) is warned

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import os
 
+from conftest import codes, where
+
 from compiler.diagnostics import Severity
 from compiler.project import load
-from conftest import codes
 
 
 def found(build):
     return [d for d in build.diagnostics if d.code == "FL204"]
-
-
-def where(d):
-    return (d.span.line, d.span.col, d.span.end_line, d.span.end_col)
 
 
 def test_step_nothing_leads_to_is_reported(compile_flow):

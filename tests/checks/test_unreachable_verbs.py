@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import codes, where
 
 from compiler.diagnostics import Severity
-from conftest import codes
 
 
 def found(build):
     return [d for d in build.diagnostics if d.code == "FL201"]
-
-
-def where(span):
-    return (span.line, span.col, span.end_line, span.end_col)
 
 
 def after(verb: str) -> str:
@@ -65,7 +61,11 @@ def test_say_in_the_next_step_is_accepted(compile_flow):
         ("reject busy", "reject", "`reject` ends the call here"),
         ('dial "+15551234567" -> a', "dial", "`dial` leaves the document here"),
         ('say "x" loop 0', "say", "`say` with `loop 0` repeats until the caller hangs up"),
-        ("play https://example.com/a.mp3 loop 0", "play", "`play` with `loop 0` repeats until the caller hangs up"),
+        (
+            "play https://example.com/a.mp3 loop 0",
+            "play",
+            "`play` with `loop 0` repeats until the caller hangs up",
+        ),
         ("record", "record", "`record` leaves the document here"),
     ],
 )

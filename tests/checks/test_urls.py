@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import codes, where
 
 from compiler.diagnostics import Severity
-from conftest import codes
 
 
 def found(build):
     return [d for d in build.diagnostics if d.code == "FL307"]
-
-
-def where(d):
-    return (d.span.line, d.span.col, d.span.end_line, d.span.end_col)
 
 
 def with_base(url: str) -> str:
@@ -41,7 +37,9 @@ def test_absolute_base_url_is_accepted(compile_flow):
     assert codes(compile_flow(with_base("https://example.com/ivr"))) == []
 
 
-@pytest.mark.parametrize("url", ["http://example.com", "https://example.com/ivr/", '"https://example.com:8443/a"'])
+@pytest.mark.parametrize(
+    "url", ["http://example.com", "https://example.com/ivr/", '"https://example.com:8443/a"']
+)
 def test_other_good_base_urls(compile_flow, url):
     assert codes(compile_flow(with_base(url))) == []
 
