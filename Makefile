@@ -1,12 +1,12 @@
 # Two commands set everything up on a fresh machine:
 #   make run    compile the example flows in flows/ into dist/
-#   make test   run the test suite
+#   make test   run the test suite (installs the Debian packages it needs)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= dist
 
-.PHONY: run test bench docs clean
+.PHONY: run test bench docs clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +23,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/flowc build flows -o $(OUT)
-	@echo "TwiML for the flows in flows/ is in $(OUT)/ (one directory per flow, one .xml per step)."
+	$(BIN)/flowc build flows -o $(OUT)/twiml
+	@echo "TwiML for the flows in flows/ is in $(OUT)/twiml/ (one directory per flow, one .xml per step)."
 
-test: $(VENV)/.installed-test
+system-deps:
+	bash scripts/system-deps.sh
+
+test: $(VENV)/.installed-test system-deps
 	cd tests && ../$(BIN)/python -m pytest -c ../pyproject.toml --rootdir .. $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 
 import click
 
 from . import __version__
+from .backends import TARGETS
 
 EXIT_OK, EXIT_FLOW_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -124,17 +126,26 @@ def check(paths, fmt, werror, color):
     type=click.Path(file_okay=False),
     help="Directory to write OUT/<flow>/<step>.xml into.",
 )
+@click.option(
+    "-t",
+    "--target",
+    type=click.Choice(list(TARGETS)),
+    default=next(iter(TARGETS)),
+    show_default=True,
+    help="What to write: twiml = OUT/<flow>/<step>.xml.",
+)
 @_FORMAT
 @_WERROR
 @_COLOR
-def build(paths, out, fmt, werror, color):
-    """Compile flows into TwiML files under OUT.
+def build(paths, out, target, fmt, werror, color):
+    """Compile flows into files under OUT.
 
-    Writes OUT/<flow>/<step>.xml for every step. All or nothing: when any
-    flow has an error nothing is written. Each file is replaced atomically,
-    and flowc only ever removes or overwrites files it wrote itself (listed
-    in OUT/.flowc-manifest.json).
+    The twiml target writes OUT/<flow>/<step>.xml for every step. All or
+    nothing: when any flow has an error nothing is written. Each file is
+    replaced atomically, and flowc only ever removes or overwrites files it
+    wrote itself (listed in OUT/.flowc-manifest.json).
     """
+    from .backends import target as backend
     from .output import OutputError, write_tree
 
     result = _load(paths)
@@ -142,21 +153,22 @@ def build(paths, out, fmt, werror, color):
     if failed:
         click.echo("nothing written: fix the errors above", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
-    from .backends.twiml import render_flow
-
-    files = {}
-    for flow in result.flows:
-        for name, data in render_flow(flow).items():
-            files[f"{flow.name}/{name}"] = data
+    emission = backend(target).emit(result)
+    if emission.diagnostics:
+        result = replace(result, diagnostics=tuple(emission.diagnostics))
+        _, failed = _report(result, fmt, werror, color)
+        if failed:
+            click.echo(f"nothing written: the {target} target cannot build these flows", err=True)
+            sys.exit(EXIT_FLOW_ERRORS)
     try:
-        written = write_tree(out, files)
+        written = write_tree(out, emission.files)
     except OutputError as exc:
         raise OutputProblem(str(exc)) from None
     except OSError as exc:
         raise OutputProblem(f"cannot write to {out}: {exc}") from None
     if fmt == "text":
         click.echo(
-            f"{len(files)} TwiML files in {out} ({len(written.written)} written, "
+            f"{emission.summary} in {out} ({len(written.written)} written, "
             f"{len(written.unchanged)} unchanged, {len(written.removed)} removed)",
             err=True,
         )

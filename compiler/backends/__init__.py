@@ -1,1 +1,44 @@
-"""Backends turn a checked build into files. They never import the parser."""
+"""Backends turn a checked build into files. They never import the parser.
+
+Each target is a module of this package with one entry point::
+
+    def emit(build: project.Build) -> Emission
+
+``flowc build --target NAME`` looks the module up in :data:`TARGETS`, so a
+target is added by writing its module and listing it here. What a target
+cannot express is a diagnostic (returned in ``Emission.diagnostics``), never
+an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..diagnostics import Diagnostic
+
+# Target name -> module (relative to this package). The first is the default.
+TARGETS: dict[str, str] = {
+    "twiml": ".twiml",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Emission:
+    """What a target produced for a build.
+
+    ``files`` maps paths relative to the output directory to their bytes;
+    they are written all-or-nothing under the manifest (see :mod:`..output`).
+    ``diagnostics`` are the constructs the target cannot express; when any is
+    an error, nothing is written.
+    """
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    diagnostics: tuple[Diagnostic, ...] = ()
+    summary: str = ""  # one line for the CLI, e.g. "12 TwiML files"
+
+
+def target(name: str):
+    """The backend module of target ``name``."""
+    from importlib import import_module
+
+    return import_module(TARGETS[name], __name__)

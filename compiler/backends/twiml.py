@@ -14,6 +14,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from .. import ir
+from . import Emission
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -156,3 +157,12 @@ def render_step(flow: ir.Flow, step: ir.Step) -> bytes:
 def render_flow(flow: ir.Flow) -> dict[str, bytes]:
     """``{"<step>.xml": document}`` for every step of the flow."""
     return {f"{step.name}.xml": render_step(flow, step) for step in flow.steps}
+
+
+def emit(build) -> Emission:
+    """The TwiML target: ``<flow>/<step>.xml`` for every step of every flow."""
+    files = {}
+    for flow in build.flows:
+        for name, data in render_flow(flow).items():
+            files[f"{flow.name}/{name}"] = data
+    return Emission(files=files, summary=f"{len(files)} TwiML files")

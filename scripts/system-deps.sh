@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite needs, once. Safe to run again:
+# it only calls apt-get when a listed program is missing.
+set -euo pipefail
+
+# program -> Debian package
+declare -A NEEDS=(
+)
+
+missing=()
+for program in "${!NEEDS[@]}"; do
+    command -v "$program" >/dev/null 2>&1 || missing+=("${NEEDS[$program]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "installing Debian packages: ${missing[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
