@@ -30,10 +30,12 @@ _PATHS = click.argument(
 _FORMAT = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif", "github"]),
     default="text",
     show_default=True,
-    help="text: messages with source lines on stderr. json: an array of diagnostics on stdout.",
+    help="text: messages with source lines on stderr. json: an array of diagnostics on stdout. "
+    "sarif: a SARIF 2.1.0 log on stdout (for code-scanning upload). "
+    "github: GitHub Actions annotations (::error file=...::message) on stdout.",
 )
 _WERROR = click.option("--werror", is_flag=True, help="Treat warnings as errors.")
 _COLOR = click.option(
@@ -79,11 +81,16 @@ def _load(paths):
 def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
     from .diagnostics import Severity
     from .project import promote_warnings
-    from .render import format_summary, format_text, to_json
+    from .render import format_summary, format_text, to_github, to_json, to_sarif
 
     diagnostics = promote_warnings(build.diagnostics) if werror else build.diagnostics
     if fmt == "json":
         click.echo(to_json(diagnostics))
+    elif fmt == "sarif":
+        click.echo(to_sarif(diagnostics))
+    elif fmt == "github":
+        if diagnostics:
+            click.echo(to_github(diagnostics))
     else:
         sources = build.sources()
         use_colour = _use_colour(colour)
@@ -92,6 +99,13 @@ def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
         if diagnostics:
             click.echo(format_summary(diagnostics, len(build.units)), err=True)
     return diagnostics, any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def _fails(diagnostics, werror: bool) -> bool:
+    from .diagnostics import has_errors
+    from .project import promote_warnings
+
+    return has_errors(promote_warnings(diagnostics) if werror else diagnostics)
 
 
 @cli.command()
@@ -149,17 +163,18 @@ def build(paths, out, target, fmt, werror, color):
     from .output import OutputError, write_tree
 
     result = _load(paths)
-    _, failed = _report(result, fmt, werror, color)
-    if failed:
+    if _fails(result.diagnostics, werror):
+        _report(result, fmt, werror, color)
         click.echo("nothing written: fix the errors above", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
     emission = backend(target).emit(result)
-    if emission.diagnostics:
-        result = replace(result, diagnostics=tuple(emission.diagnostics))
-        _, failed = _report(result, fmt, werror, color)
-        if failed:
-            click.echo(f"nothing written: the {target} target cannot build these flows", err=True)
-            sys.exit(EXIT_FLOW_ERRORS)
+    # One report for the flows' and the target's diagnostics: a machine
+    # format must be a single document.
+    result = replace(result, diagnostics=(*result.diagnostics, *emission.diagnostics))
+    _, failed = _report(result, fmt, werror, color)
+    if failed:
+        click.echo(f"nothing written: the {target} target cannot build these flows", err=True)
+        sys.exit(EXIT_FLOW_ERRORS)
     try:
         written = write_tree(out, emission.files)
     except OutputError as exc:

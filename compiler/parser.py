@@ -15,7 +15,7 @@ import os
 import re
 import threading
 from copy import copy
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -150,18 +150,218 @@ def _lark() -> Lark:
 def parse(source: SourceFile) -> tuple[ir.Flow | None, list[Diagnostic]]:
     """Parse one file. Returns the flow (``None`` when it does not parse) and
     every diagnostic found on the way."""
+    parsed = parse_recovering(source)
+    return (parsed.flow if parsed.complete else None), parsed.diagnostics
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The result of :func:`parse_recovering`."""
+
+    flow: ir.Flow | None  # partial when not ``complete``
+    diagnostics: list[Diagnostic]
+    complete: bool  # no syntax error
+    skipped: frozenset[int] = frozenset()  # lines (1-based) left out of a partial flow
+
+
+def parse_recovering(source: SourceFile) -> Parsed:
+    """Parse one file, reporting every syntax error rather than the first.
+
+    After a syntax error the offending line is replaced by a neutral
+    statement (`pause`) at its indentation; a step header is repaired instead,
+    so that its statements stay in their step, and a block whose header is
+    broken goes with it. The file is then parsed again, up to
+    :data:`MAX_ERRORS` times. An error at or before a line already recovered
+    from would be a consequence of the recovery, not of the file: it is not
+    reported, and the search ends there. With syntax errors the flow, when
+    there is one, is *partial*: it lacks the lines that did not parse, so
+    only checks that look at one step at a time may run on it, and nothing
+    they find on a skipped line is reported.
+    """
     problem = _check_indent_chars(source)
     if problem is not None:
-        return None, [problem]
-    text = source.text.rstrip() + "\n"
+        return Parsed(None, [problem], False)
+    lines = (source.text.rstrip() + "\n").split("\n")
+    original = list(lines)
     parser = _lark()
-    with _LOCK:  # the transformer runs inside the parser and holds per-file state
-        _TO_IR._begin(source)
-        try:
-            flow = parser.parse(text)
-        except (UnexpectedInput, _IndentProblem) as exc:
-            return None, [*_TO_IR.diagnostics, _syntax_error(exc, source)]
-        return flow, _TO_IR.diagnostics
+    errors: list[Diagnostic] = []
+    found: dict = {}  # diagnostics of the transformer, kept across rounds
+    done = 0  # the last line recovered from
+    flow = None
+    while True:
+        with _LOCK:  # the transformer runs inside the parser and holds per-file state
+            _TO_IR._begin(source)
+            try:
+                flow, exc = parser.parse("\n".join(lines)), None
+            except (UnexpectedInput, _IndentProblem) as caught:
+                flow, exc = None, caught
+            for d in _TO_IR.diagnostics:
+                found.setdefault((d.code, d.span, d.message), d)
+        if exc is None:
+            break
+        error = _syntax_error(exc, source)
+        if error.span.line <= done:
+            break
+        errors.append(error)
+        recovered = _recover(lines, exc, error)
+        if recovered is None or len(errors) >= MAX_ERRORS:
+            break
+        done = recovered
+    skipped = frozenset(i + 1 for i, (a, b) in enumerate(zip(original, lines, strict=True)) if a != b)
+    kept = [d for d in found.values() if d.span.line not in skipped]
+    diagnostics = sorted([*kept, *errors], key=Diagnostic.sort_key)
+    return Parsed(flow, diagnostics, not errors, skipped)
+
+
+# ---- recovery -------------------------------------------------------------------
+
+MAX_ERRORS = 50  # syntax errors reported per file
+
+
+def _indent(line: str) -> int | None:
+    """The indentation of a line, ``None`` for a blank or comment line."""
+    stripped = line.lstrip(" \t")
+    if not stripped or stripped.startswith("#"):
+        return None
+    return len(line) - len(stripped)
+
+
+def _first_word(line: str) -> str:
+    words = line.split()
+    return words[0] if words else ""
+
+
+def _next_significant(lines: list[str], index: int) -> int | None:
+    for i in range(index + 1, len(lines)):
+        if _indent(lines[i]) is not None:
+            return i
+    return None
+
+
+def _previous_significant(lines: list[str], index: int) -> int | None:
+    for i in range(index - 1, -1, -1):
+        if _indent(lines[i]) is not None:
+            return i
+    return None
+
+
+def _blank_block(lines: list[str], index: int) -> int:
+    """Blank line ``index`` and every following line indented deeper than
+    it; returns the last line blanked (0-based)."""
+    depth = _indent(lines[index]) or 0
+    lines[index] = ""
+    last = index
+    for i in range(index + 1, len(lines)):
+        d = _indent(lines[i])
+        if d is None:
+            continue
+        if d <= depth:
+            break
+        lines[i] = ""
+        last = i
+    return last
+
+
+def _blank_run(lines: list[str], index: int) -> int:
+    """Blank line ``index`` and the following lines indented at least as
+    deep (a run of lines that is off by its indentation)."""
+    depth = _indent(lines[index]) or 0
+    lines[index] = ""
+    last = index
+    for i in range(index + 1, len(lines)):
+        d = _indent(lines[i])
+        if d is None:
+            continue
+        if d < depth:
+            break
+        lines[i] = ""
+        last = i
+    return last
+
+
+_HEADER_WORD = re.compile(r"([^\s:]+)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_SETTING_WORDS = ("max-call-duration", "context", "base-url")
+
+
+def _repaired_header(lines: list[str], index: int) -> str:
+    """A column-0 line that opens a block but does not parse, rewritten as
+    the header it was meant to be: ``flow NAME`` before settings, otherwise
+    ``step NAME:``, with the name kept at its column where there is room."""
+    line = lines[index]
+    m = _HEADER_WORD.match(line)
+    word, name, col = (m.group(1), m.group(2), m.start(2)) if m else ("", "_", 5)
+    nxt = _next_significant(lines, index)
+    body_word = _first_word(lines[nxt]) if nxt is not None else ""
+    import difflib  # only on syntax errors
+
+    close = difflib.get_close_matches(word, ["flow", "step"], n=1, cutoff=0.5)
+    is_flow = close == ["flow"] or (not close and body_word in _SETTING_WORDS)
+    keyword = "flow" if is_flow else "step"
+    pad = " " * max(1, col - len(keyword))
+    return f"{keyword}{pad}{name}" + ("" if is_flow else ":")
+
+
+def _placeholder(lines: list[str], index: int, original: str) -> str:
+    """A statement that stands in for a broken one, so that its block is not
+    left empty: `pause`, at the line's indentation. At the left margin of a
+    file with steps (where no statement may stand) the line is blanked."""
+    depth = _indent(original) or 0
+    if depth == 0 and any(_first_word(line) == "step" for line in lines):
+        return ""
+    return original[:depth] + "pause"
+
+
+def _recover(lines: list[str], exc: Exception, error: Diagnostic) -> int | None:
+    """Change ``lines`` so that the parser can go on after ``error``.
+    Returns the last line (1-based) changed, or ``None`` when there is no
+    sensible way on."""
+    index = error.span.line - 1
+    if not 0 <= index < len(lines):
+        return None
+    if isinstance(exc, _IndentProblem):
+        if exc.code != "FL003" or _indent(lines[index]) in (None, 0):
+            return None
+        return _blank_run(lines, index) + 1
+    token = getattr(exc, "token", None)
+    kind = token.type if isinstance(token, Token) else None
+    if kind == "$END" or isinstance(exc, UnexpectedEOF):
+        return None
+    if kind == "_INDENT":
+        return _blank_run(lines, index) + 1
+    expected = getattr(exc, "expected", None) or set()
+    if "_INDENT" in expected and kind not in ("_NL",):
+        # A header without its block: the header goes; lines at its level
+        # outside any step go with it.
+        header = _previous_significant(lines, index)
+        if header is None:
+            return None
+        depth = _indent(lines[header])
+        lines[header] = _placeholder(lines, header, lines[header]) if depth else ""
+        last = max(header, index - 1)
+        if depth == 0:
+            for i in range(header + 1, len(lines)):
+                d = _indent(lines[i])
+                if d is None:
+                    continue
+                if d == 0 and _first_word(lines[i]) in ("step", "flow"):
+                    break
+                lines[i] = ""
+                last = i
+        return last + 1
+    if _indent(lines[index]) is None:
+        return None
+    original = lines[index]
+    nxt = _next_significant(lines, index)
+    opens_block = nxt is not None and _indent(lines[nxt]) > _indent(lines[index])
+    if opens_block and _indent(lines[index]) == 0:
+        lines[index] = _repaired_header(lines, index)
+        return index + 1
+    if opens_block:
+        last = _blank_block(lines, index)
+        lines[index] = _placeholder(lines, index, original)
+        return last + 1
+    lines[index] = _placeholder(lines, index, original)
+    return index + 1
 
 
 # ---- syntax errors ----------------------------------------------------------------
@@ -254,6 +454,24 @@ def _accepted(state) -> set[str] | None:
     return accepted
 
 
+def _misread_label(state, expected) -> tuple[Token, tuple[str, str]] | None:
+    """The label of a verb (`record mx 20s`) when it is a near miss of an
+    option that the next token would fit, with that option and the verb."""
+    stack = getattr(state, "value_stack", None)
+    if not stack or len(stack) < 2:
+        return None
+    label, verb = stack[-1], stack[-2]
+    if not (type(label) is Token and label.type == "NAME" and type(verb) is Token and verb.type == "RECORD"):
+        return None
+    import difflib  # only on syntax errors
+
+    options = [kw for name in expected if (kw := _keyword(name)) and kw[0].isalpha()]
+    close = difflib.get_close_matches(label.value, options, n=1, cutoff=0.6)
+    if not close:
+        return None
+    return label, (close[0], verb.value)
+
+
 def _describe(tok: Token) -> str:
     if tok.type == "_NL":
         return "end of line"
@@ -319,7 +537,16 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             end_col = tok.end_column if tok.end_line == line and tok.end_column else col + 1
             span = Span(file=path, line=line, col=col, end_line=line, end_col=max(end_col, col + 1))
         message = f"unexpected {_describe(tok)}"
-        if tok.type in ("NAME", "WORD") or (
+        label = _misread_label(exc.state, expected)
+        if label is not None:
+            # `record mx 20s`: `mx` was taken for the recording's label, so the
+            # parser only stumbles on `20s`; the mistake is the near-miss option.
+            tok, (keyword, verb) = label
+            line, col = tok.line, tok.column
+            span = Span(file=path, line=line, col=col, end_line=line, end_col=tok.end_column)
+            message = f"unexpected `{tok.value}`"
+            hint = f"did you mean `{keyword}`?"
+        elif tok.type in ("NAME", "WORD") or (
             tok.type not in ("_NL", "_INDENT", "_DEDENT", "$END") and tok.value.isalpha()
         ):
             keywords = [kw for name in expected if (kw := _keyword(name)) and kw[0].isalpha()]
