@@ -328,7 +328,7 @@ def _recover(lines: list[str], exc: Exception, error: Diagnostic) -> int | None:
         return None
     if kind == "_INDENT":
         return _blank_run(lines, index) + 1
-    expected = getattr(exc, "expected", None) or set()
+    expected = _accepted(getattr(exc, "state", None)) or getattr(exc, "expected", None) or set()
     if "_INDENT" in expected and kind not in ("_NL",):
         # A header without its block: the header goes; lines at its level
         # outside any step go with it.
@@ -406,6 +406,8 @@ def _expected_words(expected, verb: str | None = None) -> str:
             verbs.append(kw)
         elif kw in _BRANCHES:
             branches.append(kw)
+        elif name == "NAME" and "FLOW_STEP" in expected:
+            words.append("a step name")
         elif name in _TERMINAL_WORDS:
             words.append(_TERMINAL_WORDS[name])
         elif kw is not None and name not in structure:
@@ -461,22 +463,68 @@ def _accepted(state) -> set[str] | None:
     return accepted
 
 
-def _misread_label(state, expected) -> tuple[Token, tuple[str, str]] | None:
-    """The label of a verb (`record mx 20s`) when it is a near miss of an
-    option that the next token would fit, with that option and the verb."""
+def _misread_word(state, expected, tok: Token) -> tuple[Token, str] | None:
+    """A word the parser took as a value that was meant as an option: the
+    label of `record mx 20s`, the last input of `gather input speech hint
+    "yes"`, `digits` given to `record`. Returns the word and a hint, when the
+    next token is what would follow that option."""
     stack = getattr(state, "value_stack", None)
     if not stack or len(stack) < 2:
         return None
-    label, verb = stack[-1], stack[-2]
-    if not (type(label) is Token and label.type == "NAME" and type(verb) is Token and verb.type == "RECORD"):
+    word, before = stack[-1], stack[-2]
+    if not (type(word) is Token and word.type in ("NAME", "WORD")) or word.line != getattr(tok, "line", None):
+        return None
+    # A record's label, or a word of a list (`input dtmf speech`, `on completed`).
+    if word.type == "NAME" and not (type(before) is Token and before.type == "RECORD"):
         return None
     import difflib  # only on syntax errors
 
     options = [kw for name in expected if (kw := _keyword(name)) and kw[0].isalpha()]
-    close = difflib.get_close_matches(label.value, options, n=1, cutoff=0.6)
-    if not close:
-        return None
-    return label, (close[0], verb.value)
+    close = difflib.get_close_matches(word.value, options, n=1, cutoff=0.6)
+    if close:
+        return word, f"did you mean `{close[0]}`?"
+    owners = _option_owners().get(word.value)
+    verb = _line_verb(state)
+    if owners and verb and verb not in owners:
+        return word, _not_an_option(word.value, verb, owners)
+    return None
+
+
+def _line_verb(state) -> str | None:
+    for value in reversed(getattr(state, "value_stack", ())):
+        if type(value) is Token and value.value in _VERBS:
+            return value.value
+    return None
+
+
+@functools.cache
+def _option_owners() -> dict[str, tuple[str, ...]]:
+    """Each option keyword and the verbs that take it, from the grammar."""
+    owners: dict[str, list[str]] = {}
+    for rule in _lark().rules:
+        origin = rule.origin.name
+        origin = origin if isinstance(origin, str) else str(origin)
+        if not origin.endswith("_option") or not rule.expansion:
+            continue
+        verb = origin[: -len("_option")]
+        kw = _keyword(rule.expansion[0].name)
+        if kw is not None and verb not in owners.setdefault(kw, []):
+            owners[kw].append(verb)
+    return {kw: tuple(sorted(verbs, key=_VERBS.index)) for kw, verbs in owners.items()}
+
+
+def _not_an_option(word: str, verb: str, owners) -> str:
+    names = [f"`{v}`" for v in owners]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"`{word}` is an option of {listed}, not of `{verb}`"
+
+
+def _character_hint(char: str, line: str) -> str | None:
+    if char in "\u201c\u201d\u201e\u2018\u2019":
+        return 'write text in straight double quotes: "..."'
+    if char == "-" and re.match(r"\s*step\s", line):
+        return "a step name is letters, digits and `_`: write `_` for `-`"
+    return None
 
 
 def _describe(tok: Token) -> str:
@@ -492,13 +540,42 @@ def _describe(tok: Token) -> str:
 
 
 def _enclosing_step(source: SourceFile, line: int) -> Note | None:
+    """The innermost block still open at ``line``: the step, or the
+    `gather` block inside it, whose header is less indented than the line."""
     lines = source.text.split("\n")
-    for number in range(min(line, len(lines)) - 1, 0, -1):
-        m = re.match(r"step\s+([A-Za-z_]\w*)", lines[number - 1])
+    if not 1 <= line <= len(lines):
+        line = len(lines)
+    depth = _indent(lines[line - 1])
+    if depth is None or depth == 0:
+        # An unindented line is in no block, unless it was meant to open one.
+        prev = _previous_significant(lines, line - 1)
+        if prev is None or not lines[prev].rstrip().endswith(":"):
+            return None
+        depth = _indent(lines[prev]) + 1
+        line = prev + 2
+    for number in range(line - 1, 0, -1):
+        text = lines[number - 1]
+        d = _indent(text)
+        if d is None or d >= depth:
+            continue
+        m = re.match(r"step\s+([A-Za-z_]\w*)", text)
         if m:
             span = Span(file=source.path, line=number, col=1, end_line=number, end_col=m.end() + 1)
             return Note(message=f"in step `{m.group(1)}`, opened here", span=span)
+        code = text.split("#", 1)[0].rstrip()
+        if code.endswith(":") and d > 0:
+            word = text.split()[0]
+            span = Span(file=source.path, line=number, col=d + 1, end_line=number, end_col=d + 1 + len(word))
+            return Note(message=f"in the `{word}` block, opened here", span=span)
+        if d == 0:
+            return None
+        depth = d
     return None
+
+
+def _open_block(source: SourceFile, line: int) -> tuple[Note, ...]:
+    note = _enclosing_step(source, line)
+    return (note,) if note else ()
 
 
 def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
@@ -519,6 +596,7 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             message = f"unexpected character `{char}`"
         expected = set() if char == '"' else _accepted(exc.state) or exc.allowed or set()
         span = Span.point(path, line, col)
+        hint = _character_hint(char, source.line_text(line))
     elif (
         isinstance(exc, UnexpectedToken) and exc.token.type == "LOOSE_URL" and "LOOSE_URL" not in exc.expected
     ):
@@ -532,6 +610,7 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
         )
         expected = _accepted(exc.state) or exc.expected
         span = Span.point(path, line, col)
+        hint = _character_hint(char, source.line_text(line))
     elif isinstance(exc, UnexpectedToken):
         tok = exc.token
         expected = _accepted(exc.state) or exc.expected
@@ -544,15 +623,49 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             end_col = tok.end_column if tok.end_line == line and tok.end_column else col + 1
             span = Span(file=path, line=line, col=col, end_line=line, end_col=max(end_col, col + 1))
         message = f"unexpected {_describe(tok)}"
-        label = _misread_label(exc.state, expected)
-        if label is not None:
+        misread = _misread_word(exc.state, expected, tok)
+        stack = getattr(exc.state, "value_stack", None) or [None]
+        top = stack[-1]
+        glued = (
+            type(top) is Token
+            and top.value.isalpha()
+            and top.type not in ("NAME", "WORD")
+            and tok.line == top.end_line
+            and tok.column == top.end_column
+            and str(tok.value)[:1].isalnum()
+        )
+        if glued:
+            # `beeps`, `finished`: a keyword with letters glued to it.
+            word = top.value + str(tok.value).split()[0]
+            line, col = top.line, top.column
+            span = Span(file=path, line=line, col=col, end_line=line, end_col=col + len(word))
+            message = f"unexpected `{word}`, expected `{top.value}` followed by a space"
+            hint = f"did you mean `{top.value}`?"
+            expected = set()
+        elif misread is not None:
             # `record mx 20s`: `mx` was taken for the recording's label, so the
-            # parser only stumbles on `20s`; the mistake is the near-miss option.
-            tok, (keyword, verb) = label
-            line, col = tok.line, tok.column
+            # parser only stumbles on `20s`; the mistake is the word before.
+            word, hint = misread
+            line, col = word.line, word.column
+            span = Span(file=path, line=line, col=col, end_line=line, end_col=word.end_column)
+            message = f"unexpected `{word.value}`"
+        elif (
+            type(top) is Token
+            and top.type in ("INT", "DURATION")
+            and tok.line == top.end_line
+            and tok.column == top.end_column
+            and tok.value[:1].isalpha()
+        ):
+            # `2x`, `20sec`: a number glued to letters that are not a unit.
+            line, col = top.line, top.column
             span = Span(file=path, line=line, col=col, end_line=line, end_col=tok.end_column)
-            message = f"unexpected `{tok.value}`"
-            hint = f"did you mean `{keyword}`?"
+            return report(
+                "FL001",
+                f"`{top.value}{tok.value}` is not a duration",
+                span,
+                notes=_open_block(source, line),
+                hint="a duration is a number with `h`, `m` or `s`, from hours down: `20s`, `2m`, `1h30m`",
+            )
         elif tok.type in ("NAME", "WORD") or (
             tok.type not in ("_NL", "_INDENT", "_DEDENT", "$END") and tok.value.isalpha()
         ):
@@ -560,8 +673,44 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             import difflib  # only on syntax errors; keeps start-up short
 
             close = difflib.get_close_matches(str(tok.value), keywords, n=1, cutoff=0.6)
+            verb = _line_verb(exc.state)
+            owners = _option_owners().get(str(tok.value))
             if close:
                 hint = f"did you mean `{close[0]}`?"
+            elif (
+                "ARROW" in expected
+                and re.fullmatch(r"[A-Za-z_]\w*", str(tok.value))
+                and not source.line_text(line)[tok.end_column - 1 :].split("#", 1)[0].strip()
+            ):
+                hint = f"write `-> {tok.value}` to go to the step `{tok.value}`"
+            elif owners and verb and verb not in owners:
+                hint = _not_an_option(tok.value, verb, owners)
+            elif tok.value in _SETTING_WORDS:
+                hint = f"`{tok.value}` is a setting: put it indented under the `flow NAME` line"
+            elif col == 1 and "STEP" in expected and tok.value in _VERBS:
+                hint = "a verb belongs to a step: indent it under the step's line"
+        elif (
+            type(top) is Token
+            and top.type == "NAME"
+            and top.value.upper() in ("GET", "POST")
+            and tok.line == top.line
+            and len(stack) > 1
+            and getattr(stack[-2], "type", None) == "ARROW"
+        ):
+            # `-> get /h`: the method was read as a step name.
+            line, col = top.line, top.column
+            span = Span(file=path, line=line, col=col, end_line=line, end_col=top.end_column)
+            message = f"the method `{top.value}` must be written in capitals"
+            hint = f"write `-> {top.value.upper()} {tok.value}`"
+            expected = set()
+        if tok.type in ("_DEDENT", "$END") and "_INDENT" in expected:
+            # A header whose block is missing: point at the end of the header.
+            lines = source.text.split("\n")
+            header = _previous_significant(lines, min(tok.line or len(lines), len(lines)) - 1)
+            if tok.type == "$END" or header is None:
+                header = len(source.text.rstrip().split("\n")) - 1
+            line, col = header + 1, len(lines[header].rstrip()) + 1
+            span = Span.point(path, line, col)
     elif isinstance(exc, UnexpectedEOF):
         lines = source.text.rstrip().split("\n")
         line, col = len(lines), len(lines[-1]) + 1

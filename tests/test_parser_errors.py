@@ -180,8 +180,11 @@ def test_extra_word_on_flow_line(compile_flow):
 
 
 def test_lower_case_method_is_a_syntax_error(compile_flow):
+    # The error points at the method read as a step name, not at the URL after it.
     d = only(compile_flow("step start:\n    record -> get /handle\n"), "FL001")
-    assert (d.span.line, d.span.col) == (2, 19)
+    assert where(d.span) == (2, 15, 2, 18)
+    assert d.message == "the method `get` must be written in capitals"
+    assert d.hint == "write `-> GET /handle`"
 
 
 def test_carriage_return_inside_a_line(tmp_path):
