@@ -34,13 +34,22 @@ _CODES = (
         summary="The line does not follow the flow language's grammar.",
         explanation="""\
 The parser met a token it did not expect. The message names what it expected
-instead and, for a misspelt keyword, suggests the nearest one.
+instead, the step or `gather` block that is open, and, for a misspelt keyword
+or an option given to the wrong verb, the nearest word it knows.
 
     step start
         say "Hello"          # error: expected `:` after the step name
 
     step start:
         say "Hello"
+
+Every syntax error of a file is reported, not just the first: after one, the
+parser goes on at the next line (a broken `step` line is read as the step it
+names, a broken `gather ...:` line is skipped with its block). Until the file
+parses, only the checks that look at one verb or one step at a time run on
+it; checks that need the whole flow (references, unreachable steps, cycles,
+the entry step, settings) wait, so that the lines that did not parse cause no
+false reports.
 """,
     ),
     Code(

@@ -719,6 +719,10 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
         expected = exc.expected
     else:  # pragma: no cover - UnexpectedInput has no other concrete kinds
         raise exc
+    if hint is None and expected and set(expected) <= {"COLON"}:
+        m = re.match(r"\s*step\s+([A-Za-z_]\w*)", source.line_text(span.line))
+        if m:
+            hint = f"write `step {m.group(1)}:`"
     if expected:
         words = source.line_text(span.line).split()
         verb = words[0] if words and words[0] in _VERBS else None

@@ -309,7 +309,7 @@ CASES = [
         'step start\n    say "Hello"\n',
         "1:11",
         "unexpected end of line, expected `:`",
-        None,
+        "write `step start:`",
         None,
     ),
     Case(
