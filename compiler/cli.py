@@ -45,6 +45,12 @@ _COLOR = click.option(
 )
 
 
+class MissingExtra(click.ClickException):
+    """An optional dependency is not installed: status 2, like a usage error."""
+
+    exit_code = EXIT_USAGE
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="flowc")
 @click.option("--debug", is_flag=True, help="Show a traceback when flowc itself fails.")
@@ -55,6 +61,7 @@ def cli(debug: bool) -> None:
     flowc check flows/            report problems, write nothing
     flowc build flows/ -o dist/   write dist/<flow>/<step>.xml
     flowc fmt flows/              rewrite flows in the canonical layout
+    flowc lsp                     run the language server for editors
     flowc explain FL202           explain a diagnostic code
 
     A directory argument means every .flow file under it. Exit status: 0 when
@@ -274,6 +281,26 @@ def _collect(collect, paths):
         return collect(paths)
     except NoFlowFiles as exc:
         raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
+
+
+@cli.command()
+def lsp():
+    """Run the language server on stdin/stdout (for editors).
+
+    It reports problems as you type, explains verbs and options on hover,
+    completes verbs, options, steps and flows, finds and renames steps, and
+    formats the file. It needs pygls: pip install 'flowc[lsp]'.
+    """
+    try:
+        from .lsp import main as serve
+    except ImportError as exc:
+        if getattr(exc, "name", None) not in ("pygls", "lsprotocol") and "pygls" not in str(exc):
+            raise
+        raise MissingExtra(
+            "the language server needs pygls, which is not installed; install it with\n"
+            "    pip install 'flowc[lsp]'"
+        ) from None
+    serve()
 
 
 @cli.command()
