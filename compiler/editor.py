@@ -51,7 +51,7 @@ class Keyword:
             elif field == "content":
                 names.append(f"<{self.element or TAGS[cls]}> content")
             elif cls is not None:
-                names += [attr for f, attr, _ in ATTRIBUTES[cls] if f == field and attr not in names]
+                names += [attr for f, attr, _ in ATTRIBUTES.get(cls, ()) if f == field and attr not in names]
         return tuple(names)
 
     def markdown(self) -> str:
@@ -71,13 +71,15 @@ class Keyword:
         return "\n\n".join(parts)
 
 
-_IR_VERBS = {cls.name: cls for cls in TAGS}
+_IR_VERBS = {cls.name: cls for cls in (*TAGS, *ir.BRANCH_VERBS)}
 VERBS = tuple(cls.name for cls in TAGS)
+BRANCHES = tuple(cls.name for cls in ir.BRANCH_VERBS)
+LINE_WORDS = VERBS + BRANCHES  # what may start a line in a step
 _ARROW_ROW = dict(fields=("action",), values="a step, `flow.step` or a URL, optionally after `GET`/`POST`")
 
 
 def _verb(word, syntax, summary, **kw) -> Keyword:
-    return Keyword(word, None, syntax, summary, element=TAGS[_IR_VERBS[word]], **kw)
+    return Keyword(word, None, syntax, summary, element=TAGS.get(_IR_VERBS[word]), **kw)
 
 
 def _opt(verb, word, syntax, summary, fields, values="", default="") -> Keyword:
@@ -134,6 +136,26 @@ KEYWORDS: tuple[Keyword, ...] = (
         "call ends; without one, the next verb runs.",
         fields=("content",),
     ),
+    _verb(
+        "when",
+        'when digits "KEYS" -> STEP',
+        "A line of a branch step: when the caller pressed exactly these keys (the `Digits` the "
+        "gather posted), the call goes to STEP. Branch steps are decided on the server, so only "
+        "`flowc build --target flask` can serve them.",
+        values="phone keys `0`-`9`, `*`, `#`; a step or `flow.step`",
+    ),
+    _verb(
+        "otherwise",
+        "otherwise -> STEP",
+        "The last line of a branch step: where the call goes when no `when` matched.",
+        values="a step or `flow.step`",
+    ),
+    _opt("when", "digits", 'digits "KEYS"', "Compares the keys the caller pressed with KEYS.", ["value"],
+         "phone keys `0`-`9`, `*`, `#`"),
+    _opt("when", "->", "-> STEP", "The step the call goes to when the keys match.", ["target"],
+         "a step or `flow.step`"),
+    _opt("otherwise", "->", "-> STEP", "The step the call goes to when no `when` matched.", ["target"],
+         "a step or `flow.step`"),
     # -- say --
     _opt(
         "say",
@@ -424,7 +446,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     verb: tuple(
         k.word for k in KEYWORDS if k.verb == verb and k.word not in ("off", "no", "on", "auto", "->")
     )
-    for verb in VERBS
+    for verb in LINE_WORDS
 }
 VALUE_WORDS = {
     ("gather", "input"): ("dtmf", "speech"),
@@ -485,7 +507,7 @@ def _at(items: list[Word], col: int) -> Word | None:
 
 
 def _line_verb(items: list[Word]) -> str | None:
-    if items and items[0].kind == "word" and items[0].text in VERBS:
+    if items and items[0].kind == "word" and items[0].text in LINE_WORDS:
         return items[0].text
     return None
 
@@ -748,7 +770,7 @@ def complete(text: str, line: int, col: int, flows: list[Parsed]) -> list[Comple
     if not done:
         if indented and _in_settings(lines, line):
             return [_keyword_item(keyword(None, s)) for s in SETTINGS]
-        found = [_keyword_item(keyword(None, v)) for v in VERBS]
+        found = [_keyword_item(keyword(None, v)) for v in LINE_WORDS]
         if not indented:
             found += [_keyword_item(keyword(None, "step")), _keyword_item(keyword(None, "flow"))]
         return found
@@ -757,7 +779,8 @@ def complete(text: str, line: int, col: int, flows: list[Parsed]) -> list[Comple
         after = done[arrow + 1 :]
         if len(after) > 1 or (after and after[0].text not in ("GET", "POST")):
             return []
-        return _targets(text, flows, typing and items[-1].text or "", methods=not after)
+        methods = not after and _line_verb(done) not in BRANCHES
+        return _targets(text, flows, typing and items[-1].text or "", methods=methods)
     verb = _line_verb(done)
     last = done[-1].text if done[-1].kind == "word" else None
     if verb is None:

@@ -63,6 +63,8 @@ OPTION_ORDER: dict[type, tuple[tuple[str, str], ...]] = {
     ir.Hangup: (),
     ir.Reject: (),
     ir.Dial: (("timeout", "timeout"), ("time_limit", "time-limit"), ("caller_id", "caller-id")),
+    ir.When: (),
+    ir.Otherwise: (),
 }
 
 _PATH = re.compile(r"/(?:[^\s\"]*[^\s\":])?")
@@ -259,6 +261,8 @@ class _Layout:
                 words.append(verb.reason.value)
         elif isinstance(verb, ir.Dial):
             words.append(self.written(verb.number.span))
+        elif isinstance(verb, ir.When):
+            words += [verb.input, self.written(verb.value.span)]
         for field, keyword in OPTION_ORDER[type(verb)]:
             words += self.option(verb, field, keyword)
         for target in ir.targets(verb):

@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_fuzz import FUZZ, valid_flows
+from test_fuzz import FUZZ, comments, valid_flows
 
-from compiler.backends.twiml import render_flow
+from compiler.backends.twiml import render_step
 from compiler.cli import cli
 from compiler.formatter import format_text
 from compiler.project import load
@@ -58,7 +58,7 @@ def test_every_golden_case_is_not_already_canonical_or_is_an_example():
 
 def test_example_flows_are_canonical():
     flows = Path(__file__).parent.parent / "flows"
-    found = sorted(flows.glob("*.flow"))
+    found = sorted(flows.rglob("*.flow"))
     assert found
     for path in found:
         source = path.read_text(encoding="utf-8")
@@ -229,14 +229,58 @@ def spread(data: bytes, seed: int) -> bytes:
     return (b"\xef\xbb\xbf" if bom else b"") + "\n".join(out).encode("utf-8")
 
 
-def _twiml(path: str) -> dict[str, bytes]:
+KEY = st.sampled_from("0123456789*")
+
+
+@st.composite
+def branch_flows(draw) -> bytes:
+    """A menu whose key picks the next step: a gather, a branch step of
+    `when`/`otherwise` lines, and the steps they lead to, with comments."""
+    indent = draw(st.sampled_from(["    ", "  ", "\t"]))
+    flow = draw(st.sampled_from(["support", "menu", "fuzz"]))
+    header = flow != "fuzz" or draw(st.booleans())
+    keys = draw(st.lists(KEY, min_size=1, max_size=4, unique=True))
+    targets = [f"to_{i}" for i in range(len(keys))]
+    lines = [f"flow {flow}", ""] if header else []
+    lines += ["step start:", f"{indent}gather digits 1 -> choice:", f'{indent * 2}say "Press a key"']
+    lines += [f"{indent}redirect -> start", "", "step choice:"]
+    for key, target in zip(keys, targets, strict=True):
+        where = target if draw(st.booleans()) else f"{flow}.{target}"
+        comment = draw(st.one_of(st.just(""), comments.map(lambda c: "  " + c)))
+        lines.append(f'{indent}when digits "{key}" -> {where}{comment}')
+    if draw(st.booleans()):
+        lines.append(f"{indent}otherwise -> {targets[0]}")
+    for target in targets:
+        if draw(st.booleans()):
+            lines.append(draw(comments))
+        lines += [f"step {target}:", f'{indent}say "{target}"', f"{indent}hangup"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _compiled(path: str) -> dict[str, object]:
+    """Every step's TwiML; a branch step (served by a server, not a file) as
+    its list of (input, keys, target)."""
     build = load([path])
     assert build.ok, [f"{d.code} {d.message}" for d in build.diagnostics]
-    return {f"{flow.name}/{name}": doc for flow in build.flows for name, doc in render_flow(flow).items()}
+    out: dict[str, object] = {}
+    for flow in build.flows:
+        for step in flow.steps:
+            if step.is_branch:
+                out[f"{flow.name}/{step.name}"] = [
+                    (
+                        getattr(v, "input", None),
+                        getattr(getattr(v, "value", None), "value", None),
+                        v.target.text,
+                    )
+                    for v in step.verbs
+                ]
+            else:
+                out[f"{flow.name}/{step.name}.xml"] = render_step(flow, step)
+    return out
 
 
 @settings(FUZZ, max_examples=FORMAT_EXAMPLES)
-@given(data=valid_flows(), seed=st.integers(0, 1 << 30))
+@given(data=st.one_of(valid_flows(), branch_flows()), seed=st.integers(0, 1 << 30))
 def test_formatting_keeps_the_twiml_and_is_idempotent(tmp_path_factory, data, seed):
     data = spread(data, seed)
     base = tmp_path_factory.getbasetemp()
@@ -248,5 +292,5 @@ def test_formatting_keeps_the_twiml_and_is_idempotent(tmp_path_factory, data, se
     text, problems = format_text(decode(data), str(original))
     assert problems == [], data
     formatted.write_text(text, encoding="utf-8")
-    assert _twiml(str(formatted)) == _twiml(str(original))
+    assert _compiled(str(formatted)) == _compiled(str(original))
     assert format_text(text, str(formatted))[0] == text

@@ -166,6 +166,10 @@ SAMPLE = textwrap.dedent(
     step next:
         hangup
         reject busy
+
+    step choice:
+        when digits "1" -> next
+        otherwise -> start
     """
 )
 
@@ -363,3 +367,51 @@ def test_lsp_without_pygls_says_how_to_install_it(monkeypatch):
     result = CliRunner().invoke(cli, ["lsp"])
     assert result.exit_code == 2
     assert "pip install 'flowc[lsp]'" in result.stderr
+
+
+BRANCHING = textwrap.dedent(
+    """\
+    flow main
+
+    step start:
+        gather digits 1 -> choice
+        hangup
+
+    step choice:
+        when digits "1" -> start
+        when digits "2" -> billing.start
+        otherwise ->
+    """
+).replace("otherwise ->\n", "otherwise -> \n")  # the cursor stands after the space
+
+
+def test_branch_lines_in_completion_references_and_rename(client, project):
+    uri = client.open(project / "main.flow", BRANCHING)
+    got = labels(client.at("textDocument/completion", uri, 9, 17))
+    assert {"start", "choice", "billing.start"} <= set(got)
+    assert "GET" not in got
+    got = labels(client.at("textDocument/completion", uri, 9, 4))
+    assert {"when", "otherwise", "say"} <= set(got)
+    client.change(uri, BRANCHING.replace("otherwise -> ", "otherwise -> start"))
+    found = client.at(
+        "textDocument/references",
+        uri,
+        *position(BRANCHING, 2, "start"),
+        context={"includeDeclaration": False},
+    )
+    assert sorted((r["range"]["start"]["line"], r["range"]["start"]["character"]) for r in found) == [
+        (7, 23),
+        (9, 17),
+    ]
+    found = client.at("textDocument/definition", uri, *position(BRANCHING, 8, "start"))
+    assert found["uri"] == (project / "billing.flow").as_uri()
+    edit = client.at("textDocument/rename", uri, *position(BRANCHING, 7, "start"), newName="menu")
+    assert sorted(
+        (e["range"]["start"]["line"], e["range"]["start"]["character"]) for e in edit["changes"][uri]
+    ) == [
+        (2, 5),
+        (7, 23),
+        (9, 17),
+    ]
+    value = client.at("textDocument/hover", uri, 7, 6)["contents"]["value"]
+    assert "flowc build --target flask" in value
