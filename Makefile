@@ -40,3 +40,11 @@ docs: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache
+
+# The TextMate grammar test tokenizes with vscode-textmate (npm, pinned by the lock file).
+TEXTMATE := tests/textmate
+$(TEXTMATE)/node_modules/.installed: $(TEXTMATE)/package.json $(TEXTMATE)/package-lock.json | system-deps
+	cd $(TEXTMATE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(TEXTMATE)/node_modules/.installed

@@ -47,6 +47,12 @@ _COLOR = click.option(
 )
 
 
+class MissingExtra(click.ClickException):
+    """An optional dependency is not installed: status 2, like a usage error."""
+
+    exit_code = EXIT_USAGE
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="flowc")
 @click.option("--debug", is_flag=True, help="Show a traceback when flowc itself fails.")
@@ -56,6 +62,8 @@ def cli(debug: bool) -> None:
     \b
     flowc check flows/            report problems, write nothing
     flowc build flows/ -o dist/   write dist/<flow>/<step>.xml
+    flowc fmt flows/              rewrite flows in the canonical layout
+    flowc lsp                     run the language server for editors
     flowc explain FL202           explain a diagnostic code
 
     A directory argument means every .flow file under it. Exit status: 0 when
@@ -204,6 +212,126 @@ def build(paths, out, target, fmt, werror, color):
             err=True,
         )
     sys.exit(EXIT_OK)
+
+
+@cli.command("fmt")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option(
+    "--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any."
+)
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes on stdout.")
+@_COLOR
+def fmt_command(paths, check, diff, color):
+    """Rewrite flows in the one canonical layout.
+
+    Each PATH is a .flow file or a directory searched for .flow files; `-`
+    reads a flow on stdin and prints it formatted on stdout. Indentation,
+    spacing, option order, quoting and blank lines are rewritten; comments
+    and meaning are kept. Files that do not parse are reported and left
+    untouched. Files are replaced atomically.
+
+    Exit status: 0 when all is well, 1 when a file does not parse or (with
+    --check or --diff) a file would change.
+    """
+    from .formatter import format_source
+    from .output import replace_file
+    from .project import collect, read
+    from .render import format_text
+    from .source import SourceFile
+
+    use_colour = _use_colour(color)
+    if "-" in paths:
+        if len(paths) > 1:
+            raise click.UsageError("`-` (stdin) cannot be combined with other paths")
+        source = SourceFile("<stdin>", sys.stdin.read())
+        text, problems = format_source(source)
+        for d in problems:
+            click.echo(format_text(d, {source.path: source}, colour=use_colour), err=True)
+        if text is None:
+            sys.exit(EXIT_FLOW_ERRORS)
+        click.echo(text, nl=False)
+        sys.exit(EXIT_FLOW_ERRORS if (check or diff) and text != source.text else EXIT_OK)
+
+    files = _collect(collect, paths)
+    changed, unchanged, broken = [], 0, 0
+    for path in files:
+        source, problems = read(path)
+        text = None
+        if source is not None:
+            text, problems = format_source(source)
+        if text is None:
+            broken += 1
+            sources = {path: source} if source is not None else {}
+            for d in problems:
+                click.echo(format_text(d, sources, colour=use_colour), err=True)
+            click.echo(f"{path}: not formatted: fix the syntax error first", err=True)
+            continue
+        if text == source.text:
+            unchanged += 1
+            continue
+        changed.append(path)
+        if diff:
+            import difflib
+
+            click.echo(
+                "".join(
+                    difflib.unified_diff(
+                        source.text.splitlines(keepends=True),
+                        text.splitlines(keepends=True),
+                        fromfile=f"{path} (original)",
+                        tofile=f"{path} (formatted)",
+                    )
+                ),
+                nl=False,
+            )
+        if check or diff:
+            click.echo(f"would reformat {path}", err=True)
+            continue
+        try:
+            replace_file(path, text.encode("utf-8"))
+        except OSError as exc:
+            raise OutputProblem(f"cannot write {path}: {exc}") from None
+        click.echo(f"reformatted {path}", err=True)
+    verb = "would be reformatted" if check or diff else "reformatted"
+    summary = [f"{_files(len(changed))} {verb}", f"{_files(unchanged)} left unchanged"]
+    if broken:
+        summary.append(f"{_files(broken)} not parsed")
+    click.echo(", ".join(summary), err=True)
+    failed = broken or ((check or diff) and changed)
+    sys.exit(EXIT_FLOW_ERRORS if failed else EXIT_OK)
+
+
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
+
+
+def _collect(collect, paths):
+    from .project import NoFlowFiles
+
+    try:
+        return collect(paths)
+    except NoFlowFiles as exc:
+        raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
+
+
+@cli.command()
+def lsp():
+    """Run the language server on stdin/stdout (for editors).
+
+    It reports problems as you type, explains verbs and options on hover,
+    completes verbs, options, steps and flows, finds and renames steps, and
+    formats the file. It needs pygls: pip install 'flowc[lsp]'.
+    """
+    try:
+        from .lsp import main as serve
+    except ImportError as exc:
+        if getattr(exc, "name", None) not in ("pygls", "lsprotocol") and "pygls" not in str(exc):
+            raise
+        raise MissingExtra(
+            "the language server needs pygls, which is not installed; install it with\n"
+            "    pip install 'flowc[lsp]'"
+        ) from None
+    serve()
 
 
 @cli.command()

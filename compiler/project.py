@@ -9,7 +9,7 @@ beside the ones asked for) and runs the checks. Backends receive a
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from . import ir
@@ -105,8 +105,11 @@ def read(path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     return SourceFile(path, text), []
 
 
-def _parse_file(path: str) -> tuple[Unit, list[Diagnostic]]:
-    source, found = read(path)
+def _parse_file(path: str, texts: Mapping[str, str] | None = None) -> tuple[Unit, list[Diagnostic]]:
+    if texts is not None and path in texts:
+        source, found = SourceFile(path, texts[path]), []
+    else:
+        source, found = read(path)
     if source is None:
         return Unit(path=path, source=None, flow=None), found
     parsed = parse_recovering(source)
@@ -145,13 +148,16 @@ def _missing_flows(flows: Iterable[ir.Flow], known: dict[str, ir.Flow]) -> bool:
     return False
 
 
-def load(paths: Iterable[str], *, neighbours: bool = True) -> Build:
-    """Read, parse and check the given files (directories are expanded)."""
+def load(paths: Iterable[str], *, neighbours: bool = True, texts: Mapping[str, str] | None = None) -> Build:
+    """Read, parse and check the given files (directories are expanded).
+
+    ``texts`` maps paths to text that replaces the file's content on disk (an
+    editor's unsaved buffers)."""
     files = collect(paths)
     units: list[Unit] = []
     diagnostics: list[Diagnostic] = []
     for path in files:
-        unit, found = _parse_file(path)
+        unit, found = _parse_file(path, texts)
         units.append(unit)
         diagnostics.extend(found)
 
@@ -169,7 +175,7 @@ def load(paths: Iterable[str], *, neighbours: bool = True) -> Build:
     if neighbours and _missing_flows(parsed, known):
         exclude = {os.path.realpath(p) for p in files}
         for path in _neighbours(files, exclude):
-            unit, _ = _parse_file(path)  # a neighbour's own problems are its own
+            unit, _ = _parse_file(path, texts)  # a neighbour's own problems are its own
             if unit.flow is not None:
                 known.setdefault(unit.flow.name, unit.flow)
             else:
