@@ -200,10 +200,11 @@ def parse_recovering(source: SourceFile) -> Parsed:
         if exc is None:
             break
         error = _syntax_error(exc, source)
-        if error.span.line <= done:
+        at = _error_line(exc, error)
+        if at <= done:
             break
         errors.append(error)
-        recovered = _recover(lines, exc, error)
+        recovered = _recover(lines, exc, at)
         if recovered is None or len(errors) >= MAX_ERRORS:
             break
         done = recovered
@@ -311,11 +312,22 @@ def _placeholder(lines: list[str], index: int, original: str) -> str:
     return original[:depth] + "pause"
 
 
-def _recover(lines: list[str], exc: Exception, error: Diagnostic) -> int | None:
-    """Change ``lines`` so that the parser can go on after ``error``.
-    Returns the last line (1-based) changed, or ``None`` when there is no
-    sensible way on."""
-    index = error.span.line - 1
+def _error_line(exc: Exception, error: Diagnostic) -> int:
+    """The line (1-based) where the parser stopped: the token's, which the
+    diagnostic may have moved (to a word before it, to a block's header)."""
+    if isinstance(exc, _IndentProblem | UnexpectedCharacters):
+        return exc.line
+    tok = getattr(exc, "token", None)
+    if isinstance(tok, Token) and tok.type != "$END" and tok.line:
+        return tok.line
+    return error.span.line
+
+
+def _recover(lines: list[str], exc: Exception, line: int) -> int | None:
+    """Change ``lines`` so that the parser can go on after an error at
+    ``line``. Returns the last line (1-based) changed, or ``None`` when there
+    is no sensible way on."""
+    index = line - 1
     if not 0 <= index < len(lines):
         return None
     if isinstance(exc, _IndentProblem):
@@ -581,7 +593,8 @@ def _open_block(source: SourceFile, line: int) -> tuple[Note, ...]:
 def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
     path = source.path
     if isinstance(exc, _IndentProblem):
-        return report(exc.code, exc.message, Span.point(path, exc.line, exc.col), hint=exc.hint)
+        notes = _open_block(source, exc.line) if exc.code == "FL003" else ()
+        return report(exc.code, exc.message, Span.point(path, exc.line, exc.col), notes=notes, hint=exc.hint)
     hint = None
     if isinstance(exc, UnexpectedCharacters):
         line, col = exc.line, exc.column

@@ -75,6 +75,8 @@ def test_vendored_schema_is_the_oasis_sarif_2_1_0_schema(validator):
     schema = validator.schema
     assert schema["id"].endswith("/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json")
     assert schema["properties"]["version"]["enum"] == ["2.1.0"]
+    # Our logs name the schema they are valid against.
+    assert json.loads(to_sarif([], cwd="/tmp"))["$schema"] == schema["id"]
 
 
 def test_schema_rejects_a_log_without_runs(validator):
@@ -216,6 +218,34 @@ def test_help_uris_point_at_sections_of_the_diagnostics_reference(validator):
         assert rule["helpUri"] == help_uri(REGISTRY[rule["id"]], base)
         assert rule["helpUri"].split("#", 1)[1] in anchors
     assert help_uri(REGISTRY["FL001"], None) is None
+
+
+def test_help_uris_come_from_the_documentation_url_of_the_package(monkeypatch, validator):
+    from email.message import Message
+    from importlib import metadata
+
+    meta = Message()
+    meta["Name"] = "flowc"
+    meta["Project-URL"] = "Source, https://code.example/flowc"
+    meta["Project-URL"] = "Documentation, https://code.example/flowc/docs/"
+    monkeypatch.setattr(metadata, "metadata", lambda name: meta)
+    log = json.loads(to_sarif([], cwd="/tmp"))
+    assert_valid(validator, log)
+    driver = log["runs"][0]["tool"]["driver"]
+    assert (
+        driver["rules"][0]["helpUri"] == "https://code.example/flowc/docs/diagnostics.md#fl001-syntax-error"
+    )
+    assert driver["informationUri"] == "https://code.example/flowc/docs/diagnostics.md"
+
+
+def test_without_a_documentation_url_rules_have_no_help_uri(monkeypatch):
+    from email.message import Message
+    from importlib import metadata
+
+    monkeypatch.setattr(metadata, "metadata", lambda name: Message())
+    rules = json.loads(to_sarif([], cwd="/tmp"))["runs"][0]["tool"]["driver"]["rules"]
+    assert all("helpUri" not in r for r in rules)
+    assert all(r["help"]["text"] for r in rules)
 
 
 # ---- GitHub annotations ---------------------------------------------------------------

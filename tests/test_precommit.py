@@ -81,10 +81,16 @@ def test_check_hook_passes_good_files_and_fails_bad_ones(hooks, tmp_path):
     assert "bad.flow:2:5: error[FL001]" in failed.stderr
 
 
-def test_fmt_hook_runs(hooks, tmp_path):
+def test_fmt_hook_passes_formatted_files_and_fails_others(hooks, tmp_path):
     if "fmt" not in cli.commands:
         pytest.skip("`flowc fmt` is not part of this build")
     good = tmp_path / "good.flow"
     good.write_text(GOOD, encoding="utf-8")
-    result = run_hook(hooks, "flowc-fmt", good)
-    assert result.returncode in (0, 1), result.stderr  # 1: the file would change; 2 would be a usage error
+    ugly = tmp_path / "ugly.flow"
+    ugly.write_text('step   start:\n      say   "Hello"\n      hangup\n', encoding="utf-8")
+    ok = run_hook(hooks, "flowc-fmt", good)
+    assert ok.returncode == 0, ok.stderr
+    failed = run_hook(hooks, "flowc-fmt", good, ugly)
+    assert failed.returncode == 1
+    assert "ugly.flow" in failed.stdout + failed.stderr
+    assert ugly.read_text(encoding="utf-8").startswith("step   start:")  # --check changes nothing

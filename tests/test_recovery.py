@@ -175,12 +175,16 @@ def test_a_file_with_errors_builds_nothing(compile_flow):
         'step a:\n    gather -> b:\nstep b:\n    gather:\n        say "x" lop\n',
         "\tstep a:\n  hangup\n",
         'say "x" lop 2\nsay "y" lop 3\nhangup\n',
+        # A block header right after a recovered line, its block dedented:
+        # the error moves to the header, the recovery must not loop on it.
+        'step start:\n    -dial "+1" timeut 20s\n    gather digits 1 -> m:\n  \\      say "x"\n'
+        "    redirect -> m\nstep m:\n    hangup\n",
     ],
 )
 def test_every_error_lies_inside_the_file_and_is_reported_once(compile_flow, text):
     build = compile_flow(text)
     lines = text.split("\n")
-    assert build.diagnostics
+    assert 0 < len(build.diagnostics) <= 6
     seen = set()
     for d in build.diagnostics:
         assert 1 <= d.span.line <= len(lines)

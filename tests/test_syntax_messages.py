@@ -399,7 +399,7 @@ CASES = [
         "3:1",
         "this indentation matches no enclosing block",
         "indent every line of a block the same way, with spaces or with tabs",
-        None,
+        "in step `start`, opened here",
         code="FL003",
     ),
     Case(
