@@ -170,11 +170,17 @@ def parse_recovering(source: SourceFile) -> Parsed:
     After a syntax error the offending line is replaced by a neutral
     statement (`pause`) at its indentation; a step header is repaired instead,
     so that its statements stay in their step, and a block whose header is
-    broken goes with it. The file is then parsed again, up to
-    :data:`MAX_ERRORS` times. An error at or before a line already recovered
+    broken goes with it. The text is then parsed again, up to
+    :data:`MAX_ERRORS` errors. An error at or before a line already recovered
     from would be a consequence of the recovery, not of the file: it is not
-    reported, and the search ends there. With syntax errors the flow, when
-    there is one, is *partial*: it lacks the lines that did not parse, so
+    reported, and the search ends there.
+
+    A file that does not parse is searched step by step (each `step` line
+    starts a piece parsed on its own, with its line numbers kept), so that
+    the cost grows with the errors of each step rather than with the errors
+    times the file; one last parse of the whole recovered text finds what
+    only shows across steps and builds the IR. With syntax errors the flow,
+    when there is one, is *partial*: it lacks the lines that did not parse, so
     only checks that look at one step at a time may run on it, and nothing
     they find on a skipped line is reported.
     """
@@ -184,34 +190,85 @@ def parse_recovering(source: SourceFile) -> Parsed:
     lines = (source.text.rstrip() + "\n").split("\n")
     original = list(lines)
     parser = _lark()
-    errors: list[Diagnostic] = []
-    found: dict = {}  # diagnostics of the transformer, kept across rounds
-    done = 0  # the last line recovered from
-    flow = None
-    while True:
+    found: dict = {}  # diagnostics of the transformer, kept across attempts
+
+    def attempt(text: str):
         with _LOCK:  # the transformer runs inside the parser and holds per-file state
             _TO_IR._begin(source)
             try:
-                flow, exc = parser.parse("\n".join(lines)), None
+                result, exc = parser.parse(text), None
             except (UnexpectedInput, _IndentProblem) as caught:
-                flow, exc = None, caught
+                result, exc = None, caught
             for d in _TO_IR.diagnostics:
                 found.setdefault((d.code, d.span, d.message), d)
-        if exc is None:
-            break
+        return result, exc
+
+    flow, exc = attempt("\n".join(lines))
+    errors: list[Diagnostic] = []
+    if exc is not None:
         error = _syntax_error(exc, source)
-        at = _error_line(exc, error)
-        if at <= done:
-            break
-        errors.append(error)
-        recovered = _recover(lines, exc, at)
-        if recovered is None or len(errors) >= MAX_ERRORS:
-            break
-        done = recovered
+        for first, last in _pieces(lines, _error_line(exc, error) - 1):
+            _search(attempt, source, lines, first, last, errors)
+            if len(errors) >= MAX_ERRORS:
+                break
+        changed = {i + 1 for i, (a, b) in enumerate(zip(original, lines, strict=True)) if a != b}
+        done = 0  # the last line recovered from in the whole text
+        while True:
+            flow, exc = attempt("\n".join(lines))
+            if exc is None or len(errors) >= MAX_ERRORS:
+                break
+            error = _syntax_error(exc, source)
+            at = _error_line(exc, error)
+            if at <= done or at in changed or error in errors:
+                break
+            errors.append(error)
+            recovered = _recover(lines, exc, at)
+            if recovered is None:
+                break
+            changed.add(at)
+            done = recovered
+        if exc is not None:
+            flow = None
     skipped = frozenset(i + 1 for i, (a, b) in enumerate(zip(original, lines, strict=True)) if a != b)
     kept = [d for d in found.values() if d.span.line not in skipped]
     diagnostics = sorted([*kept, *errors], key=Diagnostic.sort_key)
     return Parsed(flow, diagnostics, not errors, skipped)
+
+
+PIECE_LINES = 200  # a piece searched on its own holds whole steps, at least this many lines
+
+
+def _pieces(lines: list[str], start: int) -> list[tuple[int, int]]:
+    """The pieces of a file searched one by one, from the one holding line
+    ``start`` (0-based) on: runs of whole steps (each from its `step` line)
+    of at least :data:`PIECE_LINES` lines. 0-based, end exclusive."""
+    bounds = [0]
+    for i, line in enumerate(lines):
+        if i - bounds[-1] >= PIECE_LINES and line[:1] not in (" ", "\t") and _first_word(line) == "step":
+            bounds.append(i)
+    bounds.append(len(lines))
+    pieces = list(zip(bounds, bounds[1:], strict=False))
+    return [(a, b) for a, b in pieces if b > start]
+
+
+def _search(attempt, source: SourceFile, lines: list[str], first: int, last: int, errors: list) -> None:
+    """Find and recover from the syntax errors of ``lines[first:last]``,
+    parsed on its own behind blank lines that keep its line numbers."""
+    done = first  # the last line (1-based) recovered from
+    while len(errors) < MAX_ERRORS:
+        _, exc = attempt("\n" * first + "\n".join(lines[first:last]) + "\n")
+        if exc is None:
+            return
+        error = _syntax_error(exc, source)
+        at = _error_line(exc, error)
+        kind = getattr(getattr(exc, "token", None), "type", None)
+        if at <= done or at > last or kind == "$END" or isinstance(exc, UnexpectedEOF):
+            return  # the end of a piece is not the end of the file: the whole parse judges it
+        errors.append(error)
+        recovered = _recover(lines, exc, at)
+        if recovered is None:
+            return
+        done = recovered
 
 
 # ---- recovery -------------------------------------------------------------------

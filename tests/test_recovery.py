@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import codes
 
-from compiler.parser import MAX_ERRORS
+from compiler.parser import MAX_ERRORS, PIECE_LINES
 from compiler.project import load
 
 
@@ -235,3 +235,55 @@ def test_one_mistake_in_an_example_flow_is_one_syntax_error(tmp_path):
                 assert len(syntax) <= 1, (flow.name, i + 1, kind, mutant, build.diagnostics)
                 checked += 1
     assert checked > 100
+
+
+# ---- long files are searched piece by piece ------------------------------------------
+
+
+def long_flow(steps: int, broken: dict[int, str]) -> str:
+    """`steps` steps of three lines; the record line of step i is broken[i] when given."""
+    out = []
+    for i in range(steps):
+        out += [f"step s{i}:", '    say "hello"', broken.get(i, f"    record max 20s -> s{i + 1}")]
+    out += [f"step s{steps}:", "    hangup", ""]
+    return "\n".join(out)
+
+
+def test_errors_in_many_pieces_of_a_long_file(compile_flow):
+    assert PIECE_LINES < 3 * 300
+    broken = {i: f'    record max 20s finsh "#" -> s{i + 1}' for i in (0, 99, 100, 250, 299)}
+    build = compile_flow(long_flow(300, broken))
+    assert errors(build) == [(3 * i + 3, 20, "FL001") for i in sorted(broken)]
+    assert {d.hint for d in build.diagnostics} == {"did you mean `finish`?"}
+
+
+def test_an_empty_step_at_the_end_of_a_piece_is_found_by_the_whole_parse(compile_flow):
+    # Step s66 loses its body; parsed alone, its piece would just end there.
+    text = long_flow(300, {})
+    lines = text.split("\n")
+    for n in range(len(lines)):
+        if lines[n] == "step s67:":
+            cut = n
+            break
+    text = "\n".join([*lines[: cut - 2], *lines[cut:]])
+    build = compile_flow(text.replace("    record max 20s -> s200", "    record max 20s finsh -> s200"))
+    assert [(d.code, d.message) for d in build.diagnostics] == [
+        ("FL001", "unexpected `step`, expected an indented block"),
+        (
+            "FL001",
+            "unexpected `finsh`, expected an option of `record` (`beep`, `finish`, `max`, …), `->` or the end of the line",
+        ),
+    ]
+    assert build.diagnostics[0].span.line == cut - 1
+
+
+def test_a_mistake_only_the_whole_file_shows_is_reported(compile_flow):
+    # Bare statements before steps: each piece parses alone, the file does not.
+    text = 'say "hi"\n' + long_flow(300, {150: "    record max 20s lop -> s151"})
+    build = compile_flow(text)
+    assert [d.span.line for d in build.diagnostics] == [2, 1 + 3 * 150 + 3]
+    assert build.diagnostics[0].message == (
+        "unexpected `step`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial), "
+        "a branch (`when`, `otherwise`) or the end of the file"
+    )
+    assert build.diagnostics[1].message.startswith("unexpected `lop`")
