@@ -124,7 +124,7 @@ def check(paths, fmt, werror, color):
     "out",
     required=True,
     type=click.Path(file_okay=False),
-    help="Directory to write OUT/<flow>/<step>.xml into.",
+    help="Directory to write into (OUT/<flow>/<step>.xml for twiml, a Python package for flask).",
 )
 @click.option(
     "-t",
@@ -132,7 +132,8 @@ def check(paths, fmt, werror, color):
     type=click.Choice(list(TARGETS)),
     default=next(iter(TARGETS)),
     show_default=True,
-    help="What to write: twiml = OUT/<flow>/<step>.xml.",
+    help="What to write: twiml = OUT/<flow>/<step>.xml; flask = a Flask app package in OUT "
+    "(needs `pip install 'flowc[flask]'`; see docs/flask.md).",
 )
 @_FORMAT
 @_WERROR
@@ -140,11 +141,14 @@ def check(paths, fmt, werror, color):
 def build(paths, out, target, fmt, werror, color):
     """Compile flows into files under OUT.
 
-    The twiml target writes OUT/<flow>/<step>.xml for every step. All or
+    The twiml target writes OUT/<flow>/<step>.xml for every step. The flask
+    target writes OUT as a Python package that serves every step and calls
+    your handlers (OUT/handlers.py, created once and never overwritten). All or
     nothing: when any flow has an error nothing is written. Each file is
     replaced atomically, and flowc only ever removes or overwrites files it
     wrote itself (listed in OUT/.flowc-manifest.json).
     """
+    from .backends import MissingDependency
     from .backends import target as backend
     from .output import OutputError, write_tree
 
@@ -153,7 +157,10 @@ def build(paths, out, target, fmt, werror, color):
     if failed:
         click.echo("nothing written: fix the errors above", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
-    emission = backend(target).emit(result)
+    try:
+        emission = backend(target).emit(result)
+    except MissingDependency as exc:
+        raise OutputProblem(str(exc)) from None
     if emission.diagnostics:
         result = replace(result, diagnostics=tuple(emission.diagnostics))
         _, failed = _report(result, fmt, werror, color)
@@ -161,17 +168,24 @@ def build(paths, out, target, fmt, werror, color):
             click.echo(f"nothing written: the {target} target cannot build these flows", err=True)
             sys.exit(EXIT_FLOW_ERRORS)
     try:
-        written = write_tree(out, emission.files)
+        written = write_tree(out, emission.files, emission.seeds)
     except OutputError as exc:
         raise OutputProblem(str(exc)) from None
     except OSError as exc:
         raise OutputProblem(f"cannot write to {out}: {exc}") from None
+    notices = emission.after_write(out) if emission.after_write is not None else ()
     if fmt == "text":
         click.echo(
             f"{emission.summary} in {out} ({len(written.written)} written, "
             f"{len(written.unchanged)} unchanged, {len(written.removed)} removed)",
             err=True,
         )
+        for rel in written.created:
+            click.echo(
+                f"created {os.path.join(out, rel)}: it is yours, later builds never change it", err=True
+            )
+    for line in notices:
+        click.echo(line, err=True)
     sys.exit(EXIT_OK)
 
 
