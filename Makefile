@@ -23,8 +23,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/flowc build flows -o $(OUT)/twiml
-	@echo "TwiML for the flows in flows/ is in $(OUT)/twiml/ (one directory per flow, one .xml per step)."
+	$(BIN)/flowc build flows/*.flow -o $(OUT)/twiml
+	@echo "TwiML for the flows in flows/*.flow is in $(OUT)/twiml/ (one directory per flow, one .xml per step)."
 
 system-deps:
 	bash scripts/system-deps.sh

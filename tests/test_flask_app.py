@@ -72,14 +72,24 @@ def voiceapp(build_app):
 
 
 def static_documents() -> dict[str, bytes]:
+    """What the twiml target writes for every step that is not a branch step."""
     build = load([str(FLOWS)])
-    return {f"/{path[: -len('.xml')]}.xml": data for path, data in twiml.emit(build).files.items()}
+    assert build.ok
+    return {
+        f"/{flow.name}/{step.name}.xml": twiml.render_step(flow, step)
+        for flow in build.flows
+        for step in flow.steps
+        if not step.is_branch
+    }
 
 
 def test_every_step_is_served_byte_identical_to_the_twiml_target(voiceapp):
     app, _ = voiceapp
     documents = static_documents()
-    assert len(documents) == 9
+    assert len(documents) == 14
+    twiml_build = load([str(p) for p in sorted(FLOWS.glob("*.flow"))])
+    for path, data in twiml.emit(twiml_build).files.items():
+        assert documents["/" + path] == data  # the same bytes as `flowc build`
     client = app.test_client()
     for path, data in documents.items():
         for response in (get(client, path), post(client, path, {"CallSid": "CA1"})):
@@ -91,7 +101,37 @@ def test_every_step_is_served_byte_identical_to_the_twiml_target(voiceapp):
 def test_the_app_has_exactly_the_routes_of_the_flows(voiceapp):
     app, _ = voiceapp
     rules = {r.rule for r in app.url_map.iter_rules()}
-    assert rules == set(static_documents()) | {"/ivr/choice", "/recording-status", "/transcribed"}
+    assert rules == set(static_documents()) | {
+        "/support/choice.xml",
+        "/ivr/choice",
+        "/recording-status",
+        "/transcribed",
+        "/support/recorded",
+        "/support/recording",
+        "/support/transcription",
+    }
+
+
+@pytest.mark.parametrize(
+    ("digits", "step"),
+    [
+        ("1", "billing"),
+        ("2", "technician"),
+        ("3", "message"),
+        ("9", "start"),
+        ("11", "start"),
+        (None, "start"),
+    ],
+)
+def test_a_branch_step_answers_the_step_the_key_picks(voiceapp, digits, step):
+    app, _ = voiceapp
+    documents = static_documents()
+    client = app.test_client()
+    params = {"Digits": digits} if digits is not None else {}
+    for response in (post(client, "/support/choice.xml", params), get(client, "/support/choice.xml", params)):
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "text/xml"
+        assert response.data == documents[f"/support/{step}.xml"]
 
 
 def test_gather_action_calls_the_handler_with_a_typed_frozen_request(voiceapp):

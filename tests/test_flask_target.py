@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask_helpers import (
     FLOWS,
     HOST,
@@ -23,6 +24,7 @@ from flask_helpers import (
 
 from compiler.backends import flask as target
 from compiler.backends import twiml
+from compiler.cli import cli
 from compiler.output import MANIFEST
 from compiler.project import load
 
@@ -64,7 +66,7 @@ def test_the_files_written_for_the_example_flows(tmp_path):
     assert files == sorted([*GENERATED, "handlers.py", MANIFEST])
     manifest = json.loads((out / MANIFEST).read_text())["files"]
     assert manifest == GENERATED  # the user's module is never listed
-    assert "a Flask app with 9 step routes and 3 callback routes" in result.output
+    assert "a Flask app with 15 step routes and 6 callback routes" in result.output
     assert f"created {out / 'handlers.py'}" in result.output
     for name in GENERATED:
         if name.endswith(".py"):
@@ -299,3 +301,66 @@ def test_signed_get_requests_to_hostile_paths(tmp_path, build_app):
     # The same request with the path encoded differently was not what Twilio signed.
     other = "/a%20b%27c?Digits=1"
     assert client.get(other, headers=headers, environ_overrides={"RAW_URI": other}).status_code == 403
+
+
+# ---- branch steps --------------------------------------------------------------------------------
+
+BRANCHING = """\
+flow menu
+
+step start:
+    gather digits 1 -> choice:
+        say "Press a key."
+    redirect -> start
+
+step choice:
+    when digits "1" -> sales
+    when digits "2" -> other.start
+    when digits "3" -> second
+    when digits "1" -> start
+
+step second:
+    when digits "3" -> sales
+    otherwise -> start
+
+step sales:
+    say "Sales."
+    hangup
+"""
+
+OTHER = """\
+flow other
+
+step start:
+    say "Another flow."
+    hangup
+"""
+
+
+def test_branches_without_otherwise_across_flows_and_chained(tmp_path, build_app):
+    flows = write_flows(tmp_path / "flows", menu=BRANCHING, other=OTHER)
+    build = load([str(flows)])
+    assert build.ok, build.diagnostics
+    app, package, _ = build_app(paths=[flows])
+    client = app.test_client()
+    menu = build.known["menu"]
+    sales = twiml.render_step(menu, menu.step("sales"))
+    assert post(client, "/menu/choice.xml", {"Digits": "1"}).data == sales  # the first line with a key wins
+    other = post(client, "/menu/choice.xml", {"Digits": "2"})
+    assert b'<Redirect method="GET">../other/start.xml</Redirect>' in other.data
+    # A branch that leads to a branch step is decided with the same keys.
+    assert get(client, "/menu/choice.xml", {"Digits": "3"}).data == sales
+    # No line matches and there is no `otherwise`: an empty document, and Twilio ends the call.
+    empty = post(client, "/menu/choice.xml", {"Digits": "7"})
+    assert empty.status_code == 200
+    assert empty.data == b'<?xml version="1.0" encoding="UTF-8"?>\n<Response/>\n'
+    assert post(client, "/menu/second.xml", {"Digits": "7"}).data == twiml.render_step(
+        menu, menu.step("start")
+    )
+
+
+def test_twiml_refuses_branch_steps_but_flask_builds_them(tmp_path):
+    flows = write_flows(tmp_path / "flows", menu=BRANCHING, other=OTHER)
+    assert flowc_build([flows], tmp_path / "app").exit_code == 0
+    static = CliRunner().invoke(cli, ["build", str(flows), "-o", str(tmp_path / "static")])
+    assert static.exit_code == 1 and "FL802" in static.output

@@ -195,10 +195,6 @@ def step_path(flow: str, step: str) -> str:
     return f"/{flow}/{step}.xml"
 
 
-def _is_branch(step: ir.Step) -> bool:
-    return bool(getattr(step, "is_branch", False))
-
-
 def _callbacks_of(verb: ir.Verb) -> Iterable[tuple[ir.Target, Kind]]:
     if isinstance(verb, ir.Record):
         if verb.action is not None:
@@ -215,12 +211,8 @@ def _callbacks_of(verb: ir.Verb) -> Iterable[tuple[ir.Target, Kind]]:
             yield verb.action, Kind.DIAL_ACTION
     elif isinstance(verb, ir.Redirect):
         yield verb.target, Kind.REDIRECT
-    else:
-        # A branch line (`when … -> /path`, `otherwise -> /path`) answers
-        # with a <Redirect> to the path.
-        target = getattr(verb, "target", None)
-        if isinstance(target, ir.Target):
-            yield target, Kind.REDIRECT
+    elif isinstance(verb, ir.BRANCH_VERBS) and not verb.target.is_step:
+        yield verb.target, Kind.REDIRECT  # answered with a <Redirect> to the URL
 
 
 def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnostic]]:
@@ -326,25 +318,24 @@ def _outcome(flow: ir.Flow, step: ir.Step, target: ir.Target) -> Outcome:
 def branches(flow: ir.Flow) -> dict[str, tuple[tuple[tuple[str, Outcome], ...], Outcome | None]]:
     """``{step: ((key, outcome), ...), fallback}`` for the branch steps of a flow.
 
-    The fallback is the ``otherwise`` line, or ``None`` without one: then a
-    key no line names ends the call, and the app logs it.
+    Lines are tried from the top, so of two lines with one key (``FL804``)
+    the first wins. The fallback is the ``otherwise`` line, or ``None``
+    without one: then keys no line names end the call (the app answers an
+    empty ``<Response/>`` and logs it).
     """
     out = {}
-    when_cls = getattr(ir, "When", None)
-    otherwise_cls = getattr(ir, "Otherwise", None)
     for step in flow.steps:
-        if not _is_branch(step):
+        if not step.is_branch:
             continue
-        cases = []
+        cases: dict[str, Outcome] = {}
         fallback = None
         for verb in step.verbs:
-            if when_cls is not None and isinstance(verb, when_cls):
-                key = verb.value.value
-                if key not in {k for k, _ in cases}:  # a duplicate key is an error of the checks
-                    cases.append((key, _outcome(flow, step, verb.target)))
-            elif otherwise_cls is not None and isinstance(verb, otherwise_cls):
+            if isinstance(verb, ir.When):
+                cases.setdefault(verb.value.value, _outcome(flow, step, verb.target))
+            elif isinstance(verb, ir.Otherwise):
                 fallback = _outcome(flow, step, verb.target)
-        out[step.name] = (tuple(cases), fallback)
+                break  # lines after `otherwise` are never taken (FL803)
+        out[step.name] = (tuple(cases.items()), fallback)
     return out
 
 
@@ -432,6 +423,11 @@ def _handler_stub(cb: Callback) -> dict:
         "kind": Code(cb.kind.value),
         "answers": cb.kind in ANSWERS_TWIML,
     }
+
+
+def unsupported(build) -> tuple[Diagnostic, ...]:
+    """Callback paths the generated app cannot serve (``FL820``-``FL822``)."""
+    return tuple(collect(build.flows)[1])
 
 
 def emit(build) -> Emission:
