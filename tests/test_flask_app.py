@@ -377,3 +377,65 @@ def test_without_a_database_url_recordings_go_to_the_instance_folder(build_app, 
     post(app.test_client(), "/recording-status", RECORDING)
     assert (out.parent / "instance" / "recordings.sqlite3").is_file()
     assert len(app.extensions["flowc_store"].recordings()) == 1
+
+
+ACTION_PARAMS = {
+    "RecordActionRequest": {
+        "RecordingUrl": "https://api.twilio.com/r/RE1",
+        "RecordingDuration": "7",
+        "Digits": "#",
+    },
+    "GatherActionRequest": {"Digits": "1"},
+    "RecordingStatusRequest": RECORDING,
+    "TranscriptionRequest": TRANSCRIPTION,
+}
+
+
+def test_every_callback_route_of_the_example_flows(build_app):
+    app, package, _ = build_app()
+    client = app.test_client()
+    callbacks = package.flows.CALLBACKS
+    assert {c.path for c in callbacks} == {
+        "/ivr/choice",
+        "/recording-status",
+        "/transcribed",
+        "/support/recorded",
+        "/support/recording",
+        "/support/transcription",
+    }
+    for callback in callbacks:
+        params = {**ACTION_PARAMS[callback.model], "CallSid": "CA" + "7" * 32}
+        for send in (post, get):
+            response = send(client, callback.path, params)
+            if callback.kind in package.flows.ANSWERS_TWIML:
+                assert response.status_code == 200, callback.path
+                assert response.headers["Content-Type"] == "text/xml"
+                assert response.data == package.respond.HANGUP.encode()  # the stub of handlers.py
+            else:
+                assert response.status_code == 204, callback.path
+                assert response.data == b""
+    store = app.extensions["flowc_store"]
+    # One RecordingSid and one TranscriptionSid, sent to two paths each: one row each, from the first.
+    assert [r["path"] for r in store.recordings()] == ["/recording-status"]
+    assert [t["path"] for t in store.transcriptions()] == ["/support/transcription"]
+
+
+def test_a_support_recording_keeps_its_path(build_app):
+    app, _, _ = build_app()
+    client = app.test_client()
+    other = {**RECORDING, "RecordingSid": "RE" + "9" * 32}
+    assert post(client, "/support/recording", other).status_code == 204
+    assert post(client, "/recording-status", RECORDING).status_code == 204
+    rows = {r["recording_sid"]: r["path"] for r in app.extensions["flowc_store"].recordings()}
+    assert rows == {
+        RECORDING["RecordingSid"]: "/recording-status",
+        other["RecordingSid"]: "/support/recording",
+    }
+
+
+def test_a_status_callback_without_its_sid_is_a_bad_request(voiceapp):
+    app, package = voiceapp
+    response = post(app.test_client(), "/recording-status", {"RecordingStatus": "completed"})
+    assert response.status_code == 400
+    assert app.extensions["flowc_store"].recordings() == []
+    assert package.handlers.CALLS == []

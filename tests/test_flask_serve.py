@@ -79,7 +79,8 @@ def gunicorn(built, tmp_path):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "1",
+            "2",
+            "--preload",  # the app is created before the workers fork: each opens its own database connection
             "--chdir",
             str(built.parent),
             "voiceapp:create_app()",

@@ -364,3 +364,27 @@ def test_twiml_refuses_branch_steps_but_flask_builds_them(tmp_path):
     assert flowc_build([flows], tmp_path / "app").exit_code == 0
     static = CliRunner().invoke(cli, ["build", str(flows), "-o", str(tmp_path / "static")])
     assert static.exit_code == 1 and "FL802" in static.output
+
+
+def test_check_with_the_flask_target_reports_what_it_cannot_serve(tmp_path):
+    flows = write_flows(tmp_path / "flows", main="step start:\n    gather -> /x\n    record max 5s -> /x\n")
+    result = CliRunner().invoke(cli, ["check", "--target", "flask", str(flows)])
+    assert result.exit_code == 1
+    assert "error[FL821]" in result.output
+    assert CliRunner().invoke(cli, ["check", "--target", "flask", str(FLOWS)]).exit_code == 0
+
+
+def test_without_jinja2_the_build_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "jinja2", None)  # import jinja2 raises ImportError
+    out = tmp_path / "app"
+    result = flowc_build([FLOWS], out)
+    assert result.exit_code == 2
+    assert "pip install 'flowc[flask]'" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_the_templates_ship_with_the_package():
+    # Under `make test` this is the installed copy, not the source tree.
+    shipped = sorted(p.name for p in (Path(target.__file__).parent / target.TEMPLATES).iterdir())
+    assert shipped == sorted([*(f"{name}.j2" for name in GENERATED), "handlers.py.j2", "_header.j2"])

@@ -383,6 +383,10 @@ class ModelField:
     name: Code
     type: Code
 
+    @property
+    def label(self) -> Code:
+        return _ident(self.param)  # a parameter name of Twilio's, from the table above
+
 
 def _models() -> list[dict]:
     out = []
@@ -391,7 +395,7 @@ def _models() -> list[dict]:
         out.append(
             {
                 "cls": _ident(cls),
-                "kind": kind.value,
+                "kind": Code(kind.value),
                 "fields": [
                     ModelField(param=p, name=_ident(attribute(p)), type=Code(TYPES.get(p, "str")))
                     for p in names
