@@ -132,7 +132,8 @@ def check(paths, fmt, werror, color):
     type=click.Choice(list(TARGETS)),
     default=next(iter(TARGETS)),
     show_default=True,
-    help="What to write: twiml = OUT/<flow>/<step>.xml.",
+    help="What to write: twiml = OUT/<flow>/<step>.xml; site = the same TwiML plus "
+    "OUT/index.html and a page per flow with its call-flow graph (needs flowc[site]).",
 )
 @_FORMAT
 @_WERROR
@@ -140,20 +141,29 @@ def check(paths, fmt, werror, color):
 def build(paths, out, target, fmt, werror, color):
     """Compile flows into files under OUT.
 
-    The twiml target writes OUT/<flow>/<step>.xml for every step. All or
+    The twiml target writes OUT/<flow>/<step>.xml for every step; the site
+    target adds OUT/index.html and OUT/<flow>/index.html, a page per flow
+    with its call-flow graph, source and TwiML (see docs/site.md). All or
     nothing: when any flow has an error nothing is written. Each file is
     replaced atomically, and flowc only ever removes or overwrites files it
     wrote itself (listed in OUT/.flowc-manifest.json).
     """
+    from .backends import MissingDependency
     from .backends import target as backend
     from .output import OutputError, write_tree
 
+    module = backend(target)
+    if hasattr(module, "require"):
+        try:
+            module.require()
+        except MissingDependency as exc:
+            raise click.UsageError(str(exc)) from None
     result = _load(paths)
     _, failed = _report(result, fmt, werror, color)
     if failed:
         click.echo("nothing written: fix the errors above", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
-    emission = backend(target).emit(result)
+    emission = module.emit(result)
     if emission.diagnostics:
         result = replace(result, diagnostics=tuple(emission.diagnostics))
         _, failed = _report(result, fmt, werror, color)
@@ -166,6 +176,8 @@ def build(paths, out, target, fmt, werror, color):
         raise OutputProblem(str(exc)) from None
     except OSError as exc:
         raise OutputProblem(f"cannot write to {out}: {exc}") from None
+    for notice in emission.notices:
+        click.echo(f"note: {notice}", err=True)
     if fmt == "text":
         click.echo(
             f"{emission.summary} in {out} ({len(written.written)} written, "

@@ -5,6 +5,9 @@ set -euo pipefail
 
 # program -> Debian package
 declare -A NEEDS=(
+    [dot]=graphviz
+    [chromium]=chromium
+    [chromedriver]=chromium-driver
 )
 
 missing=()
