@@ -54,6 +54,8 @@ def cli(debug: bool) -> None:
     \b
     flowc check flows/            report problems, write nothing
     flowc build flows/ -o dist/   write dist/<flow>/<step>.xml
+    flowc build -t site flows/ -o site/   the same TwiML, with pages to review
+    flowc serve flows/            preview the site, rebuilt on every change
     flowc explain FL202           explain a diagnostic code
 
     A directory argument means every .flow file under it. Exit status: 0 when
@@ -185,6 +187,47 @@ def build(paths, out, target, fmt, werror, color):
             err=True,
         )
     sys.exit(EXIT_OK)
+
+
+@cli.command()
+@_PATHS
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(file_okay=False),
+    help="Directory to build the site into (default: a temporary directory, removed on exit).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port)."
+)
+def serve(paths, out, host, port):
+    """Preview the site of flows on a local web server, rebuilt when a .flow file changes.
+
+    Builds what `flowc build --target site` builds, but keeps going when a
+    flow has errors: the pages show the diagnostics (and they are printed
+    here), and flows with errors show no TwiML. Reload the page after saving
+    a file. Stop with Ctrl-C.
+    """
+    from .backends import MissingDependency, site
+    from .output import OutputError
+
+    try:
+        site.require()
+        import watchfiles  # noqa: F401
+    except (MissingDependency, ImportError):
+        raise click.UsageError("flowc serve needs the site extra: pip install 'flowc[site]'") from None
+    from .serve import serve as run
+    from .serve import stderr
+
+    _load(paths)  # a usage error (no .flow file) stops here, before anything is served
+    try:
+        run(list(paths), out, host, port, stderr)
+    except OutputError as exc:
+        raise OutputProblem(str(exc)) from None
+    except OSError as exc:
+        raise OutputProblem(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @cli.command()
