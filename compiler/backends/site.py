@@ -368,6 +368,7 @@ CSS = """
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
 header.top { padding: 14px 28px; border-bottom: 1px solid var(--line); background: var(--panel); }
 header.top h1 { margin: 0; font-size: 22px; }
+header.top h1 code { font-size: inherit; }
 header.top .sub { color: var(--muted); font-size: 13px; }
 header.top a { color: var(--accent); text-decoration: none; }
 main { padding: 18px 28px 40px; max-width: 1400px; }
@@ -404,7 +405,7 @@ section.step h2 .links { font-size: 13px; font-weight: normal; }
 .side > div { min-width: 0; }
 .side h3 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 4px 0; }
 .hl { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; }
-.hl pre { margin: 0; padding: 8px 10px; line-height: 1.45; }
+.hl pre { margin: 0; padding: 8px 10px; line-height: 1.45; white-space: pre-wrap; overflow-wrap: anywhere; }
 .hl .linenos { color: #9ca3af; margin-right: 6px; user-select: none; }
 .hl .hll { background-color: #fef3c7; display: inline-block; min-width: 100%; }
 .diags { margin-top: 8px; }
@@ -609,7 +610,7 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
         )
         site.files[f"{flow.name}/index.html"] = page
         site.pages += 1
-        rows.append(_index_row(flow, diags, paths))
+        rows.append(_index_row(flow, diags, paths, bool(documents)))
 
     others = [u for u in build.units if u.flow is None or u.flow not in flows]
     site.files["index.html"] = _index_page(rows, others, by_file, sources, paths, diagnostics, site.notices)
@@ -617,12 +618,17 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
     return site
 
 
-def _index_row(flow: ir.Flow, diags: list[Diagnostic], paths) -> str:
+def _index_row(flow: ir.Flow, diags: list[Diagnostic], paths, built: bool) -> str:
     shown, link = _entry_url(flow)
+    url = (
+        f'<a class="twiml-link" href="{e(link)}"><code>{e(shown)}</code></a>'
+        if built
+        else f"<code>{e(shown)}</code>"
+    )
     return (
         f'<tr data-flow="{e(flow.name)}"><td><a class="flow-link" href="{e(flow.name)}/index.html">{e(flow.name)}</a>'
         f'<div class="muted mono">{e(paths.get(flow.path, flow.path))}</div></td>'
-        f'<td><span class="url"><a class="twiml-link" href="{e(link)}"><code>{e(shown)}</code></a>'
+        f'<td><span class="url">{url}'
         f'<button class="copy" type="button" data-copy="{e(shown)}">Copy</button></span></td>'
         f'<td class="steps">{len(flow.steps)}</td>'
         f"<td>{_counts(diags)}{_diag_list(diags)}</td></tr>\n"
@@ -689,8 +695,13 @@ def _flow_page(
         )
     shown, _ = _entry_url(flow)
     entry = flow.entry.name if flow.entry else ""
+    url = (
+        f'<a class="twiml-link" href="{e(entry)}.xml"><code>{e(shown)}</code></a>'
+        if documents
+        else f"<code>{e(shown)}</code>"
+    )
     body.append(
-        f'<p>Entry URL: <span class="url"><a class="twiml-link" href="{e(entry)}.xml"><code>{e(shown)}</code></a>'
+        f'<p>Entry URL: <span class="url">{url}'
         f'<button class="copy" type="button" data-copy="{e(shown if flow.settings.base_url else entry + ".xml")}">Copy</button></span></p>\n'
     )
     if no_svg:
