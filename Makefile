@@ -27,10 +27,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed $(VENV)/.installed-site
-	$(BIN)/flowc build flows -o $(OUT)/twiml
-	@echo "TwiML for the flows in flows/ is in $(OUT)/twiml/ (one directory per flow, one .xml per step)."
-	$(BIN)/flowc build --target site flows -o $(OUT)/site
-	@echo "The site for the flows in flows/: $(abspath $(OUT)/site/index.html)"
+	$(BIN)/flowc build flows/*.flow -o $(OUT)/twiml
+	@echo "TwiML for the flows in flows/*.flow is in $(OUT)/twiml/ (one directory per flow, one .xml per step)."
+	$(BIN)/flowc build --target site flows/*.flow -o $(OUT)/site
+	@echo "The site for the flows in flows/*.flow: $(abspath $(OUT)/site/index.html)"
 
 system-deps:
 	bash scripts/system-deps.sh

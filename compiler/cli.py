@@ -98,10 +98,17 @@ def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
 
 @cli.command()
 @_PATHS
+@click.option(
+    "-t",
+    "--target",
+    type=click.Choice(list(TARGETS)),
+    default=None,
+    help="Also report what this build target cannot express (e.g. branch steps for twiml).",
+)
 @_FORMAT
 @_WERROR
 @_COLOR
-def check(paths, fmt, werror, color):
+def check(paths, target, fmt, werror, color):
     """Check flows and report problems; write nothing.
 
     Each PATH is a .flow file or a directory searched for .flow files.
@@ -109,6 +116,15 @@ def check(paths, fmt, werror, color):
     flow not among them, against the .flow files beside them.
     """
     build = _load(paths)
+    if target is not None and build.ok:
+        from .backends import target as backend
+        from .diagnostics import Diagnostic
+
+        extra = backend(target).unsupported(build)
+        if extra:
+            build = replace(
+                build, diagnostics=tuple(sorted((*build.diagnostics, *extra), key=Diagnostic.sort_key))
+            )
     _, failed = _report(build, fmt, werror, color)
     if not failed and fmt == "text":
         from .render import format_summary

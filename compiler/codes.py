@@ -476,6 +476,103 @@ the call would fail. Leave the method out (steps are fetched with GET) or
 write `GET`.
 """,
     ),
+    # ---- branching on input -----------------------------------------------------------
+    Code(
+        id="FL801",
+        name="branch-mixed-with-verbs",
+        severity=E,
+        summary="A step holds both `when`/`otherwise` lines and verbs.",
+        explanation="""\
+A branch step is not a TwiML document: the server answers it by looking at
+what the caller pressed and sending the call to the matching step. It holds
+only `when` lines and at most one `otherwise`, written last. Put prompts and
+the `gather` in the step before it.
+
+    step choice:
+        say "Thanks"              # error: a branch step holds only branch lines
+        when digits "1" -> sales
+
+    step menu:
+        gather digits 1 -> choice:
+            say "Press 1 for sales"
+    step choice:
+        when digits "1" -> sales
+        otherwise -> menu
+""",
+    ),
+    Code(
+        id="FL802",
+        name="branch-needs-server",
+        severity=E,
+        summary="A static target cannot serve a step that branches on input.",
+        explanation="""\
+Static TwiML cannot look at the keys a caller pressed: Twilio posts them to
+the action URL and whatever answers there has to choose the next document.
+`flowc build --target flask` generates a server that does; the `twiml` and
+`site` targets report this error instead of writing a document that cannot
+work. `flowc check --target twiml` reports it too.
+""",
+    ),
+    Code(
+        id="FL803",
+        name="unreachable-branch",
+        severity=W,
+        summary="A `when` or `otherwise` comes after `otherwise` and is never taken.",
+        explanation="""\
+Branches are tried from the top and `otherwise` matches everything, so any
+line after it is never taken. Move `otherwise` to the end.
+""",
+    ),
+    Code(
+        id="FL804",
+        name="duplicate-branch-key",
+        severity=W,
+        summary="Two `when` lines of one step test the same key; the second is never taken.",
+        explanation="""\
+Branches are tried from the top, so the first `when digits "1"` wins and a
+second one with the same key is dead. Remove it, or give it the key you meant.
+""",
+    ),
+    Code(
+        id="FL805",
+        name="invalid-branch-key",
+        severity=E,
+        summary="A `when digits` key is not a sequence of phone keys.",
+        explanation="""\
+Twilio reports the keys a caller pressed as `Digits`, made of `0`-`9`, `*`
+and `#`. A key with any other character, or an empty key, never matches.
+(Twilio does not call the action at all when the caller presses nothing.)
+""",
+    ),
+    Code(
+        id="FL806",
+        name="impossible-branch-key",
+        severity=W,
+        summary="No `gather` that leads to the branch step can produce the key.",
+        explanation="""\
+A `gather` with `digits N` stops after N keys, so `Digits` is never longer
+than N, and its finish key (`#` unless `finish` says otherwise) ends the input
+without being part of `Digits`. A key longer than every gather allows, or
+holding every gather's finish key, is never taken.
+
+    gather digits 1 -> choice
+    ...
+    when digits "10" -> billing      # warning: `digits 1` stops after one key
+""",
+    ),
+    Code(
+        id="FL807",
+        name="branch-without-gather",
+        severity=W,
+        summary="A step branches on digits but no `gather` leads to it.",
+        explanation="""\
+`Digits` is posted by a `gather` to its action (and by `record` as the key
+that ended the recording). When no `gather` points at a branch step, a call
+arriving there by `redirect` or from a step's URL carries no `Digits`, so
+only `otherwise` can be taken. Point the `gather` that asks the question at
+the branch step with `->`.
+""",
+    ),
     # ---- the site target ------------------------------------------------------------
     Code(
         id="FL900",

@@ -21,6 +21,7 @@ class EdgeKind(enum.Enum):
     GATHERED = "input received"
     REDIRECT = "redirect"
     DIALED = "dial ended"
+    BRANCH = "input matched"  # a `when` (its key is on the edge's verb) or `otherwise`
 
 
 _EDGE_KIND = {
@@ -28,6 +29,8 @@ _EDGE_KIND = {
     ir.Gather: EdgeKind.GATHERED,
     ir.Redirect: EdgeKind.REDIRECT,
     ir.Dial: EdgeKind.DIALED,
+    ir.When: EdgeKind.BRANCH,
+    ir.Otherwise: EdgeKind.BRANCH,
 }
 
 
@@ -81,6 +84,9 @@ def _node(flow: ir.Flow, step: ir.Step, flows: Mapping[str, ir.Flow]) -> StepNod
             edges.append(Edge(source=sid, verb=verb, target=target, kind=_EDGE_KIND[type(verb)], dest=dest))
             if dest is None:
                 exits = True  # a URL (or a dangling reference, reported elsewhere)
+        if isinstance(verb, ir.Otherwise):
+            stopped = True  # a branch step with `otherwise` always sends the call on
+            break
         if ends_document(verb):
             stopped = True
             # Hanging up, rejecting, looping media until hang-up, and a record
@@ -90,7 +96,9 @@ def _node(flow: ir.Flow, step: ir.Step, flows: Mapping[str, ir.Flow]) -> StepNod
                 exits = True
             break
     if not stopped:
-        exits = True  # the document runs out of verbs: Twilio ends the call
+        # The document runs out of verbs and Twilio ends the call; or, in a
+        # branch step without `otherwise`, input matching no `when` ends it.
+        exits = True
     return StepNode(id=sid, step=step, edges=tuple(edges), exits=exits)
 
 

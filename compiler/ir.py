@@ -176,6 +176,33 @@ class Dial(Verb):
     name = "dial"
 
 
+@node
+class When(Verb):
+    """``when digits "1" -> sales``: one branch of a branch step.
+
+    A branch step is decided by the server from what the caller did (the
+    ``Digits`` Twilio posts), so only the flask target can serve it.
+    """
+
+    input: str  # what is compared: "digits"
+    value: Text  # the key as written
+    target: Target  # always a step reference
+
+    name = "when"
+
+
+@node
+class Otherwise(Verb):
+    """``otherwise -> start``: where a branch step sends a call no ``when`` matched."""
+
+    target: Target
+
+    name = "otherwise"
+
+
+BRANCH_VERBS = (When, Otherwise)
+
+
 # ---- flows ------------------------------------------------------------------------
 
 
@@ -185,6 +212,11 @@ class Step:
     name_span: Span
     span: Span
     verbs: tuple[Verb, ...]
+
+    @property
+    def is_branch(self) -> bool:
+        """True for a step of ``when``/``otherwise`` lines, decided by the server."""
+        return any(isinstance(v, BRANCH_VERBS) for v in self.verbs)
 
 
 class Context(enum.Enum):
@@ -228,8 +260,8 @@ class Flow:
 
 
 def targets(verb: Verb) -> tuple[Target, ...]:
-    """The targets a verb can send the call to (its action or redirect)."""
-    if isinstance(verb, Redirect):
+    """The targets a verb can send the call to (its action, redirect or branch)."""
+    if isinstance(verb, Redirect | When | Otherwise):
         return (verb.target,)
     action = getattr(verb, "action", None)
     return (action,) if action is not None else ()

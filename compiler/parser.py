@@ -183,6 +183,7 @@ _TERMINAL_WORDS = {
     "COLON": "`:`",
 }
 _VERBS = ("say", "play", "pause", "record", "gather", "redirect", "hangup", "reject", "dial")
+_BRANCHES = ("when", "otherwise")
 
 
 def _keyword(name: str) -> str | None:
@@ -198,11 +199,13 @@ def _expected_words(expected, verb: str | None = None) -> str:
     structure = {"_NL", "_INDENT", "_DEDENT", "$END", "COLON", "ARROW"}
     if "_NL" in expected:
         expected = set(expected) - {"COLON"}  # only a gather takes a block: `:` is noise here
-    words, verbs, options = [], [], []
+    words, verbs, options, branches = [], [], [], []
     for name in sorted(expected, key=lambda n: (n in structure, n)):
         kw = _keyword(name)
         if kw in _VERBS:
             verbs.append(kw)
+        elif kw in _BRANCHES:
+            branches.append(kw)
         elif name in _TERMINAL_WORDS:
             words.append(_TERMINAL_WORDS[name])
         elif kw is not None and name not in structure:
@@ -211,6 +214,10 @@ def _expected_words(expected, verb: str | None = None) -> str:
             words.append(f"`{kw}`")
         else:
             words.append(name.lower())
+    if len(branches) == len(_BRANCHES):
+        words.insert(0, "a branch (`when`, `otherwise`)")
+    else:
+        words[:0] = [f"`{b}`" for b in branches]
     if len(verbs) > 2:
         words.insert(0, "a verb (" + ", ".join(sorted(verbs, key=_VERBS.index)) + ")")
     else:
@@ -689,6 +696,18 @@ class _ToIR(Transformer):
         return ir.Dial(
             span=self._span(meta), keyword=self._tspan(kw), number=self._string(number), action=action, **opts
         )
+
+    def when(self, meta, kw, input_kw, key, arrow, target):
+        return ir.When(
+            span=self._span(meta),
+            keyword=self._tspan(kw),
+            input=input_kw.value,
+            value=self._string(key),
+            target=target,
+        )
+
+    def otherwise(self, meta, kw, arrow, target):
+        return ir.Otherwise(span=self._span(meta), keyword=self._tspan(kw), target=target)
 
     # -- structure --
 

@@ -42,7 +42,7 @@ def rebuild(paths: Sequence[str], out: str, echo: Callable[[str], None]) -> Rebu
         write_tree(out, {"index.html": _message_page(message)})
         echo(f"error: {message}")
         return Rebuilt(flows=0, errors=1, warnings=0)
-    extra = site.site_diagnostics(build.flows, {f.name for f in build.flows}, build.known)
+    extra = site.unsupported(build)
     result = site.render(build, extra=extra)
     write_tree(out, result.files)
     diagnostics = sorted([*build.diagnostics, *extra], key=lambda d: d.sort_key())

@@ -22,6 +22,7 @@ from compiler.serve import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOWS = ROOT / "flows"
+EXAMPLES = sorted(FLOWS.glob("*.flow"))  # flows/server/ needs a server: it branches
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def site_dir():
     with tempfile.TemporaryDirectory(prefix="flowc-browser-") as d:
-        result = CliRunner().invoke(cli, ["build", "--target", "site", str(FLOWS), "-o", d])
+        result = CliRunner().invoke(cli, ["build", "--target", "site", *map(str, EXAMPLES), "-o", d])
         assert result.exit_code == 0, result.output
         yield Path(d)
 
@@ -120,7 +121,7 @@ def test_index_lists_every_example_flow(browser, base_url):
     browser.get(base_url)
     rows = browser.find_elements(By.CSS_SELECTOR, "tr[data-flow]")
     names = [r.get_attribute("data-flow") for r in rows]
-    assert names == sorted(p.stem for p in FLOWS.glob("*.flow"))
+    assert names == [p.stem for p in EXAMPLES]
     for row in rows:
         link = row.find_element(By.CSS_SELECTOR, "a.flow-link")
         assert link.text == row.get_attribute("data-flow")
@@ -132,7 +133,7 @@ def test_index_lists_every_example_flow(browser, base_url):
 def test_every_flow_page_shows_its_graph_and_links_answer_xml(browser, base_url):
     from selenium.webdriver.common.by import By
 
-    for flow in load([str(FLOWS)]).flows:
+    for flow in load([str(p) for p in EXAMPLES]).flows:
         browser.get(f"{base_url}{flow.name}/index.html")
         svg = browser.find_elements(By.CSS_SELECTOR, ".graph svg")
         assert len(svg) == 1 and svg[0].is_displayed()
@@ -222,6 +223,30 @@ def test_a_preview_with_errors_shows_them_on_the_page(browser, tmp_path):
         assert browser.find_elements(By.CSS_SELECTOR, "#step-lost .badge.dead-end")
         assert console_errors(browser) == []
         screenshot(browser, "preview-with-errors")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_preview_of_a_branching_flow_draws_its_branches(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    from compiler.serve import rebuild
+
+    out = tmp_path / "preview"
+    result = rebuild([str(FLOWS / "server" / "support.flow")], str(out), lambda line: None)
+    assert result.errors == 1  # FL802: static targets cannot branch
+    server = start_server(str(out), "127.0.0.1", 0)
+    try:
+        browser.get(f"http://127.0.0.1:{server.server_address[1]}/support/index.html")
+        edges = browser.find_elements(By.CSS_SELECTOR, ".graph svg g.edge.branch-edge")
+        assert sorted(e.text for e in edges) == ['digits "1"', 'digits "2"', 'digits "3"', "otherwise"]
+        assert all(e.is_displayed() for e in edges)
+        assert browser.find_element(By.CSS_SELECTOR, "#step-choice pre.diag.error").get_attribute(
+            "data-code"
+        ) == ("FL802")
+        assert console_errors(browser) == []
+        screenshot(browser, "preview-branches")
     finally:
         server.shutdown()
         server.server_close()

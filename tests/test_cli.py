@@ -123,7 +123,9 @@ def test_check_directory_means_every_flow_under_it(runner, tmp_path):
 def test_usage_errors_exit_2(runner, tmp_path):
     assert runner.invoke(cli, ["check"]).exit_code == 2
     assert runner.invoke(cli, ["check", str(tmp_path / "missing.flow")]).exit_code == 2
-    assert runner.invoke(cli, ["check", "--format", "xml", write(tmp_path / "v.flow", VOICEMAIL)]).exit_code == 2
+    assert (
+        runner.invoke(cli, ["check", "--format", "xml", write(tmp_path / "v.flow", VOICEMAIL)]).exit_code == 2
+    )
     assert runner.invoke(cli, ["build", write(tmp_path / "v.flow", VOICEMAIL)]).exit_code == 2  # no -o
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -134,7 +136,7 @@ def test_usage_errors_exit_2(runner, tmp_path):
 
 def test_binary_file_is_a_diagnostic_not_a_traceback(runner, tmp_path):
     path = tmp_path / "bin.flow"
-    path.write_bytes(b"step a:\n    say \"\xff\xfe\"\n")
+    path.write_bytes(b'step a:\n    say "\xff\xfe"\n')
     result = runner.invoke(cli, ["check", str(path)])
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -301,3 +303,52 @@ def test_internal_errors_exit_2_with_a_short_message(tmp_path, monkeypatch, caps
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: kaboom" in err
     assert "Traceback" not in err
+
+
+# ---- targets and branch steps ----------------------------------------------------
+
+BRANCHING = """\
+flow menu
+
+step start:
+    gather digits 1 -> choice:
+        say "Press 1"
+
+step choice:
+    when digits "1" -> start
+    otherwise -> start
+"""
+
+
+def test_check_reports_what_a_target_cannot_express_only_when_asked(runner, tmp_path):
+    path = write(tmp_path / "menu.flow", BRANCHING)
+    plain = runner.invoke(cli, ["check", path])
+    assert plain.exit_code == 0, plain.output
+    static = runner.invoke(cli, ["check", "--target", "twiml", "--format", "json", path])
+    assert static.exit_code == 1
+    (d,) = json.loads(static.stdout)
+    assert (d["code"], d["line"], d["column"]) == ("FL802", 7, 6)
+    assert "--target flask" in d["hint"]
+
+
+def test_build_twiml_refuses_branch_steps_and_writes_nothing(runner, tmp_path):
+    path = write(tmp_path / "menu.flow", BRANCHING)
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["build", path, "-o", str(out), "--color", "never"])
+    assert result.exit_code == 1
+    assert "error[FL802]: step `choice` branches on the keys the caller pressed" in result.stderr
+    assert "nothing written: the twiml target cannot build these flows" in result.stderr
+    assert not out.exists()
+
+
+def test_build_help_names_the_targets(runner):
+    result = runner.invoke(cli, ["build", "--help"])
+    assert result.exit_code == 0
+    assert "--target" in result.output and "twiml" in result.output
+
+
+def test_an_unknown_target_is_a_usage_error(runner, tmp_path):
+    path = write(tmp_path / "voicemail.flow", VOICEMAIL)
+    result = runner.invoke(cli, ["build", path, "-o", str(tmp_path / "o"), "--target", "pdf"])
+    assert result.exit_code == 2
+    assert "pdf" in result.stderr

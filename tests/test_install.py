@@ -31,7 +31,13 @@ def installed(tmp_path_factory):
 def test_wheel_ships_the_grammar_and_flowc_builds_the_examples(installed, tmp_path):
     out = tmp_path / "dist"
     result = subprocess.run(
-        [str(installed / "flowc"), "build", str(ROOT / "flows"), "-o", str(out)],
+        [
+            str(installed / "flowc"),
+            "build",
+            *sorted(str(p) for p in (ROOT / "flows").glob("*.flow")),
+            "-o",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,  # not the source tree: the grammar must come from the install
@@ -58,7 +64,9 @@ def test_installed_flowc_reports_errors_with_exit_1(installed, tmp_path):
 
 
 def test_installed_version_matches_the_source(installed):
-    result = subprocess.run([str(installed / "flowc"), "--version"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [str(installed / "flowc"), "--version"], capture_output=True, text=True, check=True
+    )
     sys.path.insert(0, str(ROOT))
     try:
         namespace: dict = {}

@@ -41,7 +41,10 @@ NORMATIVE = [
     ("redirect -> menu", '<Redirect method="GET">menu.xml</Redirect>'),
     ("hangup", "<Hangup/>"),
     ("reject busy", '<Reject reason="busy"/>'),
-    ('dial "+15558675310" timeout 20s -> /after-dial', '<Dial timeout="20" action="/after-dial">+15558675310</Dial>'),
+    (
+        'dial "+15558675310" timeout 20s -> /after-dial',
+        '<Dial timeout="20" action="/after-dial">+15558675310</Dial>',
+    ),
     (
         'gather digits 1 timeout 5s finish "#" -> menu_choice:\n    say "Press 1 for sales, 2 for support."',
         '<Gather numDigits="1" timeout="5" finishOnKey="#" action="menu_choice.xml" method="GET">'
@@ -107,7 +110,12 @@ def test_normative_voicemail_flow(compile_flow):
     start = etree.fromstring(docs["start.xml"])
     record = start[1]
     assert record.tag == "Record"
-    assert dict(record.attrib) == {"maxLength": "20", "finishOnKey": "*", "action": "handle.xml", "method": "GET"}
+    assert dict(record.attrib) == {
+        "maxLength": "20",
+        "finishOnKey": "*",
+        "action": "handle.xml",
+        "method": "GET",
+    }
 
 
 def test_normative_flow_settings(compile_flow):

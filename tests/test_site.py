@@ -17,6 +17,8 @@ from compiler.project import load
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOWS = ROOT / "flows"
+EXAMPLES = sorted(FLOWS.glob("*.flow"))  # flows/server/ needs a server: it branches
+SUPPORT = FLOWS / "server" / "support.flow"
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None, reason="Graphviz dot is installed by scripts/system-deps.sh"
 )
@@ -42,7 +44,7 @@ def page(path: Path):
 
 
 def example_flows() -> list[str]:
-    return sorted(p.stem for p in FLOWS.glob("*.flow"))
+    return [p.stem for p in EXAMPLES]
 
 
 # ---- files ------------------------------------------------------------------------
@@ -50,8 +52,8 @@ def example_flows() -> list[str]:
 
 @needs_dot
 def test_twiml_is_byte_identical_to_the_twiml_target(tmp_path):
-    assert build([FLOWS], tmp_path / "site").exit_code == 0
-    plain = CliRunner().invoke(cli, ["build", str(FLOWS), "-o", str(tmp_path / "twiml")])
+    assert build(EXAMPLES, tmp_path / "site").exit_code == 0
+    plain = CliRunner().invoke(cli, ["build", *map(str, EXAMPLES), "-o", str(tmp_path / "twiml")])
     assert plain.exit_code == 0
     twiml = {k: v for k, v in tree(tmp_path / "twiml").items() if k.endswith(".xml")}
     ours = {k: v for k, v in tree(tmp_path / "site").items() if k.endswith(".xml")}
@@ -60,7 +62,7 @@ def test_twiml_is_byte_identical_to_the_twiml_target(tmp_path):
 
 @needs_dot
 def test_index_and_one_page_per_flow(tmp_path):
-    result = build([FLOWS], tmp_path)
+    result = build(EXAMPLES, tmp_path)
     assert result.exit_code == 0, result.output
     files = tree(tmp_path)
     for name in example_flows():
@@ -79,8 +81,8 @@ def test_index_and_one_page_per_flow(tmp_path):
 
 @needs_dot
 def test_flow_page_has_a_graph_with_one_node_per_step_and_every_step_section(tmp_path):
-    assert build([FLOWS], tmp_path).exit_code == 0
-    for flow in load([str(FLOWS)]).flows:
+    assert build(EXAMPLES, tmp_path).exit_code == 0
+    for flow in load([str(p) for p in EXAMPLES]).flows:
         doc = page(tmp_path / flow.name / "index.html")
         svg = doc.xpath("//div[@class='graph']/*[local-name()='svg']")
         assert len(svg) == 1
@@ -185,8 +187,10 @@ step done:
 @needs_dot
 def test_same_flows_give_byte_identical_sites_wherever_they_are_built(tmp_path, monkeypatch):
     copy = tmp_path / "elsewhere" / "deep" / "flows"
-    shutil.copytree(FLOWS, copy)
-    assert build([FLOWS], tmp_path / "a").exit_code == 0
+    copy.mkdir(parents=True)
+    for path in EXAMPLES:
+        shutil.copy(path, copy)
+    assert build(EXAMPLES, tmp_path / "a").exit_code == 0
     monkeypatch.chdir(copy.parent)
     assert build(["flows"], tmp_path / "b").exit_code == 0
     assert build([str(copy) + "/"], tmp_path / "c").exit_code == 0
@@ -202,7 +206,7 @@ def test_same_flows_give_byte_identical_sites_wherever_they_are_built(tmp_path, 
 
 @needs_dot
 def test_pages_load_nothing_from_elsewhere(tmp_path):
-    assert build([FLOWS], tmp_path).exit_code == 0
+    assert build(EXAMPLES, tmp_path).exit_code == 0
     for name, data in tree(tmp_path).items():
         if not name.endswith(".html"):
             continue
@@ -262,7 +266,7 @@ def test_everything_from_the_source_is_escaped(tmp_path):
 
 def test_without_dot_the_pages_show_the_dot_text_and_say_so_once(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    result = build([FLOWS], tmp_path / "out")
+    result = build(EXAMPLES, tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert result.stderr.count("`dot` was not found") == 1
     for name in example_flows():
@@ -308,7 +312,7 @@ def test_a_link_to_a_flow_outside_the_site_is_a_warning(tmp_path):
 
 def test_without_pygments_the_cli_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setattr(site, "HtmlFormatter", None)
-    result = build([FLOWS], tmp_path / "out")
+    result = build(EXAMPLES, tmp_path / "out")
     assert result.exit_code == 2
     assert "pip install 'flowc[site]'" in result.output
     assert not (tmp_path / "out").exists()
@@ -316,7 +320,7 @@ def test_without_pygments_the_cli_says_how_to_install_it(tmp_path, monkeypatch):
 
 @needs_dot
 def test_dot_output_is_stable_and_svg_ids_do_not_depend_on_the_batch(tmp_path):
-    build_ = load([str(FLOWS)])
+    build_ = load([str(p) for p in EXAMPLES])
     one = site.render(build_).files
     again = site.render(build_).files
     assert one == again
@@ -324,3 +328,47 @@ def test_dot_output_is_stable_and_svg_ids_do_not_depend_on_the_batch(tmp_path):
     assert site.render(alone).files["voicemail/index.html"] == one["voicemail/index.html"]
     svg = etree.fromstring(re.search(rb"<svg.*?</svg>", one["recording/index.html"], re.S).group(0))
     assert svg.xpath("//*[local-name()='g'][@class='graph']/@id") == ["callflow"]
+
+
+# ---- branch steps ----------------------------------------------------------------------------
+
+
+def test_branch_steps_are_refused_with_the_twiml_targets_diagnostic(tmp_path):
+    def json_of(target):
+        result = CliRunner().invoke(
+            cli, ["build", "-t", target, str(SUPPORT), "-o", str(tmp_path / target), "--format", "json"]
+        )
+        assert result.exit_code == 1
+        assert not (tmp_path / target).exists()
+        return result.stdout
+
+    site_json, twiml_json = json_of("site"), json_of("twiml")
+    assert '"code": "FL802"' in site_json
+    assert site_json == twiml_json
+    check = CliRunner().invoke(cli, ["check", "-t", "site", str(SUPPORT)])
+    assert check.exit_code == 1 and "error[FL802]" in check.output
+
+
+@needs_dot
+def test_the_preview_draws_branch_edges(tmp_path):
+    b = load([str(SUPPORT)])
+    files = site.render(b, extra=site.unsupported(b)).files
+    assert not [name for name in files if name.endswith(".xml")]  # a flow with errors has no TwiML
+    doc = lhtml.fromstring(files["support/index.html"])
+    branch = doc.xpath("//*[local-name()='g'][contains(@class, 'branch-edge')]")
+    labels = sorted(
+        "".join(t.itertext()).strip() for g in branch for t in g.xpath(".//*[local-name()='text']")
+    )
+    assert labels == ['digits "1"', 'digits "2"', 'digits "3"', "otherwise"]
+    assert doc.xpath("//section[@id='step-choice']//pre[@data-code='FL802']")
+    assert "decided on the server" in doc.xpath("//section[@id='step-choice']")[0].text_content()
+
+
+def test_check_with_the_site_target_reports_post_to_a_step(tmp_path):
+    src = write(
+        tmp_path / "main.flow", "step start:\n    record max 20s -> POST done\nstep done:\n    hangup\n"
+    )
+    result = CliRunner().invoke(cli, ["check", "--target", "site", str(src)])
+    assert result.exit_code == 1
+    assert "error[FL900]" in result.output
+    assert CliRunner().invoke(cli, ["check", str(src)]).exit_code == 0

@@ -1,13 +1,17 @@
 """Backends turn a checked build into files. They never import the parser.
 
-Each target is a module of this package with one entry point::
+Each target is a module of this package with two entry points::
 
+    def unsupported(build: project.Build) -> tuple[Diagnostic, ...]
     def emit(build: project.Build) -> Emission
+
+``unsupported`` lists what the target cannot express (``flowc check
+--target`` reports it without building); ``emit`` returns the files, or
+those diagnostics and no files.
 
 ``flowc build --target NAME`` looks the module up in :data:`TARGETS`, so a
 target is added by writing its module and listing it here. What a target
-cannot express is a diagnostic (returned in ``Emission.diagnostics``), never
-an exception.
+cannot express is a diagnostic, never an exception.
 """
 
 from __future__ import annotations

@@ -114,12 +114,15 @@ class StepFacts:
 
     entry: bool
     loop: bool  # part of a cycle of steps
+    cycle: int | None  # which cycle (steps of one cycle share it)
     reachable: bool
     ending: str | None  # how the call ends in this step: "hangup", "reject", "no more verbs", ...
 
 
 def _ending(step: ir.Step) -> str | None:
     """How the call ends in this step, or None when it goes on elsewhere."""
+    if step.is_branch:
+        return None if any(isinstance(v, ir.Otherwise) for v in step.verbs) else "no key matched"
     for verb in step.verbs:
         if isinstance(verb, ir.Hangup):
             return "hangup"
@@ -133,22 +136,32 @@ def _ending(step: ir.Step) -> str | None:
 
 
 def _label(edge: Edge, after_gather: bool) -> str:
+    if isinstance(edge.verb, ir.When):
+        return f'{edge.verb.input} "{edge.verb.value.value}"'
+    if isinstance(edge.verb, ir.Otherwise):
+        return "otherwise"
     label = edge.kind.value
     return f"no input: {label}" if after_gather and edge.kind is not EdgeKind.GATHERED else label
 
 
 def step_facts(flow: ir.Flow, graph: CallGraph, roots: Iterable[tuple[str, str]]) -> dict[str, StepFacts]:
     reachable = graph.reachable(roots)
-    looping: set[tuple[str, str]] = set()
-    for comp in graph.components():
+    cycles: dict[tuple[str, str], int] = {}
+    for number, comp in enumerate(graph.components()):
         if len(comp) > 1 or comp[0] in graph.successors(comp[0]):
-            looping.update(comp)
+            cycles.update(dict.fromkeys(comp, number))
     facts = {}
     for i, step in enumerate(flow.steps):
         sid = (flow.name, step.name)
         facts.setdefault(
             step.name,
-            StepFacts(entry=i == 0, loop=sid in looping, reachable=sid in reachable, ending=_ending(step)),
+            StepFacts(
+                entry=i == 0,
+                loop=sid in cycles,
+                cycle=cycles.get(sid),
+                reachable=sid in reachable,
+                ending=_ending(step),
+            ),
         )
     return facts
 
@@ -162,7 +175,6 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
         'fontname="Helvetica", fontsize="12", margin="0.15,0.06"];',
         '  edge [color="#4b5563", fontname="Helvetica", fontsize="10", fontcolor="#374151"];',
     ]
-    looping = {name for name, f in facts.items() if f.loop}
     out.append(
         f"  call {_attrs(id='n-call', label='call arrives', shape='plaintext', style='', fontcolor='#6b7280', **{'class': 'call'})};"
     )
@@ -236,14 +248,18 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
             for ed in edges_by_verb.get(id(verb), ()):
                 label = _label(ed, after_gather)
                 attrs = {}
+                if ed.kind is EdgeKind.BRANCH:
+                    attrs = {"color": "#6d28d9", "fontcolor": "#6d28d9", "class": "branch-edge"}
                 if ed.target.kind is ir.TargetKind.STEP and ed.dest is not None:
                     dst = f"s{index_of[ed.target.step]}"
-                    if step.name in looping and ed.target.step in looping and facts[ed.target.step].loop:
+                    cycle = facts[step.name].cycle
+                    if cycle is not None and facts[ed.target.step].cycle == cycle:
+                        classes = " ".join(filter(None, [attrs.get("class"), "loop-edge"]))
                         attrs = {
                             "color": "#c2410c",
                             "penwidth": "2",
                             "fontcolor": "#c2410c",
-                            "class": "loop-edge",
+                            "class": classes,
                         }
                 elif ed.target.is_step:
                     text = f"{ed.target.flow or flow.name}.{ed.target.step}"
@@ -719,7 +735,13 @@ def _flow_page(
         '<span><span class="sw" style="border-color:#c2410c"></span>loop (steps that can repeat)</span>'
         '<span><span class="sw" style="background:#fef3c7"></span>dead end (the call ends after the last verb)</span>'
         '<span><span class="sw" style="border-style:dashed"></span>unreachable or in another flow</span>'
-        "<span>notes: URLs and callbacks outside the site</span></div>\n"
+        "<span>notes: URLs and callbacks outside the site</span>"
+        + (
+            '<span><span class="sw" style="border-color:#6d28d9"></span>branch on the keys pressed</span>'
+            if any(step.is_branch for step in flow.steps)
+            else ""
+        )
+        + "</div>\n"
     )
 
     step_ranges = [(s.span.line, s.span.end_line) for s in flow.steps]
@@ -767,7 +789,12 @@ def _flow_page(
             xml_html = _highlight(doc.decode("utf-8"), xml_lexer, 1, [])
             link = f'<span class="links"><a class="twiml-link" href="{e(step.name)}.xml">{e(step.name)}.xml</a></span>'
         else:
-            xml_html = '<p class="muted">Not built: fix the errors of this flow.</p>'
+            xml_html = (
+                '<p class="muted">None: a branch step is decided on the server '
+                "(<code>flowc build --target flask</code>).</p>"
+                if step.is_branch
+                else '<p class="muted">Not built: fix the errors of this flow.</p>'
+            )
             link = ""
         body.append(
             f'<section class="step" id="step-{e(step.name)}"><h2>{e(step.name)} {"".join(badges)} {link}</h2>\n'
@@ -794,11 +821,18 @@ def _flow_page(
 # ---- the target ---------------------------------------------------------------------------------
 
 
+def unsupported(build) -> tuple[Diagnostic, ...]:
+    """What the site cannot express: what static TwiML cannot (branch steps,
+    the twiml target's own diagnostics), POST to a step, links out of the site."""
+    flows = build.flows
+    found = [*twiml.unsupported(build), *site_diagnostics(flows, {f.name for f in flows}, build.known)]
+    return tuple(sorted(found, key=Diagnostic.sort_key))
+
+
 def emit(build) -> Emission:
     """The site target: the TwiML of every step, index.html and a page per flow."""
     require()
-    flows = build.flows
-    found = site_diagnostics(flows, {f.name for f in flows}, build.known)
+    found = unsupported(build)
     if has_errors(found):
         return Emission(diagnostics=tuple(found))
     site = render(build, extra=found)

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from lxml import etree
 
 from .. import ir
+from ..codes import report
+from ..diagnostics import Diagnostic, Note
 from . import Emission
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -159,8 +161,31 @@ def render_flow(flow: ir.Flow) -> dict[str, bytes]:
     return {f"{step.name}.xml": render_step(flow, step) for step in flow.steps}
 
 
+def unsupported(build) -> tuple[Diagnostic, ...]:
+    """What static TwiML cannot express: steps that branch on the caller's input."""
+    found = []
+    for flow in build.flows:
+        for step in flow.steps:
+            if step.is_branch:
+                first = next(v for v in step.verbs if isinstance(v, ir.BRANCH_VERBS))
+                found.append(
+                    report(
+                        "FL802",
+                        f"step `{step.name}` branches on the keys the caller pressed, "
+                        "which a static TwiML file cannot do",
+                        step.name_span,
+                        notes=(Note(message="decided here, on the server", span=first.keyword),),
+                        hint="build with `--target flask` to generate a server that branches",
+                    )
+                )
+    return tuple(found)
+
+
 def emit(build) -> Emission:
     """The TwiML target: ``<flow>/<step>.xml`` for every step of every flow."""
+    problems = unsupported(build)
+    if problems:
+        return Emission(diagnostics=problems)
     files = {}
     for flow in build.flows:
         for name, data in render_flow(flow).items():

@@ -10,6 +10,8 @@ from __future__ import annotations
 from ..diagnostics import Diagnostic
 from . import (
     action_loop,
+    branch_keys,
+    branches,
     call_duration,
     contexts,
     control_chars,
@@ -57,6 +59,8 @@ CHECKS = (
     transcription,
     contexts,
     post_to_static,
+    branches,
+    branch_keys,
 )
 
 

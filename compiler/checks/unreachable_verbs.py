@@ -26,6 +26,8 @@ CODES = ("FL201",)
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for step in flow.steps:
+            if step.is_branch:
+                continue  # branch lines are checked by the branches check
             for i, verb in enumerate(step.verbs[:-1]):
                 if ends_document(verb):
                     dead = step.verbs[i + 1]
