@@ -18,13 +18,19 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find compiler grammar -
 	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps .
 	touch $@
 
+$(VENV)/.installed-site: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet ".[site]"
+	touch $@
+
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet ".[test]"
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(VENV)/.installed-site
 	$(BIN)/flowc build flows/*.flow -o $(OUT)/twiml
 	@echo "TwiML for the flows in flows/*.flow is in $(OUT)/twiml/ (one directory per flow, one .xml per step)."
+	$(BIN)/flowc build --target site flows/*.flow -o $(OUT)/site
+	@echo "The site for the flows in flows/*.flow: $(abspath $(OUT)/site/index.html)"
 
 system-deps:
 	bash scripts/system-deps.sh
