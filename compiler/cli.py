@@ -164,7 +164,7 @@ def check(paths, target, fmt, werror, color):
     "out",
     required=True,
     type=click.Path(file_okay=False),
-    help="Directory to write OUT/<flow>/<step>.xml into.",
+    help="Directory to write into (OUT/<flow>/<step>.xml for twiml, a Python package for flask).",
 )
 @click.option(
     "-t",
@@ -173,7 +173,8 @@ def check(paths, target, fmt, werror, color):
     default=next(iter(TARGETS)),
     show_default=True,
     help="What to write: twiml = OUT/<flow>/<step>.xml; site = the same TwiML plus "
-    "OUT/index.html and a page per flow with its call-flow graph (needs flowc[site]).",
+    "OUT/index.html and a page per flow with its call-flow graph (needs flowc[site]); "
+    "flask = a Flask app package in OUT (needs flowc[flask]; see docs/flask.md).",
 )
 @_FORMAT
 @_WERROR
@@ -183,7 +184,9 @@ def build(paths, out, target, fmt, werror, color):
 
     The twiml target writes OUT/<flow>/<step>.xml for every step; the site
     target adds OUT/index.html and OUT/<flow>/index.html, a page per flow
-    with its call-flow graph, source and TwiML (see docs/site.md). All or
+    with its call-flow graph, source and TwiML (see docs/site.md). The flask
+    target writes OUT as a Python package that serves every step and calls
+    your handlers (OUT/handlers.py, created once and never overwritten). All or
     nothing: when any flow has an error nothing is written. Each file is
     replaced atomically, and flowc only ever removes or overwrites files it
     wrote itself (listed in OUT/.flowc-manifest.json).
@@ -203,7 +206,10 @@ def build(paths, out, target, fmt, werror, color):
         _report(result, fmt, werror, color)
         click.echo("nothing written: fix the errors above", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
-    emission = module.emit(result)
+    try:
+        emission = module.emit(result)
+    except MissingDependency as exc:
+        raise OutputProblem(str(exc)) from None
     # One report for the flows' and the target's diagnostics: a machine
     # format must be a single document.
     result = replace(result, diagnostics=(*result.diagnostics, *emission.diagnostics))
@@ -212,19 +218,26 @@ def build(paths, out, target, fmt, werror, color):
         click.echo(f"nothing written: the {target} target cannot build these flows", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
     try:
-        written = write_tree(out, emission.files)
+        written = write_tree(out, emission.files, emission.seeds)
     except OutputError as exc:
         raise OutputProblem(str(exc)) from None
     except OSError as exc:
         raise OutputProblem(f"cannot write to {out}: {exc}") from None
     for notice in emission.notices:
         click.echo(f"note: {notice}", err=True)
+    notices = emission.after_write(out) if emission.after_write is not None else ()
     if fmt == "text":
         click.echo(
             f"{emission.summary} in {out} ({len(written.written)} written, "
             f"{len(written.unchanged)} unchanged, {len(written.removed)} removed)",
             err=True,
         )
+        for rel in written.created:
+            click.echo(
+                f"created {os.path.join(out, rel)}: it is yours, later builds never change it", err=True
+            )
+    for line in notices:
+        click.echo(line, err=True)
     sys.exit(EXIT_OK)
 
 
