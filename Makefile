@@ -18,6 +18,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find compiler grammar -
 	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps .
 	touch $@
 
+$(VENV)/.installed-site: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet ".[site]"
+	touch $@
+
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet ".[test]"
 	touch $@
@@ -26,9 +30,11 @@ $(VENV)/.installed-flask: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet ".[flask]"
 	touch $@
 
-run: $(VENV)/.installed $(VENV)/.installed-flask
+run: $(VENV)/.installed $(VENV)/.installed-site $(VENV)/.installed-flask
 	$(BIN)/flowc build flows/*.flow -o $(OUT)/twiml
 	@echo "TwiML for the flows in flows/*.flow is in $(OUT)/twiml/ (one directory per flow, one .xml per step)."
+	$(BIN)/flowc build --target site flows/*.flow -o $(OUT)/site
+	@echo "The site for the flows in flows/*.flow: $(abspath $(OUT)/site/index.html)"
 	$(BIN)/flowc build --target flask flows -o $(OUT)/voiceapp
 	@echo "The Flask app for every flow under flows/ is in $(OUT)/voiceapp/ (your code goes in $(OUT)/voiceapp/handlers.py)."
 	@echo "Start it (see docs/flask.md):"
@@ -52,3 +58,11 @@ docs: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache
+
+# The TextMate grammar test tokenizes with vscode-textmate (npm, pinned by the lock file).
+TEXTMATE := tests/textmate
+$(TEXTMATE)/node_modules/.installed: $(TEXTMATE)/package.json $(TEXTMATE)/package-lock.json | system-deps
+	cd $(TEXTMATE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(TEXTMATE)/node_modules/.installed

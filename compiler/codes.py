@@ -573,6 +573,41 @@ only `otherwise` can be taken. Point the `gather` that asks the question at
 the branch step with `->`.
 """,
     ),
+    # ---- the site target ------------------------------------------------------------
+    Code(
+        id="FL900",
+        name="site-post-to-static",
+        severity=E,
+        summary="The site target refuses an action that fetches a step with POST.",
+        explanation="""\
+`flowc build --target site` writes every step as a static `.xml` file meant
+for a static host (object storage, a CDN, a plain web server), and static
+hosts answer POST with 405 Method Not Allowed. A step that Twilio would fetch
+with POST cannot work there, so the site is not built. (The twiml target only
+warns, with FL701, since its files may be served by an application.)
+
+    record -> POST handle    # error with --target site
+
+    record -> handle         # fetched with GET
+""",
+    ),
+    Code(
+        id="FL901",
+        name="site-flow-not-built",
+        severity=W,
+        summary="A step of another flow is linked to but that flow is not part of the site.",
+        explanation="""\
+`-> billing.start` compiles to `../billing/start.xml`. The reference resolved
+against `billing.flow` beside the file, but that file was not given to
+`flowc build --target site`, so the site has no `billing/` folder and Twilio
+would get 404 where the site is hosted. Build the site from the folder (or
+list the file), or host the other flow's TwiML beside it.
+
+    flowc build --target site flows/main.flow -o site     # warning: billing not built
+
+    flowc build --target site flows/ -o site
+""",
+    ),
     # ---- the flask target -----------------------------------------------------------
     Code(
         id="FL820",

@@ -202,3 +202,24 @@ def write_tree(out: str, files: dict[str, bytes], seeds: dict[str, bytes] | None
         created=tuple(created),
         kept=tuple(kept),
     )
+
+
+def replace_file(path: str, data: bytes) -> None:
+    """Replace one existing file atomically, keeping its permission bits
+    (used by ``flowc fmt`` on the user's own files)."""
+    mode = os.stat(path).st_mode & 0o7777
+    directory = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(prefix=".flowc-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -24,8 +24,13 @@ from ..diagnostics import Diagnostic
 # Target name -> module (relative to this package). The first is the default.
 TARGETS: dict[str, str] = {
     "twiml": ".twiml",
+    "site": ".site",
     "flask": ".flask",
 }
+
+
+class MissingDependency(Exception):
+    """A target needs a library that is not installed; the message says how to install it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,13 +52,9 @@ class Emission:
     files: dict[str, bytes] = field(default_factory=dict)
     diagnostics: tuple[Diagnostic, ...] = ()
     summary: str = ""  # one line for the CLI, e.g. "12 TwiML files"
+    notices: tuple[str, ...] = ()  # said once on stderr, e.g. a missing helper program
     seeds: dict[str, bytes] = field(default_factory=dict)
     after_write: Callable[[str], tuple[str, ...]] | None = None
-
-
-class MissingDependency(Exception):
-    """A target needs a library that is not installed; the message says how to
-    install it (``pip install 'flowc[flask]'``)."""
 
 
 def target(name: str):
