@@ -359,6 +359,24 @@ def _repaired_header(lines: list[str], index: int) -> str:
     return f"{keyword}{pad}{name}" + ("" if is_flow else ":")
 
 
+def _over_indented(lines: list[str], index: int) -> bool:
+    """Whether line ``index`` opens its block and the block goes on, after
+    the run of lines as deep as it, at a shallower level that is still
+    inside the block: then the first line was indented too far."""
+    depth = _indent(lines[index])
+    parent = _previous_significant(lines, index)
+    if parent is None or _indent(lines[parent]) >= depth:
+        return False
+    if not lines[parent].split("#", 1)[0].rstrip().endswith(":"):
+        return False
+    for i in range(index + 1, len(lines)):
+        d = _indent(lines[i])
+        if d is None or d >= depth:
+            continue
+        return d > _indent(lines[parent])
+    return False
+
+
 def _placeholder(lines: list[str], index: int, original: str) -> str:
     """A statement that stands in for a broken one, so that its block is not
     left empty: `pause`, at the line's indentation. At the left margin of a
@@ -405,6 +423,10 @@ def _recover(lines: list[str], exc: Exception, line: int) -> int | None:
         if header is None:
             return None
         depth = _indent(lines[header])
+        if depth and _over_indented(lines, header):
+            # The block's first line is deeper than the lines after it (they
+            # set the block's real level): skip the deeper run with it.
+            return _blank_run(lines, header) + 1
         lines[header] = _placeholder(lines, header, lines[header]) if depth else ""
         last = max(header, index - 1)
         if depth == 0:

@@ -74,6 +74,15 @@ def test_body_not_indented_then_a_later_error(compile_flow):
     assert errors(build) == [(2, 1, "FL001"), (5, 5, "FL001")]
 
 
+def test_over_indented_block_header_is_one_error(compile_flow):
+    # The gather line is indented too far: its block is no deeper than it,
+    # and the step goes on at the usual level after it.
+    build = compile_flow(
+        'step start:\n        gather digits 1 -> next:\n        say "a"\n    say "b"\n    hangpu\nstep next:\n    hangup\n'
+    )
+    assert errors(build) == [(3, 9, "FL001"), (5, 5, "FL001")]
+
+
 def test_over_indented_run_is_one_error(compile_flow):
     build = compile_flow('step start:\n    say "a"\n        say "b"\n        say "c"\n    hangpu\n')
     assert errors(build) == [(3, 1, "FL001"), (5, 5, "FL001")]
@@ -201,7 +210,7 @@ FLOWS = sorted((Path(__file__).parent.parent / "flows").rglob("*.flow"))
 def mutants(line: str):
     """Single-line mistakes people make: a swapped letter in the first word, a
     lost `:`, a lost `->`, a lost closing quote, a stray character, a line
-    dedented by two spaces."""
+    dedented by two spaces or indented by four."""
     text = line.lstrip()
     indent = line[: len(line) - len(text)]
     if not text or text.startswith("#"):
@@ -219,6 +228,7 @@ def mutants(line: str):
     yield "stray character", line + " $"
     if indent:
         yield "dedented", line[2:]
+    yield "indented", "    " + line
 
 
 def test_one_mistake_in_an_example_flow_is_one_syntax_error(tmp_path):
