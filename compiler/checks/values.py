@@ -37,12 +37,36 @@ def _choice(text: ir.Text, choices, what: str):
     return None
 
 
+GATHER_OPTIONS = ("digits", "timeout", "finish", "speech-timeout", "hints", "language")
+
+
+def _misplaced_option(word: str) -> str | None:
+    """The gather option a word among the inputs was meant to be, if any."""
+    if word in INPUTS:
+        return None
+    import difflib  # only for a word that is not an input
+
+    close = difflib.get_close_matches(word, GATHER_OPTIONS, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def _verb(verb: ir.Verb):
     if isinstance(verb, ir.Reject) and verb.reason is not None:
         yield _choice(verb.reason, REASONS, "reject reason")
     if isinstance(verb, ir.Gather):
         seen = set()
         for word in verb.input:
+            option = _misplaced_option(word.value)
+            if option is not None:
+                # `input speech speech-timout auto`: a misspelt option read as
+                # an input; the words after it are its value, not inputs.
+                yield report(
+                    "FL306",
+                    f"`{word.value}` is not a gather input; `input` reads every word after it as one",
+                    word.span,
+                    hint=f"did you mean the option `{option}`?",
+                )
+                break
             yield _choice(word, INPUTS, "gather input")
             if word.value in seen:
                 yield report("FL306", f"the input `{word.value}` is listed twice", word.span)

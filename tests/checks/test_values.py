@@ -100,3 +100,21 @@ def test_number_too_large_is_reported(compile_flow):
     [d] = found(compile_flow(step("gather digits 1234567890123 -> /a")))
     assert where(d) == (2, 19, 2, 32)
     assert "too large" in d.message
+
+
+def test_misspelt_option_after_input_is_one_error(compile_flow):
+    # `input` takes every word after it, so a misspelt option lands among the
+    # inputs; it is reported once, as the option it was meant to be, and its
+    # value (`auto`) is not reported as a second bad input.
+    build = compile_flow("step start:\n    gather input speech speech-timout auto -> /h\n")
+    assert codes(build) == ["FL306"]
+    d = build.diagnostics[0]
+    assert where(d) == (2, 25, 2, 38)
+    assert d.message == "`speech-timout` is not a gather input; `input` reads every word after it as one"
+    assert d.hint == "did you mean the option `speech-timeout`?"
+
+
+def test_misspelt_input_still_gets_the_input_suggestion(compile_flow):
+    build = compile_flow("step start:\n    gather input speeh -> /h\n")
+    assert codes(build) == ["FL306"]
+    assert build.diagnostics[0].hint == "did you mean `speech`?"
