@@ -175,11 +175,11 @@ def parse_recovering(source: SourceFile) -> Parsed:
     from would be a consequence of the recovery, not of the file: it is not
     reported, and the search ends there.
 
-    A file that does not parse is searched step by step (each `step` line
-    starts a piece parsed on its own, with its line numbers kept), so that
-    the cost grows with the errors of each step rather than with the errors
-    times the file; one last parse of the whole recovered text finds what
-    only shows across steps and builds the IR. With syntax errors the flow,
+    A file that does not parse is searched in pieces (runs of whole steps of
+    at least :data:`PIECE_LINES` lines, each parsed on its own with its line
+    numbers kept), so that the cost grows with the errors of each piece
+    rather than with the errors times the file; one last parse of the whole
+    recovered text finds what only shows across pieces and builds the IR. With syntax errors the flow,
     when there is one, is *partial*: it lacks the lines that did not parse, so
     only checks that look at one step at a time may run on it, and nothing
     they find on a skipped line is reported.

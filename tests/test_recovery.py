@@ -297,3 +297,32 @@ def test_a_mistake_only_the_whole_file_shows_is_reported(compile_flow):
         "a branch (`when`, `otherwise`) or the end of the file"
     )
     assert build.diagnostics[1].message.startswith("unexpected `lop`")
+
+
+def test_check_prints_the_three_errors_in_text(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from compiler.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "voicemail.flow").write_text(
+        "flow voicemail\n\nstep start\n"
+        '    say "Please leave a message after the beep."\n'
+        '    record voicemail mx 20s finish "#" -> handle\n\n'
+        'step handle:\n    say "Thank you, goodbye." lop 2\n    hangup\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["check", "--color", "never", "voicemail.flow"])
+    assert result.exit_code == 1
+    heads = [line for line in result.stderr.splitlines() if ": error[" in line]
+    assert heads == [
+        "voicemail.flow:3:11: error[FL001]: unexpected end of line, expected `:`",
+        "voicemail.flow:5:22: error[FL001]: unexpected `mx`, expected an option of `record` "
+        "(`beep`, `finish`, `max`, …), `->` or the end of the line",
+        "voicemail.flow:8:31: error[FL001]: unexpected `lop`, expected `language`, `loop`, `voice` "
+        "or the end of the line",
+    ]
+    assert "  help: write `step start:`" in result.stderr
+    assert "  help: did you mean `max`?" in result.stderr
+    assert "  help: did you mean `loop`?" in result.stderr
+    assert result.stderr.rstrip().endswith("1 file checked: 3 errors")
