@@ -172,3 +172,22 @@ def test_serve_refuses_a_folder_without_flows(tmp_path):
     )
     assert result.returncode == 2
     assert "no .flow files under" in result.stderr
+
+
+def test_serve_on_a_busy_port_says_so(flows, tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "compiler.cli", "serve", str(flows), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=DEADLINE,
+            cwd=tmp_path,
+        )
+    assert result.returncode == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
