@@ -30,10 +30,12 @@ _PATHS = click.argument(
 _FORMAT = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif", "github"]),
     default="text",
     show_default=True,
-    help="text: messages with source lines on stderr. json: an array of diagnostics on stdout.",
+    help="text: messages with source lines on stderr. json: an array of diagnostics on stdout. "
+    "sarif: a SARIF 2.1.0 log on stdout (for code-scanning upload). "
+    "github: GitHub Actions annotations (::error file=...::message) on stdout.",
 )
 _WERROR = click.option("--werror", is_flag=True, help="Treat warnings as errors.")
 _COLOR = click.option(
@@ -45,6 +47,12 @@ _COLOR = click.option(
 )
 
 
+class MissingExtra(click.ClickException):
+    """An optional dependency is not installed: status 2, like a usage error."""
+
+    exit_code = EXIT_USAGE
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="flowc")
 @click.option("--debug", is_flag=True, help="Show a traceback when flowc itself fails.")
@@ -52,11 +60,13 @@ def cli(debug: bool) -> None:
     """Compile call flows (.flow files) into TwiML.
 
     \b
-    flowc check flows/            report problems, write nothing
-    flowc build flows/ -o dist/   write dist/<flow>/<step>.xml
-    flowc build -t site flows/ -o site/   the same TwiML, with pages to review
-    flowc serve flows/            preview the site, rebuilt on every change
-    flowc explain FL202           explain a diagnostic code
+    flowc check flows/                   report problems, write nothing
+    flowc build flows/ -o dist/          write dist/<flow>/<step>.xml
+    flowc build -t site flows/ -o site/  the same TwiML, with pages to review
+    flowc serve flows/                   preview the site, rebuilt on every change
+    flowc fmt flows/                     rewrite flows in the canonical layout
+    flowc lsp                            run the language server for editors
+    flowc explain FL202                  explain a diagnostic code
 
     A directory argument means every .flow file under it. Exit status: 0 when
     there are no errors, 1 when a flow has an error, 2 for usage errors.
@@ -81,11 +91,16 @@ def _load(paths):
 def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
     from .diagnostics import Severity
     from .project import promote_warnings
-    from .render import format_summary, format_text, to_json
+    from .render import format_summary, format_text, to_github, to_json, to_sarif
 
     diagnostics = promote_warnings(build.diagnostics) if werror else build.diagnostics
     if fmt == "json":
         click.echo(to_json(diagnostics))
+    elif fmt == "sarif":
+        click.echo(to_sarif(diagnostics))
+    elif fmt == "github":
+        if diagnostics:
+            click.echo(to_github(diagnostics))
     else:
         sources = build.sources()
         use_colour = _use_colour(colour)
@@ -94,6 +109,13 @@ def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
         if diagnostics:
             click.echo(format_summary(diagnostics, len(build.units)), err=True)
     return diagnostics, any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def _fails(diagnostics, werror: bool) -> bool:
+    from .diagnostics import has_errors
+    from .project import promote_warnings
+
+    return has_errors(promote_warnings(diagnostics) if werror else diagnostics)
 
 
 @cli.command()
@@ -142,7 +164,7 @@ def check(paths, target, fmt, werror, color):
     "out",
     required=True,
     type=click.Path(file_okay=False),
-    help="Directory to write OUT/<flow>/<step>.xml into.",
+    help="Directory to write into (OUT/<flow>/<step>.xml for twiml, a Python package for flask).",
 )
 @click.option(
     "-t",
@@ -151,7 +173,8 @@ def check(paths, target, fmt, werror, color):
     default=next(iter(TARGETS)),
     show_default=True,
     help="What to write: twiml = OUT/<flow>/<step>.xml; site = the same TwiML plus "
-    "OUT/index.html and a page per flow with its call-flow graph (needs flowc[site]).",
+    "OUT/index.html and a page per flow with its call-flow graph (needs flowc[site]); "
+    "flask = a Flask app package in OUT (needs flowc[flask]; see docs/flask.md).",
 )
 @_FORMAT
 @_WERROR
@@ -161,7 +184,9 @@ def build(paths, out, target, fmt, werror, color):
 
     The twiml target writes OUT/<flow>/<step>.xml for every step; the site
     target adds OUT/index.html and OUT/<flow>/index.html, a page per flow
-    with its call-flow graph, source and TwiML (see docs/site.md). All or
+    with its call-flow graph, source and TwiML (see docs/site.md). The flask
+    target writes OUT as a Python package that serves every step and calls
+    your handlers (OUT/handlers.py, created once and never overwritten). All or
     nothing: when any flow has an error nothing is written. Each file is
     replaced atomically, and flowc only ever removes or overwrites files it
     wrote itself (listed in OUT/.flowc-manifest.json).
@@ -177,32 +202,163 @@ def build(paths, out, target, fmt, werror, color):
         except MissingDependency as exc:
             raise click.UsageError(str(exc)) from None
     result = _load(paths)
-    _, failed = _report(result, fmt, werror, color)
-    if failed:
+    if _fails(result.diagnostics, werror):
+        _report(result, fmt, werror, color)
         click.echo("nothing written: fix the errors above", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
-    emission = module.emit(result)
-    if emission.diagnostics:
-        result = replace(result, diagnostics=tuple(emission.diagnostics))
-        _, failed = _report(result, fmt, werror, color)
-        if failed:
-            click.echo(f"nothing written: the {target} target cannot build these flows", err=True)
-            sys.exit(EXIT_FLOW_ERRORS)
     try:
-        written = write_tree(out, emission.files)
+        emission = module.emit(result)
+    except MissingDependency as exc:
+        raise OutputProblem(str(exc)) from None
+    # One report for the flows' and the target's diagnostics: a machine
+    # format must be a single document.
+    result = replace(result, diagnostics=(*result.diagnostics, *emission.diagnostics))
+    _, failed = _report(result, fmt, werror, color)
+    if failed:
+        click.echo(f"nothing written: the {target} target cannot build these flows", err=True)
+        sys.exit(EXIT_FLOW_ERRORS)
+    try:
+        written = write_tree(out, emission.files, emission.seeds)
     except OutputError as exc:
         raise OutputProblem(str(exc)) from None
     except OSError as exc:
         raise OutputProblem(f"cannot write to {out}: {exc}") from None
     for notice in emission.notices:
         click.echo(f"note: {notice}", err=True)
+    notices = emission.after_write(out) if emission.after_write is not None else ()
     if fmt == "text":
         click.echo(
             f"{emission.summary} in {out} ({len(written.written)} written, "
             f"{len(written.unchanged)} unchanged, {len(written.removed)} removed)",
             err=True,
         )
+        for rel in written.created:
+            click.echo(
+                f"created {os.path.join(out, rel)}: it is yours, later builds never change it", err=True
+            )
+    for line in notices:
+        click.echo(line, err=True)
     sys.exit(EXIT_OK)
+
+
+@cli.command("fmt")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option(
+    "--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any."
+)
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes on stdout.")
+@_COLOR
+def fmt_command(paths, check, diff, color):
+    """Rewrite flows in the one canonical layout.
+
+    Each PATH is a .flow file or a directory searched for .flow files; `-`
+    reads a flow on stdin and prints it formatted on stdout. Indentation,
+    spacing, option order, quoting and blank lines are rewritten; comments
+    and meaning are kept. Files that do not parse are reported and left
+    untouched. Files are replaced atomically.
+
+    Exit status: 0 when all is well, 1 when a file does not parse or (with
+    --check or --diff) a file would change.
+    """
+    from .formatter import format_source
+    from .output import replace_file
+    from .project import collect, read
+    from .render import format_text
+    from .source import SourceFile
+
+    use_colour = _use_colour(color)
+    if "-" in paths:
+        if len(paths) > 1:
+            raise click.UsageError("`-` (stdin) cannot be combined with other paths")
+        source = SourceFile("<stdin>", sys.stdin.read())
+        text, problems = format_source(source)
+        for d in problems:
+            click.echo(format_text(d, {source.path: source}, colour=use_colour), err=True)
+        if text is None:
+            sys.exit(EXIT_FLOW_ERRORS)
+        click.echo(text, nl=False)
+        sys.exit(EXIT_FLOW_ERRORS if (check or diff) and text != source.text else EXIT_OK)
+
+    files = _collect(collect, paths)
+    changed, unchanged, broken = [], 0, 0
+    for path in files:
+        source, problems = read(path)
+        text = None
+        if source is not None:
+            text, problems = format_source(source)
+        if text is None:
+            broken += 1
+            sources = {path: source} if source is not None else {}
+            for d in problems:
+                click.echo(format_text(d, sources, colour=use_colour), err=True)
+            click.echo(f"{path}: not formatted: fix the syntax error first", err=True)
+            continue
+        if text == source.text:
+            unchanged += 1
+            continue
+        changed.append(path)
+        if diff:
+            import difflib
+
+            click.echo(
+                "".join(
+                    difflib.unified_diff(
+                        source.text.splitlines(keepends=True),
+                        text.splitlines(keepends=True),
+                        fromfile=f"{path} (original)",
+                        tofile=f"{path} (formatted)",
+                    )
+                ),
+                nl=False,
+            )
+        if check or diff:
+            click.echo(f"would reformat {path}", err=True)
+            continue
+        try:
+            replace_file(path, text.encode("utf-8"))
+        except OSError as exc:
+            raise OutputProblem(f"cannot write {path}: {exc}") from None
+        click.echo(f"reformatted {path}", err=True)
+    verb = "would be reformatted" if check or diff else "reformatted"
+    summary = [f"{_files(len(changed))} {verb}", f"{_files(unchanged)} left unchanged"]
+    if broken:
+        summary.append(f"{_files(broken)} not parsed")
+    click.echo(", ".join(summary), err=True)
+    failed = broken or ((check or diff) and changed)
+    sys.exit(EXIT_FLOW_ERRORS if failed else EXIT_OK)
+
+
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
+
+
+def _collect(collect, paths):
+    from .project import NoFlowFiles
+
+    try:
+        return collect(paths)
+    except NoFlowFiles as exc:
+        raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
+
+
+@cli.command()
+def lsp():
+    """Run the language server on stdin/stdout (for editors).
+
+    It reports problems as you type, explains verbs and options on hover,
+    completes verbs, options, steps and flows, finds and renames steps, and
+    formats the file. It needs pygls: pip install 'flowc[lsp]'.
+    """
+    try:
+        from .lsp import main as serve
+    except ImportError as exc:
+        if getattr(exc, "name", None) not in ("pygls", "lsprotocol") and "pygls" not in str(exc):
+            raise
+        raise MissingExtra(
+            "the language server needs pygls, which is not installed; install it with\n"
+            "    pip install 'flowc[lsp]'"
+        ) from None
+    serve()
 
 
 @cli.command()

@@ -9,14 +9,14 @@ beside the ones asked for) and runs the checks. Backends receive a
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from . import ir
-from .checks import CheckContext, run_checks
+from .checks import LOCAL_CHECKS, CheckContext, run_checks
 from .codes import report
 from .diagnostics import Diagnostic, Severity, has_errors
-from .parser import parse
+from .parser import parse_recovering
 from .source import DecodeFailure, SourceFile, Span, decode
 
 FLOW_SUFFIX = ".flow"
@@ -30,6 +30,8 @@ class Unit:
     path: str
     source: SourceFile | None  # None when it could not be read or decoded
     flow: ir.Flow | None  # None when it did not parse
+    partial: ir.Flow | None = None  # what did parse of a file with syntax errors
+    skipped: frozenset[int] = frozenset()  # lines of `partial` that did not parse
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,15 +105,22 @@ def read(path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     return SourceFile(path, text), []
 
 
-def _parse_file(path: str) -> tuple[Unit, list[Diagnostic]]:
-    source, found = read(path)
-    flow = None
-    if source is not None:
-        flow, found = parse(source)
-        if flow is not None and not flow.steps:
-            found.append(
-                report("FL008", "the file has no step and no verb: there is nothing to build", flow.name_span)
-            )
+def _parse_file(path: str, texts: Mapping[str, str] | None = None) -> tuple[Unit, list[Diagnostic]]:
+    if texts is not None and path in texts:
+        source, found = SourceFile(path, texts[path]), []
+    else:
+        source, found = read(path)
+    if source is None:
+        return Unit(path=path, source=None, flow=None), found
+    parsed = parse_recovering(source)
+    found = parsed.diagnostics
+    if not parsed.complete:
+        return Unit(path=path, source=source, flow=None, partial=parsed.flow, skipped=parsed.skipped), found
+    flow = parsed.flow
+    if flow is not None and not flow.steps:
+        found.append(
+            report("FL008", "the file has no step and no verb: there is nothing to build", flow.name_span)
+        )
     return Unit(path=path, source=source, flow=flow), found
 
 
@@ -139,13 +148,16 @@ def _missing_flows(flows: Iterable[ir.Flow], known: dict[str, ir.Flow]) -> bool:
     return False
 
 
-def load(paths: Iterable[str], *, neighbours: bool = True) -> Build:
-    """Read, parse and check the given files (directories are expanded)."""
+def load(paths: Iterable[str], *, neighbours: bool = True, texts: Mapping[str, str] | None = None) -> Build:
+    """Read, parse and check the given files (directories are expanded).
+
+    ``texts`` maps paths to text that replaces the file's content on disk (an
+    editor's unsaved buffers)."""
     files = collect(paths)
     units: list[Unit] = []
     diagnostics: list[Diagnostic] = []
     for path in files:
-        unit, found = _parse_file(path)
+        unit, found = _parse_file(path, texts)
         units.append(unit)
         diagnostics.extend(found)
 
@@ -156,12 +168,14 @@ def load(paths: Iterable[str], *, neighbours: bool = True) -> Build:
             known.setdefault(unit.flow.name, unit.flow)
         else:
             unparsed.add(SourceFile(unit.path, "").stem)
+            if unit.partial is not None:
+                unparsed.add(unit.partial.name)
     parsed = [u.flow for u in units if u.flow is not None]
 
     if neighbours and _missing_flows(parsed, known):
         exclude = {os.path.realpath(p) for p in files}
         for path in _neighbours(files, exclude):
-            unit, _ = _parse_file(path)  # a neighbour's own problems are its own
+            unit, _ = _parse_file(path, texts)  # a neighbour's own problems are its own
             if unit.flow is not None:
                 known.setdefault(unit.flow.name, unit.flow)
             else:
@@ -169,8 +183,37 @@ def load(paths: Iterable[str], *, neighbours: bool = True) -> Build:
 
     ctx = CheckContext(flows=tuple(parsed), known=known, unparsed=frozenset(unparsed - set(known)))
     diagnostics.extend(run_checks(ctx))
+    diagnostics.extend(_check_partial(units))
     diagnostics.sort(key=Diagnostic.sort_key)
     return Build(units=tuple(units), diagnostics=tuple(diagnostics), known=known)
+
+
+def _check_partial(units: Iterable[Unit]) -> list[Diagnostic]:
+    """The local checks, on what parsed of the files with syntax errors.
+
+    A partial flow lacks the lines that did not parse, so whatever needs the
+    whole flow (references, reachability, cycles, the entry step, settings)
+    would report false problems on it and does not run. The local checks
+    look at one verb or one step's sequence at a time; what they find on a
+    line that did not parse is dropped (its syntax error says enough). Other
+    flows treat a partial flow as one that did not parse: references to it
+    are not checked.
+    """
+    found: list[Diagnostic] = []
+    for unit in units:
+        if unit.partial is None:
+            continue
+        ctx = CheckContext(flows=(unit.partial,), known={})
+        found.extend(
+            d
+            for d in run_checks(ctx, LOCAL_CHECKS)
+            if d.span.line not in unit.skipped and not (d.notes and _on_skipped(d, unit))
+        )
+    return found
+
+
+def _on_skipped(d: Diagnostic, unit: Unit) -> bool:
+    return any(n.span.file == unit.path and n.span.line in unit.skipped for n in d.notes)
 
 
 def promote_warnings(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -5,6 +5,8 @@ set -euo pipefail
 
 # program -> Debian package
 declare -A NEEDS=(
+    [node]=nodejs  # the TextMate grammar test runs vscode-textmate
+    [npm]=npm
     [dot]=graphviz
     [chromium]=chromium
     [chromedriver]=chromium-driver

@@ -156,16 +156,18 @@ def test_every_flow_page_shows_its_graph_and_links_answer_xml(browser, base_url)
         screenshot(browser, flow.name)
 
 
-def test_clicking_a_node_goes_to_its_step_and_copy_says_copied(browser, base_url):
+def test_clicking_a_node_goes_to_its_step_and_copy_copies_the_entry_url(browser, base_url):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(f"{base_url}ivr/index.html")
     browser.find_element(By.CSS_SELECTOR, "#n-step-operator a").click()
-    assert browser.execute_script("return location.hash") == "#step-operator"
+    WebDriverWait(browser, 60).until(lambda d: d.execute_script("return location.hash") == "#step-operator")
     button = browser.find_element(By.CSS_SELECTOR, "button.copy")
     assert button.get_attribute("data-copy") == "https://example.com/twiml/ivr/start.xml"
     button.click()
-    assert button.text == "Copied"
+    copied = WebDriverWait(browser, 60).until(lambda d: button.get_attribute("data-copied"))
+    assert copied == "https://example.com/twiml/ivr/start.xml"
     assert console_errors(browser) == []
 
 

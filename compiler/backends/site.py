@@ -443,6 +443,7 @@ document.querySelectorAll("button.copy").forEach(function (button) {
   button.addEventListener("click", function () {
     var text = new URL(button.getAttribute("data-copy"), document.baseURI).href;
     function done() {
+      button.setAttribute("data-copied", text);
       button.textContent = "Copied";
       setTimeout(function () { button.textContent = "Copy"; }, 1500);
     }

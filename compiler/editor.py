@@ -1,0 +1,840 @@
+"""What an editor needs to know about flow files: hover texts, completions,
+step definitions and references, renames.
+
+Everything here works on plain data (text, IR, spans) and knows nothing of
+the editor protocol; :mod:`compiler.lsp` wires it to a language server.
+Lines and columns are 0-based here, as in editors, and count code points.
+
+The hover texts come from one table, :data:`KEYWORDS`: a description, the
+accepted values and Twilio's default are written here, and the TwiML element
+and attribute names are taken from the TwiML backend's own table, so a hover
+always names the attribute flowc really writes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from . import ir
+from .backends.twiml import ATTRIBUTES, TAGS
+from .parser import parse
+from .project import FLOW_SUFFIX, read
+from .source import SourceFile, Span
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+# ---- the keyword table -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Keyword:
+    word: str  # as written
+    verb: str | None  # the verb whose option it is; None for verbs, settings and structure
+    syntax: str
+    summary: str
+    fields: tuple[str, ...] = ()  # IR fields, mapped to attributes through the TwiML table
+    values: str = ""
+    default: str = ""
+    element: str | None = None  # for verbs: the TwiML element
+
+    def attributes(self) -> tuple[str, ...]:
+        cls = _IR_VERBS.get(self.verb or self.word)
+        names: list[str] = []
+        for field in self.fields:
+            if field == "action":
+                names += ["action", "method"]
+            elif field == "method":
+                names.append("method")
+            elif field == "content":
+                names.append(f"<{self.element or TAGS[cls]}> content")
+            elif cls is not None:
+                names += [attr for f, attr, _ in ATTRIBUTES.get(cls, ()) if f == field and attr not in names]
+        return tuple(names)
+
+    def markdown(self) -> str:
+        parts = [f"```flow\n{self.syntax}\n```", self.summary]
+        rows = []
+        if self.element:
+            rows.append(f"**TwiML:** `<{self.element}>`")
+        attributes = self.attributes()
+        if attributes:
+            rows.append("**TwiML attribute:** " + ", ".join(f"`{a}`" for a in attributes))
+        if self.values:
+            rows.append(f"**Accepts:** {self.values}")
+        if self.default:
+            rows.append(f"**Twilio's default:** {self.default}")
+        if rows:
+            parts.append("  \n".join(rows))
+        return "\n\n".join(parts)
+
+
+_IR_VERBS = {cls.name: cls for cls in (*TAGS, *ir.BRANCH_VERBS)}
+VERBS = tuple(cls.name for cls in TAGS)
+BRANCHES = tuple(cls.name for cls in ir.BRANCH_VERBS)
+LINE_WORDS = VERBS + BRANCHES  # what may start a line in a step
+_ARROW_ROW = dict(fields=("action",), values="a step, `flow.step` or a URL, optionally after `GET`/`POST`")
+
+
+def _verb(word, syntax, summary, **kw) -> Keyword:
+    return Keyword(word, None, syntax, summary, element=TAGS.get(_IR_VERBS[word]), **kw)
+
+
+def _opt(verb, word, syntax, summary, fields, values="", default="") -> Keyword:
+    return Keyword(word, verb, syntax, summary, tuple(fields), values, default)
+
+
+KEYWORDS: tuple[Keyword, ...] = (
+    # -- verbs --
+    _verb(
+        "say",
+        'say "TEXT" [voice VOICE] [language TAG] [loop N]',
+        "Speaks the text with text-to-speech.",
+        fields=("content",),
+    ),
+    _verb(
+        "play",
+        'play URL [loop N]\nplay digits "TONES" [loop N]',
+        "Plays an audio file, or DTMF tones with `digits`.",
+        fields=("content",),
+    ),
+    _verb("pause", "pause [DURATION]", "Waits silently.", fields=("length",), default="1 second"),
+    _verb(
+        "record",
+        "record [LABEL] [OPTION ...] [-> [METHOD] TARGET]",
+        "Records the caller and sends the recording to the action. Ends the document: "
+        "verbs after it in the step never run. The label names the recording and is not written to the TwiML.",
+    ),
+    _verb(
+        "gather",
+        "gather [OPTION ...] [-> [METHOD] TARGET][:]",
+        "Collects key presses or speech and sends them to the action. An indented block holds the "
+        "prompt (`say`, `play`, `pause`). Without input the call continues with the next verb.",
+    ),
+    _verb(
+        "redirect",
+        "redirect -> [METHOD] TARGET",
+        "Sends the call to another document. Ends the document.",
+        fields=("content", "method"),
+    ),
+    _verb("hangup", "hangup", "Ends the call. Ends the document."),
+    _verb(
+        "reject",
+        "reject [REASON]",
+        "Declines an incoming call without answering it (only as the first verb Twilio runs). "
+        "Ends the document.",
+        fields=("reason",),
+        values="`rejected` or `busy`",
+        default="`rejected`",
+    ),
+    _verb(
+        "dial",
+        'dial "NUMBER" [timeout DURATION] [time-limit DURATION] [caller-id "ID"] [-> [METHOD] TARGET]',
+        "Connects the caller to another number. With an action, Twilio requests it when the dialled "
+        "call ends; without one, the next verb runs.",
+        fields=("content",),
+    ),
+    _verb(
+        "when",
+        'when digits "KEYS" -> STEP',
+        "A line of a branch step: when the caller pressed exactly these keys (the `Digits` the "
+        "gather posted), the call goes to STEP. Branch steps are decided on the server, so only "
+        "`flowc build --target flask` can serve them.",
+        values="phone keys `0`-`9`, `*`, `#`; a step or `flow.step`",
+    ),
+    _verb(
+        "otherwise",
+        "otherwise -> STEP",
+        "The last line of a branch step: where the call goes when no `when` matched.",
+        values="a step or `flow.step`",
+    ),
+    _opt(
+        "when",
+        "digits",
+        'digits "KEYS"',
+        "Compares the keys the caller pressed with KEYS.",
+        ["value"],
+        "phone keys `0`-`9`, `*`, `#`",
+    ),
+    _opt(
+        "when",
+        "->",
+        "-> STEP",
+        "The step the call goes to when the keys match.",
+        ["target"],
+        "a step or `flow.step`",
+    ),
+    _opt(
+        "otherwise",
+        "->",
+        "-> STEP",
+        "The step the call goes to when no `when` matched.",
+        ["target"],
+        "a step or `flow.step`",
+    ),
+    # -- say --
+    _opt(
+        "say",
+        "voice",
+        "voice VOICE",
+        "The text-to-speech voice.",
+        ["voice"],
+        "a word or a string, passed through (`man`, `woman`, `Polly.Joanna`, …)",
+        "`man`",
+    ),
+    _opt(
+        "say",
+        "language",
+        "language TAG",
+        "The language of the text.",
+        ["language"],
+        "a language tag such as `en-US` or `fr-FR`",
+        "`en-US`",
+    ),
+    _opt(
+        "say",
+        "loop",
+        "loop N",
+        "How many times to speak the text; `0` repeats until the caller hangs up.",
+        ["loop"],
+        "a whole number",
+        "`1`",
+    ),
+    # -- play --
+    _opt(
+        "play",
+        "loop",
+        "loop N",
+        "How many times to play; `0` repeats until the caller hangs up.",
+        ["loop"],
+        "a whole number",
+        "`1`",
+    ),
+    _opt(
+        "play",
+        "digits",
+        'play digits "TONES"',
+        "Plays DTMF tones instead of an audio file.",
+        ["digits"],
+        "`0`-`9`, `*`, `#`, and `w` for a half-second wait",
+        "no tones",
+    ),
+    # -- record --
+    _opt(
+        "record",
+        "max",
+        "max DURATION",
+        "The longest recording.",
+        ["max_length"],
+        "more than 1 s, at most the maximum call duration (10 minutes under `context client`)",
+        "3600 s; 120 s for a transcribed recording",
+    ),
+    _opt(
+        "record",
+        "timeout",
+        "timeout DURATION | timeout off",
+        "Ends the recording after this much silence; `off` (or `0s`) never does.",
+        ["timeout"],
+        "a duration, or `off`",
+        "5 s",
+    ),
+    _opt("record", "off", "timeout off", 'Turns the silence timeout off (`timeout="0"`).', ["timeout"]),
+    _opt(
+        "record",
+        "finish",
+        'finish "KEYS"',
+        "Keys that end the recording.",
+        ["finish"],
+        "one or more of `0`-`9`, `#`, `*`",
+        "`1234567890*#` (any key)",
+    ),
+    _opt(
+        "record",
+        "beep",
+        "beep | no beep",
+        "Whether a beep plays before recording.",
+        ["beep"],
+        "`beep` or `no beep`",
+        "`true`",
+    ),
+    _opt(
+        "record",
+        "trim",
+        "trim | no trim",
+        "Whether silence at the start and end is trimmed.",
+        ["trim"],
+        "`trim` (`trim-silence`) or `no trim` (`do-not-trim`)",
+        "`trim-silence`",
+    ),
+    _opt("record", "no", "no beep | no trim", "Turns `beep` or `trim` off.", ["beep", "trim"]),
+    _opt(
+        "record",
+        "transcribe",
+        "transcribe [URL]",
+        "Asks Twilio to transcribe the recording (recordings of 2 to 120 s), optionally posting the text to URL.",
+        ["transcribe", "transcribe_callback"],
+        "an optional callback URL",
+        "`false`; no callback",
+    ),
+    _opt(
+        "record",
+        "status",
+        "status [METHOD] URL [on EVENT ...]",
+        "Where Twilio reports the recording's status.",
+        ["status", "status_events"],
+        "a URL, `GET` or `POST`",
+        "no callback; method `POST`",
+    ),
+    _opt(
+        "record",
+        "on",
+        "on EVENT ...",
+        "The recording events reported to the status callback.",
+        ["status_events"],
+        "`in-progress`, `completed`, `absent`, each once",
+        "`completed`",
+    ),
+    # -- gather --
+    _opt(
+        "gather",
+        "digits",
+        "digits N",
+        "How many keys to collect.",
+        ["num_digits"],
+        "a whole number, at least 1",
+        "unlimited",
+    ),
+    _opt(
+        "gather",
+        "timeout",
+        "timeout DURATION",
+        "How long to wait for the next key.",
+        ["timeout"],
+        "at least `1s`",
+        "5 s",
+    ),
+    _opt(
+        "gather",
+        "finish",
+        'finish "KEY"',
+        "The key that submits the input.",
+        ["finish"],
+        'exactly one of `0`-`9`, `#`, `*`, or `""` to turn it off',
+        "`#`",
+    ),
+    _opt(
+        "gather",
+        "input",
+        "input WORD ...",
+        "What input to accept.",
+        ["input"],
+        "`dtmf`, `speech`, or both",
+        "`dtmf`",
+    ),
+    _opt(
+        "gather",
+        "speech-timeout",
+        "speech-timeout DURATION | speech-timeout auto",
+        "How long to wait after speech ends.",
+        ["speech_timeout"],
+        "at least `1s`, or `auto`",
+        "the value of `timeout`",
+    ),
+    _opt(
+        "gather",
+        "auto",
+        "speech-timeout auto",
+        "Lets Twilio decide when speech has ended.",
+        ["speech_timeout"],
+    ),
+    _opt(
+        "gather",
+        "hints",
+        'hints "TEXT"',
+        "Words and phrases speech recognition should expect.",
+        ["hints"],
+        "a string, passed through",
+        "none",
+    ),
+    _opt(
+        "gather",
+        "language",
+        "language TAG",
+        "The language of the expected speech.",
+        ["language"],
+        "a language tag such as `en-US`",
+        "`en-US`",
+    ),
+    # -- dial --
+    _opt(
+        "dial",
+        "timeout",
+        "timeout DURATION",
+        "How long to let the dialled number ring.",
+        ["timeout"],
+        "from `1s` to `10m`",
+        "30 s",
+    ),
+    _opt(
+        "dial",
+        "time-limit",
+        "time-limit DURATION",
+        "The longest the dialled call may last.",
+        ["time_limit"],
+        "from `1s` to the maximum call duration",
+        "14400 s (4 hours)",
+    ),
+    _opt(
+        "dial",
+        "caller-id",
+        'caller-id "ID"',
+        "The caller ID shown to the dialled party.",
+        ["caller_id"],
+        "a string, passed through",
+        "the caller's own number",
+    ),
+    # -- the action, on every verb that has one --
+    *(
+        _opt(
+            v,
+            "->",
+            "-> [METHOD] TARGET",
+            "Where the call goes next. A step reference is fetched with `GET` unless a method is written.",
+            **_ARROW_ROW,
+            default=default,
+        )
+        for v, default in (
+            ("record", "the current document's URL; `POST`"),
+            ("gather", "the current document's URL; `POST`"),
+            ("dial", "no action; `POST`"),
+        )
+    ),
+    _opt(
+        "redirect",
+        "->",
+        "-> [METHOD] TARGET",
+        "Where the call goes. A step reference is fetched with `GET` unless a method is written.",
+        ["content", "method"],
+        _ARROW_ROW["values"],
+        "method `POST`",
+    ),
+    # -- settings and structure --
+    Keyword(
+        "flow",
+        None,
+        "flow NAME",
+        "Names the flow: the output directory and the left half of "
+        "`NAME.step` references. Its settings are indented below it.",
+    ),
+    Keyword(
+        "step",
+        None,
+        "step NAME:",
+        "Starts a step: one TwiML document, `OUT/<flow>/NAME.xml`. The first step is the entry step.",
+    ),
+    Keyword(
+        "max-call-duration",
+        None,
+        "max-call-duration DURATION",
+        "The account's maximum call duration: the upper limit of `record max` and `dial time-limit`.",
+        values="1 second to 24 hours",
+        default="4 hours",
+    ),
+    Keyword(
+        "context",
+        None,
+        "context KIND",
+        "How calls enter the flow; changes what flowc checks.",
+        values="`client`, `live-update`, `twiml-parameter`",
+    ),
+    Keyword(
+        "base-url",
+        None,
+        "base-url URL",
+        "Where the build output is published: step references compile to `URL/<flow>/<step>.xml`.",
+        values="an absolute `http`/`https` URL without query or fragment",
+    ),
+)
+
+_BY_WORD: dict[tuple[str | None, str], Keyword] = {(k.verb, k.word): k for k in KEYWORDS}
+SETTINGS = ("max-call-duration", "context", "base-url")
+OPTIONS: dict[str, tuple[str, ...]] = {
+    verb: tuple(
+        k.word for k in KEYWORDS if k.verb == verb and k.word not in ("off", "no", "on", "auto", "->")
+    )
+    for verb in LINE_WORDS
+}
+VALUE_WORDS = {
+    ("gather", "input"): ("dtmf", "speech"),
+    ("gather", "speech-timeout"): ("auto",),
+    ("record", "timeout"): ("off",),
+    ("record", "no"): ("beep", "trim"),
+    ("record", "on"): ("in-progress", "completed", "absent"),
+    (None, "context"): ("client", "live-update", "twiml-parameter"),
+    ("reject", "reject"): ("busy", "rejected"),
+}
+
+
+def keyword(verb: str | None, word: str) -> Keyword | None:
+    return _BY_WORD.get((verb, word))
+
+
+# ---- words of a line ---------------------------------------------------------------------
+
+_PIECES = re.compile(
+    r'(?P<string>"(?:[^"\\]|\\.)*"?)'
+    r"|(?P<comment>#.*)"
+    r"|(?P<arrow>->)"
+    r"|(?P<word>[^\s\"#]+(?:#[^\s\"]*)?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    kind: str  # string, comment, arrow, word
+    text: str
+    start: int  # 0-based columns, end exclusive
+    end: int
+
+
+def words(line: str) -> list[Word]:
+    """The pieces of a line: strings, a comment, `->` and other words."""
+    out = []
+    for m in _PIECES.finditer(line):
+        kind = m.lastgroup
+        if kind == "word" and m.group().endswith(":") and len(m.group()) > 1:
+            out.append(Word(kind, m.group()[:-1], m.start(), m.end() - 1))
+            continue
+        out.append(Word(kind, m.group(), m.start(), m.end()))
+        if kind == "comment":
+            break
+    return out
+
+
+def _code(line: str) -> list[Word]:
+    return [w for w in words(line) if w.kind != "comment"]
+
+
+def _at(items: list[Word], col: int) -> Word | None:
+    for w in items:
+        if w.start <= col < w.end or (col == w.end and w.kind in ("word", "arrow")):
+            return w
+    return None
+
+
+def _line_verb(items: list[Word]) -> str | None:
+    if items and items[0].kind == "word" and items[0].text in LINE_WORDS:
+        return items[0].text
+    return None
+
+
+def _after_arrow(items: list[Word], word: Word) -> bool:
+    before = [w for w in items if w.end <= word.start]
+    if not before:
+        return False
+    if before[-1].kind == "arrow":
+        return True
+    return len(before) > 1 and before[-2].kind == "arrow" and before[-1].text in ("GET", "POST")
+
+
+def hover(text: str, line: int, col: int) -> tuple[Keyword, Word] | None:
+    """The keyword under the cursor and where it is written."""
+    lines = text.split("\n")
+    if not 0 <= line < len(lines):
+        return None
+    items = _code(lines[line].rstrip("\r"))
+    word = _at(items, col)
+    if word is None or word.kind == "string":
+        return None
+    verb = _line_verb(items)
+    first = items[0]
+    if word is first:
+        if verb is not None:
+            return keyword(None, verb), word
+        if word.text in ("flow", "step", *SETTINGS):
+            return keyword(None, word.text), word
+        return None
+    if verb is None or _after_arrow(items, word):
+        return None
+    if word.kind == "arrow":
+        found = keyword(verb, "->")
+        return (found, word) if found else None
+    previous = items[items.index(word) - 1]
+    if verb == "play" and word.text == "digits" and previous is first:
+        return keyword("play", "digits"), word
+    if verb == "record" and previous is first and word.text not in OPTIONS["record"] and word.text != "no":
+        return None  # a label
+    found = keyword(verb, word.text)
+    if found is None or previous.kind == "word" and previous.text in ("voice", "language", "input", "hints"):
+        return None  # a value, not an option
+    return found, word
+
+
+# ---- flows beside a file -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    path: str
+    source: SourceFile
+    flow: ir.Flow | None
+
+
+def parse_text(path: str, text: str) -> Parsed:
+    source = SourceFile(path, text)
+    flow, _ = parse(source)
+    return Parsed(path, source, flow)
+
+
+def siblings(path: str, texts: Mapping[str, str]) -> list[Parsed]:
+    """Every flow file in the directory of ``path`` (``path`` itself first),
+    each from ``texts`` when it is open in the editor, else from disk."""
+    out = []
+    own = texts.get(path)
+    if own is not None:
+        out.append(parse_text(path, own))
+    else:
+        source, _ = read(path)
+        out.append(Parsed(path, source or SourceFile(path, ""), parse(source)[0] if source else None))
+    directory = os.path.dirname(path)
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        names = []
+    for name in names:
+        full = os.path.join(directory, name)
+        if not name.endswith(FLOW_SUFFIX) or full == path or not os.path.isfile(full):
+            continue
+        if full in texts:
+            out.append(parse_text(full, texts[full]))
+            continue
+        source, _ = read(full)
+        if source is not None:
+            out.append(Parsed(full, source, parse(source)[0]))
+    return out
+
+
+# ---- steps: where they are defined and referenced -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A range in a file: 0-based line, start and end columns."""
+
+    path: str
+    line: int
+    start: int
+    end: int
+
+
+def _place(span: Span) -> Place:
+    return Place(span.file, span.line - 1, span.col - 1, span.end_col - 1)
+
+
+def _step_targets(flow: ir.Flow) -> Iterable[ir.Target]:
+    for step in flow.steps:
+        for verb in ir.walk(step.verbs):
+            for target in ir.targets(verb):
+                if target.is_step:
+                    yield target
+
+
+def _target_places(target: ir.Target) -> tuple[Place, Place]:
+    """The whole reference (`name` or `flow.name`) and its step part."""
+    span = target.span
+    whole = Place(span.file, span.end_line - 1, span.end_col - 1 - len(target.text), span.end_col - 1)
+    return whole, Place(span.file, whole.line, whole.end - len(target.step), whole.end)
+
+
+def _has_headers(flow: ir.Flow) -> bool:
+    return not (len(flow.steps) == 1 and flow.steps[0].name_span == flow.steps[0].verbs[0].keyword)
+
+
+def step_at(parsed: Parsed, line: int, col: int) -> tuple[str, str, Place] | None:
+    """(flow, step, range under the cursor) when the cursor is on a step
+    header's name or on a step reference."""
+    flow = parsed.flow
+    if flow is None:
+        return None
+
+    def inside(place: Place) -> bool:
+        return place.line == line and place.start <= col <= place.end
+
+    if _has_headers(flow):
+        for step in flow.steps:
+            if inside(_place(step.name_span)):
+                return flow.name, step.name, _place(step.name_span)
+    for target in _step_targets(flow):
+        whole, step_part = _target_places(target)
+        if inside(whole):
+            return target.flow or flow.name, target.step, step_part
+    return None
+
+
+def flow_at(parsed: Parsed, line: int, col: int) -> str | None:
+    """The flow name when the cursor is on the `flow` part of `flow.step`."""
+    if parsed.flow is None:
+        return None
+    for target in _step_targets(parsed.flow):
+        if target.kind is ir.TargetKind.FLOW_STEP:
+            whole, _ = _target_places(target)
+            if whole.line == line and whole.start <= col < whole.start + len(target.flow):
+                return target.flow
+    return None
+
+
+def find_flow(flows: list[Parsed], name: str) -> Parsed | None:
+    return next((p for p in flows if p.flow is not None and p.flow.name == name), None)
+
+
+def definition(flows: list[Parsed], flow_name: str, step_name: str) -> Place | None:
+    found = find_flow(flows, flow_name)
+    if found is None:
+        return None
+    step = found.flow.step(step_name)
+    if step is None or not _has_headers(found.flow):
+        return None
+    return _place(step.name_span)
+
+
+def references(
+    flows: list[Parsed], flow_name: str, step_name: str, *, step_part: bool = False
+) -> list[Place]:
+    """Every reference to the step, in all the flows given."""
+    out = []
+    for parsed in flows:
+        if parsed.flow is None:
+            continue
+        for target in _step_targets(parsed.flow):
+            if target.step == step_name and (target.flow or parsed.flow.name) == flow_name:
+                whole, part = _target_places(target)
+                out.append(part if step_part else whole)
+    return out
+
+
+class RenameRefused(Exception):
+    pass
+
+
+def rename(
+    flows: list[Parsed], flow_name: str, step_name: str, new: str
+) -> dict[str, list[tuple[Place, str]]]:
+    """The edits (per file) that rename a step and every reference to it."""
+    if not IDENTIFIER.match(new):
+        raise RenameRefused(
+            f"`{new}` is not a step name: use letters, digits and _, not starting with a digit"
+        )
+    found = find_flow(flows, flow_name)
+    if found is None or found.flow.step(step_name) is None:
+        raise RenameRefused(f"there is no step `{step_name}` in flow `{flow_name}`")
+    if not _has_headers(found.flow):
+        raise RenameRefused("this flow has no step headers: its one step is always called `main`")
+    if new != step_name and found.flow.step(new) is not None:
+        raise RenameRefused(f"flow `{flow_name}` already has a step `{new}`")
+    edits: dict[str, list[tuple[Place, str]]] = {}
+    places = [
+        definition(flows, flow_name, step_name),
+        *references(flows, flow_name, step_name, step_part=True),
+    ]
+    for place in places:
+        edits.setdefault(place.path, []).append((place, new))
+    return edits
+
+
+# ---- completion ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    label: str
+    kind: str  # keyword, step, flow, value
+    detail: str = ""
+    documentation: str = ""
+
+
+def _keyword_item(k: Keyword, label: str | None = None) -> Completion:
+    return Completion(label or k.word, "keyword", k.syntax.split("\n")[0], k.markdown())
+
+
+def _in_settings(lines: list[str], line: int) -> bool:
+    for number in range(line - 1, -1, -1):
+        text = lines[number].rstrip("\r")
+        stripped = text.lstrip(" \t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        if text == stripped:  # not indented
+            return stripped.split()[0] == "flow"
+        if stripped.split()[0] not in SETTINGS:
+            return False
+    return False
+
+
+def complete(text: str, line: int, col: int, flows: list[Parsed]) -> list[Completion]:
+    """What may be written at the cursor."""
+    lines = text.split("\n")
+    if not 0 <= line < len(lines):
+        return []
+    before = lines[line][:col]
+    items = _code(before)
+    if any(w.kind == "comment" for w in words(before)) or (
+        items and items[-1].kind == "string" and not items[-1].text.endswith('"')
+    ):
+        return []
+    typing = bool(before) and not before[-1].isspace() and items and items[-1].kind == "word"
+    done = items[:-1] if typing else items
+    indented = before[: len(before) - len(before.lstrip(" \t"))] != ""
+    if not done:
+        if indented and _in_settings(lines, line):
+            return [_keyword_item(keyword(None, s)) for s in SETTINGS]
+        found = [_keyword_item(keyword(None, v)) for v in LINE_WORDS]
+        if not indented:
+            found += [_keyword_item(keyword(None, "step")), _keyword_item(keyword(None, "flow"))]
+        return found
+    arrow = next((i for i, w in enumerate(done) if w.kind == "arrow"), None)
+    if arrow is not None:
+        after = done[arrow + 1 :]
+        if len(after) > 1 or (after and after[0].text not in ("GET", "POST")):
+            return []
+        methods = not after and _line_verb(done) not in BRANCHES
+        return _targets(text, flows, typing and items[-1].text or "", methods=methods)
+    verb = _line_verb(done)
+    last = done[-1].text if done[-1].kind == "word" else None
+    if verb is None:
+        values = VALUE_WORDS.get((None, done[0].text)) if len(done) == 1 else None
+        return [Completion(v, "value") for v in values or ()]
+    values = VALUE_WORDS.get((verb, last))
+    if values:
+        return [Completion(v, "value") for v in values]
+    written = {w.text for w in done}
+    found = [_keyword_item(keyword(verb, o)) for o in OPTIONS[verb] if o not in written]
+    if keyword(verb, "->") is not None:
+        found.append(_keyword_item(keyword(verb, "->")))
+    return found
+
+
+_STEP_LINE = re.compile(r"^step[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*:", re.M)
+_FLOW_LINE = re.compile(r"^flow[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:#.*)?\r?$", re.M)
+
+
+def _targets(text: str, flows: list[Parsed], typed: str, methods: bool) -> list[Completion]:
+    # The text being typed rarely parses: its steps are read from their headers.
+    header = _FLOW_LINE.search(text)
+    own = header.group(1) if header else (flows[0].source.stem if flows else "")
+    out = []
+    if methods:
+        out += [Completion(m, "keyword", "HTTP method") for m in ("GET", "POST")]
+    out += [
+        Completion(name, "step", f"step of flow {own}") for name in dict.fromkeys(_STEP_LINE.findall(text))
+    ]
+    for parsed in flows[1:]:
+        flow = parsed.flow
+        if flow is None or flow.name == own or not _has_headers(flow):
+            continue
+        out.append(Completion(f"{flow.name}.", "flow", f"flow {flow.name}, {os.path.basename(parsed.path)}"))
+        out += [Completion(f"{flow.name}.{s.name}", "step", f"step of flow {flow.name}") for s in flow.steps]
+    if "." in typed:
+        prefix = typed.split(".")[0] + "."
+        out = [c for c in out if c.label.startswith(prefix) and c.label != prefix]
+    return out

@@ -1,0 +1,266 @@
+"""``flowc lsp``: a language server for flow files, over stdio.
+
+Diagnostics come from the same load and checks as ``flowc check``, run on the
+editor's text of the file (unsaved buffers of other open flows included;
+flows referenced as ``flow.step`` resolve against the ``.flow`` files beside
+it). Hover, completion, go to definition, find references and rename come
+from :mod:`compiler.editor`; formatting from :mod:`compiler.formatter`.
+
+pygls is an optional dependency (``pip install 'flowc[lsp]'``): this module
+imports it, the rest of flowc never does.
+"""
+
+from __future__ import annotations
+
+import os
+
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from . import __version__, editor
+from .diagnostics import Diagnostic, Severity
+from .formatter import FormatterBug, format_text
+from .project import load
+
+_SEVERITY = {
+    Severity.ERROR: lsp.DiagnosticSeverity.Error,
+    Severity.WARNING: lsp.DiagnosticSeverity.Warning,
+    Severity.INFO: lsp.DiagnosticSeverity.Information,
+}
+_COMPLETION_KIND = {
+    "keyword": lsp.CompletionItemKind.Keyword,
+    "step": lsp.CompletionItemKind.Function,
+    "flow": lsp.CompletionItemKind.Module,
+    "value": lsp.CompletionItemKind.EnumMember,
+}
+
+
+class RequestFailed(JsonRpcException):
+    """LSP's RequestFailed: the request was valid but cannot be carried out."""
+
+    code = -32803
+
+
+class FlowServer(LanguageServer):
+    def path(self, uri: str) -> str:
+        return os.path.abspath(to_fs_path(uri) or uri)
+
+    def texts(self) -> dict[str, str]:
+        """The editor's text of every open flow, by absolute path."""
+        return {self.path(uri): doc.source for uri, doc in self.workspace.text_documents.items()}
+
+    def lines(self, path: str) -> list[str]:
+        text = self.texts().get(path)
+        if text is None:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+            except (OSError, UnicodeDecodeError):
+                text = ""
+        return [line.removesuffix("\r") for line in text.split("\n")]
+
+    def units(self, text: str) -> int:
+        """Columns of ``text`` in the client's position encoding."""
+        return self.workspace.position_codec.client_num_units(text)
+
+    def to_client(self, path: str, line: int, col: int) -> lsp.Position:
+        lines = self.lines(path)
+        text = lines[line] if 0 <= line < len(lines) else ""
+        return lsp.Position(line=max(line, 0), character=self.units(text[: max(col, 0)]))
+
+    def from_client(self, uri: str, position: lsp.Position) -> tuple[str, int, int]:
+        """(path, line, column in code points)."""
+        path = self.path(uri)
+        lines = self.lines(path)
+        text = lines[position.line] if position.line < len(lines) else ""
+        units = 0
+        for col, ch in enumerate(text):
+            if units >= position.character:
+                return path, position.line, col
+            units += self.units(ch)
+        return path, position.line, len(text)
+
+    def range(self, place: editor.Place) -> lsp.Range:
+        return lsp.Range(
+            start=self.to_client(place.path, place.line, place.start),
+            end=self.to_client(place.path, place.line, place.end),
+        )
+
+    def location(self, place: editor.Place) -> lsp.Location:
+        return lsp.Location(uri=from_fs_path(place.path) or place.path, range=self.range(place))
+
+    def span_range(self, span) -> lsp.Range:
+        end_line, end_col = span.end_line, span.end_col
+        if (end_line, end_col) <= (span.line, span.col):
+            end_line, end_col = span.line, span.col + 1
+        return lsp.Range(
+            start=self.to_client(span.file, span.line - 1, span.col - 1),
+            end=self.to_client(span.file, end_line - 1, end_col - 1),
+        )
+
+    def diagnostic(self, d: Diagnostic) -> lsp.Diagnostic:
+        message = d.message + (f"\nhelp: {d.hint}" if d.hint else "")
+        related = [
+            lsp.DiagnosticRelatedInformation(
+                location=lsp.Location(
+                    uri=from_fs_path(n.span.file) or n.span.file, range=self.span_range(n.span)
+                ),
+                message=n.message,
+            )
+            for n in d.notes
+        ]
+        return lsp.Diagnostic(
+            range=self.span_range(d.span),
+            severity=_SEVERITY[d.severity],
+            code=d.code,
+            source="flowc",
+            message=message,
+            related_information=related or None,
+        )
+
+    def check(self, uri: str) -> None:
+        path = self.path(uri)
+        build = load([path], texts=self.texts())
+        found = [self.diagnostic(d) for d in build.diagnostics if d.span.file == path]
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
+
+    def flows(self, path: str) -> list[editor.Parsed]:
+        return editor.siblings(path, self.texts())
+
+
+server = FlowServer("flowc", __version__)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: FlowServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    ls.check(params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: FlowServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    ls.check(params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: FlowServer, params: lsp.DidSaveTextDocumentParams) -> None:
+    ls.check(params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: FlowServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    ls.text_document_publish_diagnostics(
+        lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+    )
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+def hover(ls: FlowServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    path, line, col = ls.from_client(params.text_document.uri, params.position)
+    found = editor.hover("\n".join(ls.lines(path)), line, col)
+    if found is None:
+        return None
+    entry, word = found
+    return lsp.Hover(
+        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=entry.markdown()),
+        range=ls.range(editor.Place(path, line, word.start, word.end)),
+    )
+
+
+@server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ".", ">"]))
+def completion(ls: FlowServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+    path, line, col = ls.from_client(params.text_document.uri, params.position)
+    found = editor.complete("\n".join(ls.lines(path)), line, col, ls.flows(path))
+    items = [
+        lsp.CompletionItem(
+            label=c.label,
+            kind=_COMPLETION_KIND[c.kind],
+            detail=c.detail or None,
+            documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=c.documentation)
+            if c.documentation
+            else None,
+        )
+        for c in found
+    ]
+    return lsp.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+def definition(ls: FlowServer, params: lsp.DefinitionParams) -> lsp.Location | None:
+    path, line, col = ls.from_client(params.text_document.uri, params.position)
+    flows = ls.flows(path)
+    flow_name = editor.flow_at(flows[0], line, col)
+    if flow_name is not None:
+        target = editor.find_flow(flows, flow_name)
+        if target is None:
+            return None
+        span = target.flow.name_span
+        return ls.location(editor.Place(target.path, span.line - 1, span.col - 1, span.end_col - 1))
+    found = editor.step_at(flows[0], line, col)
+    if found is None:
+        return None
+    place = editor.definition(flows, found[0], found[1])
+    return ls.location(place) if place is not None else None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+def references(ls: FlowServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
+    path, line, col = ls.from_client(params.text_document.uri, params.position)
+    flows = ls.flows(path)
+    found = editor.step_at(flows[0], line, col)
+    if found is None:
+        return []
+    places = editor.references(flows, found[0], found[1])
+    if params.context.include_declaration:
+        declared = editor.definition(flows, found[0], found[1])
+        if declared is not None:
+            places.insert(0, declared)
+    return [ls.location(p) for p in places]
+
+
+@server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+def prepare_rename(ls: FlowServer, params: lsp.PrepareRenameParams) -> lsp.Range | None:
+    path, line, col = ls.from_client(params.text_document.uri, params.position)
+    found = editor.step_at(ls.flows(path)[0], line, col)
+    return ls.range(found[2]) if found is not None else None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_RENAME)
+def rename(ls: FlowServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+    path, line, col = ls.from_client(params.text_document.uri, params.position)
+    flows = ls.flows(path)
+    found = editor.step_at(flows[0], line, col)
+    if found is None:
+        raise RequestFailed("place the cursor on a step name or a step reference to rename a step")
+    try:
+        edits = editor.rename(flows, found[0], found[1], params.new_name)
+    except editor.RenameRefused as exc:
+        raise RequestFailed(str(exc)) from None
+    return lsp.WorkspaceEdit(
+        changes={
+            from_fs_path(file) or file: [lsp.TextEdit(range=ls.range(p), new_text=text) for p, text in items]
+            for file, items in edits.items()
+        }
+    )
+
+
+@server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+def formatting(ls: FlowServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
+    path = ls.path(params.text_document.uri)
+    text = ls.workspace.get_text_document(params.text_document.uri).source
+    try:
+        formatted, problems = format_text(text, path)
+    except FormatterBug:
+        return None
+    if formatted is None or formatted == text:
+        return [] if formatted is not None else None
+    lines = text.split("\n")
+    end = lsp.Position(line=len(lines) - 1, character=ls.units(lines[-1]))
+    return [
+        lsp.TextEdit(range=lsp.Range(start=lsp.Position(line=0, character=0), end=end), new_text=formatted)
+    ]
+
+
+def main() -> None:
+    server.start_io()

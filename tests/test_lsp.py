@@ -1,0 +1,417 @@
+"""`flowc lsp`, driven over its real protocol: the server runs as a
+subprocess and every request goes through JSON-RPC on stdio."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+from lsp_client import Client, LspError
+
+from compiler import editor
+from compiler.cli import cli
+from compiler.formatter import format_text
+from compiler.project import load
+
+MAIN = textwrap.dedent(
+    """\
+    flow main
+
+    step start:
+        gather digits 1 -> handle:
+            say "Press 1."
+        redirect -> billing.start
+
+    step handle:
+        hangup
+    """
+)
+BILLING = textwrap.dedent(
+    """\
+    flow billing
+
+    step start:
+        say "Billing."
+        redirect -> main.handle
+
+    step other:
+        redirect -> main.handle
+    """
+)
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "main.flow").write_text(MAIN, encoding="utf-8")
+    (tmp_path / "billing.flow").write_text(BILLING, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def client(project):
+    c = Client(project)
+    yield c
+    c.close()
+
+
+def position(text: str, line: int, needle: str, nth: int = 0) -> tuple[int, int]:
+    """(line, character) of the nth occurrence of needle on a 0-based line."""
+    row = text.split("\n")[line]
+    col = -1
+    for _ in range(nth + 1):
+        col = row.index(needle, col + 1)
+    return line, col
+
+
+def test_initialize_announces_the_features(client):
+    caps = client.initialize_result["capabilities"]
+    assert client.initialize_result["serverInfo"]["name"] == "flowc"
+    for feature in (
+        "hoverProvider",
+        "completionProvider",
+        "definitionProvider",
+        "referencesProvider",
+        "renameProvider",
+        "documentFormattingProvider",
+    ):
+        assert caps.get(feature), feature
+
+
+# ---- diagnostics ---------------------------------------------------------------------------
+
+
+def test_diagnostics_follow_the_unsaved_buffer(client, project):
+    uri = client.open(project / "main.flow")
+    assert client.diagnostics(uri) == []
+    typo = MAIN.replace("-> handle:", "-> handel:")
+    client.change(uri, typo)
+    (found,) = client.diagnostics(uri)
+    assert found["code"] == "FL104"
+    assert found["severity"] == 1
+    assert found["source"] == "flowc"
+    assert found["message"] == "there is no step `handel` in flow `main`\nhelp: did you mean `handle`?"
+    assert found["range"] == {"start": {"line": 3, "character": 20}, "end": {"line": 3, "character": 29}}
+    client.change(uri, MAIN)
+    assert client.diagnostics(uri) == []
+
+
+def test_diagnostics_are_those_of_flowc_check(client, project):
+    text = (
+        'step start:\n    record max 3m transcribe -> handle\n    say "never"\nstep handle:\n    pause 20\n'
+    )
+    (project / "probe.flow").write_text(text, encoding="utf-8")
+    expected = [
+        (d.code, d.span.line - 1, d.span.col - 1, d.span.end_col - 1)
+        for d in load([str(project / "probe.flow")]).diagnostics
+    ]
+    assert len(expected) >= 3
+    uri = client.open(project / "probe.flow")
+    got = [
+        (
+            d["code"],
+            d["range"]["start"]["line"],
+            d["range"]["start"]["character"],
+            d["range"]["end"]["character"],
+        )
+        for d in client.diagnostics(uri)
+    ]
+    assert got == expected
+
+
+def test_diagnostics_resolve_sibling_flows_and_their_open_buffers(client, project):
+    uri = client.open(project / "main.flow", MAIN.replace("billing.start", "billing.later"))
+    (found,) = client.diagnostics(uri)
+    assert found["code"] == "FL104"
+    assert "flow `billing`" in found["message"]
+    billing = client.open(project / "billing.flow", BILLING + "\nstep later:\n    hangup\n")
+    client.diagnostics(billing)
+    client.change(uri, MAIN.replace("billing.start", "billing.later"))
+    assert client.diagnostics(uri) == []
+
+
+def test_syntax_errors_and_notes(client, project):
+    uri = client.open(project / "main.flow", "step start:\n    recrod max 20s\n")
+    (found,) = client.diagnostics(uri)
+    assert found["code"] == "FL001"
+    assert found["range"]["start"] == {"line": 1, "character": 4}
+    assert "help: did you mean `record`?" in found["message"]
+    (note,) = found["relatedInformation"]
+    assert note["message"] == "in step `start`, opened here"
+    assert note["location"]["uri"] == uri
+
+
+# ---- hover -----------------------------------------------------------------------------------
+
+SAMPLE = textwrap.dedent(
+    """\
+    flow main
+        max-call-duration 4h
+        context client
+        base-url https://example.com/ivr
+
+    step start:
+        say "Hi" voice alice language en-US loop 2
+        play /a.mp3 loop 2
+        play digits "12"
+        pause 1s
+        record box max 20s timeout 5s finish "#" beep trim transcribe /t status GET /s on completed -> next
+        record timeout off no beep -> next
+        gather digits 1 timeout 5s finish "#" input speech speech-timeout auto hints "a" language en-US -> next
+        gather speech-timeout 2s -> next
+        redirect -> next
+        dial "+15550100" timeout 10s time-limit 1m caller-id "+15550111" -> next
+
+    step next:
+        hangup
+        reject busy
+
+    step choice:
+        when digits "1" -> next
+        otherwise -> start
+    """
+)
+
+
+def _where(keyword: editor.Keyword) -> tuple[int, int]:
+    lines = SAMPLE.split("\n")
+    for number, line in enumerate(lines):
+        items = [w for w in editor.words(line) if w.kind != "comment"]
+        if not items:
+            continue
+        first = items[0].text
+        if keyword.verb is None and first == keyword.word:
+            return number, items[0].start
+        if keyword.verb is not None and first == keyword.verb:
+            for w in items[1:]:
+                if w.text == keyword.word and editor.hover(SAMPLE, number, w.start):
+                    return number, w.start
+    raise AssertionError(f"no sample of {keyword.verb} {keyword.word}")
+
+
+@pytest.mark.parametrize("keyword", editor.KEYWORDS, ids=lambda k: f"{k.verb or 'top'}-{k.word}")
+def test_hover_on_every_verb_and_option(project, keyword, lsp_session):
+    uri = lsp_session.open(project / "sample.flow", SAMPLE)
+    line, col = _where(keyword)
+    result = lsp_session.at("textDocument/hover", uri, line, col + 1)
+    value = result["contents"]["value"]
+    assert result["contents"]["kind"] == "markdown"
+    assert keyword.syntax.split("\n")[0] in value
+    assert keyword.summary in value
+    for attribute in keyword.attributes():
+        assert f"`{attribute}`" in value
+    if keyword.default:
+        assert f"**Twilio's default:** {keyword.default}" in value
+    assert result["range"]["start"] == {"line": line, "character": col}
+
+
+@pytest.fixture(scope="module")
+def lsp_session(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hover")
+    c = Client(root)
+    yield c
+    c.close()
+
+
+def test_hover_names_the_twiml_attribute_and_default(client, project):
+    uri = client.open(project / "main.flow", 'say "Hi"\nrecord max 20s -> /done\n')
+    value = client.at("textDocument/hover", uri, 1, 8)["contents"]["value"]
+    assert "**TwiML attribute:** `maxLength`" in value
+    assert "**Twilio's default:** 3600 s; 120 s for a transcribed recording" in value
+    value = client.at("textDocument/hover", uri, 1, 2)["contents"]["value"]
+    assert "**TwiML:** `<Record>`" in value
+
+
+def test_hover_counts_utf16_columns_and_ignores_values(client, project):
+    uri = client.open(project / "main.flow", 'say "\U0001f600 hi" voice alice\n')
+    # "voice" starts at code point 11, UTF-16 unit 12 (the emoji takes two units)
+    result = client.at("textDocument/hover", uri, 0, 13)
+    assert "`voice`" in result["contents"]["value"]
+    assert result["range"] == {"start": {"line": 0, "character": 12}, "end": {"line": 0, "character": 17}}
+    assert client.at("textDocument/hover", uri, 0, 22) is None  # `alice` is a value
+    assert client.at("textDocument/hover", uri, 0, 6) is None  # inside the string
+
+
+# ---- completion -------------------------------------------------------------------------------
+
+
+def labels(result) -> list[str]:
+    return [item["label"] for item in result["items"]]
+
+
+def test_completion_of_verbs_options_steps_and_flows(client, project):
+    text = MAIN.replace(
+        "    hangup\n", "    \n    record max 20s \n    redirect -> \n    redirect -> billing.\n"
+    )
+    uri = client.open(project / "main.flow", text)
+    got = labels(client.at("textDocument/completion", uri, 8, 4))
+    assert set(editor.VERBS) <= set(got) and "step" not in got
+    got = labels(client.at("textDocument/completion", uri, 9, 19))
+    assert {"timeout", "finish", "beep", "transcribe", "status", "->"} <= set(got)
+    assert "max" not in got and "voice" not in got
+    got = labels(client.at("textDocument/completion", uri, 10, 16))
+    assert {"start", "handle", "billing.", "billing.start", "billing.other", "GET", "POST"} <= set(got)
+    assert "main.start" not in got
+    got = labels(client.at("textDocument/completion", uri, 11, 24))
+    assert sorted(got) == ["billing.other", "billing.start"]
+
+
+def test_completion_at_top_level_and_of_values(client, project):
+    text = "flow main\n    \n\ngather input \n"
+    uri = client.open(project / "main.flow", text)
+    assert labels(client.at("textDocument/completion", uri, 1, 4)) == list(editor.SETTINGS)
+    got = labels(client.at("textDocument/completion", uri, 2, 0))
+    assert {"step", "flow", "say", "gather"} <= set(got)
+    assert labels(client.at("textDocument/completion", uri, 3, 13)) == ["dtmf", "speech"]
+
+
+# ---- definition, references, rename ------------------------------------------------------------
+
+
+def test_go_to_definition_in_the_file_and_across_files(client, project):
+    uri = client.open(project / "main.flow")
+    found = client.at("textDocument/definition", uri, *position(MAIN, 3, "handle"))
+    assert found == {
+        "uri": uri,
+        "range": {"start": {"line": 7, "character": 5}, "end": {"line": 7, "character": 11}},
+    }
+    found = client.at("textDocument/definition", uri, *position(MAIN, 5, "start"))
+    assert found["uri"] == (project / "billing.flow").as_uri()
+    assert found["range"]["start"] == {"line": 2, "character": 5}
+    found = client.at("textDocument/definition", uri, *position(MAIN, 5, "billing"))
+    assert found["uri"] == (project / "billing.flow").as_uri()
+    assert found["range"]["start"] == {"line": 0, "character": 5}
+    assert client.at("textDocument/definition", uri, 4, 10) is None
+
+
+def test_find_references_across_files(client, project):
+    uri = client.open(project / "main.flow")
+    billing = (project / "billing.flow").as_uri()
+    found = client.at(
+        "textDocument/references", uri, *position(MAIN, 7, "handle"), context={"includeDeclaration": True}
+    )
+    got = sorted((r["uri"], r["range"]["start"]["line"], r["range"]["start"]["character"]) for r in found)
+    assert got == sorted([(uri, 7, 5), (uri, 3, 23), (billing, 4, 16), (billing, 7, 16)])
+    found = client.at(
+        "textDocument/references", uri, *position(MAIN, 3, "handle"), context={"includeDeclaration": False}
+    )
+    assert len(found) == 3
+    assert {"start": {"line": 4, "character": 16}, "end": {"line": 4, "character": 27}} in [
+        r["range"] for r in found if r["uri"] == billing
+    ]
+
+
+def test_rename_a_step_everywhere(client, project):
+    uri = client.open(project / "main.flow")
+    billing = (project / "billing.flow").as_uri()
+    prepared = client.at("textDocument/prepareRename", uri, *position(MAIN, 3, "handle"))
+    assert prepared == {"start": {"line": 3, "character": 23}, "end": {"line": 3, "character": 29}}
+    edit = client.at("textDocument/rename", uri, *position(MAIN, 3, "handle"), newName="desk")
+    changes = edit["changes"]
+    assert sorted(changes) == sorted([uri, billing])
+    main_edits = sorted((e["range"]["start"]["line"], e["range"]["start"]["character"]) for e in changes[uri])
+    assert main_edits == [(3, 23), (7, 5)]
+    billing_edits = sorted(
+        (e["range"]["start"]["line"], e["range"]["start"]["character"], e["range"]["end"]["character"])
+        for e in changes[billing]
+    )
+    assert billing_edits == [(4, 21, 27), (7, 21, 27)]
+    assert {e["newText"] for edits in changes.values() for e in edits} == {"desk"}
+
+
+def test_rename_refuses_bad_and_clashing_names(client, project):
+    uri = client.open(project / "main.flow")
+    where = position(MAIN, 7, "handle")
+    with pytest.raises(LspError, match="is not a step name"):
+        client.at("textDocument/rename", uri, *where, newName="2nd")
+    with pytest.raises(LspError, match="already has a step `start`"):
+        client.at("textDocument/rename", uri, *where, newName="start")
+    with pytest.raises(LspError, match="cursor on a step name"):
+        client.at("textDocument/rename", uri, 4, 10, newName="x")
+    assert client.at("textDocument/prepareRename", uri, 4, 10) is None
+
+
+# ---- formatting --------------------------------------------------------------------------------
+
+
+def test_document_formatting_through_fmt(client, project):
+    messy = (
+        'flow   main\nstep start:\n  say   "x" loop 2 voice alice\n  redirect->handle\nstep handle:\n  hangup'
+    )
+    uri = client.open(project / "main.flow", messy)
+    (edit,) = client.request(
+        "textDocument/formatting",
+        {"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": True}},
+    )
+    assert edit["newText"] == format_text(messy)[0]
+    assert edit["newText"].startswith('flow main\n\nstep start:\n    say "x" voice alice loop 2\n')
+    assert edit["range"] == {"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 8}}
+    client.change(uri, "step start:\n    recrod\n")
+    assert (
+        client.request(
+            "textDocument/formatting",
+            {"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": True}},
+        )
+        is None
+    )
+
+
+# ---- without pygls -------------------------------------------------------------------------------
+
+
+def test_lsp_without_pygls_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pygls", None)
+    monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)
+    monkeypatch.delitem(sys.modules, "compiler.lsp", raising=False)
+    result = CliRunner().invoke(cli, ["lsp"])
+    assert result.exit_code == 2
+    assert "pip install 'flowc[lsp]'" in result.stderr
+
+
+BRANCHING = textwrap.dedent(
+    """\
+    flow main
+
+    step start:
+        gather digits 1 -> choice
+        hangup
+
+    step choice:
+        when digits "1" -> start
+        when digits "2" -> billing.start
+        otherwise ->
+    """
+).replace("otherwise ->\n", "otherwise -> \n")  # the cursor stands after the space
+
+
+def test_branch_lines_in_completion_references_and_rename(client, project):
+    uri = client.open(project / "main.flow", BRANCHING)
+    got = labels(client.at("textDocument/completion", uri, 9, 17))
+    assert {"start", "choice", "billing.start"} <= set(got)
+    assert "GET" not in got
+    got = labels(client.at("textDocument/completion", uri, 9, 4))
+    assert {"when", "otherwise", "say"} <= set(got)
+    client.change(uri, BRANCHING.replace("otherwise -> ", "otherwise -> start"))
+    found = client.at(
+        "textDocument/references",
+        uri,
+        *position(BRANCHING, 2, "start"),
+        context={"includeDeclaration": False},
+    )
+    assert sorted((r["range"]["start"]["line"], r["range"]["start"]["character"]) for r in found) == [
+        (7, 23),
+        (9, 17),
+    ]
+    found = client.at("textDocument/definition", uri, *position(BRANCHING, 8, "start"))
+    assert found["uri"] == (project / "billing.flow").as_uri()
+    edit = client.at("textDocument/rename", uri, *position(BRANCHING, 7, "start"), newName="menu")
+    assert sorted(
+        (e["range"]["start"]["line"], e["range"]["start"]["character"]) for e in edit["changes"][uri]
+    ) == [
+        (2, 5),
+        (7, 23),
+        (9, 17),
+    ]
+    value = client.at("textDocument/hover", uri, 7, 6)["contents"]["value"]
+    assert "flowc build --target flask" in value
