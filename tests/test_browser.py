@@ -252,3 +252,44 @@ def test_the_preview_of_a_branching_flow_draws_its_branches(browser, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_served_page_reloads_itself_after_a_change(browser, tmp_path):
+    import re
+    import threading
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from compiler.serve import serve
+
+    src = tmp_path / "flows"
+    src.mkdir()
+    text = (FLOWS / "voicemail.flow").read_text(encoding="utf-8")
+    (src / "voicemail.flow").write_text(text, encoding="utf-8")
+    lines: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=serve, args=([str(src)], None, "127.0.0.1", 0, lines.append, stop))
+    thread.start()
+    try:
+        url = WebDriverWait(browser, 90).until(
+            lambda d: next(
+                (m.group(1) for line in lines if (m := re.search(r"at (http://\S+/)", line))), None
+            )
+        )
+        browser.get(f"{url}voicemail/index.html")
+        assert not browser.find_elements(By.ID, "step-extra")
+        (src / "voicemail.flow").write_text(
+            text.replace("    hangup", "    redirect -> extra") + "\nstep extra:\n    hangup\n",
+            encoding="utf-8",
+        )
+        # no reload from the test: the page's own script reloads it after the rebuild
+        WebDriverWait(browser, 90).until(lambda d: d.find_elements(By.ID, "step-extra"))
+        assert len(browser.find_elements(By.CSS_SELECTOR, ".graph svg g.node.step")) == 3
+        assert console_errors(browser) == []
+    finally:
+        browser.get("about:blank")  # the page stops polling before the server goes
+        stop.set()
+        thread.join(timeout=90)
+    assert not thread.is_alive()
+    assert "stopped" in lines

@@ -215,6 +215,7 @@ def test_pages_load_nothing_from_elsewhere(tmp_path):
         for link in doc.xpath("//@href | //@*[name()='xlink:href']"):
             # every link stays in the site, or is an anchor
             assert not re.match(r"[a-z]+:", link) or link == "data:,", (name, link)
+        assert b"/.flowc/build" not in data, name  # only `flowc serve` adds the reload script
         icon = doc.xpath("//link[@rel='icon']/@href")
         assert icon == ["data:,"]  # no request for /favicon.ico
 
