@@ -214,6 +214,9 @@ def test_a_preview_with_errors_shows_them_on_the_page(browser, tmp_path):
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         browser.get(url)
         assert "This preview has 1 error" in browser.find_element(By.ID, "errors").text
+        problems = browser.find_element(By.CSS_SELECTOR, 'tr[data-flow="desk"]').text
+        assert "1 error" in problems and "FL104" in problems and "FL204" in problems
+        screenshot(browser, "preview-index")
         browser.get(f"{url}desk/index.html")
         assert len(browser.find_elements(By.CSS_SELECTOR, ".graph svg g.node.step")) == 3
         missing = browser.find_elements(By.CSS_SELECTOR, ".graph svg g.node.missing")
