@@ -653,6 +653,10 @@ def _enclosing_step(source: SourceFile, line: int) -> Note | None:
         if m:
             span = Span(file=source.path, line=number, col=1, end_line=number, end_col=m.end() + 1)
             return Note(message=f"in step `{m.group(1)}`, opened here", span=span)
+        m = re.match(r"flow\s+([A-Za-z_]\w*)\s*(#.*)?$", text)
+        if m:
+            span = Span(file=source.path, line=number, col=1, end_line=number, end_col=m.end(1) + 1)
+            return Note(message=f"in the settings of flow `{m.group(1)}`, opened here", span=span)
         code = text.split("#", 1)[0].rstrip()
         if code.endswith(":") and d > 0:
             word = text.split()[0]

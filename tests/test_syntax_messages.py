@@ -118,7 +118,7 @@ CASES = [
         "2:5",
         "unexpected `contxt`, expected `base-url`, `context` or `max-call-duration`",
         "did you mean `context`?",
-        None,
+        "in the settings of flow `main`, opened here",
     ),
     Case(
         "kw max-call-duration",
@@ -126,7 +126,7 @@ CASES = [
         "2:5",
         "unexpected `max-call-duraton`, expected `base-url`, `context` or `max-call-duration`",
         "did you mean `max-call-duration`?",
-        None,
+        "in the settings of flow `main`, opened here",
     ),
     Case(
         "kw base-url",
@@ -134,7 +134,7 @@ CASES = [
         "2:5",
         "unexpected `baseurl`, expected `base-url`, `context` or `max-call-duration`",
         "did you mean `base-url`?",
-        None,
+        "in the settings of flow `main`, opened here",
     ),
     Case(
         "opt voice",
