@@ -610,6 +610,10 @@ def _not_an_option(word: str, verb: str, owners) -> str:
     return f"`{word}` is an option of {listed}, not of `{verb}`"
 
 
+# The keywords a duration follows.
+_TIMED = ("MAX", "TIMEOUT", "PAUSE", "TIME_LIMIT", "SPEECH_TIMEOUT", "MAX_CALL_DURATION")
+
+
 def _character_hint(char: str, line: str) -> str | None:
     if char in "\u201c\u201d\u201e\u2018\u2019":
         return 'write text in straight double quotes: "..."'
@@ -747,7 +751,13 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             message = f"unexpected `{word.value}`"
         elif (
             type(top) is Token
-            and top.type in ("INT", "DURATION")
+            and (
+                top.type == "DURATION"
+                or (
+                    top.type == "INT"
+                    and getattr(stack[-2] if len(stack) > 1 else None, "type", None) in _TIMED
+                )
+            )
             and tok.line == top.end_line
             and tok.column == top.end_column
             and tok.value[:1].isalpha()

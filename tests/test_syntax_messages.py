@@ -660,6 +660,22 @@ CASES = [
         "did you mean `speech-timeout`?",
         "in step `start`, opened here",
     ),
+    Case(
+        "duration in minutes spelt out",
+        'step start:\n    dial "+15551234567" time-limit 5min\n',
+        "2:36",
+        "`5min` is not a duration",
+        "a duration is a number with `h`, `m` or `s`, from hours down: `20s`, `2m`, `1h30m`",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "a count is not a duration",
+        "step start:\n    gather digits 4x -> /h\n",
+        "2:20",
+        "unexpected `x`, expected an option of `gather` (`digits`, `finish`, `hints`, …), `->` or the end of the line",
+        None,
+        "in step `start`, opened here",
+    ),
 ]
 
 
