@@ -141,6 +141,11 @@ def did_open(ls: FlowServer, params: lsp.DidOpenTextDocumentParams) -> None:
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: FlowServer, params: lsp.DidChangeTextDocumentParams) -> None:
     ls.check(params.text_document.uri)
+    # Open flows beside it may refer to its steps: check them again too.
+    directory = os.path.dirname(ls.path(params.text_document.uri))
+    for uri in list(ls.workspace.text_documents):
+        if uri != params.text_document.uri and os.path.dirname(ls.path(uri)) == directory:
+            ls.check(uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)

@@ -294,3 +294,11 @@ def test_formatting_keeps_the_twiml_and_is_idempotent(tmp_path_factory, data, se
     formatted.write_text(text, encoding="utf-8")
     assert _compiled(str(formatted)) == _compiled(str(original))
     assert format_text(text, str(formatted))[0] == text
+
+
+def test_the_documented_example():
+    doc = (Path(__file__).parent.parent / "docs" / "editors.md").read_text(encoding="utf-8")
+    before = re.search(r"Before:\n\n```\n(.*?)```", doc, re.S).group(1)
+    after = re.search(r"After `flowc fmt`:\n\n```\n(.*?)```", doc, re.S).group(1)
+    assert "\t" in before
+    assert fmt(before) == after

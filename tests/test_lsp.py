@@ -125,9 +125,11 @@ def test_diagnostics_resolve_sibling_flows_and_their_open_buffers(client, projec
     (found,) = client.diagnostics(uri)
     assert found["code"] == "FL104"
     assert "flow `billing`" in found["message"]
-    billing = client.open(project / "billing.flow", BILLING + "\nstep later:\n    hangup\n")
-    client.diagnostics(billing)
-    client.change(uri, MAIN.replace("billing.start", "billing.later"))
+    billing = client.open(project / "billing.flow")
+    assert [d["code"] for d in client.diagnostics(billing)] == ["FL204"]  # step `other` is unreachable
+    # adding the step to the open (unsaved) billing.flow checks main.flow again
+    client.change(billing, BILLING + "\nstep later:\n    hangup\n")
+    assert [d["code"] for d in client.diagnostics(billing)] == ["FL204"]
     assert client.diagnostics(uri) == []
 
 
