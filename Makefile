@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= dist
 
-.PHONY: run test bench docs clean system-deps
+.PHONY: run test bench bench-flask docs clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,28 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find compiler grammar -
 	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps .
 	touch $@
 
+$(VENV)/.installed-site: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet ".[site]"
+	touch $@
+
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet ".[test]"
 	touch $@
 
-run: $(VENV)/.installed
+$(VENV)/.installed-flask: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet ".[flask]"
+	touch $@
+
+run: $(VENV)/.installed $(VENV)/.installed-site $(VENV)/.installed-flask
 	$(BIN)/flowc build flows/*.flow -o $(OUT)/twiml
 	@echo "TwiML for the flows in flows/*.flow is in $(OUT)/twiml/ (one directory per flow, one .xml per step)."
+	$(BIN)/flowc build --target site flows/*.flow -o $(OUT)/site
+	@echo "The site for the flows in flows/*.flow: $(abspath $(OUT)/site/index.html)"
+	$(BIN)/flowc build --target flask flows -o $(OUT)/voiceapp
+	@echo "The Flask app for every flow under flows/ is in $(OUT)/voiceapp/ (your code goes in $(OUT)/voiceapp/handlers.py)."
+	@echo "Start it (see docs/flask.md):"
+	@echo "  cd $(OUT) && TWILIO_AUTH_TOKEN=<your auth token> $(abspath $(BIN))/flask --app voiceapp run"
+	@echo "  cd $(OUT) && TWILIO_AUTH_TOKEN=<your auth token> $(abspath $(BIN))/gunicorn 'voiceapp:create_app()'"
 
 system-deps:
 	bash scripts/system-deps.sh
@@ -34,6 +49,9 @@ test: $(VENV)/.installed-test system-deps
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/compile.py
+
+bench-flask: $(VENV)/.installed-test
+	$(BIN)/python bench/flask_load.py
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m compiler.docgen > docs/diagnostics.md

@@ -30,10 +30,12 @@ _PATHS = click.argument(
 _FORMAT = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif", "github"]),
     default="text",
     show_default=True,
-    help="text: messages with source lines on stderr. json: an array of diagnostics on stdout.",
+    help="text: messages with source lines on stderr. json: an array of diagnostics on stdout. "
+    "sarif: a SARIF 2.1.0 log on stdout (for code-scanning upload). "
+    "github: GitHub Actions annotations (::error file=...::message) on stdout.",
 )
 _WERROR = click.option("--werror", is_flag=True, help="Treat warnings as errors.")
 _COLOR = click.option(
@@ -58,11 +60,13 @@ def cli(debug: bool) -> None:
     """Compile call flows (.flow files) into TwiML.
 
     \b
-    flowc check flows/            report problems, write nothing
-    flowc build flows/ -o dist/   write dist/<flow>/<step>.xml
-    flowc fmt flows/              rewrite flows in the canonical layout
-    flowc lsp                     run the language server for editors
-    flowc explain FL202           explain a diagnostic code
+    flowc check flows/                   report problems, write nothing
+    flowc build flows/ -o dist/          write dist/<flow>/<step>.xml
+    flowc build -t site flows/ -o site/  the same TwiML, with pages to review
+    flowc serve flows/                   preview the site, rebuilt on every change
+    flowc fmt flows/                     rewrite flows in the canonical layout
+    flowc lsp                            run the language server for editors
+    flowc explain FL202                  explain a diagnostic code
 
     A directory argument means every .flow file under it. Exit status: 0 when
     there are no errors, 1 when a flow has an error, 2 for usage errors.
@@ -87,11 +91,16 @@ def _load(paths):
 def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
     from .diagnostics import Severity
     from .project import promote_warnings
-    from .render import format_summary, format_text, to_json
+    from .render import format_summary, format_text, to_github, to_json, to_sarif
 
     diagnostics = promote_warnings(build.diagnostics) if werror else build.diagnostics
     if fmt == "json":
         click.echo(to_json(diagnostics))
+    elif fmt == "sarif":
+        click.echo(to_sarif(diagnostics))
+    elif fmt == "github":
+        if diagnostics:
+            click.echo(to_github(diagnostics))
     else:
         sources = build.sources()
         use_colour = _use_colour(colour)
@@ -100,6 +109,13 @@ def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
         if diagnostics:
             click.echo(format_summary(diagnostics, len(build.units)), err=True)
     return diagnostics, any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def _fails(diagnostics, werror: bool) -> bool:
+    from .diagnostics import has_errors
+    from .project import promote_warnings
+
+    return has_errors(promote_warnings(diagnostics) if werror else diagnostics)
 
 
 @cli.command()
@@ -148,7 +164,7 @@ def check(paths, target, fmt, werror, color):
     "out",
     required=True,
     type=click.Path(file_okay=False),
-    help="Directory to write OUT/<flow>/<step>.xml into.",
+    help="Directory to write into (OUT/<flow>/<step>.xml for twiml, a Python package for flask).",
 )
 @click.option(
     "-t",
@@ -156,7 +172,9 @@ def check(paths, target, fmt, werror, color):
     type=click.Choice(list(TARGETS)),
     default=next(iter(TARGETS)),
     show_default=True,
-    help="What to write: twiml = OUT/<flow>/<step>.xml.",
+    help="What to write: twiml = OUT/<flow>/<step>.xml; site = the same TwiML plus "
+    "OUT/index.html and a page per flow with its call-flow graph (needs flowc[site]); "
+    "flask = a Flask app package in OUT (needs flowc[flask]; see docs/flask.md).",
 )
 @_FORMAT
 @_WERROR
@@ -164,38 +182,62 @@ def check(paths, target, fmt, werror, color):
 def build(paths, out, target, fmt, werror, color):
     """Compile flows into files under OUT.
 
-    The twiml target writes OUT/<flow>/<step>.xml for every step. All or
+    The twiml target writes OUT/<flow>/<step>.xml for every step; the site
+    target adds OUT/index.html and OUT/<flow>/index.html, a page per flow
+    with its call-flow graph, source and TwiML (see docs/site.md). The flask
+    target writes OUT as a Python package that serves every step and calls
+    your handlers (OUT/handlers.py, created once and never overwritten). All or
     nothing: when any flow has an error nothing is written. Each file is
     replaced atomically, and flowc only ever removes or overwrites files it
     wrote itself (listed in OUT/.flowc-manifest.json).
     """
+    from .backends import MissingDependency
     from .backends import target as backend
     from .output import OutputError, write_tree
 
+    module = backend(target)
+    if hasattr(module, "require"):
+        try:
+            module.require()
+        except MissingDependency as exc:
+            raise click.UsageError(str(exc)) from None
     result = _load(paths)
-    _, failed = _report(result, fmt, werror, color)
-    if failed:
+    if _fails(result.diagnostics, werror):
+        _report(result, fmt, werror, color)
         click.echo("nothing written: fix the errors above", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
-    emission = backend(target).emit(result)
-    if emission.diagnostics:
-        result = replace(result, diagnostics=tuple(emission.diagnostics))
-        _, failed = _report(result, fmt, werror, color)
-        if failed:
-            click.echo(f"nothing written: the {target} target cannot build these flows", err=True)
-            sys.exit(EXIT_FLOW_ERRORS)
     try:
-        written = write_tree(out, emission.files)
+        emission = module.emit(result)
+    except MissingDependency as exc:
+        raise OutputProblem(str(exc)) from None
+    # One report for the flows' and the target's diagnostics: a machine
+    # format must be a single document.
+    result = replace(result, diagnostics=(*result.diagnostics, *emission.diagnostics))
+    _, failed = _report(result, fmt, werror, color)
+    if failed:
+        click.echo(f"nothing written: the {target} target cannot build these flows", err=True)
+        sys.exit(EXIT_FLOW_ERRORS)
+    try:
+        written = write_tree(out, emission.files, emission.seeds)
     except OutputError as exc:
         raise OutputProblem(str(exc)) from None
     except OSError as exc:
         raise OutputProblem(f"cannot write to {out}: {exc}") from None
+    for notice in emission.notices:
+        click.echo(f"note: {notice}", err=True)
+    notices = emission.after_write(out) if emission.after_write is not None else ()
     if fmt == "text":
         click.echo(
             f"{emission.summary} in {out} ({len(written.written)} written, "
             f"{len(written.unchanged)} unchanged, {len(written.removed)} removed)",
             err=True,
         )
+        for rel in written.created:
+            click.echo(
+                f"created {os.path.join(out, rel)}: it is yours, later builds never change it", err=True
+            )
+    for line in notices:
+        click.echo(line, err=True)
     sys.exit(EXIT_OK)
 
 
@@ -324,6 +366,47 @@ def lsp():
             "    pip install 'flowc[lsp]'"
         ) from None
     serve()
+
+
+@cli.command()
+@_PATHS
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(file_okay=False),
+    help="Directory to build the site into (default: a temporary directory, removed on exit).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port)."
+)
+def serve(paths, out, host, port):
+    """Preview the site of flows on a local web server, rebuilt when a .flow file changes.
+
+    Builds what `flowc build --target site` builds, but keeps going when a
+    flow has errors: the pages show the diagnostics (and they are printed
+    here), and flows with errors show no TwiML. Reload the page after saving
+    a file. Stop with Ctrl-C.
+    """
+    from .backends import MissingDependency, site
+    from .output import OutputError
+
+    try:
+        site.require()
+        import watchfiles  # noqa: F401
+    except (MissingDependency, ImportError):
+        raise click.UsageError("flowc serve needs the site extra: pip install 'flowc[site]'") from None
+    from .serve import serve as run
+    from .serve import stderr
+
+    _load(paths)  # a usage error (no .flow file) stops here, before anything is served
+    try:
+        run(list(paths), out, host, port, stderr)
+    except OutputError as exc:
+        raise OutputProblem(str(exc)) from None
+    except OSError as exc:
+        raise OutputProblem(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @cli.command()

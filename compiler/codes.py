@@ -573,6 +573,90 @@ only `otherwise` can be taken. Point the `gather` that asks the question at
 the branch step with `->`.
 """,
     ),
+    # ---- the site target ------------------------------------------------------------
+    Code(
+        id="FL900",
+        name="site-post-to-static",
+        severity=E,
+        summary="The site target refuses an action that fetches a step with POST.",
+        explanation="""\
+`flowc build --target site` writes every step as a static `.xml` file meant
+for a static host (object storage, a CDN, a plain web server), and static
+hosts answer POST with 405 Method Not Allowed. A step that Twilio would fetch
+with POST cannot work there, so the site is not built. (The twiml target only
+warns, with FL701, since its files may be served by an application.)
+
+    record -> POST handle    # error with --target site
+
+    record -> handle         # fetched with GET
+""",
+    ),
+    Code(
+        id="FL901",
+        name="site-flow-not-built",
+        severity=W,
+        summary="A step of another flow is linked to but that flow is not part of the site.",
+        explanation="""\
+`-> billing.start` compiles to `../billing/start.xml`. The reference resolved
+against `billing.flow` beside the file, but that file was not given to
+`flowc build --target site`, so the site has no `billing/` folder and Twilio
+would get 404 where the site is hosted. Build the site from the folder (or
+list the file), or host the other flow's TwiML beside it.
+
+    flowc build --target site flows/main.flow -o site     # warning: billing not built
+
+    flowc build --target site flows/ -o site
+""",
+    ),
+    # ---- the flask target -----------------------------------------------------------
+    Code(
+        id="FL820",
+        name="flask-unservable-path",
+        severity=E,
+        summary="The flask target cannot serve a callback at this path.",
+        explanation="""\
+`flowc build --target flask` serves every `->` path, `status` URL and
+`transcribe` URL of the flows as a route of the generated app. A path that
+(once percent-decoded) contains `<` or `>`, or that starts with `//` (a URL
+on another host to Twilio), cannot be a route. Choose a plain path.
+
+    record status /rec<1>            # error
+    record status /rec/1
+""",
+    ),
+    Code(
+        id="FL821",
+        name="flask-path-conflict",
+        severity=E,
+        summary="One path receives two different kinds of Twilio requests.",
+        explanation="""\
+Twilio sends different parameters to a `record` action, a `gather` action, a
+`dial` action, a `redirect`, a recording status callback and a transcription
+callback, and the flask target gives each path one typed handler. A path used
+for two kinds (say, the action of a `record` and the action of a `gather`),
+or a status or transcription callback at a step's own URL
+(`/<flow>/<step>.xml`), is an error. Give each kind its own path.
+
+    record -> /next
+    gather digits 1 -> /next          # error: /next already takes recordings
+
+    record -> /recorded
+    gather digits 1 -> /choice
+""",
+    ),
+    Code(
+        id="FL822",
+        name="flask-handler-name-clash",
+        severity=E,
+        summary="Two callback paths would be answered by handlers of the same name.",
+        explanation="""\
+The flask target names the handler of a path after the path: `/ivr/choice`
+is answered by `on_ivr_choice` in `handlers.py` (letters and digits kept,
+every other run of characters becomes `_`). Two paths that differ only in
+punctuation or case, such as `/ivr-choice` and `/ivr_choice`, would share one
+name. Rename one of the paths.
+""",
+    ),
 )
 
 REGISTRY: dict[str, Code] = {c.id: c for c in _CODES}

@@ -4,6 +4,11 @@ flowc keeps a manifest (``OUT/.flowc-manifest.json``) of the files it wrote.
 A rebuild replaces each file atomically (write to a temporary file beside it,
 then rename), removes only files the previous manifest lists, and refuses to
 overwrite a file it did not write.
+
+A target may also hand over *seeds*: files created once, when they do not
+exist yet, and from then on owned by the user (a module for the user's own
+code). A seed is never listed in the manifest, so no later build overwrites
+or removes it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ class WriteResult:
     written: tuple[str, ...]
     unchanged: tuple[str, ...]
     removed: tuple[str, ...]
+    created: tuple[str, ...] = ()  # seeds written because they did not exist
+    kept: tuple[str, ...] = ()  # seeds left as they were (the user's files)
 
 
 def _check_relpath(rel: str) -> None:
@@ -84,6 +91,28 @@ def _atomic_write(path: str, data: bytes) -> None:
         raise
 
 
+def _create(path: str, data: bytes) -> bool:
+    """Write ``path`` only if nothing is there, atomically; False when it exists."""
+    directory = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(prefix=".flowc-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        try:
+            os.link(tmp, path)  # fails when the path exists: never replaces a file
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
 def _write_manifest(out: str, files) -> None:
     body = json.dumps({"generator": "flowc", "files": sorted(set(files))}, indent=2) + "\n"
     _atomic_write(os.path.join(out, MANIFEST), body.encode("utf-8"))
@@ -99,15 +128,25 @@ def _same(path: str, data: bytes) -> bool:
         return False
 
 
-def write_tree(out: str, files: dict[str, bytes]) -> WriteResult:
+def write_tree(out: str, files: dict[str, bytes], seeds: dict[str, bytes] | None = None) -> WriteResult:
     """Make OUT hold exactly ``files`` (relative ``a/b.xml`` paths) among the
-    files flowc wrote there before. Nothing else in OUT is touched."""
+    files flowc wrote there before, and create each of ``seeds`` that does not
+    exist yet. Nothing else in OUT is touched."""
+    seeds = seeds or {}
+    both = sorted(set(files) & set(seeds))
+    if both:
+        raise OutputError(f"`{both[0]}` cannot be both a generated file and a file created once")
     if os.path.exists(out) and not os.path.isdir(out):
         raise OutputError(f"{out} exists and is not a directory")
     os.makedirs(out, exist_ok=True)
-    previous = read_manifest(out)
-    owned = set(previous)
+    # A seed is the user's from the moment it exists: even a manifest that
+    # lists it (hand-edited, or from another target) never makes it ours.
+    owned = set(read_manifest(out)) - set(seeds)
     targets = {rel: _inside(out, rel) for rel in sorted(files)}
+    seed_paths = {rel: _inside(out, rel) for rel in sorted(seeds)}
+    for path in seed_paths.values():
+        if os.path.lexists(path) and not os.path.isfile(path):
+            raise OutputError(f"refusing to use {path}: it exists and is not a regular file")
     for rel, path in targets.items():
         if rel not in owned and os.path.lexists(path):
             raise OutputError(
@@ -142,8 +181,18 @@ def write_tree(out: str, files: dict[str, bytes]) -> WriteResult:
                 os.rmdir(parent)  # only succeeds when empty
             except OSError:
                 pass
+    created, kept = [], []
+    for rel, path in seed_paths.items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        (created if _create(path, seeds[rel]) else kept).append(rel)
     _write_manifest(out, files)
-    return WriteResult(written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed))
+    return WriteResult(
+        written=tuple(written),
+        unchanged=tuple(unchanged),
+        removed=tuple(removed),
+        created=tuple(created),
+        kept=tuple(kept),
+    )
 
 
 def replace_file(path: str, data: bytes) -> None:

@@ -15,7 +15,7 @@ import os
 import re
 import threading
 from copy import copy
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -150,18 +150,218 @@ def _lark() -> Lark:
 def parse(source: SourceFile) -> tuple[ir.Flow | None, list[Diagnostic]]:
     """Parse one file. Returns the flow (``None`` when it does not parse) and
     every diagnostic found on the way."""
+    parsed = parse_recovering(source)
+    return (parsed.flow if parsed.complete else None), parsed.diagnostics
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The result of :func:`parse_recovering`."""
+
+    flow: ir.Flow | None  # partial when not ``complete``
+    diagnostics: list[Diagnostic]
+    complete: bool  # no syntax error
+    skipped: frozenset[int] = frozenset()  # lines (1-based) left out of a partial flow
+
+
+def parse_recovering(source: SourceFile) -> Parsed:
+    """Parse one file, reporting every syntax error rather than the first.
+
+    After a syntax error the offending line is replaced by a neutral
+    statement (`pause`) at its indentation; a step header is repaired instead,
+    so that its statements stay in their step, and a block whose header is
+    broken goes with it. The file is then parsed again, up to
+    :data:`MAX_ERRORS` times. An error at or before a line already recovered
+    from would be a consequence of the recovery, not of the file: it is not
+    reported, and the search ends there. With syntax errors the flow, when
+    there is one, is *partial*: it lacks the lines that did not parse, so
+    only checks that look at one step at a time may run on it, and nothing
+    they find on a skipped line is reported.
+    """
     problem = _check_indent_chars(source)
     if problem is not None:
-        return None, [problem]
-    text = source.text.rstrip() + "\n"
+        return Parsed(None, [problem], False)
+    lines = (source.text.rstrip() + "\n").split("\n")
+    original = list(lines)
     parser = _lark()
-    with _LOCK:  # the transformer runs inside the parser and holds per-file state
-        _TO_IR._begin(source)
-        try:
-            flow = parser.parse(text)
-        except (UnexpectedInput, _IndentProblem) as exc:
-            return None, [*_TO_IR.diagnostics, _syntax_error(exc, source)]
-        return flow, _TO_IR.diagnostics
+    errors: list[Diagnostic] = []
+    found: dict = {}  # diagnostics of the transformer, kept across rounds
+    done = 0  # the last line recovered from
+    flow = None
+    while True:
+        with _LOCK:  # the transformer runs inside the parser and holds per-file state
+            _TO_IR._begin(source)
+            try:
+                flow, exc = parser.parse("\n".join(lines)), None
+            except (UnexpectedInput, _IndentProblem) as caught:
+                flow, exc = None, caught
+            for d in _TO_IR.diagnostics:
+                found.setdefault((d.code, d.span, d.message), d)
+        if exc is None:
+            break
+        error = _syntax_error(exc, source)
+        if error.span.line <= done:
+            break
+        errors.append(error)
+        recovered = _recover(lines, exc, error)
+        if recovered is None or len(errors) >= MAX_ERRORS:
+            break
+        done = recovered
+    skipped = frozenset(i + 1 for i, (a, b) in enumerate(zip(original, lines, strict=True)) if a != b)
+    kept = [d for d in found.values() if d.span.line not in skipped]
+    diagnostics = sorted([*kept, *errors], key=Diagnostic.sort_key)
+    return Parsed(flow, diagnostics, not errors, skipped)
+
+
+# ---- recovery -------------------------------------------------------------------
+
+MAX_ERRORS = 50  # syntax errors reported per file
+
+
+def _indent(line: str) -> int | None:
+    """The indentation of a line, ``None`` for a blank or comment line."""
+    stripped = line.lstrip(" \t")
+    if not stripped or stripped.startswith("#"):
+        return None
+    return len(line) - len(stripped)
+
+
+def _first_word(line: str) -> str:
+    words = line.split()
+    return words[0] if words else ""
+
+
+def _next_significant(lines: list[str], index: int) -> int | None:
+    for i in range(index + 1, len(lines)):
+        if _indent(lines[i]) is not None:
+            return i
+    return None
+
+
+def _previous_significant(lines: list[str], index: int) -> int | None:
+    for i in range(index - 1, -1, -1):
+        if _indent(lines[i]) is not None:
+            return i
+    return None
+
+
+def _blank_block(lines: list[str], index: int) -> int:
+    """Blank line ``index`` and every following line indented deeper than
+    it; returns the last line blanked (0-based)."""
+    depth = _indent(lines[index]) or 0
+    lines[index] = ""
+    last = index
+    for i in range(index + 1, len(lines)):
+        d = _indent(lines[i])
+        if d is None:
+            continue
+        if d <= depth:
+            break
+        lines[i] = ""
+        last = i
+    return last
+
+
+def _blank_run(lines: list[str], index: int) -> int:
+    """Blank line ``index`` and the following lines indented at least as
+    deep (a run of lines that is off by its indentation)."""
+    depth = _indent(lines[index]) or 0
+    lines[index] = ""
+    last = index
+    for i in range(index + 1, len(lines)):
+        d = _indent(lines[i])
+        if d is None:
+            continue
+        if d < depth:
+            break
+        lines[i] = ""
+        last = i
+    return last
+
+
+_HEADER_WORD = re.compile(r"([^\s:]+)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_SETTING_WORDS = ("max-call-duration", "context", "base-url")
+
+
+def _repaired_header(lines: list[str], index: int) -> str:
+    """A column-0 line that opens a block but does not parse, rewritten as
+    the header it was meant to be: ``flow NAME`` before settings, otherwise
+    ``step NAME:``, with the name kept at its column where there is room."""
+    line = lines[index]
+    m = _HEADER_WORD.match(line)
+    word, name, col = (m.group(1), m.group(2), m.start(2)) if m else ("", "_", 5)
+    nxt = _next_significant(lines, index)
+    body_word = _first_word(lines[nxt]) if nxt is not None else ""
+    import difflib  # only on syntax errors
+
+    close = difflib.get_close_matches(word, ["flow", "step"], n=1, cutoff=0.5)
+    is_flow = close == ["flow"] or (not close and body_word in _SETTING_WORDS)
+    keyword = "flow" if is_flow else "step"
+    pad = " " * max(1, col - len(keyword))
+    return f"{keyword}{pad}{name}" + ("" if is_flow else ":")
+
+
+def _placeholder(lines: list[str], index: int, original: str) -> str:
+    """A statement that stands in for a broken one, so that its block is not
+    left empty: `pause`, at the line's indentation. At the left margin of a
+    file with steps (where no statement may stand) the line is blanked."""
+    depth = _indent(original) or 0
+    if depth == 0 and any(_first_word(line) == "step" for line in lines):
+        return ""
+    return original[:depth] + "pause"
+
+
+def _recover(lines: list[str], exc: Exception, error: Diagnostic) -> int | None:
+    """Change ``lines`` so that the parser can go on after ``error``.
+    Returns the last line (1-based) changed, or ``None`` when there is no
+    sensible way on."""
+    index = error.span.line - 1
+    if not 0 <= index < len(lines):
+        return None
+    if isinstance(exc, _IndentProblem):
+        if exc.code != "FL003" or _indent(lines[index]) in (None, 0):
+            return None
+        return _blank_run(lines, index) + 1
+    token = getattr(exc, "token", None)
+    kind = token.type if isinstance(token, Token) else None
+    if kind == "$END" or isinstance(exc, UnexpectedEOF):
+        return None
+    if kind == "_INDENT":
+        return _blank_run(lines, index) + 1
+    expected = _accepted(getattr(exc, "state", None)) or getattr(exc, "expected", None) or set()
+    if "_INDENT" in expected and kind not in ("_NL",):
+        # A header without its block: the header goes; lines at its level
+        # outside any step go with it.
+        header = _previous_significant(lines, index)
+        if header is None:
+            return None
+        depth = _indent(lines[header])
+        lines[header] = _placeholder(lines, header, lines[header]) if depth else ""
+        last = max(header, index - 1)
+        if depth == 0:
+            for i in range(header + 1, len(lines)):
+                d = _indent(lines[i])
+                if d is None:
+                    continue
+                if d == 0 and _first_word(lines[i]) in ("step", "flow"):
+                    break
+                lines[i] = ""
+                last = i
+        return last + 1
+    if _indent(lines[index]) is None:
+        return None
+    original = lines[index]
+    nxt = _next_significant(lines, index)
+    opens_block = nxt is not None and _indent(lines[nxt]) > _indent(lines[index])
+    if opens_block and _indent(lines[index]) == 0:
+        lines[index] = _repaired_header(lines, index)
+        return index + 1
+    if opens_block:
+        last = _blank_block(lines, index)
+        lines[index] = _placeholder(lines, index, original)
+        return last + 1
+    lines[index] = _placeholder(lines, index, original)
+    return index + 1
 
 
 # ---- syntax errors ----------------------------------------------------------------
@@ -206,6 +406,8 @@ def _expected_words(expected, verb: str | None = None) -> str:
             verbs.append(kw)
         elif kw in _BRANCHES:
             branches.append(kw)
+        elif name == "NAME" and "FLOW_STEP" in expected:
+            words.append("a step name")
         elif name in _TERMINAL_WORDS:
             words.append(_TERMINAL_WORDS[name])
         elif kw is not None and name not in structure:
@@ -261,6 +463,70 @@ def _accepted(state) -> set[str] | None:
     return accepted
 
 
+def _misread_word(state, expected, tok: Token) -> tuple[Token, str] | None:
+    """A word the parser took as a value that was meant as an option: the
+    label of `record mx 20s`, the last input of `gather input speech hint
+    "yes"`, `digits` given to `record`. Returns the word and a hint, when the
+    next token is what would follow that option."""
+    stack = getattr(state, "value_stack", None)
+    if not stack or len(stack) < 2:
+        return None
+    word, before = stack[-1], stack[-2]
+    if not (type(word) is Token and word.type in ("NAME", "WORD")) or word.line != getattr(tok, "line", None):
+        return None
+    # A record's label, or a word of a list (`input dtmf speech`, `on completed`).
+    if word.type == "NAME" and not (type(before) is Token and before.type == "RECORD"):
+        return None
+    import difflib  # only on syntax errors
+
+    options = [kw for name in expected if (kw := _keyword(name)) and kw[0].isalpha()]
+    close = difflib.get_close_matches(word.value, options, n=1, cutoff=0.6)
+    if close:
+        return word, f"did you mean `{close[0]}`?"
+    owners = _option_owners().get(word.value)
+    verb = _line_verb(state)
+    if owners and verb and verb not in owners:
+        return word, _not_an_option(word.value, verb, owners)
+    return None
+
+
+def _line_verb(state) -> str | None:
+    for value in reversed(getattr(state, "value_stack", ())):
+        if type(value) is Token and value.value in _VERBS:
+            return value.value
+    return None
+
+
+@functools.cache
+def _option_owners() -> dict[str, tuple[str, ...]]:
+    """Each option keyword and the verbs that take it, from the grammar."""
+    owners: dict[str, list[str]] = {}
+    for rule in _lark().rules:
+        origin = rule.origin.name
+        origin = origin if isinstance(origin, str) else str(origin)
+        if not origin.endswith("_option") or not rule.expansion:
+            continue
+        verb = origin[: -len("_option")]
+        kw = _keyword(rule.expansion[0].name)
+        if kw is not None and verb not in owners.setdefault(kw, []):
+            owners[kw].append(verb)
+    return {kw: tuple(sorted(verbs, key=_VERBS.index)) for kw, verbs in owners.items()}
+
+
+def _not_an_option(word: str, verb: str, owners) -> str:
+    names = [f"`{v}`" for v in owners]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"`{word}` is an option of {listed}, not of `{verb}`"
+
+
+def _character_hint(char: str, line: str) -> str | None:
+    if char in "\u201c\u201d\u201e\u2018\u2019":
+        return 'write text in straight double quotes: "..."'
+    if char == "-" and re.match(r"\s*step\s", line):
+        return "a step name is letters, digits and `_`: write `_` for `-`"
+    return None
+
+
 def _describe(tok: Token) -> str:
     if tok.type == "_NL":
         return "end of line"
@@ -274,13 +540,42 @@ def _describe(tok: Token) -> str:
 
 
 def _enclosing_step(source: SourceFile, line: int) -> Note | None:
+    """The innermost block still open at ``line``: the step, or the
+    `gather` block inside it, whose header is less indented than the line."""
     lines = source.text.split("\n")
-    for number in range(min(line, len(lines)) - 1, 0, -1):
-        m = re.match(r"step\s+([A-Za-z_]\w*)", lines[number - 1])
+    if not 1 <= line <= len(lines):
+        line = len(lines)
+    depth = _indent(lines[line - 1])
+    if depth is None or depth == 0:
+        # An unindented line is in no block, unless it was meant to open one.
+        prev = _previous_significant(lines, line - 1)
+        if prev is None or not lines[prev].rstrip().endswith(":"):
+            return None
+        depth = _indent(lines[prev]) + 1
+        line = prev + 2
+    for number in range(line - 1, 0, -1):
+        text = lines[number - 1]
+        d = _indent(text)
+        if d is None or d >= depth:
+            continue
+        m = re.match(r"step\s+([A-Za-z_]\w*)", text)
         if m:
             span = Span(file=source.path, line=number, col=1, end_line=number, end_col=m.end() + 1)
             return Note(message=f"in step `{m.group(1)}`, opened here", span=span)
+        code = text.split("#", 1)[0].rstrip()
+        if code.endswith(":") and d > 0:
+            word = text.split()[0]
+            span = Span(file=source.path, line=number, col=d + 1, end_line=number, end_col=d + 1 + len(word))
+            return Note(message=f"in the `{word}` block, opened here", span=span)
+        if d == 0:
+            return None
+        depth = d
     return None
+
+
+def _open_block(source: SourceFile, line: int) -> tuple[Note, ...]:
+    note = _enclosing_step(source, line)
+    return (note,) if note else ()
 
 
 def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
@@ -301,6 +596,7 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             message = f"unexpected character `{char}`"
         expected = set() if char == '"' else _accepted(exc.state) or exc.allowed or set()
         span = Span.point(path, line, col)
+        hint = _character_hint(char, source.line_text(line))
     elif (
         isinstance(exc, UnexpectedToken) and exc.token.type == "LOOSE_URL" and "LOOSE_URL" not in exc.expected
     ):
@@ -314,6 +610,7 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
         )
         expected = _accepted(exc.state) or exc.expected
         span = Span.point(path, line, col)
+        hint = _character_hint(char, source.line_text(line))
     elif isinstance(exc, UnexpectedToken):
         tok = exc.token
         expected = _accepted(exc.state) or exc.expected
@@ -326,15 +623,94 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             end_col = tok.end_column if tok.end_line == line and tok.end_column else col + 1
             span = Span(file=path, line=line, col=col, end_line=line, end_col=max(end_col, col + 1))
         message = f"unexpected {_describe(tok)}"
-        if tok.type in ("NAME", "WORD") or (
+        misread = _misread_word(exc.state, expected, tok)
+        stack = getattr(exc.state, "value_stack", None) or [None]
+        top = stack[-1]
+        glued = (
+            type(top) is Token
+            and top.value.isalpha()
+            and top.type not in ("NAME", "WORD")
+            and tok.line == top.end_line
+            and tok.column == top.end_column
+            and str(tok.value)[:1].isalnum()
+        )
+        if glued:
+            # `beeps`, `finished`: a keyword with letters glued to it.
+            word = top.value + str(tok.value).split()[0]
+            line, col = top.line, top.column
+            span = Span(file=path, line=line, col=col, end_line=line, end_col=col + len(word))
+            message = f"unexpected `{word}`, expected `{top.value}` followed by a space"
+            hint = f"did you mean `{top.value}`?"
+            expected = set()
+        elif misread is not None:
+            # `record mx 20s`: `mx` was taken for the recording's label, so the
+            # parser only stumbles on `20s`; the mistake is the word before.
+            word, hint = misread
+            line, col = word.line, word.column
+            span = Span(file=path, line=line, col=col, end_line=line, end_col=word.end_column)
+            message = f"unexpected `{word.value}`"
+        elif (
+            type(top) is Token
+            and top.type in ("INT", "DURATION")
+            and tok.line == top.end_line
+            and tok.column == top.end_column
+            and tok.value[:1].isalpha()
+        ):
+            # `2x`, `20sec`: a number glued to letters that are not a unit.
+            line, col = top.line, top.column
+            span = Span(file=path, line=line, col=col, end_line=line, end_col=tok.end_column)
+            return report(
+                "FL001",
+                f"`{top.value}{tok.value}` is not a duration",
+                span,
+                notes=_open_block(source, line),
+                hint="a duration is a number with `h`, `m` or `s`, from hours down: `20s`, `2m`, `1h30m`",
+            )
+        elif tok.type in ("NAME", "WORD") or (
             tok.type not in ("_NL", "_INDENT", "_DEDENT", "$END") and tok.value.isalpha()
         ):
             keywords = [kw for name in expected if (kw := _keyword(name)) and kw[0].isalpha()]
             import difflib  # only on syntax errors; keeps start-up short
 
             close = difflib.get_close_matches(str(tok.value), keywords, n=1, cutoff=0.6)
+            verb = _line_verb(exc.state)
+            owners = _option_owners().get(str(tok.value))
             if close:
                 hint = f"did you mean `{close[0]}`?"
+            elif (
+                "ARROW" in expected
+                and re.fullmatch(r"[A-Za-z_]\w*", str(tok.value))
+                and not source.line_text(line)[tok.end_column - 1 :].split("#", 1)[0].strip()
+            ):
+                hint = f"write `-> {tok.value}` to go to the step `{tok.value}`"
+            elif owners and verb and verb not in owners:
+                hint = _not_an_option(tok.value, verb, owners)
+            elif tok.value in _SETTING_WORDS:
+                hint = f"`{tok.value}` is a setting: put it indented under the `flow NAME` line"
+            elif col == 1 and "STEP" in expected and tok.value in _VERBS:
+                hint = "a verb belongs to a step: indent it under the step's line"
+        elif (
+            type(top) is Token
+            and top.type == "NAME"
+            and top.value.upper() in ("GET", "POST")
+            and tok.line == top.line
+            and len(stack) > 1
+            and getattr(stack[-2], "type", None) == "ARROW"
+        ):
+            # `-> get /h`: the method was read as a step name.
+            line, col = top.line, top.column
+            span = Span(file=path, line=line, col=col, end_line=line, end_col=top.end_column)
+            message = f"the method `{top.value}` must be written in capitals"
+            hint = f"write `-> {top.value.upper()} {tok.value}`"
+            expected = set()
+        if tok.type in ("_DEDENT", "$END") and "_INDENT" in expected:
+            # A header whose block is missing: point at the end of the header.
+            lines = source.text.split("\n")
+            header = _previous_significant(lines, min(tok.line or len(lines), len(lines)) - 1)
+            if tok.type == "$END" or header is None:
+                header = len(source.text.rstrip().split("\n")) - 1
+            line, col = header + 1, len(lines[header].rstrip()) + 1
+            span = Span.point(path, line, col)
     elif isinstance(exc, UnexpectedEOF):
         lines = source.text.rstrip().split("\n")
         line, col = len(lines), len(lines[-1]) + 1

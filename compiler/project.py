@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from . import ir
-from .checks import CheckContext, run_checks
+from .checks import LOCAL_CHECKS, CheckContext, run_checks
 from .codes import report
 from .diagnostics import Diagnostic, Severity, has_errors
-from .parser import parse
+from .parser import parse_recovering
 from .source import DecodeFailure, SourceFile, Span, decode
 
 FLOW_SUFFIX = ".flow"
@@ -30,6 +30,8 @@ class Unit:
     path: str
     source: SourceFile | None  # None when it could not be read or decoded
     flow: ir.Flow | None  # None when it did not parse
+    partial: ir.Flow | None = None  # what did parse of a file with syntax errors
+    skipped: frozenset[int] = frozenset()  # lines of `partial` that did not parse
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,13 +110,17 @@ def _parse_file(path: str, texts: Mapping[str, str] | None = None) -> tuple[Unit
         source, found = SourceFile(path, texts[path]), []
     else:
         source, found = read(path)
-    flow = None
-    if source is not None:
-        flow, found = parse(source)
-        if flow is not None and not flow.steps:
-            found.append(
-                report("FL008", "the file has no step and no verb: there is nothing to build", flow.name_span)
-            )
+    if source is None:
+        return Unit(path=path, source=None, flow=None), found
+    parsed = parse_recovering(source)
+    found = parsed.diagnostics
+    if not parsed.complete:
+        return Unit(path=path, source=source, flow=None, partial=parsed.flow, skipped=parsed.skipped), found
+    flow = parsed.flow
+    if flow is not None and not flow.steps:
+        found.append(
+            report("FL008", "the file has no step and no verb: there is nothing to build", flow.name_span)
+        )
     return Unit(path=path, source=source, flow=flow), found
 
 
@@ -162,6 +168,8 @@ def load(paths: Iterable[str], *, neighbours: bool = True, texts: Mapping[str, s
             known.setdefault(unit.flow.name, unit.flow)
         else:
             unparsed.add(SourceFile(unit.path, "").stem)
+            if unit.partial is not None:
+                unparsed.add(unit.partial.name)
     parsed = [u.flow for u in units if u.flow is not None]
 
     if neighbours and _missing_flows(parsed, known):
@@ -175,8 +183,37 @@ def load(paths: Iterable[str], *, neighbours: bool = True, texts: Mapping[str, s
 
     ctx = CheckContext(flows=tuple(parsed), known=known, unparsed=frozenset(unparsed - set(known)))
     diagnostics.extend(run_checks(ctx))
+    diagnostics.extend(_check_partial(units))
     diagnostics.sort(key=Diagnostic.sort_key)
     return Build(units=tuple(units), diagnostics=tuple(diagnostics), known=known)
+
+
+def _check_partial(units: Iterable[Unit]) -> list[Diagnostic]:
+    """The local checks, on what parsed of the files with syntax errors.
+
+    A partial flow lacks the lines that did not parse, so whatever needs the
+    whole flow (references, reachability, cycles, the entry step, settings)
+    would report false problems on it and does not run. The local checks
+    look at one verb or one step's sequence at a time; what they find on a
+    line that did not parse is dropped (its syntax error says enough). Other
+    flows treat a partial flow as one that did not parse: references to it
+    are not checked.
+    """
+    found: list[Diagnostic] = []
+    for unit in units:
+        if unit.partial is None:
+            continue
+        ctx = CheckContext(flows=(unit.partial,), known={})
+        found.extend(
+            d
+            for d in run_checks(ctx, LOCAL_CHECKS)
+            if d.span.line not in unit.skipped and not (d.notes and _on_skipped(d, unit))
+        )
+    return found
+
+
+def _on_skipped(d: Diagnostic, unit: Unit) -> bool:
+    return any(n.span.file == unit.path and n.span.line in unit.skipped for n in d.notes)
 
 
 def promote_warnings(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:

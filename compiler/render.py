@@ -132,3 +132,166 @@ def to_json(diagnostics: Iterable[Diagnostic]) -> str:
         indent=2,
         ensure_ascii=False,
     )
+
+
+# ---- machine formats for CI -------------------------------------------------------
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+SRCROOT = "%SRCROOT%"
+
+
+def _artifact(path: str) -> dict:
+    """A SARIF artifact location: relative paths stay relative to the
+    directory flowc ran in (``%SRCROOT%``), which is what code scanning
+    resolves against the repository; absolute paths become ``file:`` URIs."""
+    import pathlib
+    from urllib.parse import quote
+
+    p = pathlib.PurePath(path)
+    if p.is_absolute():
+        return {"uri": pathlib.Path(path).as_uri()}
+    return {"uri": quote(p.as_posix()), "uriBaseId": SRCROOT}
+
+
+def _region(span: Span) -> dict:
+    return {
+        "startLine": span.line,
+        "startColumn": span.col,
+        "endLine": span.end_line,
+        "endColumn": max(span.end_col, 1),
+    }
+
+
+def _location(span: Span) -> dict:
+    return {"physicalLocation": {"artifactLocation": _artifact(span.file), "region": _region(span)}}
+
+
+def help_uri(code, docs_url: str | None) -> str | None:
+    """The address of a code's section in the diagnostics reference, when the
+    reference has a public address (``docs_url``)."""
+    if not docs_url:
+        return None
+    return f"{docs_url}#{code.id.lower()}-{code.name}"
+
+
+def _docs_url() -> str | None:
+    """The diagnostics reference's address, from the installed package's
+    ``Documentation`` project URL (none when the package declares none)."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("flowc").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "documentation" and url.strip():
+            return url.strip().rstrip("/") + "/diagnostics.md"
+    return None
+
+
+def to_sarif(
+    diagnostics: Iterable[Diagnostic], *, docs_url: str | None = None, cwd: str | None = None
+) -> str:
+    """A SARIF 2.1.0 log with one run: every code of the registry as a rule,
+    every diagnostic as a result. Columns count Unicode code points."""
+    import json
+    import os
+    import pathlib
+
+    from . import __version__
+    from .codes import REGISTRY
+
+    docs_url = docs_url if docs_url is not None else _docs_url()
+    index = {code_id: i for i, code_id in enumerate(REGISTRY)}
+    rules = []
+    for code in REGISTRY.values():
+        rule = {
+            "id": code.id,
+            "name": code.name,
+            "shortDescription": {"text": code.summary},
+            "fullDescription": {"text": code.explanation.strip()},
+            "help": {"text": code.explanation.strip(), "markdown": code.explanation.strip()},
+            "defaultConfiguration": {"level": _SARIF_LEVELS[code.severity]},
+            "properties": {"tags": [str(code.severity)]},
+        }
+        uri = help_uri(code, docs_url)
+        if uri:
+            rule["helpUri"] = uri
+        rules.append(rule)
+    results = []
+    for d in diagnostics:
+        text = d.message + (f"\nhelp: {d.hint}" if d.hint else "")
+        result = {
+            "ruleId": d.code,
+            "level": _SARIF_LEVELS[d.severity],
+            "message": {"text": text},
+            "locations": [_location(d.span)],
+        }
+        if d.code in index:
+            result["ruleIndex"] = index[d.code]
+        if d.notes:
+            result["relatedLocations"] = [
+                {"id": i, "message": {"text": n.message}, **_location(n.span)} for i, n in enumerate(d.notes)
+            ]
+        results.append(result)
+    root = pathlib.Path(cwd or os.getcwd()).as_uri().rstrip("/") + "/"
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "flowc",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": rules,
+                        **({"informationUri": docs_url} if docs_url else {}),
+                    }
+                },
+                "originalUriBaseIds": {SRCROOT: {"uri": root}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def to_github(diagnostics: Iterable[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, one line per diagnostic:
+    ``::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message``.
+    Notes and the hint follow the message on lines of their own (escaped)."""
+    from .codes import REGISTRY
+
+    out = []
+    for d in diagnostics:
+        s = d.span
+        props = {"file": s.file, "line": s.line, "endLine": s.end_line}
+        if s.end_line == s.line:
+            # GitHub takes columns only for a one-line annotation; its end
+            # column is the last character's (ours is one past it).
+            props.update(col=s.col, endColumn=max(s.col, s.end_col - 1))
+        code = REGISTRY.get(d.code)
+        props["title"] = f"{d.code} {code.name}" if code else d.code
+        lines = [d.message]
+        lines += [f"{n.span.file}:{n.span.line}:{n.span.col}: note: {n.message}" for n in d.notes]
+        if d.hint:
+            lines.append(f"help: {d.hint}")
+        order = ("file", "line", "col", "endLine", "endColumn", "title")
+        head = ",".join(f"{k}={_escape_property(str(props[k]))}" for k in order if k in props)
+        out.append(f"::{_GITHUB_COMMANDS[d.severity]} {head}::{_escape_data(chr(10).join(lines))}")
+    return "\n".join(out)

@@ -7,6 +7,9 @@ set -euo pipefail
 declare -A NEEDS=(
     [node]=nodejs  # the TextMate grammar test runs vscode-textmate
     [npm]=npm
+    [dot]=graphviz
+    [chromium]=chromium
+    [chromedriver]=chromium-driver
 )
 
 missing=()

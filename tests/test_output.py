@@ -86,3 +86,48 @@ def test_emptied_flow_directories_are_removed_but_user_files_keep_them(tmp_path)
     assert not (out / "gone").exists()
     assert (out / "kept" / "user.txt").read_text() == "mine"
     assert (out / "stay" / "a.xml").exists()
+
+
+# ---- seeds: files created once and then owned by the user ---------------------------------------
+
+
+def test_a_seed_is_created_once_and_never_listed_or_overwritten(tmp_path):
+    out = tmp_path / "out"
+    first = write_tree(str(out), {"app.py": b"generated 1"}, {"handlers.py": b"stub 1"})
+    assert first.created == ("handlers.py",) and first.kept == ()
+    assert (out / "handlers.py").read_bytes() == b"stub 1"
+    assert json.loads((out / MANIFEST).read_text())["files"] == ["app.py"]
+    (out / "handlers.py").write_bytes(b"my code")
+    second = write_tree(str(out), {"app.py": b"generated 2"}, {"handlers.py": b"stub 2"})
+    assert second.created == () and second.kept == ("handlers.py",)
+    assert (out / "handlers.py").read_bytes() == b"my code"
+    assert (out / "app.py").read_bytes() == b"generated 2"
+    # A build that no longer has the seed leaves the user's file where it is.
+    third = write_tree(str(out), {"app.py": b"generated 3"})
+    assert "handlers.py" not in third.removed
+    assert (out / "handlers.py").read_bytes() == b"my code"
+
+
+def test_a_seed_listed_in_an_old_manifest_is_still_never_removed(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "handlers.py").write_bytes(b"my code")
+    (out / MANIFEST).write_text(json.dumps({"files": ["handlers.py", "app.py"]}))
+    result = write_tree(str(out), {"app.py": b"new"}, {"handlers.py": b"stub"})
+    assert result.kept == ("handlers.py",) and result.removed == ()
+    assert (out / "handlers.py").read_bytes() == b"my code"
+    assert json.loads((out / MANIFEST).read_text())["files"] == ["app.py"]
+
+
+def test_a_path_cannot_be_both_generated_and_a_seed(tmp_path):
+    with pytest.raises(OutputError, match="both"):
+        write_tree(str(tmp_path / "out"), {"a.py": b"x"}, {"a.py": b"y"})
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_seed_path_that_is_a_directory_is_refused_before_writing(tmp_path):
+    out = tmp_path / "out"
+    (out / "handlers.py").mkdir(parents=True)
+    with pytest.raises(OutputError, match="not a regular file"):
+        write_tree(str(out), {"app.py": b"x"}, {"handlers.py": b"stub"})
+    assert not (out / "app.py").exists()

@@ -16,6 +16,7 @@ cannot express is a diagnostic, never an exception.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic
@@ -23,7 +24,13 @@ from ..diagnostics import Diagnostic
 # Target name -> module (relative to this package). The first is the default.
 TARGETS: dict[str, str] = {
     "twiml": ".twiml",
+    "site": ".site",
+    "flask": ".flask",
 }
+
+
+class MissingDependency(Exception):
+    """A target needs a library that is not installed; the message says how to install it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,11 +41,20 @@ class Emission:
     they are written all-or-nothing under the manifest (see :mod:`..output`).
     ``diagnostics`` are the constructs the target cannot express; when any is
     an error, nothing is written.
+
+    ``seeds`` are files for the user to own and edit: each is created once,
+    when it does not exist, and never listed in the manifest, so no later
+    build overwrites or removes it. ``after_write``, when set, is called with
+    the output directory once everything is written and returns lines for the
+    CLI to print (for instance, what a seed the user owns is missing).
     """
 
     files: dict[str, bytes] = field(default_factory=dict)
     diagnostics: tuple[Diagnostic, ...] = ()
     summary: str = ""  # one line for the CLI, e.g. "12 TwiML files"
+    notices: tuple[str, ...] = ()  # said once on stderr, e.g. a missing helper program
+    seeds: dict[str, bytes] = field(default_factory=dict)
+    after_write: Callable[[str], tuple[str, ...]] | None = None
 
 
 def target(name: str):

@@ -1,0 +1,530 @@
+"""IR → a Flask application package that serves the flows and calls your code.
+
+The package is made of generated modules, rewritten by every build, and one
+module for the user, ``handlers.py``, created once (an ``Emission`` seed) and
+never touched again. Every step is served at ``/<flow>/<step>.xml`` with the
+bytes of the TwiML target (:func:`.twiml.render_step`); every callback path
+(a ``->`` path, a recording ``status`` URL, a ``transcribe`` URL) becomes a
+route that validates Twilio's signature, builds a typed request object and
+calls the handler named after the path.
+
+Generated Python is rendered from jinja2 templates with ``StrictUndefined``.
+Every ``{{ value }}`` is passed through :func:`_finalize`, which writes
+``repr(value)`` for anything but a :class:`Code` (Python text this module made
+itself, such as an identifier it checked), so nothing from a flow's source can
+become code.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import keyword
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .. import __version__, ir
+from ..codes import report
+from ..diagnostics import Diagnostic, Note, has_errors
+from . import Emission, MissingDependency
+from .twiml import render_step
+
+HANDLERS_MODULE = "handlers.py"
+TEMPLATES = "flask_templates"
+
+
+class Code(str):
+    """Python source made by this module (never text from a flow): written as is."""
+
+
+class Kind(enum.Enum):
+    """The kinds of request Twilio sends to a callback path."""
+
+    RECORD_ACTION = "record action"
+    GATHER_ACTION = "gather action"
+    DIAL_ACTION = "dial action"
+    REDIRECT = "redirect"
+    RECORDING_STATUS = "recording status callback"
+    TRANSCRIPTION = "transcription callback"
+
+
+# Parameters Twilio sends with every request for TwiML (its "standard TwiML
+# voice request parameters").
+STANDARD = (
+    "CallSid",
+    "AccountSid",
+    "From",
+    "To",
+    "CallStatus",
+    "ApiVersion",
+    "Direction",
+    "ForwardedFrom",
+    "CallerName",
+    "ParentCallSid",
+    "FromCity",
+    "FromState",
+    "FromZip",
+    "FromCountry",
+    "ToCity",
+    "ToState",
+    "ToZip",
+    "ToCountry",
+)
+
+# kind -> (request class, its parameters beyond STANDARD or all of them, uses STANDARD)
+MODELS: dict[Kind, tuple[str, tuple[str, ...], bool]] = {
+    Kind.RECORD_ACTION: ("RecordActionRequest", ("RecordingUrl", "RecordingDuration", "Digits"), True),
+    Kind.GATHER_ACTION: ("GatherActionRequest", ("Digits", "SpeechResult", "Confidence"), True),
+    Kind.DIAL_ACTION: (
+        "DialActionRequest",
+        ("DialCallStatus", "DialCallSid", "DialCallDuration", "DialBridged"),
+        True,
+    ),
+    Kind.REDIRECT: ("RedirectRequest", (), True),
+    Kind.RECORDING_STATUS: (
+        "RecordingStatusRequest",
+        (
+            "AccountSid",
+            "CallSid",
+            "RecordingSid",
+            "RecordingUrl",
+            "RecordingStatus",
+            "RecordingDuration",
+            "RecordingChannels",
+            "RecordingSource",
+        ),
+        False,
+    ),
+    Kind.TRANSCRIPTION: (
+        "TranscriptionRequest",
+        (
+            "TranscriptionSid",
+            "TranscriptionText",
+            "TranscriptionStatus",
+            "TranscriptionUrl",
+            "RecordingSid",
+            "RecordingUrl",
+            "CallSid",
+            "AccountSid",
+            "From",
+            "To",
+            "CallStatus",
+            "ApiVersion",
+            "Direction",
+            "ForwardedFrom",
+        ),
+        False,
+    ),
+}
+
+# Parameters that are not text.
+TYPES = {
+    "RecordingDuration": "int",
+    "RecordingChannels": "int",
+    "DialCallDuration": "int",
+    "Confidence": "float",
+}
+
+# Kinds whose response Twilio uses as the call's next TwiML document.
+ANSWERS_TWIML = {Kind.RECORD_ACTION, Kind.GATHER_ACTION, Kind.DIAL_ACTION, Kind.REDIRECT}
+
+
+def attribute(param: str) -> str:
+    """``RecordingUrl`` → ``recording_url``; ``From`` → ``from_``."""
+    name = re.sub(r"(?<!^)(?=[A-Z])", "_", param).lower()
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def handler_name(path: str) -> str:
+    """The handler of a path: ``/ivr/choice`` → ``on_ivr_choice``."""
+    words = re.sub(r"[^0-9A-Za-z]+", "_", path).strip("_").lower()
+    return f"on_{words or 'root'}"
+
+
+# ---- what the flows need served ------------------------------------------------------------
+
+
+@dataclass
+class Use:
+    """One place a callback path is written."""
+
+    flow: str
+    step: str
+    verb: str
+    span: object
+
+
+@dataclass
+class Callback:
+    path: str  # percent-decoded, without query or fragment: what the app matches
+    kind: Kind
+    handler: str
+    uses: list[Use] = field(default_factory=list)
+    mailboxes: set[str] = field(default_factory=set)
+
+    @property
+    def model(self) -> str:
+        return MODELS[self.kind][0]
+
+    @property
+    def mailbox(self) -> str | None:
+        """The label of the recording, when every record using the path has the same one."""
+        return next(iter(self.mailboxes)) if len(self.mailboxes) == 1 else None
+
+
+def _route_path(flow: ir.Flow, step: ir.Step, target: ir.Target) -> str | None:
+    """The path on this app a URL target requests, or None (a step, or another host)."""
+    if target.is_step:
+        return None
+    if target.kind is ir.TargetKind.PATH:
+        url = target.text
+    elif target.kind is ir.TargetKind.RELATIVE:
+        url = urljoin(f"/{flow.name}/{step.name}.xml", target.text)
+    else:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    return unquote(parts.path)
+
+
+def step_path(flow: str, step: str) -> str:
+    return f"/{flow}/{step}.xml"
+
+
+def _callbacks_of(verb: ir.Verb) -> Iterable[tuple[ir.Target, Kind]]:
+    if isinstance(verb, ir.Record):
+        if verb.action is not None:
+            yield verb.action, Kind.RECORD_ACTION
+        if verb.status is not None:
+            yield verb.status, Kind.RECORDING_STATUS
+        if verb.transcribe_callback is not None:
+            yield verb.transcribe_callback, Kind.TRANSCRIPTION
+    elif isinstance(verb, ir.Gather):
+        if verb.action is not None:
+            yield verb.action, Kind.GATHER_ACTION
+    elif isinstance(verb, ir.Dial):
+        if verb.action is not None:
+            yield verb.action, Kind.DIAL_ACTION
+    elif isinstance(verb, ir.Redirect):
+        yield verb.target, Kind.REDIRECT
+    elif isinstance(verb, ir.BRANCH_VERBS) and not verb.target.is_step:
+        yield verb.target, Kind.REDIRECT  # answered with a <Redirect> to the URL
+
+
+def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnostic]]:
+    """Every callback path of the flows, and what makes one unservable."""
+    flows = list(flows)
+    steps = {step_path(f.name, s.name) for f in flows for s in f.steps}
+    found: dict[str, Callback] = {}
+    first_span: dict[str, object] = {}
+    problems: list[Diagnostic] = []
+    for flow in flows:
+        for step in flow.steps:
+            for verb in ir.walk(step.verbs):
+                for target, kind in _callbacks_of(verb):
+                    path = _route_path(flow, step, target)
+                    if path is None:
+                        continue
+                    if "<" in path or ">" in path or path.startswith("//"):
+                        problems.append(
+                            report(
+                                "FL820",
+                                f"the flask target cannot serve `{target.text}`: a route cannot contain "
+                                "`<` or `>` or start with `//`",
+                                target.span,
+                                hint="use a plain path such as /recording-status",
+                            )
+                        )
+                        continue
+                    if path in steps:
+                        if kind in ANSWERS_TWIML:
+                            continue  # the step's own route answers it
+                        problems.append(
+                            report(
+                                "FL821",
+                                f"`{target.text}` is the URL of a step, so Twilio's {kind.value} would get "
+                                "its TwiML and nothing would be stored",
+                                target.span,
+                                hint="give the callback a path of its own, such as /recording-status",
+                            )
+                        )
+                        continue
+                    cb = found.get(path)
+                    if cb is None:
+                        cb = found[path] = Callback(path=path, kind=kind, handler=handler_name(path))
+                        first_span[path] = target.span
+                    elif cb.kind is not kind:
+                        problems.append(
+                            report(
+                                "FL821",
+                                f"`{path}` receives both a {cb.kind.value} and a {kind.value}; Twilio sends "
+                                "them different parameters",
+                                target.span,
+                                notes=(
+                                    Note(message=f"used for a {cb.kind.value} here", span=first_span[path]),
+                                ),
+                                hint="give each kind of request its own path",
+                            )
+                        )
+                        continue
+                    cb.uses.append(Use(flow=flow.name, step=step.name, verb=verb.name, span=target.span))
+                    if isinstance(verb, ir.Record) and verb.label is not None:
+                        cb.mailboxes.add(verb.label.value)
+    by_name: dict[str, Callback] = {}
+    for cb in found.values():
+        other = by_name.setdefault(cb.handler, cb)
+        if other is not cb:
+            problems.append(
+                report(
+                    "FL822",
+                    f"`{cb.path}` and `{other.path}` would both be answered by `{cb.handler}`",
+                    first_span[cb.path],
+                    notes=(Note(message=f"`{other.path}` is written here", span=first_span[other.path]),),
+                    hint="rename one of the paths",
+                )
+            )
+    return found, problems
+
+
+# ---- branch steps ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a branch line answers: a step of the same flow (served directly, so
+    its relative URLs resolve as in its own document) or a fixed document."""
+
+    step: str | None = None
+    document: bytes | None = None
+
+
+def _redirect_document(flow: ir.Flow, step: ir.Step, target: ir.Target) -> bytes:
+    verb = ir.Redirect(span=step.span, keyword=step.span, target=target)
+    return render_step(flow, ir.Step(name=step.name, name_span=step.name_span, span=step.span, verbs=(verb,)))
+
+
+def _outcome(flow: ir.Flow, step: ir.Step, target: ir.Target) -> Outcome:
+    if target.kind is ir.TargetKind.STEP or (
+        target.kind is ir.TargetKind.FLOW_STEP and target.flow == flow.name
+    ):
+        return Outcome(step=target.step)
+    return Outcome(document=_redirect_document(flow, step, target))
+
+
+def branches(flow: ir.Flow) -> dict[str, tuple[tuple[tuple[str, Outcome], ...], Outcome | None]]:
+    """``{step: ((key, outcome), ...), fallback}`` for the branch steps of a flow.
+
+    Lines are tried from the top, so of two lines with one key (``FL804``)
+    the first wins. The fallback is the ``otherwise`` line, or ``None``
+    without one: then keys no line names end the call (the app answers an
+    empty ``<Response/>`` and logs it).
+    """
+    out = {}
+    for step in flow.steps:
+        if not step.is_branch:
+            continue
+        cases: dict[str, Outcome] = {}
+        fallback = None
+        for verb in step.verbs:
+            if isinstance(verb, ir.When):
+                cases.setdefault(verb.value.value, _outcome(flow, step, verb.target))
+            elif isinstance(verb, ir.Otherwise):
+                fallback = _outcome(flow, step, verb.target)
+                break  # lines after `otherwise` are never taken (FL803)
+        out[step.name] = (tuple(cases.items()), fallback)
+    return out
+
+
+# ---- rendering ----------------------------------------------------------------------------------
+
+
+def _finalize(value):
+    if isinstance(value, Code):
+        return str(value)
+    if value is None or isinstance(value, str | bytes | int | float | bool | tuple | frozenset):
+        return repr(value)
+    raise TypeError(f"refusing to write a {type(value).__name__} into generated Python")
+
+
+def _environment():
+    try:
+        import jinja2
+    except ImportError:
+        raise MissingDependency(
+            "the flask target needs jinja2, which is not installed: pip install 'flowc[flask]'"
+        ) from None
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    # `{{ name|literal }}`: a string literal even for Python text made here.
+    env.filters["literal"] = lambda value: Code(repr(str(value)))
+    return env
+
+
+def _ident(name: str) -> Code:
+    if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
+        raise ValueError(f"not a Python identifier: {name!r}")
+    return Code(name)
+
+
+@dataclass(frozen=True)
+class ModelField:
+    param: str
+    name: Code
+    type: Code
+
+    @property
+    def label(self) -> Code:
+        return _ident(self.param)  # a parameter name of Twilio's, from the table above
+
+
+def _models() -> list[dict]:
+    out = []
+    for kind, (cls, params, standard) in MODELS.items():
+        names = (*params, *(p for p in STANDARD if p not in params)) if standard else params
+        out.append(
+            {
+                "cls": _ident(cls),
+                "kind": Code(kind.value),
+                "fields": [
+                    ModelField(param=p, name=_ident(attribute(p)), type=Code(TYPES.get(p, "str")))
+                    for p in names
+                ],
+            }
+        )
+    return out
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _uses_text(cb: Callback) -> Code:
+    """``gather in ivr.start, gather in ivr.again``: flow and step names are
+    plain names (the grammar and FL101 see to it), checked again here because
+    this text is written into comments as is."""
+    for u in cb.uses:
+        if not (_NAME.match(u.flow) and _NAME.match(u.step) and _NAME.match(u.verb)):
+            raise ValueError(f"not a plain name: {u.flow}.{u.step} ({u.verb})")
+    return Code(", ".join(f"{u.verb} in {u.flow}.{u.step}" for u in cb.uses))
+
+
+def _handler_stub(cb: Callback) -> dict:
+    return {
+        "name": _ident(cb.handler),
+        "model": _ident(cb.model),
+        "path": cb.path,
+        "uses": _uses_text(cb),
+        "kind": Code(cb.kind.value),
+        "answers": cb.kind in ANSWERS_TWIML,
+    }
+
+
+def unsupported(build) -> tuple[Diagnostic, ...]:
+    """Callback paths the generated app cannot serve (``FL820``-``FL822``)."""
+    return tuple(collect(build.flows)[1])
+
+
+def emit(build) -> Emission:
+    """The flask target: a Python package in OUT (see docs/flask.md)."""
+    flows = list(build.flows)
+    callbacks, problems = collect(flows)
+    if has_errors(problems):
+        return Emission(diagnostics=tuple(problems), summary="")
+    env = _environment()
+    steps = []
+    branch_table = []
+    for flow in flows:
+        table = branches(flow)
+        for step in flow.steps:
+            if step.name in table:
+                cases, fallback = table[step.name]
+                branch_table.append(
+                    {"flow": flow.name, "step": step.name, "cases": cases, "otherwise": fallback}
+                )
+            else:
+                steps.append({"flow": flow.name, "step": step.name, "document": render_step(flow, step)})
+    cbs = [callbacks[p] for p in sorted(callbacks)]
+    context = {
+        "version": Code(__version__) if re.fullmatch(r"[0-9A-Za-z.+-]+", __version__) else "?",
+        "sources": tuple(f.path for f in flows),
+        "steps": steps,
+        "branches": branch_table,
+        "callbacks": [
+            {
+                "path": cb.path,
+                "kind": _ident(cb.kind.name),
+                "handler": cb.handler,
+                "model": _ident(cb.model),
+                "mailbox": cb.mailbox,
+            }
+            for cb in cbs
+        ],
+        "handlers": [_handler_stub(cb) for cb in cbs],
+        "models": _models(),
+        "model_names": sorted({_ident(cb.model) for cb in cbs}),
+        "kinds": [(_ident(k.name), k.value) for k in Kind],
+        "answers": [_ident(k.name) for k in Kind if k in ANSWERS_TWIML],
+    }
+    files = {}
+    for name in ("__init__.py", "app.py", "flows.py", "models.py", "security.py", "store.py", "respond.py"):
+        files[name] = env.get_template(name + ".j2").render(context).encode("utf-8")
+    files["requirements.txt"] = env.get_template("requirements.txt.j2").render(context).encode("utf-8")
+    seeds = {HANDLERS_MODULE: env.get_template("handlers.py.j2").render(context).encode("utf-8")}
+    stubs = {cb.handler: _handler_stub(cb) for cb in cbs}
+
+    def after_write(out: str) -> tuple[str, ...]:
+        return missing_handlers(os.path.join(out, HANDLERS_MODULE), stubs)
+
+    n = len(steps) + len(branch_table)
+    summary = (
+        f"a Flask app with {n} step route{'s' if n != 1 else ''} and {len(cbs)} callback "
+        f"route{'s' if len(cbs) != 1 else ''}"
+    )
+    return Emission(
+        files=files, seeds=seeds, after_write=after_write, diagnostics=tuple(problems), summary=summary
+    )
+
+
+def defined_functions(path: str) -> set[str] | None:
+    """Names of the top-level functions of a module, or None when it cannot be read."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read(), filename=path)
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+        return None
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.ImportFrom | ast.Import):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+def missing_handlers(path: str, stubs: dict[str, dict]) -> tuple[str, ...]:
+    """What to tell the user about handlers their module does not define yet."""
+    names = defined_functions(path)
+    if names is None:
+        return (f"note: cannot read {path} to look for missing handlers; the app answers them by default",)
+    lines = []
+    for name in sorted(set(stubs) - names):
+        stub = stubs[name]
+        lines.append(
+            f"note: {path} has no handler for {stub['path']} ({stub['uses']}); until you add it, "
+            f"the app {'hangs up' if stub['answers'] else 'only stores and logs the request'}. Add:\n\n"
+            f"    def {name}(request: models.{stub['model']}):\n"
+            f"        ...\n"
+        )
+    return tuple(lines)

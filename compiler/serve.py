@@ -1,0 +1,141 @@
+"""``flowc serve``: build the site, serve it on localhost, rebuild on change.
+
+A preview, not a build: flows with errors are drawn with their diagnostics on
+the pages (and printed), so the server keeps running while a flow is being
+edited. Files are written with :func:`compiler.output.write_tree`, so a
+rebuild replaces each page atomically and never touches a file it did not
+write.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+from .backends import site
+from .diagnostics import Severity
+from .output import write_tree
+from .project import FLOW_SUFFIX, NoFlowFiles, load
+from .render import format_summary, format_text
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuilt:
+    flows: int
+    errors: int
+    warnings: int
+
+
+def rebuild(paths: Sequence[str], out: str, echo: Callable[[str], None]) -> Rebuilt:
+    """Build the preview of ``paths`` into ``out``; report diagnostics through ``echo``."""
+    try:
+        build = load(paths)
+    except NoFlowFiles as exc:
+        message = f"no .flow files under {exc.args[0]}"
+        write_tree(out, {"index.html": _message_page(message)})
+        echo(f"error: {message}")
+        return Rebuilt(flows=0, errors=1, warnings=0)
+    extra = site.unsupported(build)
+    result = site.render(build, extra=extra)
+    write_tree(out, result.files)
+    diagnostics = sorted([*build.diagnostics, *extra], key=lambda d: d.sort_key())
+    sources = build.sources()
+    for d in diagnostics:
+        echo(format_text(d, sources))
+    for notice in result.notices:
+        echo(f"note: {notice}")
+    echo(format_summary(diagnostics, len(build.units)))
+    return Rebuilt(
+        flows=len(build.flows),
+        errors=sum(d.severity is Severity.ERROR for d in diagnostics),
+        warnings=sum(d.severity is Severity.WARNING for d in diagnostics),
+    )
+
+
+def _message_page(message: str) -> bytes:
+    import html
+
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
+        f'<title>flowc serve</title></head><body><p class="banner">{html.escape(message)}</p></body></html>\n'
+    ).encode()
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass  # quiet: the terminal is for diagnostics
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")  # a preview: always the latest build
+        super().end_headers()
+
+
+def start_server(directory: str, host: str, port: int) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer((host, port), functools.partial(_Handler, directory=directory))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="flowc-serve", daemon=True).start()
+    return server
+
+
+def _watched(paths: Sequence[str]) -> list[str]:
+    """The folders to watch: the directories given, and the folder of each file."""
+    return sorted({os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths})
+
+
+def _is_flow(change, path: str) -> bool:
+    return path.endswith(FLOW_SUFFIX)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm() -> None:
+    """Let SIGTERM stop the server like Ctrl-C, so the temporary folder is removed."""
+    import signal
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def serve(paths: Sequence[str], out: str | None, host: str, port: int, echo: Callable[[str], None]) -> None:
+    """Serve until interrupted (Ctrl-C)."""
+    import logging
+
+    import watchfiles
+
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)
+    _stop_on_sigterm()
+    temporary = out is None
+    directory = tempfile.mkdtemp(prefix="flowc-site-") if temporary else out
+    try:
+        rebuild(paths, directory, echo)
+        server = start_server(directory, host, port)
+        shown_host = f"[{host}]" if ":" in host else host
+        echo(f"serving the site of {', '.join(paths)} at http://{shown_host}:{server.server_address[1]}/")
+        echo(f"files in {directory}; rebuilding when a .flow file changes (Ctrl-C to stop)")
+        try:
+            for _changes in watchfiles.watch(*_watched(paths), watch_filter=_is_flow, raise_interrupt=False):
+                echo("change detected: rebuilding")
+                try:
+                    rebuild(paths, directory, echo)
+                except OSError as exc:  # e.g. the output folder was removed: keep serving
+                    echo(f"error: the rebuild failed: {exc}")
+        finally:
+            server.shutdown()
+            server.server_close()
+            echo("stopped")
+    finally:
+        if temporary:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

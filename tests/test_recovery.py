@@ -1,0 +1,233 @@
+"""Several syntax errors per run: the parser recovers at the next line or
+step, reports each independent mistake once, and never a follow-on error;
+only local checks run on what parsed of a file with syntax errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import codes
+
+from compiler.parser import MAX_ERRORS
+from compiler.project import load
+
+
+def errors(build) -> list[tuple[int, int, str]]:
+    return [(d.span.line, d.span.col, d.code) for d in build.diagnostics]
+
+
+def test_two_errors_in_two_steps(compile_flow):
+    build = compile_flow('step start:\n    sya "Hello"\n    redirect -> next\nstep next:\n    hangpu\n')
+    assert errors(build) == [(2, 5, "FL001"), (5, 5, "FL001")]
+    assert [d.hint for d in build.diagnostics] == ["did you mean `say`?", "did you mean `hangup`?"]
+    assert [d.notes[0].message for d in build.diagnostics] == [
+        "in step `start`, opened here",
+        "in step `next`, opened here",
+    ]
+
+
+def test_three_independent_mistakes(compile_flow):
+    build = compile_flow(
+        'step start:\n    sya "Hello"\n    record mx 20s -> handle\n\nstep handle:\n    say "Bye" lop 2\n    hangup\n'
+    )
+    assert errors(build) == [(2, 5, "FL001"), (3, 12, "FL001"), (6, 15, "FL001")]
+    assert [d.hint for d in build.diagnostics] == [
+        "did you mean `say`?",
+        "did you mean `max`?",
+        "did you mean `loop`?",
+    ]
+
+
+def test_many_errors(compile_flow):
+    text = "".join(f'step s{i}:\n    say "x" lop {i}\n    redirect -> s{i + 1}\n' for i in range(12))
+    text += "step s12:\n    hangup\n"
+    build = compile_flow(text)
+    assert errors(build) == [(2 + 3 * i, 13, "FL001") for i in range(12)]
+
+
+def test_errors_are_capped(compile_flow):
+    text = "step start:\n" + '    say "x" lop 2\n' * (MAX_ERRORS + 10)
+    build = compile_flow(text)
+    assert codes(build) == ["FL001"] * MAX_ERRORS
+
+
+def test_missing_colon_keeps_the_step_and_its_statements(compile_flow):
+    build = compile_flow('step start\n    say "a" lop 2\n    hangup\nstep b:\n    hangpu\n')
+    assert errors(build) == [(1, 11, "FL001"), (2, 13, "FL001"), (5, 5, "FL001")]
+    # The statement's error still names its step, repaired from the broken header.
+    assert build.diagnostics[1].notes[0].message == "in step `start`, opened here"
+
+
+def test_misspelt_step_keyword_then_an_error_in_its_body(compile_flow):
+    build = compile_flow('stpe start:\n    say "a"\n    hangpu\n')
+    assert errors(build) == [(1, 1, "FL001"), (3, 5, "FL001")]
+
+
+def test_misspelt_flow_keyword_before_settings(compile_flow):
+    build = compile_flow("flwo main\n    context client\nstep start:\n    hangpu\n")
+    assert errors(build) == [(1, 1, "FL001"), (4, 5, "FL001")]
+
+
+def test_body_not_indented_then_a_later_error(compile_flow):
+    build = compile_flow('step start:\nsay "Hello"\nhangup\nstep b:\n    sya "x"\n')
+    assert errors(build) == [(2, 1, "FL001"), (5, 5, "FL001")]
+
+
+def test_over_indented_run_is_one_error(compile_flow):
+    build = compile_flow('step start:\n    say "a"\n        say "b"\n        say "c"\n    hangpu\n')
+    assert errors(build) == [(3, 1, "FL001"), (5, 5, "FL001")]
+
+
+def test_dedent_to_no_level_is_one_error(compile_flow):
+    build = compile_flow('step start:\n    say "a"\n  say "b"\n  say "c"\nstep b:\n    hangpu\n')
+    assert errors(build) == [(3, 1, "FL003"), (6, 5, "FL001")]
+
+
+def test_broken_gather_header_takes_its_block(compile_flow):
+    build = compile_flow(
+        'step start:\n    gather digts 1 -> next:\n        say "a" lop 2\n    hangup\nstep next:\n    hangpu\n'
+    )
+    # The block of a broken header is skipped with it: its own errors are not
+    # searched, and nothing in it is reported twice.
+    assert errors(build) == [(2, 12, "FL001"), (6, 5, "FL001")]
+
+
+def test_error_inside_a_gather_block_names_the_block(compile_flow):
+    build = compile_flow(
+        'step start:\n    gather digits 1 -> next:\n        say "a" lop 2\n        sya "b"\nstep next:\n    hangup\n'
+    )
+    assert errors(build) == [(3, 17, "FL001"), (4, 9, "FL001")]
+    assert {d.notes[0].message for d in build.diagnostics} == {"in the `gather` block, opened here"}
+
+
+def test_unterminated_string_then_a_later_error(compile_flow):
+    build = compile_flow('step start:\n    say "Hello\n    hangup\nstep b:\n    sya "x"\n')
+    assert errors(build) == [(2, 9, "FL001"), (5, 5, "FL001")]
+
+
+def test_empty_step_at_the_end_after_an_error(compile_flow):
+    build = compile_flow('step start:\n    sya "x"\nstep b:\n')
+    assert errors(build) == [(2, 5, "FL001"), (3, 8, "FL001")]
+
+
+def test_branch_lines_recover_too(compile_flow):
+    build = compile_flow(
+        'step start:\n    gather digits 1 -> choice\nstep choice:\n    when digit "1" -> sales\n'
+        '    when digits "2" sales\n    otherwis -> start\nstep sales:\n    hangup\n'
+    )
+    assert errors(build) == [(4, 10, "FL001"), (5, 21, "FL001"), (6, 5, "FL001")]
+    assert [d.hint for d in build.diagnostics] == [
+        "did you mean `digits`?",
+        "write `-> sales` to go to the step `sales`",
+        "did you mean `otherwise`?",
+    ]
+
+
+# ---- which checks run on a partial flow ---------------------------------------------
+
+
+def test_whole_flow_checks_do_not_run_on_a_partial_flow(compile_flow):
+    # `lost` is unreachable and `-> nowhere` names no step, but the file has a
+    # syntax error: only the syntax error and the local FL202 are reported.
+    build = compile_flow(
+        'step start:\n    record max 20s\n    say "x" lop 2\n    redirect -> nowhere\nstep lost:\n    hangup\n'
+    )
+    assert codes(build) == ["FL202", "FL001"]
+
+
+def test_reference_to_a_step_whose_header_is_broken_is_not_reported(compile_flow):
+    build = compile_flow("step start:\n    redirect -> sales\nstep sales\n    hangup\n")
+    assert codes(build) == ["FL001"]
+
+
+def test_other_flows_do_not_check_references_into_a_partial_flow(compile_flow):
+    build = compile_flow(
+        "step start:\n    redirect -> billing.pay\n",
+        billing="step start:\n    sya 'x'\nstep pay:\n    hangup\n",
+    )
+    assert codes(build) == []
+
+
+def test_nothing_is_reported_on_a_line_that_did_not_parse(compile_flow):
+    # The broken line after `hangup` stands in the partial flow as a neutral
+    # statement; "never reached" about it would be noise.
+    build = compile_flow('step start:\n    hangup\n    sya "x"\n')
+    assert codes(build) == ["FL001"]
+
+
+def test_local_checks_still_report_on_lines_that_parsed(compile_flow):
+    build = compile_flow('step start:\n    hangup\n    say "after"\n    sya "x"\n')
+    assert errors(build) == [(3, 5, "FL201"), (4, 5, "FL001")]
+
+
+def test_a_file_with_errors_builds_nothing(compile_flow):
+    build = compile_flow('step start:\n    sya "x"\n    hangup\n')
+    assert build.flows == ()
+    assert not build.ok
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'step start:\n    sya "x"\n' * 3,
+        "step:\n    hangup\nstep:\n    hangup\n",
+        'step a:\n    gather -> b:\nstep b:\n    gather:\n        say "x" lop\n',
+        "\tstep a:\n  hangup\n",
+        'say "x" lop 2\nsay "y" lop 3\nhangup\n',
+    ],
+)
+def test_every_error_lies_inside_the_file_and_is_reported_once(compile_flow, text):
+    build = compile_flow(text)
+    lines = text.split("\n")
+    assert build.diagnostics
+    seen = set()
+    for d in build.diagnostics:
+        assert 1 <= d.span.line <= len(lines)
+        assert 1 <= d.span.col <= len(lines[d.span.line - 1]) + 1
+        assert (d.span.line, d.span.col, d.message) not in seen
+        seen.add((d.span.line, d.span.col, d.message))
+
+
+# ---- one mistake in a real flow is one error ----------------------------------------
+
+FLOWS = sorted((Path(__file__).parent.parent / "flows").rglob("*.flow"))
+
+
+def mutants(line: str):
+    """Single-line mistakes people make: a swapped letter in the first word, a
+    lost `:`, a lost `->`, a lost closing quote, a stray character, a line
+    dedented by two spaces."""
+    text = line.lstrip()
+    indent = line[: len(line) - len(text)]
+    if not text or text.startswith("#"):
+        return
+    word = text.split()[0]
+    if len(word) > 2:
+        yield "swap", indent + word[1] + word[0] + word[2:] + text[len(word) :]
+    if text.rstrip().endswith(":"):
+        yield "no colon", line.rstrip()[:-1]
+    if "-> " in text:
+        yield "no arrow", line.replace("-> ", "", 1)
+    if '"' in text:
+        cut = line.rindex('"')
+        yield "no closing quote", line[:cut] + line[cut + 1 :]
+    yield "stray character", line + " $"
+    if indent:
+        yield "dedented", line[2:]
+
+
+def test_one_mistake_in_an_example_flow_is_one_syntax_error(tmp_path):
+    assert FLOWS
+    checked = 0
+    for flow in FLOWS:
+        lines = flow.read_text(encoding="utf-8").split("\n")
+        for i, line in enumerate(lines):
+            for kind, mutant in mutants(line):
+                path = tmp_path / flow.name
+                path.write_text("\n".join([*lines[:i], mutant, *lines[i + 1 :]]), encoding="utf-8")
+                build = load([str(path)], neighbours=False)
+                syntax = [d for d in build.diagnostics if d.code in ("FL001", "FL003")]
+                assert len(syntax) <= 1, (flow.name, i + 1, kind, mutant, build.diagnostics)
+                checked += 1
+    assert checked > 100

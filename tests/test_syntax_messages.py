@@ -1,0 +1,706 @@
+"""Syntax errors in words: a table of realistic mistakes, each with the
+position it must point at and the message, hint and open block it must name.
+
+Each row is one test. `at` is the line:column of the offending token.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+from compiler.project import load
+
+
+class Case(NamedTuple):
+    name: str
+    source: str
+    at: str  # line:col of the offending token
+    message: str
+    hint: str | None
+    note: str | None  # the block still open, when the error is inside one
+    code: str = "FL001"
+
+
+CASES = [
+    Case(
+        "verb say",
+        'step start:\n    sya "Hello"\n',
+        "2:5",
+        "unexpected `sya`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "did you mean `say`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "verb play",
+        "step start:\n    plya /music.mp3\n",
+        "2:5",
+        "unexpected `plya`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "did you mean `play`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "verb pause",
+        "step start:\n    puase 2s\n",
+        "2:5",
+        "unexpected `puase`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "did you mean `pause`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "verb record",
+        "step start:\n    recrod max 20s -> /h\n",
+        "2:5",
+        "unexpected `recrod`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "did you mean `record`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "verb gather",
+        "step start:\n    gahter digits 1 -> /h\n",
+        "2:5",
+        "unexpected `gahter`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "did you mean `gather`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "verb redirect",
+        "step start:\n    redirct -> /h\n",
+        "2:5",
+        "unexpected `redirct`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "did you mean `redirect`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "verb hangup",
+        "step start:\n    hangpu\n",
+        "2:5",
+        "unexpected `hangpu`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "did you mean `hangup`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "verb reject",
+        "step start:\n    rejct busy\n",
+        "2:5",
+        "unexpected `rejct`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "did you mean `reject`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "verb dial",
+        'step start:\n    dail "+15551234567"\n',
+        "2:5",
+        "unexpected `dail`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "did you mean `dial`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "kw step",
+        "stpe start:\n    hangup\n",
+        "1:1",
+        "unexpected `stpe`, expected `flow`, `step`, a verb (say, play, pause, record, gather, redirect, hangup, reject, dial), a branch (`when`, `otherwise`) or …",
+        "did you mean `step`?",
+        None,
+    ),
+    Case(
+        "kw flow",
+        "flwo main\nstep start:\n    hangup\n",
+        "1:1",
+        "unexpected `flwo`, expected `flow`, `step`, a verb (say, play, pause, record, gather, redirect, hangup, reject, dial), a branch (`when`, `otherwise`) or …",
+        "did you mean `flow`?",
+        None,
+    ),
+    Case(
+        "kw context",
+        "flow main\n    contxt client\nstep start:\n    hangup\n",
+        "2:5",
+        "unexpected `contxt`, expected `base-url`, `context` or `max-call-duration`",
+        "did you mean `context`?",
+        None,
+    ),
+    Case(
+        "kw max-call-duration",
+        "flow main\n    max-call-duraton 1h\nstep start:\n    hangup\n",
+        "2:5",
+        "unexpected `max-call-duraton`, expected `base-url`, `context` or `max-call-duration`",
+        "did you mean `max-call-duration`?",
+        None,
+    ),
+    Case(
+        "kw base-url",
+        "flow main\n    baseurl https://x.example\nstep start:\n    hangup\n",
+        "2:5",
+        "unexpected `baseurl`, expected `base-url`, `context` or `max-call-duration`",
+        "did you mean `base-url`?",
+        None,
+    ),
+    Case(
+        "opt voice",
+        'step start:\n    say "Hi" voise Polly.Joanna\n',
+        "2:14",
+        "unexpected `voise`, expected `language`, `loop`, `voice` or the end of the line",
+        "did you mean `voice`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt language",
+        'step start:\n    say "Hi" langauge en-US\n',
+        "2:14",
+        "unexpected `langauge`, expected `language`, `loop`, `voice` or the end of the line",
+        "did you mean `language`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt loop",
+        "step start:\n    play /a.mp3 lop 2\n",
+        "2:17",
+        "unexpected `lop`, expected `loop` or the end of the line",
+        "did you mean `loop`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt digits",
+        "step start:\n    gather digts 4 -> /h\n",
+        "2:12",
+        "unexpected `digts`, expected an option of `gather` (`digits`, `finish`, `hints`, …), `->` or the end of the line",
+        "did you mean `digits`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt max",
+        "step start:\n    record mx 20s -> /h\n",
+        "2:12",
+        "unexpected `mx`, expected an option of `record` (`beep`, `finish`, `max`, …), `->` or the end of the line",
+        "did you mean `max`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt max labelled",
+        "step start:\n    record voicemail mx 20s -> /h\n",
+        "2:22",
+        "unexpected `mx`, expected an option of `record` (`beep`, `finish`, `max`, …), `->` or the end of the line",
+        "did you mean `max`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt timeout",
+        "step start:\n    record max 20s timout 5s -> /h\n",
+        "2:20",
+        "unexpected `timout`, expected an option of `record` (`beep`, `finish`, `max`, …), `->` or the end of the line",
+        "did you mean `timeout`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt finish",
+        'step start:\n    record max 20s finsh "#" -> /h\n',
+        "2:20",
+        "unexpected `finsh`, expected an option of `record` (`beep`, `finish`, `max`, …), `->` or the end of the line",
+        "did you mean `finish`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt beep",
+        "step start:\n    record max 20s no bep -> /h\n",
+        "2:23",
+        "unexpected `bep`, expected `beep` or `trim`",
+        "did you mean `beep`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt trim",
+        "step start:\n    record max 20s no trm -> /h\n",
+        "2:23",
+        "unexpected `trm`, expected `beep` or `trim`",
+        "did you mean `trim`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt transcribe",
+        "step start:\n    record max 20s transcirbe -> /h\n",
+        "2:20",
+        "unexpected `transcirbe`, expected an option of `record` (`beep`, `finish`, `max`, …), `->` or the end of the line",
+        "did you mean `transcribe`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt status",
+        "step start:\n    record max 20s stauts /s -> /h\n",
+        "2:20",
+        "unexpected `stauts`, expected an option of `record` (`beep`, `finish`, `max`, …), `->` or the end of the line",
+        "did you mean `status`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt input",
+        "step start:\n    gather inptu speech -> /h\n",
+        "2:12",
+        "unexpected `inptu`, expected an option of `gather` (`digits`, `finish`, `hints`, …), `->` or the end of the line",
+        "did you mean `input`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt hints",
+        'step start:\n    gather input speech hint "yes, no" -> /h\n',
+        "2:25",
+        "unexpected `hint`, expected an option of `gather` (`digits`, `finish`, `hints`, …), a word, `->` or the end of the line",
+        "did you mean `hints`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt time-limit",
+        'step start:\n    dial "+15551234567" timelimit 1h\n',
+        "2:25",
+        "unexpected `timelimit`, expected `caller-id`, `timeout`, `time-limit`, `->` or the end of the line",
+        "did you mean `time-limit`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt caller-id",
+        'step start:\n    dial "+15551234567" callerid "+15550000000"\n',
+        "2:25",
+        "unexpected `callerid`, expected `caller-id`, `timeout`, `time-limit`, `->` or the end of the line",
+        "did you mean `caller-id`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt auto",
+        "step start:\n    gather input speech speech-timeout aut -> /h\n",
+        "2:40",
+        "unexpected `aut`, expected `auto`, a duration such as `20s` or a whole number",
+        "did you mean `auto`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt off",
+        "step start:\n    record max 20s timeout of -> /h\n",
+        "2:28",
+        "unexpected `of`, expected `off`, a duration such as `20s` or a whole number",
+        "did you mean `off`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "missing arrow",
+        "step start:\n    redirect handle\n",
+        "2:14",
+        "unexpected `handle`, expected `->`",
+        "write `-> handle` to go to the step `handle`",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "missing arrow record",
+        "step start:\n    record max 20s handle\n",
+        "2:20",
+        "unexpected `handle`, expected an option of `record` (`beep`, `finish`, `max`, …), `->` or the end of the line",
+        "write `-> handle` to go to the step `handle`",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "missing target",
+        "step start:\n    redirect ->\n",
+        "2:16",
+        "unexpected end of line, expected an absolute URL, a `flow.step` reference, `GET` or `POST`, a step name or …",
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "missing colon",
+        'step start\n    say "Hello"\n',
+        "1:11",
+        "unexpected end of line, expected `:`",
+        None,
+        None,
+    ),
+    Case(
+        "colon on verb",
+        'step start:\n    say: "Hello"\n',
+        "2:8",
+        'unexpected `:`, expected a quoted string ("...")',
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "unclosed string",
+        'step start:\n    say "Hello\n',
+        "2:9",
+        'unterminated string: a closing `"` is missing on this line',
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "duration no unit",
+        "step start:\n    record max 20 -> /h\n",
+        "2:16",
+        "the duration `20` has no unit",
+        "write `20s` for seconds (or `m` for minutes, `h` for hours)",
+        None,
+        code="FL006",
+    ),
+    Case(
+        "duration bad unit",
+        "step start:\n    pause 2x\n",
+        "2:11",
+        "`2x` is not a duration",
+        "a duration is a number with `h`, `m` or `s`, from hours down: `20s`, `2m`, `1h30m`",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "option wrong verb finish on say",
+        'step start:\n    say "Hi" finish "#"\n',
+        "2:14",
+        "unexpected `finish`, expected `language`, `loop`, `voice` or the end of the line",
+        "`finish` is an option of `record` and `gather`, not of `say`",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "option wrong verb voice on play",
+        "step start:\n    play /a.mp3 voice alice\n",
+        "2:17",
+        "unexpected `voice`, expected `loop` or the end of the line",
+        "`voice` is an option of `say`, not of `play`",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "option wrong verb digits on record",
+        "step start:\n    record digits 1 -> /h\n",
+        "2:12",
+        "unexpected `digits`, expected an option of `record` (`beep`, `finish`, `max`, …), `->` or the end of the line",
+        "`digits` is an option of `gather`, not of `record`",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "option wrong verb max on gather",
+        "step start:\n    gather max 20s -> /h\n",
+        "2:12",
+        "unexpected `max`, expected an option of `gather` (`digits`, `finish`, `hints`, …), `->` or the end of the line",
+        "`max` is an option of `record`, not of `gather`",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "not indented",
+        'step start:\nsay "Hello"\n',
+        "2:1",
+        "unexpected `say`, expected an indented block",
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "over indented",
+        'step start:\n    say "a"\n        say "b"\n',
+        "3:1",
+        "unexpected indentation, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial), a branch (`when`, `otherwise`) or the end of the block",
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "dedent nowhere",
+        'step start:\n    say "a"\n  say "b"\n',
+        "3:1",
+        "this indentation matches no enclosing block",
+        "indent every line of a block the same way, with spaces or with tabs",
+        None,
+        code="FL003",
+    ),
+    Case(
+        "tabs mixed",
+        'step start:\n    say "a"\n\tsay "b"\n',
+        "3:1",
+        "indentation mixes tabs and spaces: a tab here, spaces since line 2",
+        "indent with spaces only (or with tabs only) throughout the file",
+        None,
+        code="FL003",
+    ),
+    Case(
+        "stray char",
+        'step start:\n    say "a" ;\n',
+        "2:13",
+        "unexpected character `;`, expected `language`, `loop`, `voice` or the end of the line",
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "stray char verb",
+        'step start:\n    @say "a"\n',
+        "2:5",
+        "unexpected character `@`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "say without text",
+        "step start:\n    say\n",
+        "2:8",
+        'unexpected end of line, expected a quoted string ("...")',
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "say unquoted",
+        "step start:\n    say Hello\n",
+        "2:9",
+        'unexpected `Hello`, expected a quoted string ("...")',
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "play without url",
+        "step start:\n    play\n",
+        "2:9",
+        'unexpected end of line, expected `digits`, an absolute URL, a URL path or a quoted string ("...")',
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "dial unquoted",
+        "step start:\n    dial +15551234567\n",
+        "2:10",
+        'unexpected character `+`, expected a quoted string ("...")',
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "lowercase method",
+        "step start:\n    record -> get /h\n",
+        "2:15",
+        "the method `get` must be written in capitals",
+        "write `-> GET /h`",
+        "in step `start`, opened here",
+    ),
+    Case("step no name", "step:\n    hangup\n", "1:5", "unexpected `:`, expected a name", None, None),
+    Case(
+        "step empty at eof",
+        "step start:\n",
+        "1:12",
+        "unexpected end of file, expected an indented block",
+        None,
+        None,
+    ),
+    Case(
+        "gather colon no block",
+        "step start:\n    gather -> /h:\n",
+        "2:18",
+        "unexpected end of the block, expected an indented block",
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "gather body not indented",
+        'step start:\n    gather digits 1 -> /h:\n    say "x"\n',
+        "3:5",
+        "unexpected `say`, expected an indented block",
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "verb outside step",
+        'step start:\n    say "a"\nhangup\n',
+        "3:1",
+        "unexpected `hangup`, expected `step` or the end of the file",
+        "a verb belongs to a step: indent it under the step's line",
+        None,
+    ),
+    Case(
+        "flow extra word",
+        "flow my flow\nstep start:\n    hangup\n",
+        "1:9",
+        "unexpected `flow`, expected the end of the line",
+        None,
+        None,
+    ),
+    Case(
+        "loop not number",
+        'step start:\n    say "Hi" loop twice\n',
+        "2:19",
+        "unexpected `twice`, expected a whole number",
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "arrow twice",
+        "step start:\n    redirect -> a -> b\n",
+        "2:19",
+        "unexpected `->`, expected the end of the line",
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "smart quotes",
+        "step start:\n    say “Hello”\n",
+        "2:9",
+        'unexpected character `“`, expected a quoted string ("...")',
+        'write text in straight double quotes: "..."',
+        "in step `start`, opened here",
+    ),
+    Case(
+        "step name with dash",
+        "step main-menu:\n    hangup\n",
+        "1:10",
+        "unexpected character `-`, expected `:`",
+        "a step name is letters, digits and `_`: write `_` for `-`",
+        None,
+    ),
+    Case(
+        "setting outside header",
+        "step start:\n    context client\n",
+        "2:5",
+        "unexpected `context`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "`context` is a setting: put it indented under the `flow NAME` line",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "kw when",
+        'step start:\n    when digits "1" -> a\n    otherwse -> a\nstep a:\n    hangup\n',
+        "3:5",
+        "unexpected `otherwse`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial), a branch (`when`, `otherwise`) or the end of the block",
+        "did you mean `otherwise`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "kw when typo",
+        'step start:\n    wen digits "1" -> a\n',
+        "2:5",
+        "unexpected `wen`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "did you mean `when`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "when missing arrow",
+        'step start:\n    when digits "1" sales\n',
+        "2:21",
+        "unexpected `sales`, expected `->`",
+        "write `-> sales` to go to the step `sales`",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "when unquoted key",
+        "step start:\n    when digits 1 -> sales\n",
+        "2:17",
+        'unexpected `1`, expected a quoted string ("...")',
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "when no digits",
+        'step start:\n    when "1" -> sales\n',
+        "2:10",
+        'unexpected `"1"`, expected `digits`',
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "otherwise url",
+        "step start:\n    otherwise -> /menu\n",
+        "2:18",
+        "unexpected `/menu`, expected a `flow.step` reference or a step name",
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "nested gather error",
+        'step start:\n    gather digits 1 -> next:\n        say "a" lop 2\nstep next:\n    hangup\n',
+        "3:17",
+        "unexpected `lop`, expected `language`, `loop`, `voice` or the end of the line",
+        "did you mean `loop`?",
+        "in the `gather` block, opened here",
+    ),
+    Case(
+        "reject reason quoted",
+        'step start:\n    reject "busy"\n',
+        "2:12",
+        'unexpected `"busy"`, expected a word or the end of the line',
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "transcribe typo url",
+        "step start:\n    record max 20s transcribe htp//x -> /h\n",
+        "2:31",
+        'unexpected `htp`, expected an option of `record` (`beep`, `finish`, `max`, …), an absolute URL, a URL path, a quoted string ("...") or …',
+        None,
+        "in step `start`, opened here",
+    ),
+    Case(
+        "glued keyword",
+        "step start:\n    record max 20s beeps -> /h\n",
+        "2:20",
+        "unexpected `beeps`, expected `beep` followed by a space",
+        "did you mean `beep`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "glued option",
+        'step start:\n    say "x" loops 2\n',
+        "2:13",
+        "unexpected `loops`, expected `loop` followed by a space",
+        "did you mean `loop`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "label near finish",
+        'step start:\n    record finished "#" -> /h\n',
+        "2:12",
+        "unexpected `finished`, expected an option of `record` (`beep`, `finish`, `max`, …), `->` or the end of the line",
+        "did you mean `finish`?",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "duration word unit",
+        "step start:\n    record max 20sec -> /h\n",
+        "2:16",
+        "`20sec` is not a duration",
+        "a duration is a number with `h`, `m` or `s`, from hours down: `20s`, `2m`, `1h30m`",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "opt speech-timeout alone",
+        "step start:\n    gather speech-timout 5s -> /h\n",
+        "2:12",
+        "unexpected `speech-timout`, expected an option of `gather` (`digits`, `finish`, `hints`, …), `->` or the end of the line",
+        "did you mean `speech-timeout`?",
+        "in step `start`, opened here",
+    ),
+]
+
+
+@pytest.fixture
+def compile_text(tmp_path):
+    def run(text: str):
+        path = tmp_path / "main.flow"
+        path.write_text(text, encoding="utf-8")
+        return load([str(path)])
+
+    return run
+
+
+def test_the_table_covers_at_least_forty_mistakes():
+    assert len(CASES) >= 40
+    assert len({c.name for c in CASES}) == len(CASES)
+    assert len({c.source for c in CASES}) == len(CASES)
+
+
+def test_every_verb_and_keyword_has_a_misspelling_in_the_table():
+    from compiler.parser import _lark
+
+    keywords = {
+        t.pattern.value
+        for t in _lark().terminals
+        if t.pattern.type == "str" and t.pattern.value[:1].isalpha()
+    }
+    hinted = {c.hint.split("`")[1] for c in CASES if c.hint and c.hint.startswith("did you mean")}
+    # `no` and `on` are two letters: every near miss of them is another word.
+    assert keywords - hinted <= {"no", "on"}, sorted(keywords - hinted)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_mistake(compile_text, case):
+    build = compile_text(case.source)
+    assert len(build.diagnostics) == 1, build.diagnostics
+    d = build.diagnostics[0]
+    assert d.code == case.code
+    assert f"{d.span.line}:{d.span.col}" == case.at
+    assert d.message == case.message
+    assert d.hint == case.hint
+    assert (d.notes[0].message if d.notes else None) == case.note
+    line = case.source.split("\n")[d.span.line - 1]
+    assert d.span.col <= len(line) + 1  # inside the line, or just past its end
