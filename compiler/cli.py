@@ -300,7 +300,7 @@ def fmt_command(paths, check, diff, color):
                 click.echo(format_text(d, sources, colour=use_colour), err=True)
             click.echo(f"{path}: not formatted: fix the syntax error first", err=True)
             continue
-        if text == source.text:
+        if text == source.text and not _has_bom(path):
             unchanged += 1
             continue
         changed.append(path)
@@ -333,6 +333,11 @@ def fmt_command(paths, check, diff, color):
     click.echo(", ".join(summary), err=True)
     failed = broken or ((check or diff) and changed)
     sys.exit(EXIT_USAGE if bugs else EXIT_FLOW_ERRORS if failed else EXIT_OK)
+
+
+def _has_bom(path: str) -> bool:
+    with open(path, "rb") as f:
+        return f.read(3) == b"\xef\xbb\xbf"
 
 
 def _files(n: int) -> str:

@@ -302,3 +302,24 @@ def test_the_documented_example():
     after = re.search(r"After `flowc fmt`:\n\n```\n(.*?)```", doc, re.S).group(1)
     assert "\t" in before
     assert fmt(before) == after
+
+
+def test_cli_a_formatter_bug_leaves_the_file_alone(tree, monkeypatch):
+    import compiler.formatter
+
+    def broken(source):
+        raise compiler.formatter.FormatterBug(f"{source.path}: the formatted text means something else")
+
+    monkeypatch.setattr(compiler.formatter, "format_source", broken)
+    result = CliRunner().invoke(cli, ["fmt", str(tree / "messy.flow")])
+    assert result.exit_code == 2
+    assert "internal error" in result.stderr and "left untouched" in result.stderr
+    assert (tree / "messy.flow").read_text(encoding="utf-8") == MESSY
+
+
+def test_cli_drops_a_byte_order_mark(tmp_path):
+    path = tmp_path / "bom.flow"
+    path.write_bytes(b"\xef\xbb\xbf" + CLEAN.encode("utf-8"))
+    assert CliRunner().invoke(cli, ["fmt", "--check", str(path)]).exit_code == 1
+    assert CliRunner().invoke(cli, ["fmt", str(path)]).exit_code == 0
+    assert path.read_bytes() == CLEAN.encode("utf-8")
