@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # A regular (non-editable) install, as a user gets it.
-$(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find compiler grammar -type f -name '*.py' -o -name '*.lark')
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find compiler grammar -type f -name '*.py' -o -name '*.lark' -o -name '*.j2')
 	$(BIN)/python -m pip install --quiet .
 	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps .
 	touch $@

@@ -105,6 +105,15 @@ def _create(path: str, data: bytes) -> bool:
             os.link(tmp, path)  # fails when the path exists: never replaces a file
         except FileExistsError:
             return False
+        except OSError:  # a file system without hard links: exclusive create instead
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                return False
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
         return True
     finally:
         try:

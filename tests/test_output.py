@@ -131,3 +131,16 @@ def test_a_seed_path_that_is_a_directory_is_refused_before_writing(tmp_path):
     with pytest.raises(OutputError, match="not a regular file"):
         write_tree(str(out), {"app.py": b"x"}, {"handlers.py": b"stub"})
     assert not (out / "app.py").exists()
+
+
+def test_a_seed_is_created_where_hard_links_are_not_supported(tmp_path, monkeypatch):
+    def no_links(src, dst):
+        raise PermissionError("hard links not supported")
+
+    monkeypatch.setattr(output.os, "link", no_links)
+    out = tmp_path / "out"
+    assert write_tree(str(out), {"a.py": b"gen"}, {"h.py": b"stub"}).created == ("h.py",)
+    (out / "h.py").write_bytes(b"mine")
+    assert write_tree(str(out), {"a.py": b"gen"}, {"h.py": b"stub"}).kept == ("h.py",)
+    assert (out / "h.py").read_bytes() == b"mine"
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "a.py", "h.py"]  # no temporaries left
