@@ -250,6 +250,36 @@ def rename(ls: FlowServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None
     )
 
 
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
+    """The outline: the flow's steps, each with the lines it spans."""
+    path = ls.path(params.text_document.uri)
+    parsed = ls.flows(path)[0]
+    flow = parsed.flow
+    if flow is None:
+        return []
+    symbols = []
+    for step in flow.steps:
+        last = step.verbs[-1]
+        while last.body:
+            last = last.body[-1]
+        whole = editor.Place(path, step.span.line - 1, step.span.col - 1, 0)
+        end = ls.to_client(path, last.span.end_line - 1, last.span.end_col - 1)
+        name = ls.range(
+            editor.Place(path, step.name_span.line - 1, step.name_span.col - 1, step.name_span.end_col - 1)
+        )
+        symbols.append(
+            lsp.DocumentSymbol(
+                name=step.name,
+                detail="branch step" if step.is_branch else f"{flow.name}/{step.name}.xml",
+                kind=lsp.SymbolKind.Function,
+                range=lsp.Range(start=ls.range(whole).start, end=end),
+                selection_range=name,
+            )
+        )
+    return symbols
+
+
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
 def formatting(ls: FlowServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
     path = ls.path(params.text_document.uri)

@@ -75,6 +75,7 @@ def test_initialize_announces_the_features(client):
         "referencesProvider",
         "renameProvider",
         "documentFormattingProvider",
+        "documentSymbolProvider",
     ):
         assert caps.get(feature), feature
 
@@ -417,3 +418,17 @@ def test_branch_lines_in_completion_references_and_rename(client, project):
     ]
     value = client.at("textDocument/hover", uri, 7, 6)["contents"]["value"]
     assert "flowc build --target flask" in value
+
+
+def test_document_symbols_outline_the_steps(client, project):
+    uri = client.open(project / "main.flow")
+    symbols = client.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    assert [(s["name"], s["detail"], s["kind"]) for s in symbols] == [
+        ("start", "main/start.xml", 12),
+        ("handle", "main/handle.xml", 12),
+    ]
+    assert symbols[0]["range"] == {"start": {"line": 2, "character": 0}, "end": {"line": 5, "character": 29}}
+    assert symbols[0]["selectionRange"] == {
+        "start": {"line": 2, "character": 5},
+        "end": {"line": 2, "character": 10},
+    }
