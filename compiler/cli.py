@@ -391,8 +391,8 @@ def serve(paths, out, host, port):
 
     Builds what `flowc build --target site` builds, but keeps going when a
     flow has errors: the pages show the diagnostics (and they are printed
-    here), and flows with errors show no TwiML. Reload the page after saving
-    a file. Stop with Ctrl-C.
+    here), and flows with errors show no TwiML. Open pages reload
+    themselves after each rebuild. Stop with Ctrl-C.
     """
     from .backends import MissingDependency, site
     from .output import OutputError

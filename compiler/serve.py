@@ -5,6 +5,10 @@ the pages (and printed), so the server keeps running while a flow is being
 edited. Files are written with :func:`compiler.output.write_tree`, so a
 rebuild replaces each page atomically and never touches a file it did not
 write.
+
+The served pages carry one more script than the built site: it asks the
+server for the number of the current build (``/.flowc/build``) every second
+and reloads the page when it changes.
 """
 
 from __future__ import annotations
@@ -33,18 +37,49 @@ class Rebuilt:
     warnings: int
 
 
-def rebuild(paths: Sequence[str], out: str, echo: Callable[[str], None]) -> Rebuilt:
-    """Build the preview of ``paths`` into ``out``; report diagnostics through ``echo``."""
+BUILD_PATH = "/.flowc/build"
+
+RELOAD_SCRIPT = b"""<script>
+(function () {
+  var seen = null;
+  function poll() {
+    fetch("/.flowc/build", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (id) {
+      if (seen !== null && id !== seen) { location.reload(); return; }
+      seen = id;
+      setTimeout(poll, 1000);
+    }, function () { setTimeout(poll, 3000); });
+  }
+  poll();
+})();
+</script>
+"""
+
+
+def _live(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The pages with the reload script, for serving."""
+    out = {}
+    for name, data in files.items():
+        if name.endswith(".html"):
+            at = data.rfind(b"</body>")
+            data = data[:at] + RELOAD_SCRIPT + data[at:]
+        out[name] = data
+    return out
+
+
+def rebuild(paths: Sequence[str], out: str, echo: Callable[[str], None], *, live: bool = False) -> Rebuilt:
+    """Build the preview of ``paths`` into ``out``; report diagnostics through ``echo``.
+    ``live`` adds the script that reloads a page when the next build is done."""
+    wrap = _live if live else dict
     try:
         build = load(paths)
     except NoFlowFiles as exc:
         message = f"no .flow files under {exc.args[0]}"
-        write_tree(out, {"index.html": _message_page(message)})
+        write_tree(out, wrap({"index.html": _message_page(message)}))
         echo(f"error: {message}")
         return Rebuilt(flows=0, errors=1, warnings=0)
     extra = site.unsupported(build)
     result = site.render(build, extra=extra)
-    write_tree(out, result.files)
+    write_tree(out, wrap(result.files))
     diagnostics = sorted([*build.diagnostics, *extra], key=lambda d: d.sort_key())
     sources = build.sources()
     for d in diagnostics:
@@ -69,6 +104,19 @@ def _message_page(message: str) -> bytes:
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    generation: list[int]  # the number of the current build, shared with serve()
+
+    def do_GET(self):
+        if self.path.split("?", 1)[0] == BUILD_PATH:
+            body = str(self.generation[0]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
         pass  # quiet: the terminal is for diagnostics
 
@@ -77,8 +125,13 @@ class _Handler(SimpleHTTPRequestHandler):
         super().end_headers()
 
 
-def start_server(directory: str, host: str, port: int) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), functools.partial(_Handler, directory=directory))
+def start_server(
+    directory: str, host: str, port: int, generation: list[int] | None = None
+) -> ThreadingHTTPServer:
+    """Serve ``directory`` from a thread; ``generation[0]`` is the build number
+    the pages poll (``/.flowc/build``)."""
+    handler = type("Handler", (_Handler,), {"generation": generation if generation is not None else [0]})
+    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=directory))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="flowc-serve", daemon=True).start()
     return server
@@ -105,8 +158,15 @@ def _stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, _interrupt)
 
 
-def serve(paths: Sequence[str], out: str | None, host: str, port: int, echo: Callable[[str], None]) -> None:
-    """Serve until interrupted (Ctrl-C)."""
+def serve(
+    paths: Sequence[str],
+    out: str | None,
+    host: str,
+    port: int,
+    echo: Callable[[str], None],
+    stop: threading.Event | None = None,
+) -> None:
+    """Serve until interrupted (Ctrl-C), or until ``stop`` is set."""
     import logging
 
     import watchfiles
@@ -116,16 +176,20 @@ def serve(paths: Sequence[str], out: str | None, host: str, port: int, echo: Cal
     temporary = out is None
     directory = tempfile.mkdtemp(prefix="flowc-site-") if temporary else out
     try:
-        rebuild(paths, directory, echo)
-        server = start_server(directory, host, port)
+        generation = [1]
+        rebuild(paths, directory, echo, live=True)
+        server = start_server(directory, host, port, generation)
         shown_host = f"[{host}]" if ":" in host else host
         echo(f"serving the site of {', '.join(paths)} at http://{shown_host}:{server.server_address[1]}/")
         echo(f"files in {directory}; rebuilding when a .flow file changes (Ctrl-C to stop)")
         try:
-            for _changes in watchfiles.watch(*_watched(paths), watch_filter=_is_flow, raise_interrupt=False):
+            for _changes in watchfiles.watch(
+                *_watched(paths), watch_filter=_is_flow, raise_interrupt=False, stop_event=stop
+            ):
                 echo("change detected: rebuilding")
                 try:
-                    rebuild(paths, directory, echo)
+                    rebuild(paths, directory, echo, live=True)
+                    generation[0] += 1
                 except OSError as exc:  # e.g. the output folder was removed: keep serving
                     echo(f"error: the rebuild failed: {exc}")
         finally:

@@ -156,16 +156,18 @@ def test_every_flow_page_shows_its_graph_and_links_answer_xml(browser, base_url)
         screenshot(browser, flow.name)
 
 
-def test_clicking_a_node_goes_to_its_step_and_copy_says_copied(browser, base_url):
+def test_clicking_a_node_goes_to_its_step_and_copy_copies_the_entry_url(browser, base_url):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(f"{base_url}ivr/index.html")
     browser.find_element(By.CSS_SELECTOR, "#n-step-operator a").click()
-    assert browser.execute_script("return location.hash") == "#step-operator"
+    WebDriverWait(browser, 60).until(lambda d: d.execute_script("return location.hash") == "#step-operator")
     button = browser.find_element(By.CSS_SELECTOR, "button.copy")
     assert button.get_attribute("data-copy") == "https://example.com/twiml/ivr/start.xml"
     button.click()
-    assert button.text == "Copied"
+    copied = WebDriverWait(browser, 60).until(lambda d: button.get_attribute("data-copied"))
+    assert copied == "https://example.com/twiml/ivr/start.xml"
     assert console_errors(browser) == []
 
 
@@ -212,6 +214,9 @@ def test_a_preview_with_errors_shows_them_on_the_page(browser, tmp_path):
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         browser.get(url)
         assert "This preview has 1 error" in browser.find_element(By.ID, "errors").text
+        problems = browser.find_element(By.CSS_SELECTOR, 'tr[data-flow="desk"]').text
+        assert "1 error" in problems and "FL104" in problems and "FL204" in problems
+        screenshot(browser, "preview-index")
         browser.get(f"{url}desk/index.html")
         assert len(browser.find_elements(By.CSS_SELECTOR, ".graph svg g.node.step")) == 3
         missing = browser.find_elements(By.CSS_SELECTOR, ".graph svg g.node.missing")
@@ -250,3 +255,44 @@ def test_the_preview_of_a_branching_flow_draws_its_branches(browser, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_served_page_reloads_itself_after_a_change(browser, tmp_path):
+    import re
+    import threading
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from compiler.serve import serve
+
+    src = tmp_path / "flows"
+    src.mkdir()
+    text = (FLOWS / "voicemail.flow").read_text(encoding="utf-8")
+    (src / "voicemail.flow").write_text(text, encoding="utf-8")
+    lines: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=serve, args=([str(src)], None, "127.0.0.1", 0, lines.append, stop))
+    thread.start()
+    try:
+        url = WebDriverWait(browser, 90).until(
+            lambda d: next(
+                (m.group(1) for line in lines if (m := re.search(r"at (http://\S+/)", line))), None
+            )
+        )
+        browser.get(f"{url}voicemail/index.html")
+        assert not browser.find_elements(By.ID, "step-extra")
+        (src / "voicemail.flow").write_text(
+            text.replace("    hangup", "    redirect -> extra") + "\nstep extra:\n    hangup\n",
+            encoding="utf-8",
+        )
+        # no reload from the test: the page's own script reloads it after the rebuild
+        WebDriverWait(browser, 90).until(lambda d: d.find_elements(By.ID, "step-extra"))
+        assert len(browser.find_elements(By.CSS_SELECTOR, ".graph svg g.node.step")) == 3
+        assert console_errors(browser) == []
+    finally:
+        browser.get("about:blank")  # the page stops polling before the server goes
+        stop.set()
+        thread.join(timeout=90)
+    assert not thread.is_alive()
+    assert "stopped" in lines

@@ -104,6 +104,8 @@ def test_serve_builds_serves_and_rebuilds_on_change(flows, tmp_path):
         assert server.url.startswith("http://127.0.0.1:")
         status, _, index = server.get("")
         assert status == 200 and b'data-flow="voicemail"' in index
+        assert b'fetch("/.flowc/build"' in index  # served pages reload themselves after a rebuild
+        assert server.get(".flowc/build")[2] == b"1"
         status, ctype, xml = server.get("voicemail/start.xml")
         assert status == 200 and xml.startswith(b"<?xml") and b"<Record" in xml
 
@@ -111,6 +113,7 @@ def test_serve_builds_serves_and_rebuilds_on_change(flows, tmp_path):
         (flows / "voicemail.flow").write_text(VOICEMAIL + "step broken\n", encoding="utf-8")
         body = server.poll("", lambda b: b"FL001" in b)
         assert b"This preview has 1 error" in body
+        server.poll(".flowc/build", lambda b: b != b"1")  # the number the pages poll has moved on
         server.wait_for_line(r"error\[FL001\]")
 
         # fixed, with a new step: its section and its TwiML appear
@@ -172,3 +175,22 @@ def test_serve_refuses_a_folder_without_flows(tmp_path):
     )
     assert result.returncode == 2
     assert "no .flow files under" in result.stderr
+
+
+def test_serve_on_a_busy_port_says_so(flows, tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "compiler.cli", "serve", str(flows), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=DEADLINE,
+            cwd=tmp_path,
+        )
+    assert result.returncode == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr

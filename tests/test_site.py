@@ -215,6 +215,7 @@ def test_pages_load_nothing_from_elsewhere(tmp_path):
         for link in doc.xpath("//@href | //@*[name()='xlink:href']"):
             # every link stays in the site, or is an anchor
             assert not re.match(r"[a-z]+:", link) or link == "data:,", (name, link)
+        assert b"/.flowc/build" not in data, name  # only `flowc serve` adds the reload script
         icon = doc.xpath("//link[@rel='icon']/@href")
         assert icon == ["data:,"]  # no request for /favicon.ico
 
@@ -372,3 +373,40 @@ def test_check_with_the_site_target_reports_post_to_a_step(tmp_path):
     assert result.exit_code == 1
     assert "error[FL900]" in result.output
     assert CliRunner().invoke(cli, ["check", str(src)]).exit_code == 0
+
+
+@needs_dot
+def test_every_link_between_steps_resolves_inside_the_site_and_is_fetched_with_get(tmp_path):
+    from urllib.parse import urljoin
+
+    write(tmp_path / "src" / "billing.flow", "flow billing\nstep start:\n    redirect -> main.start\n")
+    write(
+        tmp_path / "src" / "main.flow",
+        "step start:\n    gather digits 1 -> billing.start\n    redirect -> done\nstep done:\n    hangup\n",
+    )
+    sources = [*EXAMPLES, tmp_path / "src" / "billing.flow", tmp_path / "src" / "main.flow"]
+    assert build(sources, tmp_path / "out").exit_code == 0
+    files = tree(tmp_path / "out")
+    bases = {f.name: f.settings.base_url for f in load([str(p) for p in sources]).flows}
+    links = 0
+    for name, data in files.items():
+        if not name.endswith(".xml"):
+            continue
+        flow = name.split("/")[0]
+        here = f"https://host.example/site/{name}"
+        for el in etree.fromstring(data).iter():
+            url = el.get("action") if el.tag != "Redirect" else el.text
+            if not url or not url.endswith(".xml"):
+                continue
+            links += 1
+            base = bases[flow]
+            if base is not None:
+                assert url.startswith(base.text.rstrip("/") + "/")
+                rel = url[len(base.text.rstrip("/")) + 1 :]
+            else:
+                resolved = urljoin(here, url)
+                assert resolved.startswith("https://host.example/site/"), (name, url)
+                rel = resolved[len("https://host.example/site/") :]
+            assert rel in files, (name, url)
+            assert el.get("method") == "GET", (name, url)
+    assert links == 9  # every step link of the examples and the two flows above

@@ -144,12 +144,18 @@ def _label(edge: Edge, after_gather: bool) -> str:
     return f"no input: {label}" if after_gather and edge.kind is not EdgeKind.GATHERED else label
 
 
-def step_facts(flow: ir.Flow, graph: CallGraph, roots: Iterable[tuple[str, str]]) -> dict[str, StepFacts]:
-    reachable = graph.reachable(roots)
+def cycles_of(graph: CallGraph) -> dict[tuple[str, str], int]:
+    """Step → the number of the cycle it is part of (steps of one cycle share it)."""
     cycles: dict[tuple[str, str], int] = {}
     for number, comp in enumerate(graph.components()):
         if len(comp) > 1 or comp[0] in graph.successors(comp[0]):
             cycles.update(dict.fromkeys(comp, number))
+    return cycles
+
+
+def step_facts(flow: ir.Flow, reachable: set, cycles: dict[tuple[str, str], int]) -> dict[str, StepFacts]:
+    """What the graph and the page flag about each step of ``flow``; ``reachable``
+    and ``cycles`` are computed once for the whole build."""
     facts = {}
     for i, step in enumerate(flow.steps):
         sid = (flow.name, step.name)
@@ -437,6 +443,7 @@ document.querySelectorAll("button.copy").forEach(function (button) {
   button.addEventListener("click", function () {
     var text = new URL(button.getAttribute("data-copy"), document.baseURI).href;
     function done() {
+      button.setAttribute("data-copied", text);
       button.textContent = "Copied";
       setTimeout(function () { button.textContent = "Copy"; }, 1500);
     }
@@ -512,15 +519,18 @@ def _entry_url(flow: ir.Flow) -> tuple[str, str]:
     return rel, rel
 
 
+_FORMATTER = None
+
+
 def _highlight(text: str, lexer, first_line: int, marked: Iterable[int]) -> str:
-    formatter = HtmlFormatter(
-        linenos="inline",
-        linenostart=first_line,
-        hl_lines=sorted({n - first_line + 1 for n in marked}),
-        cssclass="hl",
-        wrapcode=True,
-    )
-    return _pygments_highlight(text, lexer, formatter)
+    """Highlighted HTML with line numbers from ``first_line``; ``marked`` lines
+    (numbers in the file) get a background."""
+    global _FORMATTER
+    if _FORMATTER is None:  # building its style sheet is the costly part: do it once
+        _FORMATTER = HtmlFormatter(linenos="inline", cssclass="hl", wrapcode=True)
+    _FORMATTER.linenostart = first_line
+    _FORMATTER.hl_lines = {n - first_line + 1 for n in marked}
+    return _pygments_highlight(text, lexer, _FORMATTER)
 
 
 # ---- the site --------------------------------------------------------------------------------
@@ -572,11 +582,12 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
     names = {f.name for f in flows}
     graph = CallGraph(build.known.values(), build.known)
     roots = [(f.name, f.entry.name) for f in flows if f.entry is not None]
+    reachable, cycles = graph.reachable(roots), cycles_of(graph)
 
     dots = []
     facts_of = {}
     for flow in flows:
-        facts = step_facts(flow, graph, roots)
+        facts = step_facts(flow, reachable, cycles)
         facts_of[flow.name] = facts
         dots.append(flow_dot(flow, graph, facts, names))
 
@@ -628,7 +639,8 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
         site.pages += 1
         rows.append(_index_row(flow, diags, paths, bool(documents)))
 
-    others = [u for u in build.units if u.flow is None or u.flow not in flows]
+    drawn = {id(f) for f in flows}
+    others = [u for u in build.units if u.flow is None or id(u.flow) not in drawn]
     site.files["index.html"] = _index_page(rows, others, by_file, sources, paths, diagnostics, site.notices)
     site.pages += 1
     return site
