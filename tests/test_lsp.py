@@ -432,3 +432,14 @@ def test_document_symbols_outline_the_steps(client, project):
         "start": {"line": 2, "character": 5},
         "end": {"line": 2, "character": 10},
     }
+
+
+def test_a_sibling_changed_on_disk_is_read_again(client, project):
+    uri = client.open(project / "main.flow")
+    where = position(MAIN, 7, "handle")
+    context = {"includeDeclaration": False}
+    assert len(client.at("textDocument/references", uri, *where, context=context)) == 3
+    (project / "billing.flow").write_text(
+        BILLING + "\nstep third:\n    redirect -> main.handle\n", encoding="utf-8"
+    )
+    assert len(client.at("textDocument/references", uri, *where, context=context)) == 4
