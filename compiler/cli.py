@@ -260,7 +260,7 @@ def fmt_command(paths, check, diff, color):
     Exit status: 0 when all is well, 1 when a file does not parse or (with
     --check or --diff) a file would change.
     """
-    from .formatter import format_source
+    from .formatter import FormatterBug, format_source
     from .output import replace_file
     from .project import collect, read
     from .render import format_text
@@ -280,12 +280,19 @@ def fmt_command(paths, check, diff, color):
         sys.exit(EXIT_FLOW_ERRORS if (check or diff) and text != source.text else EXIT_OK)
 
     files = _collect(collect, paths)
-    changed, unchanged, broken = [], 0, 0
+    changed, unchanged, broken, bugs = [], 0, 0, 0
     for path in files:
         source, problems = read(path)
         text = None
         if source is not None:
-            text, problems = format_source(source)
+            try:
+                text, problems = format_source(source)
+            except FormatterBug as exc:
+                bugs += 1
+                click.echo(
+                    f"flowc: internal error: {exc}; the file is left untouched (a bug in flowc)", err=True
+                )
+                continue
         if text is None:
             broken += 1
             sources = {path: source} if source is not None else {}
@@ -293,7 +300,7 @@ def fmt_command(paths, check, diff, color):
                 click.echo(format_text(d, sources, colour=use_colour), err=True)
             click.echo(f"{path}: not formatted: fix the syntax error first", err=True)
             continue
-        if text == source.text:
+        if text == source.text and not _has_bom(path):
             unchanged += 1
             continue
         changed.append(path)
@@ -325,7 +332,12 @@ def fmt_command(paths, check, diff, color):
         summary.append(f"{_files(broken)} not parsed")
     click.echo(", ".join(summary), err=True)
     failed = broken or ((check or diff) and changed)
-    sys.exit(EXIT_FLOW_ERRORS if failed else EXIT_OK)
+    sys.exit(EXIT_USAGE if bugs else EXIT_FLOW_ERRORS if failed else EXIT_OK)
+
+
+def _has_bom(path: str) -> bool:
+    with open(path, "rb") as f:
+        return f.read(3) == b"\xef\xbb\xbf"
 
 
 def _files(n: int) -> str:

@@ -582,22 +582,45 @@ class Parsed:
     flow: ir.Flow | None
 
 
+_PARSED: dict[str, tuple[object, Parsed]] = {}  # path -> (what it was parsed from, result)
+
+
 def parse_text(path: str, text: str) -> Parsed:
+    cached = _PARSED.get(path)
+    if cached is not None and cached[0] == text:
+        return cached[1]
     source = SourceFile(path, text)
-    flow, _ = parse(source)
-    return Parsed(path, source, flow)
+    parsed = Parsed(path, source, parse(source)[0])
+    _PARSED[path] = (text, parsed)
+    return parsed
+
+
+def _parse_file(path: str) -> Parsed | None:
+    """A file on disk, parsed again only when its size or time changes."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _PARSED.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    source, _ = read(path)
+    if source is None:
+        return None
+    parsed = Parsed(path, source, parse(source)[0])
+    _PARSED[path] = (key, parsed)
+    return parsed
 
 
 def siblings(path: str, texts: Mapping[str, str]) -> list[Parsed]:
     """Every flow file in the directory of ``path`` (``path`` itself first),
     each from ``texts`` when it is open in the editor, else from disk."""
-    out = []
     own = texts.get(path)
     if own is not None:
-        out.append(parse_text(path, own))
+        out = [parse_text(path, own)]
     else:
-        source, _ = read(path)
-        out.append(Parsed(path, source or SourceFile(path, ""), parse(source)[0] if source else None))
+        out = [_parse_file(path) or Parsed(path, SourceFile(path, ""), None)]
     directory = os.path.dirname(path)
     try:
         names = sorted(os.listdir(directory))
@@ -607,12 +630,9 @@ def siblings(path: str, texts: Mapping[str, str]) -> list[Parsed]:
         full = os.path.join(directory, name)
         if not name.endswith(FLOW_SUFFIX) or full == path or not os.path.isfile(full):
             continue
-        if full in texts:
-            out.append(parse_text(full, texts[full]))
-            continue
-        source, _ = read(full)
-        if source is not None:
-            out.append(Parsed(full, source, parse(source)[0]))
+        parsed = parse_text(full, texts[full]) if full in texts else _parse_file(full)
+        if parsed is not None:
+            out.append(parsed)
     return out
 
 

@@ -141,6 +141,11 @@ def did_open(ls: FlowServer, params: lsp.DidOpenTextDocumentParams) -> None:
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: FlowServer, params: lsp.DidChangeTextDocumentParams) -> None:
     ls.check(params.text_document.uri)
+    # Open flows beside it may refer to its steps: check them again too.
+    directory = os.path.dirname(ls.path(params.text_document.uri))
+    for uri in list(ls.workspace.text_documents):
+        if uri != params.text_document.uri and os.path.dirname(ls.path(uri)) == directory:
+            ls.check(uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
@@ -243,6 +248,36 @@ def rename(ls: FlowServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None
             for file, items in edits.items()
         }
     )
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
+    """The outline: the flow's steps, each with the lines it spans."""
+    path = ls.path(params.text_document.uri)
+    parsed = ls.flows(path)[0]
+    flow = parsed.flow
+    if flow is None:
+        return []
+    symbols = []
+    for step in flow.steps:
+        last = step.verbs[-1]
+        while last.body:
+            last = last.body[-1]
+        whole = editor.Place(path, step.span.line - 1, step.span.col - 1, 0)
+        end = ls.to_client(path, last.span.end_line - 1, last.span.end_col - 1)
+        name = ls.range(
+            editor.Place(path, step.name_span.line - 1, step.name_span.col - 1, step.name_span.end_col - 1)
+        )
+        symbols.append(
+            lsp.DocumentSymbol(
+                name=step.name,
+                detail="branch step" if step.is_branch else f"{flow.name}/{step.name}.xml",
+                kind=lsp.SymbolKind.Function,
+                range=lsp.Range(start=ls.range(whole).start, end=end),
+                selection_range=name,
+            )
+        )
+    return symbols
 
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)

@@ -30,6 +30,7 @@ from compiler.source import decode
 FMT = Path(__file__).parent / "fmt"
 CASES = sorted(p.stem for p in FMT.glob("*.flow"))
 FORMAT_EXAMPLES = 1000  # generated flows for the property test
+FORMAT_BRANCH_EXAMPLES = 250  # generated flows with branch steps
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -279,11 +280,9 @@ def _compiled(path: str) -> dict[str, object]:
     return out
 
 
-@settings(FUZZ, max_examples=FORMAT_EXAMPLES)
-@given(data=st.one_of(valid_flows(), branch_flows()), seed=st.integers(0, 1 << 30))
-def test_formatting_keeps_the_twiml_and_is_idempotent(tmp_path_factory, data, seed):
+def check_formatting(base: Path, data: bytes, seed: int) -> None:
+    """The formatted text compiles to the same documents, and is a fixed point."""
     data = spread(data, seed)
-    base = tmp_path_factory.getbasetemp()
     original = base / "fmt_original" / "fuzz.flow"
     formatted = base / "fmt_formatted" / "fuzz.flow"
     for path in (original, formatted):
@@ -294,3 +293,44 @@ def test_formatting_keeps_the_twiml_and_is_idempotent(tmp_path_factory, data, se
     formatted.write_text(text, encoding="utf-8")
     assert _compiled(str(formatted)) == _compiled(str(original))
     assert format_text(text, str(formatted))[0] == text
+
+
+@settings(FUZZ, max_examples=FORMAT_EXAMPLES)
+@given(data=valid_flows(), seed=st.integers(0, 1 << 30))
+def test_formatting_keeps_the_twiml_and_is_idempotent(tmp_path_factory, data, seed):
+    check_formatting(tmp_path_factory.getbasetemp(), data, seed)
+
+
+@settings(FUZZ, max_examples=FORMAT_BRANCH_EXAMPLES)
+@given(data=branch_flows(), seed=st.integers(0, 1 << 30))
+def test_formatting_keeps_branch_steps_and_is_idempotent(tmp_path_factory, data, seed):
+    check_formatting(tmp_path_factory.getbasetemp(), data, seed)
+
+
+def test_the_documented_example():
+    doc = (Path(__file__).parent.parent / "docs" / "editors.md").read_text(encoding="utf-8")
+    before = re.search(r"Before:\n\n```\n(.*?)```", doc, re.S).group(1)
+    after = re.search(r"After `flowc fmt`:\n\n```\n(.*?)```", doc, re.S).group(1)
+    assert "\t" in before
+    assert fmt(before) == after
+
+
+def test_cli_a_formatter_bug_leaves_the_file_alone(tree, monkeypatch):
+    import compiler.formatter
+
+    def broken(source):
+        raise compiler.formatter.FormatterBug(f"{source.path}: the formatted text means something else")
+
+    monkeypatch.setattr(compiler.formatter, "format_source", broken)
+    result = CliRunner().invoke(cli, ["fmt", str(tree / "messy.flow")])
+    assert result.exit_code == 2
+    assert "internal error" in result.stderr and "left untouched" in result.stderr
+    assert (tree / "messy.flow").read_text(encoding="utf-8") == MESSY
+
+
+def test_cli_drops_a_byte_order_mark(tmp_path):
+    path = tmp_path / "bom.flow"
+    path.write_bytes(b"\xef\xbb\xbf" + CLEAN.encode("utf-8"))
+    assert CliRunner().invoke(cli, ["fmt", "--check", str(path)]).exit_code == 1
+    assert CliRunner().invoke(cli, ["fmt", str(path)]).exit_code == 0
+    assert path.read_bytes() == CLEAN.encode("utf-8")

@@ -75,6 +75,7 @@ def test_initialize_announces_the_features(client):
         "referencesProvider",
         "renameProvider",
         "documentFormattingProvider",
+        "documentSymbolProvider",
     ):
         assert caps.get(feature), feature
 
@@ -125,9 +126,11 @@ def test_diagnostics_resolve_sibling_flows_and_their_open_buffers(client, projec
     (found,) = client.diagnostics(uri)
     assert found["code"] == "FL104"
     assert "flow `billing`" in found["message"]
-    billing = client.open(project / "billing.flow", BILLING + "\nstep later:\n    hangup\n")
-    client.diagnostics(billing)
-    client.change(uri, MAIN.replace("billing.start", "billing.later"))
+    billing = client.open(project / "billing.flow")
+    assert [d["code"] for d in client.diagnostics(billing)] == ["FL204"]  # step `other` is unreachable
+    # adding the step to the open (unsaved) billing.flow checks main.flow again
+    client.change(billing, BILLING + "\nstep later:\n    hangup\n")
+    assert [d["code"] for d in client.diagnostics(billing)] == ["FL204"]
     assert client.diagnostics(uri) == []
 
 
@@ -415,3 +418,28 @@ def test_branch_lines_in_completion_references_and_rename(client, project):
     ]
     value = client.at("textDocument/hover", uri, 7, 6)["contents"]["value"]
     assert "flowc build --target flask" in value
+
+
+def test_document_symbols_outline_the_steps(client, project):
+    uri = client.open(project / "main.flow")
+    symbols = client.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    assert [(s["name"], s["detail"], s["kind"]) for s in symbols] == [
+        ("start", "main/start.xml", 12),
+        ("handle", "main/handle.xml", 12),
+    ]
+    assert symbols[0]["range"] == {"start": {"line": 2, "character": 0}, "end": {"line": 5, "character": 29}}
+    assert symbols[0]["selectionRange"] == {
+        "start": {"line": 2, "character": 5},
+        "end": {"line": 2, "character": 10},
+    }
+
+
+def test_a_sibling_changed_on_disk_is_read_again(client, project):
+    uri = client.open(project / "main.flow")
+    where = position(MAIN, 7, "handle")
+    context = {"includeDeclaration": False}
+    assert len(client.at("textDocument/references", uri, *where, context=context)) == 3
+    (project / "billing.flow").write_text(
+        BILLING + "\nstep third:\n    redirect -> main.handle\n", encoding="utf-8"
+    )
+    assert len(client.at("textDocument/references", uri, *where, context=context)) == 4

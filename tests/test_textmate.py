@@ -153,3 +153,22 @@ def test_an_unclosed_string_ends_at_the_line_end():
     (lines,) = tokenize('say "unclosed\nhangup\n')
     assert has(lines[0], "unclosed", "string.quoted.double")
     assert has(lines[1], "hangup", "keyword.control.verb")
+
+
+def test_the_extension_is_plain_javascript_that_starts_flowc_lsp():
+    folder = ROOT / "editors" / "vscode"
+    package = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+    main = folder / package["main"]
+    result = subprocess.run([shutil.which("node"), "--check", str(main)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    source = main.read_text(encoding="utf-8")
+    assert 'require("vscode-languageclient/node")' in source
+    assert package["contributes"]["configuration"]["properties"]["flowc.command"]["default"] == [
+        "flowc",
+        "lsp",
+    ]
+    assert "vscode-languageclient" in package["dependencies"]
+    config = json.loads((folder / "language-configuration.json").read_text(encoding="utf-8"))
+    assert config["comments"] == {"lineComment": "#"}
+    lock = json.loads((folder / "package-lock.json").read_text(encoding="utf-8"))
+    assert "node_modules/vscode-languageclient" in lock["packages"]
