@@ -73,34 +73,73 @@ def read_manifest(out: str) -> list[str]:
     return good
 
 
-def _atomic_write(path: str, data: bytes) -> None:
-    directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".flowc-", suffix=".tmp", dir=directory)
+def _synced_temp(path: str, data: bytes, mode: int = 0o644) -> str:
+    """Write ``data`` to a new temporary file beside ``path``, flushed to disk;
+    return its name. The caller renames or removes it."""
+    fd, tmp = tempfile.mkstemp(prefix=".flowc-", suffix=".tmp", dir=os.path.dirname(path) or ".")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
+    except BaseException:
+        _discard(tmp)
+        raise
+    return tmp
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def _atomic_write(path: str, data: bytes, mode: int = 0o644) -> None:
+    tmp = _synced_temp(path, data, mode)
+    try:
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise
+
+
+def _stage(items: list[tuple[str, bytes]]) -> list[str]:
+    """A synced temporary file beside each path, written by a few threads
+    (the time goes into fsync, which runs outside the GIL). All or nothing:
+    when one fails, every temporary file is removed and the error raised."""
+    if len(items) < 16:
+        temps: list[str] = []
+        try:
+            for path, data in items:
+                temps.append(_synced_temp(path, data))
+        except BaseException:
+            for tmp in temps:
+                _discard(tmp)
+            raise
+        return temps
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    with ThreadPoolExecutor(max_workers=_STAGING_THREADS) as pool:
+        futures = [pool.submit(_synced_temp, path, data) for path, data in items]
+        wait(futures)
+    failed = next((f.exception() for f in futures if f.exception() is not None), None)
+    if failed is not None:
+        for f in futures:
+            if f.exception() is None:
+                _discard(f.result())
+        raise failed
+    return [f.result() for f in futures]
+
+
+_STAGING_THREADS = 8
 
 
 def _create(path: str, data: bytes) -> bool:
     """Write ``path`` only if nothing is there, atomically; False when it exists."""
-    directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".flowc-", suffix=".tmp", dir=directory)
+    tmp = _synced_temp(path, data)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
         try:
             os.link(tmp, path)  # fails when the path exists: never replaces a file
         except FileExistsError:
@@ -116,10 +155,7 @@ def _create(path: str, data: bytes) -> bool:
                 os.fsync(f.fileno())
         return True
     finally:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
 
 
 def _write_manifest(out: str, files) -> None:
@@ -169,13 +205,18 @@ def write_tree(out: str, files: dict[str, bytes], seeds: dict[str, bytes] | None
     _write_manifest(out, owned | set(files))
     written, unchanged = [], []
     for rel, path in targets.items():
-        data = files[rel]
-        if _same(path, data):
-            unchanged.append(rel)
-            continue
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        _atomic_write(path, data)
-        written.append(rel)
+        (unchanged if _same(path, files[rel]) else written).append(rel)
+    for directory in sorted({os.path.dirname(targets[rel]) for rel in written}):
+        os.makedirs(directory, exist_ok=True)
+    # Every new file is on disk before the first one replaces an old one.
+    temps = _stage([(targets[rel], files[rel]) for rel in written])
+    for i, (rel, tmp) in enumerate(zip(written, temps, strict=True)):
+        try:
+            os.replace(tmp, targets[rel])
+        except BaseException:
+            for rest in temps[i:]:
+                _discard(rest)
+            raise
     removed = []
     for rel in sorted(owned - set(files)):
         path = _inside(out, rel)
@@ -207,19 +248,4 @@ def write_tree(out: str, files: dict[str, bytes], seeds: dict[str, bytes] | None
 def replace_file(path: str, data: bytes) -> None:
     """Replace one existing file atomically, keeping its permission bits
     (used by ``flowc fmt`` on the user's own files)."""
-    mode = os.stat(path).st_mode & 0o7777
-    directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".flowc-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    _atomic_write(path, data, os.stat(path).st_mode & 0o7777)

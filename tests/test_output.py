@@ -144,3 +144,25 @@ def test_a_seed_is_created_where_hard_links_are_not_supported(tmp_path, monkeypa
     assert write_tree(str(out), {"a.py": b"gen"}, {"h.py": b"stub"}).kept == ("h.py",)
     assert (out / "h.py").read_bytes() == b"mine"
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "a.py", "h.py"]  # no temporaries left
+
+
+def test_a_failure_while_staging_replaces_nothing_and_leaves_no_temporaries(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    old = {f"f/s{i}.xml": b"old" for i in range(40)}
+    write_tree(str(out), old)
+    real_fsync = os.fsync
+    calls = []
+
+    def failing_fsync(fd):
+        calls.append(fd)
+        if len(calls) == 20:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(output.os, "fsync", failing_fsync)
+    with pytest.raises(OSError, match="No space left"):
+        write_tree(str(out), {rel: b"new" for rel in old})
+    monkeypatch.setattr(output.os, "fsync", real_fsync)
+    files = sorted(p.name for p in (out / "f").iterdir())
+    assert files == sorted(rel.split("/")[1] for rel in old)  # no .flowc-*.tmp left behind
+    assert {(out / rel).read_bytes() for rel in old} == {b"old"}  # not one file replaced
