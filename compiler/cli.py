@@ -63,6 +63,7 @@ def cli(debug: bool) -> None:
     flowc check flows/                   report problems, write nothing
     flowc build flows/ -o dist/          write dist/<flow>/<step>.xml
     flowc build -t site flows/ -o site/  the same TwiML, with pages to review
+    flowc build -t flask flows/ -o app/  a Flask app that serves and branches
     flowc serve flows/                   preview the site, rebuilt on every change
     flowc fmt flows/                     rewrite flows in the canonical layout
     flowc lsp                            run the language server for editors
