@@ -150,6 +150,25 @@ flowc could not open or read the file (permissions, a broken link), or the file
 is larger than 8 MiB. The message carries the operating system's reason.
 """,
     ),
+    Code(
+        id="FL060",
+        name="label-like-option",
+        severity=W,
+        summary="A recording's label is a near miss of a `record` option.",
+        explanation="""\
+The word right after `record` names the recording (its label) unless it is
+one of `record`'s options. A misspelt option there is therefore not a syntax
+error: `record mx -> handle` is a recording labelled `mx` with no `max`, and
+Twilio records for its default hour. A label that is one or two letters away
+from an option is reported, with the option it resembles.
+
+    record mx -> handle          # warning: did you mean `max`?
+    record voicemail max 20s -> handle
+
+If the word really is the recording's label, rename it to a word that reads
+as no option (`mx_box`, `inbox`).
+""",
+    ),
     # ---- names and references -----------------------------------------------
     Code(
         id="FL101",

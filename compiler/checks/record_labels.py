@@ -1,0 +1,43 @@
+"""Recording labels that look like a misspelt `record` option.
+
+After `record` a word that is not an option keyword is the recording's label,
+so a typo of an option there parses without complaint and the option is
+silently lost: `record mx -> handle` records for Twilio's default hour
+instead of the intended limit, `record finsh -> handle` ends only on
+silence. A label within a letter or two of an option (the same closeness the
+syntax errors use for "did you mean") is reported with that option.
+
+Bad: ``record mx -> handle``.
+Good: ``record max 20s -> handle``, or a label that reads as none of the
+options: ``record voicemail -> handle``.
+"""
+
+from __future__ import annotations
+
+from .. import ir
+from ..codes import report
+from .base import CheckContext, did_you_mean
+
+CODES = ("FL060",)
+
+# The words that begin an option of `record` (`no` only comes before `beep`
+# or `trim`, and is too short for a near miss to mean anything).
+OPTIONS = ("max", "timeout", "finish", "beep", "trim", "transcribe", "status")
+
+
+def run(ctx: CheckContext):
+    for flow in ctx.flows:
+        for _, verb in ctx.verbs(flow):
+            if not isinstance(verb, ir.Record) or verb.label is None:
+                continue
+            label = verb.label.value
+            suggestion = did_you_mean(label, OPTIONS)
+            if suggestion is None:
+                continue
+            yield report(
+                "FL060",
+                f"the recording's label `{label}` looks like a misspelt option",
+                verb.label.span,
+                hint=f"{suggestion} If `{label}` really is the recording's label, "
+                "rename it to a word that is not read as a misspelt option",
+            )
