@@ -52,11 +52,41 @@ class _IndentProblem(Exception):
         self.code, self.message, self.line, self.col, self.hint = code, message, line, col, hint
 
 
+class _GluedKeyword(Exception):
+    """A keyword with a word glued to it that the contextual lexer split in
+    two, both halves valid where they stand: `on` + `n` from `onn`, `no` +
+    `beep` from `nobeep`. Only a space separates words, so it is a mistake."""
+
+    def __init__(self, keyword: Token, rest: Token):
+        super().__init__(f"{keyword.value}{rest.value}")
+        self.token, self.rest, self.line = keyword, rest, keyword.line
+
+
+@functools.cache
+def _keyword_terminals() -> frozenset[str]:
+    return frozenset(
+        t.name for t in _lark().terminals if t.pattern.type == "str" and t.pattern.value[:1].isalpha()
+    )
+
+
+def _glued_to(previous: Token | None, tok: Token) -> bool:
+    """Whether ``tok`` begins with a letter right after the keyword ``previous``."""
+    return (
+        previous is not None
+        and previous.type in _keyword_terminals()
+        and tok.type != "_NL"
+        and tok.line == previous.end_line
+        and tok.start_pos == previous.end_pos
+        and (str(tok.value)[:1].isalpha() or str(tok.value)[:1] == "_")
+    )
+
+
 class FlowIndenter:
     """Turns the indentation after each newline into _INDENT/_DEDENT tokens.
 
     Levels are compared as strings, as Python does, so a tab is never
-    silently equated with some number of spaces.
+    silently equated with some number of spaces. A keyword with letters glued
+    to it is refused here, where it would otherwise be read as two words.
     """
 
     always_accept = ("_NL",)
@@ -64,10 +94,14 @@ class FlowIndenter:
     def process(self, stream):
         stack = [""]
         first = True
+        previous = None
         for tok in stream:
             if first and tok.type != "_NL" and tok.column != 1:
                 raise _IndentProblem("FL003", "the first line must not be indented", tok.line, 1)
             first = False
+            if _glued_to(previous, tok):
+                raise _GluedKeyword(previous, tok)
+            previous = tok
             yield tok
             if tok.type != "_NL":
                 continue
@@ -197,7 +231,7 @@ def parse_recovering(source: SourceFile) -> Parsed:
             _TO_IR._begin(source)
             try:
                 result, exc = parser.parse(text), None
-            except (UnexpectedInput, _IndentProblem) as caught:
+            except (UnexpectedInput, _IndentProblem, _GluedKeyword) as caught:
                 result, exc = None, caught
             for d in _TO_IR.diagnostics:
                 found.setdefault((d.code, d.span, d.message), d)
@@ -390,7 +424,7 @@ def _placeholder(lines: list[str], index: int, original: str) -> str:
 def _error_line(exc: Exception, error: Diagnostic) -> int:
     """The line (1-based) where the parser stopped: the token's, which the
     diagnostic may have moved (to a word before it, to a block's header)."""
-    if isinstance(exc, _IndentProblem | UnexpectedCharacters):
+    if isinstance(exc, _IndentProblem | UnexpectedCharacters | _GluedKeyword):
         return exc.line
     tok = getattr(exc, "token", None)
     if isinstance(tok, Token) and tok.type != "$END" and tok.line:
@@ -682,6 +716,21 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
     if isinstance(exc, _IndentProblem):
         notes = _open_block(source, exc.line) if exc.code == "FL003" else ()
         return report(exc.code, exc.message, Span.point(path, exc.line, exc.col), notes=notes, hint=exc.hint)
+    if isinstance(exc, _GluedKeyword):
+        kw, rest = exc.token, str(exc.rest.value)
+        word = kw.value + rest
+        span = Span(file=path, line=kw.line, col=kw.column, end_line=kw.line, end_col=kw.column + len(word))
+        if exc.rest.type in _keyword_terminals() or len(rest) > 2:
+            hint = f"put a space after `{kw.value}`: `{kw.value} {rest}`"
+        else:  # `onn`, `beeep`: a letter too many
+            hint = f"did you mean `{kw.value}`?"
+        return report(
+            "FL001",
+            f"unexpected `{word}`, expected `{kw.value}` followed by a space",
+            span,
+            notes=_open_block(source, kw.line),
+            hint=hint,
+        )
     hint = None
     if isinstance(exc, UnexpectedCharacters):
         line, col = exc.line, exc.column

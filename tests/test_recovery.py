@@ -133,6 +133,19 @@ def test_branch_lines_recover_too(compile_flow):
     ]
 
 
+def test_a_glued_keyword_then_later_errors(compile_flow):
+    build = compile_flow(
+        "step start:\n    record max 20s status /s onn completed -> next\n"
+        '    sya "x"\nstep next:\n    say "a" nobeep\n    hangup\n'
+    )
+    assert errors(build) == [(2, 30, "FL001"), (3, 5, "FL001"), (5, 13, "FL001")]
+    assert [d.hint for d in build.diagnostics] == [
+        "did you mean `on`?",
+        "did you mean `say`?",
+        None,
+    ]
+
+
 # ---- which checks run on a partial flow ---------------------------------------------
 
 

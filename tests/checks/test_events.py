@@ -62,3 +62,12 @@ def test_each_bad_event_is_reported(compile_flow):
     assert len(ds) == 2
     assert "`started`" in ds[0].message and ds[0].span.col == 27
     assert "`stopped`" in ds[1].message and ds[1].span.col == 45
+
+
+def test_a_glued_on_is_a_syntax_error_not_an_event(compile_flow):
+    # The lexer would read `onn` as `on` and the event `n`.
+    build = compile_flow(record("status /rec onn completed"))
+    assert codes(build) == ["FL001"]
+    [d] = build.diagnostics
+    assert where(d) == (2, 24, 2, 27)
+    assert d.hint == "did you mean `on`?"
