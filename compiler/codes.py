@@ -77,6 +77,11 @@ an enclosing block.
     step start:
         say "Hello"
       hangup                 # error: matches no outer level
+
+After a mix of tabs and spaces, flowc goes on looking for the file's other
+mistakes, with the lines indented the other way read at a level that fits the
+blocks around them (or left out); when none fits, the mix is the one error
+reported.
 """,
     ),
     Code(

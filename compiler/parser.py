@@ -163,6 +163,137 @@ def _check_indent_chars(source: SourceFile) -> Diagnostic | None:
     return None
 
 
+def _code_of(line: str) -> str:
+    """A line without its comment (a `#` outside quotes) and trailing space."""
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"' and (i == 0 or line[i - 1] != "\\"):
+            quoted = not quoted
+        elif ch == "#" and not quoted:
+            return line[:i].rstrip()
+    return line.rstrip()
+
+
+def _opens_block(line: str) -> bool:
+    code = _code_of(line)
+    return code.endswith(":") or re.fullmatch(r"flow[ \t]+[A-Za-z_]\w*", code) is not None
+
+
+def _layout_problems(lines: list[str]) -> set[int]:
+    """The lines (0-based) where the indentation of ``lines`` breaks the block
+    structure: deeper without a block header before, a header with no deeper
+    line after it, or a return to a level no enclosing block has."""
+    problems: set[int] = set()
+    stack = [""]
+    header = False
+    for i, line in enumerate(lines):
+        stripped = line.lstrip(" \t")
+        if not stripped.strip() or stripped.startswith("#"):
+            continue
+        indent = line[: len(line) - len(stripped)]
+        if header:
+            if len(indent) > len(stack[-1]) and indent.startswith(stack[-1]):
+                stack.append(indent)
+            else:
+                problems.add(i)
+        elif indent != stack[-1]:
+            while len(stack) > 1 and len(stack[-1]) > len(indent):
+                stack.pop()
+            if stack[-1] != indent:
+                problems.add(i)
+        header = _opens_block(line)
+    if header:
+        problems.add(len(lines))  # the file ends before the block
+    return problems
+
+
+def _untangled(source: SourceFile) -> tuple[list[str], dict[int, tuple[int, int]]] | None:
+    """The lines of a file whose indentation mixes tabs and spaces, with the
+    lines indented the other way than the file's first indented line
+    re-indented the file's way, when one reading of a tab (as a level, or as
+    2, 4 or 8 columns) or leaving those lines out keeps the blocks around
+    them whole. Returns the lines and, for each changed line (0-based), its
+    old and new indentation's length; ``None`` when no reading fits."""
+    lines = source.text.split("\n")
+    used = None
+    indents: list[str | None] = []
+    for line in lines:
+        stripped = line.lstrip(" \t")
+        if not stripped.strip() or stripped.startswith("#"):
+            indents.append(None)
+            continue
+        indent = line[: len(line) - len(stripped)]
+        indents.append(indent)
+        if used is None and indent:
+            used = indent[0]
+    if used is None:
+        return None
+    foreign = [i for i, ind in enumerate(indents) if ind and set(ind) != {used}]
+    if not foreign:
+        return None
+    # A problem decides against a reading where the re-indented lines set the
+    # level: on such a line, or on the line after one.
+    watched = set(foreign)
+    previous = None
+    for i, ind in enumerate(indents):
+        if ind is None:
+            continue
+        if previous in foreign:
+            watched.add(i)
+        previous = i
+    if previous in foreign:
+        watched.add(len(lines))
+    widths = sorted({len(ind) for ind in indents if ind and set(ind) == {" "}})
+    unit = widths[0] if widths else 4
+
+    def reindent(width: int):
+        def convert(indent: str) -> str:
+            columns = len(indent.expandtabs(width))
+            if used == " ":
+                return " " * columns
+            return "\t" * max(1, round(columns / width))
+
+        return convert
+
+    readings = [reindent(w) for w in dict.fromkeys((unit, 4, 8, 2))]
+    readings.append(None)  # leave the lines out
+    for convert in readings:
+        changed = list(lines)
+        shifts = {}
+        for i in foreign:
+            old = indents[i]
+            if convert is None:
+                changed[i] = ""
+                shifts[i] = (len(old), 0)
+            else:
+                new = convert(old)
+                changed[i] = new + lines[i][len(old) :]
+                shifts[i] = (len(old), len(new))
+        if not _layout_problems(changed) & watched:
+            return changed, shifts
+    return None
+
+
+def _shift_span(span: Span, shifts: dict[int, tuple[int, int]]) -> Span:
+    """A span found in re-indented lines, moved back to the file's columns."""
+
+    def col(line: int, c: int) -> int:
+        if line - 1 not in shifts:
+            return c
+        old, new = shifts[line - 1]
+        return max(1, c - new + old) if c > new else min(c, old + 1)
+
+    start, end = col(span.line, span.col), col(span.end_line, span.end_col)
+    if span.end_line == span.line:
+        end = max(end, start + 1) if span.end_col > span.col else max(end, start)
+    return span._replace(col=start, end_col=end)
+
+
+def _shift_diagnostic(d: Diagnostic, shifts: dict[int, tuple[int, int]]) -> Diagnostic:
+    notes = tuple(replace(n, span=_shift_span(n.span, shifts)) for n in d.notes)
+    return replace(d, span=_shift_span(d.span, shifts), notes=notes)
+
+
 # ---- the parser ------------------------------------------------------------------
 
 
@@ -217,10 +348,28 @@ def parse_recovering(source: SourceFile) -> Parsed:
     when there is one, is *partial*: it lacks the lines that did not parse, so
     only checks that look at one step at a time may run on it, and nothing
     they find on a skipped line is reported.
+
+    A file whose indentation mixes tabs and spaces is parsed with the lines
+    indented the other way re-indented (:func:`_untangled`), when a reading
+    of them fits; its other mistakes are reported with the mix.
     """
     problem = _check_indent_chars(source)
     if problem is not None:
-        return Parsed(None, [problem], False)
+        # Go on with the lines indented the other way re-indented (or left
+        # out), when that keeps the blocks around them whole; they are not
+        # checked, since their level is a guess.
+        untangled = _untangled(source)
+        if untangled is None:
+            return Parsed(None, [problem], False)
+        lines, shifts = untangled
+        inner = parse_recovering(SourceFile(source.path, "\n".join(lines)))
+        found = [_shift_diagnostic(d, shifts) for d in inner.diagnostics]
+        return Parsed(
+            inner.flow,
+            sorted([problem, *found], key=Diagnostic.sort_key),
+            False,
+            inner.skipped | {i + 1 for i in shifts},
+        )
     lines = (source.text.rstrip() + "\n").split("\n")
     original = list(lines)
     parser = _lark()
@@ -440,7 +589,17 @@ def _recover(lines: list[str], exc: Exception, line: int) -> int | None:
     if not 0 <= index < len(lines):
         return None
     if isinstance(exc, _IndentProblem):
-        if exc.code != "FL003" or _indent(lines[index]) in (None, 0):
+        if exc.code == "FL004":
+            # Too deep: the block header that opened the level too many goes
+            # with its whole block.
+            header = _previous_significant(lines, index)
+            if header is None or not _indent(lines[header]):
+                return None
+            original = lines[header]
+            last = _blank_block(lines, header)
+            lines[header] = _placeholder(lines, header, original)
+            return last + 1
+        if _indent(lines[index]) in (None, 0):
             return None
         return _blank_run(lines, index) + 1
     token = getattr(exc, "token", None)

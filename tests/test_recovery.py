@@ -146,6 +146,68 @@ def test_a_glued_keyword_then_later_errors(compile_flow):
     ]
 
 
+# ---- tabs mixed with spaces ----------------------------------------------------------
+
+
+def test_a_tab_line_in_a_spaced_file_and_two_more_mistakes(compile_flow):
+    build = compile_flow(
+        'step start:\n    say "a"\n\tsay "b"\n    record mx 20s -> next\nstep next:\n    say "x" lop 2\n'
+    )
+    assert errors(build) == [(3, 1, "FL003"), (4, 12, "FL001"), (6, 13, "FL001")]
+    assert (
+        build.diagnostics[0].message == "indentation mixes tabs and spaces: a tab here, spaces since line 2"
+    )
+    assert [d.hint for d in build.diagnostics[1:]] == ["did you mean `max`?", "did you mean `loop`?"]
+
+
+def test_a_mistake_on_the_tab_line_itself_is_reported_at_its_column(compile_flow):
+    build = compile_flow('step start:\n    say "a"\n\tsya "b"\n    hangpu\n')
+    assert errors(build) == [(3, 1, "FL003"), (3, 2, "FL001"), (4, 5, "FL001")]
+    assert build.diagnostics[1].message.startswith("unexpected `sya`")
+    assert (build.diagnostics[1].span.end_line, build.diagnostics[1].span.end_col) == (3, 5)
+
+
+def test_a_spaced_line_in_a_tabbed_gather_block_and_two_more_mistakes(compile_flow):
+    build = compile_flow(
+        'step start:\n\tgather digits 1 -> next:\n\t\tsay "x"\n        say "y"\n'
+        '\tredirct -> next\nstep next:\n\tsya "x"\n'
+    )
+    assert errors(build) == [(4, 1, "FL003"), (5, 2, "FL001"), (7, 2, "FL001")]
+    assert [d.hint for d in build.diagnostics[1:]] == ["did you mean `redirect`?", "did you mean `say`?"]
+
+
+def test_a_tab_that_opens_a_block_is_read_as_deeper_than_its_header(compile_flow):
+    # As one level (four spaces) the tab would leave the gather without its
+    # block; as eight columns it is the block.
+    build = compile_flow(
+        'step start:\n    gather digits 1 -> next:\n\tsay "b"\n    sya "c"\nstep next:\n    hangpu\n'
+    )
+    assert errors(build) == [(3, 1, "FL003"), (4, 5, "FL001"), (6, 5, "FL001")]
+
+
+def test_a_line_indented_the_other_way_is_not_checked(compile_flow):
+    # As spaces, the tabbed `say` would come after `hangup` and never be
+    # reached; its level is a guess, so nothing is said about it.
+    build = compile_flow('step start:\n    hangup\n\tsay "b"\n    sya "c"\n')
+    assert errors(build) == [(3, 1, "FL003"), (4, 5, "FL001")]
+
+
+def test_no_reading_of_the_tab_fits_then_only_the_mix_is_reported(compile_flow):
+    # The tab is no deeper than the gather at any width, and without the
+    # line the gather has no block: going on would only report that.
+    build = compile_flow('step start:\n        gather digits 1 -> /x:\n\tsay "b"\n    sya "c"\n')
+    assert errors(build) == [(3, 1, "FL003")]
+
+
+def test_too_deep_blocks_and_a_later_mistake(compile_flow):
+    lines = ["step start:"]
+    lines += ["    " * level + "gather -> /x:" for level in range(1, 17)]
+    lines += ["    " * 17 + 'say "deep"', '    sya "x"', "step next:", '    say "x" lop 2', ""]
+    build = compile_flow("\n".join(lines))
+    syntax = [e for e in errors(build) if e[2] != "FL401"]
+    assert syntax == [(18, 69, "FL004"), (19, 5, "FL001"), (21, 13, "FL001")]
+
+
 # ---- which checks run on a partial flow ---------------------------------------------
 
 
@@ -258,6 +320,28 @@ def test_one_mistake_in_an_example_flow_is_one_syntax_error(tmp_path):
                 assert len(syntax) <= 1, (flow.name, i + 1, kind, mutant, build.diagnostics)
                 checked += 1
     assert checked > 100
+
+
+def test_one_tab_indented_line_in_an_example_flow_is_one_indentation_error(tmp_path):
+    checked = 0
+    for flow in FLOWS:
+        lines = flow.read_text(encoding="utf-8").split("\n")
+        for i, line in enumerate(lines):
+            text = line.lstrip(" ")
+            if text == line or not text.strip() or text.startswith("#"):
+                continue
+            for tabs in ("\t", "\t" * ((len(line) - len(text)) // 4)):
+                path = tmp_path / flow.name
+                path.write_text("\n".join([*lines[:i], tabs + text, *lines[i + 1 :]]), encoding="utf-8")
+                build = load([str(path)], neighbours=False)
+                # At the line, or at the first space when the tab comes first.
+                assert [d.code for d in build.diagnostics] == ["FL003"], (
+                    flow.name,
+                    i + 1,
+                    build.diagnostics,
+                )
+                checked += 1
+    assert checked > 50
 
 
 # ---- long files are searched piece by piece ------------------------------------------
