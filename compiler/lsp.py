@@ -40,7 +40,7 @@ _COMPLETION_KIND = {
 class RequestFailed(JsonRpcException):
     """LSP's RequestFailed: the request was valid but cannot be carried out."""
 
-    code = -32803
+    CODE = -32803
 
 
 class FlowServer(LanguageServer):

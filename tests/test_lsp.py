@@ -326,8 +326,9 @@ def test_rename_a_step_everywhere(client, project):
 def test_rename_refuses_bad_and_clashing_names(client, project):
     uri = client.open(project / "main.flow")
     where = position(MAIN, 7, "handle")
-    with pytest.raises(LspError, match="is not a step name"):
+    with pytest.raises(LspError, match="is not a step name") as raised:
         client.at("textDocument/rename", uri, *where, newName="2nd")
+    assert raised.value.code == -32803  # RequestFailed
     with pytest.raises(LspError, match="already has a step `start`"):
         client.at("textDocument/rename", uri, *where, newName="start")
     with pytest.raises(LspError, match="cursor on a step name"):
