@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from . import ir
 from .backends.twiml import ATTRIBUTES, TAGS
-from .parser import parse
+from .parser import parse_recovering
 from .project import FLOW_SUFFIX, read
 from .source import SourceFile, Span
 
@@ -577,9 +577,25 @@ def hover(text: str, line: int, col: int) -> tuple[Keyword, Word] | None:
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
+    """A flow file as the editor sees it. While the file has syntax errors,
+    ``flow`` is the partial flow (what did parse) and ``skipped`` holds the
+    lines (1-based) that did not."""
+
     path: str
     source: SourceFile
     flow: ir.Flow | None
+    complete: bool = True  # no syntax error
+    skipped: frozenset[int] = frozenset()
+
+    def line(self, number: int) -> str:
+        """The text of a line (1-based) as written."""
+        lines = self.source.text.split("\n")
+        return lines[number - 1].rstrip("\r") if 1 <= number <= len(lines) else ""
+
+
+def _parsed(path: str, source: SourceFile) -> Parsed:
+    result = parse_recovering(source)
+    return Parsed(path, source, result.flow, result.complete, result.skipped)
 
 
 _PARSED: dict[str, tuple[object, Parsed]] = {}  # path -> (what it was parsed from, result)
@@ -589,8 +605,7 @@ def parse_text(path: str, text: str) -> Parsed:
     cached = _PARSED.get(path)
     if cached is not None and cached[0] == text:
         return cached[1]
-    source = SourceFile(path, text)
-    parsed = Parsed(path, source, parse(source)[0])
+    parsed = _parsed(path, SourceFile(path, text))
     _PARSED[path] = (text, parsed)
     return parsed
 
@@ -608,7 +623,7 @@ def _parse_file(path: str) -> Parsed | None:
     source, _ = read(path)
     if source is None:
         return None
-    parsed = Parsed(path, source, parse(source)[0])
+    parsed = _parsed(path, source)
     _PARSED[path] = (key, parsed)
     return parsed
 
@@ -637,6 +652,12 @@ def siblings(path: str, texts: Mapping[str, str]) -> list[Parsed]:
 
 
 # ---- steps: where they are defined and referenced -------------------------------------------
+#
+# While a file has syntax errors its flow is partial: the lines that did not
+# parse are left out (or stand in as `pause`), and a broken `step` line is
+# repaired into the header it was meant to be, its name possibly moved. So a
+# reference is only taken from a line that parsed, and a step's name only
+# from where it is written on its line.
 
 
 @dataclass(frozen=True, slots=True)
@@ -653,11 +674,59 @@ def _place(span: Span) -> Place:
     return Place(span.file, span.line - 1, span.col - 1, span.end_col - 1)
 
 
-def _step_targets(flow: ir.Flow) -> Iterable[ir.Target]:
+def _word(name: str) -> re.Pattern[str]:
+    """``name`` as a word: not part of a longer name."""
+    return re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+
+
+def _written(parsed: Parsed, span: Span, name: str) -> Place | None:
+    """Where ``name`` (parsed at ``span``) is written: the span itself on a
+    line that parsed; on a repaired line, the name where it stands on that
+    line, if it stands there once."""
+    if span.line not in parsed.skipped:
+        return _place(span)
+    found = list(_word(name).finditer(parsed.line(span.line)))
+    if len(found) != 1:
+        return None
+    return Place(span.file, span.line - 1, found[0].start(), found[0].end())
+
+
+def steps(parsed: Parsed) -> list[tuple[ir.Step, Place]]:
+    """The steps of a file with step headers, each with where its name is
+    written; a step whose name cannot be found on its line is left out."""
+    flow = parsed.flow
+    if flow is None or not _has_headers(flow):
+        return []
+    out = []
     for step in flow.steps:
+        place = _written(parsed, step.name_span, step.name)
+        if place is not None:
+            out.append((step, place))
+    return out
+
+
+def outline(parsed: Parsed) -> list[tuple[ir.Step, Place]]:
+    """The steps for an outline: :func:`steps`, or the one step of a file
+    without step headers, named at its first verb."""
+    flow = parsed.flow
+    if flow is not None and flow.steps and not _has_headers(flow):
+        return [(flow.steps[0], _place(flow.steps[0].name_span))]
+    return steps(parsed)
+
+
+def flow_place(parsed: Parsed) -> Place:
+    """Where the flow is named: its `flow` line, else the start of the file."""
+    flow = parsed.flow
+    written = _written(parsed, flow.name_span, flow.name) if flow.declared else None
+    return written or _place(flow.name_span)
+
+
+def _step_targets(parsed: Parsed) -> Iterable[ir.Target]:
+    """The step references of the lines that parsed."""
+    for step in parsed.flow.steps:
         for verb in ir.walk(step.verbs):
             for target in ir.targets(verb):
-                if target.is_step:
+                if target.is_step and target.span.end_line not in parsed.skipped:
                     yield target
 
 
@@ -669,7 +738,9 @@ def _target_places(target: ir.Target) -> tuple[Place, Place]:
 
 
 def _has_headers(flow: ir.Flow) -> bool:
-    return not (len(flow.steps) == 1 and flow.steps[0].name_span == flow.steps[0].verbs[0].keyword)
+    return bool(flow.steps) and not (
+        len(flow.steps) == 1 and flow.steps[0].name_span == flow.steps[0].verbs[0].keyword
+    )
 
 
 def step_at(parsed: Parsed, line: int, col: int) -> tuple[str, str, Place] | None:
@@ -682,11 +753,10 @@ def step_at(parsed: Parsed, line: int, col: int) -> tuple[str, str, Place] | Non
     def inside(place: Place) -> bool:
         return place.line == line and place.start <= col <= place.end
 
-    if _has_headers(flow):
-        for step in flow.steps:
-            if inside(_place(step.name_span)):
-                return flow.name, step.name, _place(step.name_span)
-    for target in _step_targets(flow):
+    for step, place in steps(parsed):
+        if inside(place):
+            return flow.name, step.name, place
+    for target in _step_targets(parsed):
         whole, step_part = _target_places(target)
         if inside(whole):
             return target.flow or flow.name, target.step, step_part
@@ -697,7 +767,7 @@ def flow_at(parsed: Parsed, line: int, col: int) -> str | None:
     """The flow name when the cursor is on the `flow` part of `flow.step`."""
     if parsed.flow is None:
         return None
-    for target in _step_targets(parsed.flow):
+    for target in _step_targets(parsed):
         if target.kind is ir.TargetKind.FLOW_STEP:
             whole, _ = _target_places(target)
             if whole.line == line and whole.start <= col < whole.start + len(target.flow):
@@ -713,21 +783,19 @@ def definition(flows: list[Parsed], flow_name: str, step_name: str) -> Place | N
     found = find_flow(flows, flow_name)
     if found is None:
         return None
-    step = found.flow.step(step_name)
-    if step is None or not _has_headers(found.flow):
-        return None
-    return _place(step.name_span)
+    return next((place for step, place in steps(found) if step.name == step_name), None)
 
 
 def references(
     flows: list[Parsed], flow_name: str, step_name: str, *, step_part: bool = False
 ) -> list[Place]:
-    """Every reference to the step, in all the flows given."""
+    """Every reference to the step, in all the flows given (on the lines
+    that parsed)."""
     out = []
     for parsed in flows:
         if parsed.flow is None:
             continue
-        for target in _step_targets(parsed.flow):
+        for target in _step_targets(parsed):
             if target.step == step_name and (target.flow or parsed.flow.name) == flow_name:
                 whole, part = _target_places(target)
                 out.append(part if step_part else whole)
@@ -738,10 +806,58 @@ class RenameRefused(Exception):
     pass
 
 
+def _name_unsure(parsed: Parsed) -> bool:
+    """Whether the flow's name may not be the one the file means: its `flow`
+    line did not parse, or a line before the first step did not."""
+    flow = parsed.flow
+    if parsed.complete or flow is None:
+        return False
+    if flow.declared:
+        return flow.name_span.line in parsed.skipped
+    first = flow.steps[0].span.line if flow.steps else float("inf")
+    return any(line < first for line in parsed.skipped)
+
+
+def _mentions(parsed: Parsed, pattern: re.Pattern[str]) -> int | None:
+    """The first line that did not parse and holds ``pattern``."""
+    return next((n for n in sorted(parsed.skipped) if pattern.search(parsed.line(n))), None)
+
+
+def rename_blocker(flows: list[Parsed], flow_name: str, step_name: str) -> str | None:
+    """Why the step cannot be renamed while files have syntax errors, or
+    ``None``: a line that did not parse may refer to it, and would keep the
+    old name."""
+    found = find_flow(flows, flow_name)
+    for parsed in flows:
+        if parsed.complete or parsed.flow is None:
+            continue
+        name = os.path.basename(parsed.path)
+        if parsed is found:
+            if _name_unsure(parsed):
+                return (
+                    f"the `flow` line of {name} does not parse, so references to `{flow_name}.{step_name}` "
+                    "from other flows cannot be found: fix the syntax error first"
+                )
+            mention, shown = _word(step_name), step_name
+        else:
+            mention, shown = _word(f"{flow_name}.{step_name}"), f"{flow_name}.{step_name}"
+        line = _mentions(parsed, mention)
+        if line is not None:
+            return (
+                f"line {line} of {name} does not parse and mentions `{shown}`: "
+                "fix the syntax error first, or that line would keep the old name"
+            )
+    return None
+
+
 def rename(
     flows: list[Parsed], flow_name: str, step_name: str, new: str
 ) -> dict[str, list[tuple[Place, str]]]:
-    """The edits (per file) that rename a step and every reference to it."""
+    """The edits (per file) that rename a step and every reference to it.
+
+    While files have syntax errors the rename works on what parsed, and is
+    refused when a line that did not parse may refer to the step or define
+    a step of the new name (see :func:`rename_blocker`)."""
     if not IDENTIFIER.match(new):
         raise RenameRefused(
             f"`{new}` is not a step name: use letters, digits and _, not starting with a digit"
@@ -753,12 +869,20 @@ def rename(
         raise RenameRefused("this flow has no step headers: its one step is always called `main`")
     if new != step_name and found.flow.step(new) is not None:
         raise RenameRefused(f"flow `{flow_name}` already has a step `{new}`")
+    blocker = rename_blocker(flows, flow_name, step_name)
+    if blocker is not None:
+        raise RenameRefused(blocker)
+    clash = _mentions(found, _word(new)) if new != step_name else None
+    if clash is not None:
+        raise RenameRefused(
+            f"line {clash} of {os.path.basename(found.path)} does not parse and mentions `{new}`, "
+            f"which may be a step of that name: fix the syntax error first"
+        )
+    declared = definition(flows, flow_name, step_name)
+    if declared is None:
+        raise RenameRefused(f"the `step` line of `{step_name}` does not parse: fix the syntax error first")
     edits: dict[str, list[tuple[Place, str]]] = {}
-    places = [
-        definition(flows, flow_name, step_name),
-        *references(flows, flow_name, step_name, step_part=True),
-    ]
-    for place in places:
+    for place in (declared, *references(flows, flow_name, step_name, step_part=True)):
         edits.setdefault(place.path, []).append((place, new))
     return edits
 
@@ -839,21 +963,29 @@ _FLOW_LINE = re.compile(r"^flow[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:#.*)?\r?$"
 
 
 def _targets(text: str, flows: list[Parsed], typed: str, methods: bool) -> list[Completion]:
-    # The text being typed rarely parses: its steps are read from their headers.
+    # The text being typed rarely parses: its steps are those of its partial
+    # flow and those of the `step` lines written so far.
     header = _FLOW_LINE.search(text)
     own = header.group(1) if header else (flows[0].source.stem if flows else "")
     out = []
     if methods:
         out += [Completion(m, "keyword", "HTTP method") for m in ("GET", "POST")]
+    names = [(text.count("\n", 0, m.start()), m.group(1)) for m in _STEP_LINE.finditer(text)]
+    if flows:
+        names += [(place.line, step.name) for step, place in steps(flows[0])]
     out += [
-        Completion(name, "step", f"step of flow {own}") for name in dict.fromkeys(_STEP_LINE.findall(text))
+        Completion(name, "step", f"step of flow {own}")
+        for name in dict.fromkeys(name for _, name in sorted(names))
     ]
     for parsed in flows[1:]:
         flow = parsed.flow
-        if flow is None or flow.name == own or not _has_headers(flow):
+        if flow is None or flow.name == own or _name_unsure(parsed):
+            continue
+        written = steps(parsed)
+        if not written:
             continue
         out.append(Completion(f"{flow.name}.", "flow", f"flow {flow.name}, {os.path.basename(parsed.path)}"))
-        out += [Completion(f"{flow.name}.{s.name}", "step", f"step of flow {flow.name}") for s in flow.steps]
+        out += [Completion(f"{flow.name}.{s.name}", "step", f"step of flow {flow.name}") for s, _ in written]
     if "." in typed:
         prefix = typed.split(".")[0] + "."
         out = [c for c in out if c.label.startswith(prefix) and c.label != prefix]

@@ -4,7 +4,8 @@ Diagnostics come from the same load and checks as ``flowc check``, run on the
 editor's text of the file (unsaved buffers of other open flows included;
 flows referenced as ``flow.step`` resolve against the ``.flow`` files beside
 it). Hover, completion, go to definition, find references and rename come
-from :mod:`compiler.editor`; formatting from :mod:`compiler.formatter`.
+from :mod:`compiler.editor`, and keep working while a file has syntax errors
+(on what of it parsed); formatting from :mod:`compiler.formatter`.
 
 pygls is an optional dependency (``pip install 'flowc[lsp]'``): this module
 imports it, the rest of flowc never does.
@@ -40,7 +41,7 @@ _COMPLETION_KIND = {
 class RequestFailed(JsonRpcException):
     """LSP's RequestFailed: the request was valid but cannot be carried out."""
 
-    code = -32803
+    CODE = -32803
 
 
 class FlowServer(LanguageServer):
@@ -200,8 +201,7 @@ def definition(ls: FlowServer, params: lsp.DefinitionParams) -> lsp.Location | N
         target = editor.find_flow(flows, flow_name)
         if target is None:
             return None
-        span = target.flow.name_span
-        return ls.location(editor.Place(target.path, span.line - 1, span.col - 1, span.end_col - 1))
+        return ls.location(editor.flow_place(target))
     found = editor.step_at(flows[0], line, col)
     if found is None:
         return None
@@ -227,8 +227,14 @@ def references(ls: FlowServer, params: lsp.ReferenceParams) -> list[lsp.Location
 @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
 def prepare_rename(ls: FlowServer, params: lsp.PrepareRenameParams) -> lsp.Range | None:
     path, line, col = ls.from_client(params.text_document.uri, params.position)
-    found = editor.step_at(ls.flows(path)[0], line, col)
-    return ls.range(found[2]) if found is not None else None
+    flows = ls.flows(path)
+    found = editor.step_at(flows[0], line, col)
+    if found is None:
+        return None
+    blocker = editor.rename_blocker(flows, found[0], found[1])
+    if blocker is not None:
+        raise RequestFailed(blocker)
+    return ls.range(found[2])
 
 
 @server.feature(lsp.TEXT_DOCUMENT_RENAME)
@@ -252,29 +258,28 @@ def rename(ls: FlowServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
-    """The outline: the flow's steps, each with the lines it spans."""
+    """The outline: the flow's steps, each with the lines it spans (while
+    the file has syntax errors, the steps that parsed)."""
     path = ls.path(params.text_document.uri)
     parsed = ls.flows(path)[0]
-    flow = parsed.flow
-    if flow is None:
-        return []
     symbols = []
-    for step in flow.steps:
+    for step, name in editor.outline(parsed):
         last = step.verbs[-1]
         while last.body:
             last = last.body[-1]
         whole = editor.Place(path, step.span.line - 1, step.span.col - 1, 0)
-        end = ls.to_client(path, last.span.end_line - 1, last.span.end_col - 1)
-        name = ls.range(
-            editor.Place(path, step.name_span.line - 1, step.name_span.col - 1, step.name_span.end_col - 1)
-        )
+        end_line = last.span.end_line
+        if end_line in parsed.skipped:  # a stand-in for a line that did not parse: to its end
+            end = ls.to_client(path, end_line - 1, len(parsed.line(end_line)))
+        else:
+            end = ls.to_client(path, end_line - 1, last.span.end_col - 1)
         symbols.append(
             lsp.DocumentSymbol(
                 name=step.name,
-                detail="branch step" if step.is_branch else f"{flow.name}/{step.name}.xml",
+                detail="branch step" if step.is_branch else f"{parsed.flow.name}/{step.name}.xml",
                 kind=lsp.SymbolKind.Function,
                 range=lsp.Range(start=ls.range(whole).start, end=end),
-                selection_range=name,
+                selection_range=ls.range(name),
             )
         )
     return symbols

@@ -326,8 +326,9 @@ def test_rename_a_step_everywhere(client, project):
 def test_rename_refuses_bad_and_clashing_names(client, project):
     uri = client.open(project / "main.flow")
     where = position(MAIN, 7, "handle")
-    with pytest.raises(LspError, match="is not a step name"):
+    with pytest.raises(LspError, match="is not a step name") as raised:
         client.at("textDocument/rename", uri, *where, newName="2nd")
+    assert raised.value.code == -32803  # RequestFailed
     with pytest.raises(LspError, match="already has a step `start`"):
         client.at("textDocument/rename", uri, *where, newName="start")
     with pytest.raises(LspError, match="cursor on a step name"):
@@ -443,3 +444,183 @@ def test_a_sibling_changed_on_disk_is_read_again(client, project):
         BILLING + "\nstep third:\n    redirect -> main.handle\n", encoding="utf-8"
     )
     assert len(client.at("textDocument/references", uri, *where, context=context)) == 4
+
+
+# ---- while the buffer has syntax errors ------------------------------------------------------
+
+# Two syntax errors: an unclosed string on a line that mentions `handle`
+# (line 6) and a `step` line without its colon (line 8).
+BROKEN = textwrap.dedent(
+    """\
+    flow main
+
+    step start:
+        gather digits 1 -> handle:
+            say "Press 1."
+        redirect -> billing.start
+        say "oops -> handle
+
+    step handle
+        hangup
+
+    step later:
+        redirect -> handle
+    """
+)
+
+
+def test_broken_buffer_reports_its_two_syntax_errors(client, project):
+    uri = client.open(project / "main.flow", BROKEN)
+    found = client.diagnostics(uri)
+    assert [(d["code"], d["range"]["start"]["line"]) for d in found] == [("FL001", 6), ("FL001", 8)]
+
+
+def test_definition_in_a_broken_buffer(client, project):
+    uri = client.open(project / "main.flow", BROKEN)
+    handle = {
+        "uri": uri,
+        "range": {"start": {"line": 8, "character": 5}, "end": {"line": 8, "character": 11}},
+    }
+    assert client.at("textDocument/definition", uri, *position(BROKEN, 3, "handle")) == handle
+    assert client.at("textDocument/definition", uri, *position(BROKEN, 12, "handle")) == handle
+    found = client.at("textDocument/definition", uri, *position(BROKEN, 5, "start"))
+    assert found["uri"] == (project / "billing.flow").as_uri()
+    assert found["range"]["start"] == {"line": 2, "character": 5}
+    # the line that did not parse offers nothing
+    assert client.at("textDocument/definition", uri, *position(BROKEN, 6, "handle")) is None
+
+
+def test_references_in_a_broken_buffer_leave_out_lines_that_did_not_parse(client, project):
+    uri = client.open(project / "main.flow", BROKEN)
+    billing = (project / "billing.flow").as_uri()
+    found = client.at(
+        "textDocument/references", uri, *position(BROKEN, 8, "handle"), context={"includeDeclaration": True}
+    )
+    got = sorted((r["uri"], r["range"]["start"]["line"], r["range"]["start"]["character"]) for r in found)
+    assert got == sorted([(uri, 8, 5), (uri, 3, 23), (uri, 12, 16), (billing, 4, 16), (billing, 7, 16)])
+    assert (
+        client.at(
+            "textDocument/references",
+            uri,
+            *position(BROKEN, 6, "handle"),
+            context={"includeDeclaration": True},
+        )
+        == []
+    )
+
+
+def test_references_reach_into_a_broken_sibling(client, project):
+    uri = client.open(project / "main.flow")
+    broken = BILLING.replace('say "Billing."', 'say "Billing." lopo 2').replace(
+        "step other:\n    redirect -> main.handle", "step other:\n    redirect -> main.handle now"
+    )
+    client.open(project / "billing.flow", broken)
+    billing = (project / "billing.flow").as_uri()
+    found = client.at(
+        "textDocument/references", uri, *position(MAIN, 7, "handle"), context={"includeDeclaration": False}
+    )
+    got = sorted((r["uri"], r["range"]["start"]["line"]) for r in found)
+    assert got == sorted([(uri, 3), (billing, 4)])  # line 7 of billing.flow did not parse
+
+
+def test_document_symbols_of_a_broken_buffer(client, project):
+    uri = client.open(project / "main.flow", BROKEN)
+    symbols = client.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    assert [s["name"] for s in symbols] == ["start", "handle", "later"]
+    # the step runs to the end of its last line, which did not parse
+    assert symbols[0]["range"] == {"start": {"line": 2, "character": 0}, "end": {"line": 6, "character": 23}}
+    assert symbols[1]["selectionRange"] == {
+        "start": {"line": 8, "character": 5},
+        "end": {"line": 8, "character": 11},
+    }
+    assert symbols[2]["range"]["end"] == {"line": 12, "character": 22}
+
+
+def test_document_symbols_find_a_misspelt_step_line_by_its_name(client, project):
+    # `st handle:` is read as the step `handle`; its name is where it is written
+    text = "flow main\n\nstep start:\n    redirect -> handle\n\nst handle:\n    hangup\n"
+    uri = client.open(project / "main.flow", text)
+    symbols = client.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    assert [s["name"] for s in symbols] == ["start", "handle"]
+    assert symbols[1]["selectionRange"]["start"] == {"line": 5, "character": 3}
+    found = client.at("textDocument/definition", uri, *position(text, 3, "handle"))
+    assert found["range"]["start"] == {"line": 5, "character": 3}
+
+
+def test_completion_in_a_broken_buffer_offers_the_partial_flows_steps(client, project):
+    # the buffer's own `step handle` lacks its colon; billing.flow, open
+    # beside it, has a syntax error too
+    text = BROKEN.replace('    say "oops -> handle\n', "    redirect -> \n")
+    uri = client.open(project / "main.flow", text)
+    client.open(project / "billing.flow", BILLING.replace('say "Billing."', 'say "Billing." lopo 2'))
+    got = labels(client.at("textDocument/completion", uri, 6, 16))
+    assert {"start", "handle", "later", "billing.", "billing.start", "billing.other"} <= set(got)
+    assert got.index("start") < got.index("handle") < got.index("later")
+    got = labels(client.at("textDocument/completion", uri, *position(text, 12, "handle")))
+    assert "handle" in got
+
+
+def test_rename_in_a_broken_buffer(client, project):
+    # two syntax errors, on lines that do not mention `handle`
+    text = MAIN.replace('say "Press 1."', 'say "Press 1." lopo 2').replace("    hangup\n", "    hangup now\n")
+    uri = client.open(project / "main.flow", text)
+    assert [d["code"] for d in client.diagnostics(uri)] == ["FL001", "FL001"]
+    billing = (project / "billing.flow").as_uri()
+    where = position(text, 3, "handle")
+    assert client.at("textDocument/prepareRename", uri, *where) == {
+        "start": {"line": 3, "character": 23},
+        "end": {"line": 3, "character": 29},
+    }
+    changes = client.at("textDocument/rename", uri, *where, newName="desk")["changes"]
+    assert sorted((e["range"]["start"]["line"], e["range"]["start"]["character"]) for e in changes[uri]) == [
+        (3, 23),
+        (7, 5),
+    ]
+    assert len(changes[billing]) == 2
+
+
+def test_rename_refuses_when_a_line_that_did_not_parse_mentions_the_step(client, project):
+    text = MAIN.replace("redirect -> billing.start", "redirect -> handle junk")
+    uri = client.open(project / "main.flow", text)
+    where = position(text, 7, "handle")
+    message = "line 6 of main.flow does not parse and mentions `handle`"
+    with pytest.raises(LspError, match=message) as raised:
+        client.at("textDocument/prepareRename", uri, *where)
+    assert raised.value.code == -32803
+    with pytest.raises(LspError, match=message):
+        client.at("textDocument/rename", uri, *where, newName="desk")
+    # the other step is not mentioned there
+    edit = client.at("textDocument/rename", uri, *position(text, 2, "start"), newName="begin")
+    assert [e["range"]["start"]["line"] for e in edit["changes"][uri]] == [2]
+
+
+def test_rename_refuses_when_the_step_line_itself_did_not_parse(client, project):
+    uri = client.open(project / "main.flow", BROKEN.replace('    say "oops -> handle\n', "    hangup\n"))
+    with pytest.raises(LspError, match="line 9 of main.flow does not parse and mentions `handle`"):
+        client.at("textDocument/rename", uri, *position(BROKEN, 3, "handle"), newName="desk")
+
+
+def test_rename_refuses_when_a_broken_sibling_may_refer_to_the_step(client, project):
+    uri = client.open(project / "main.flow")
+    client.open(project / "billing.flow", BILLING.replace("main.handle\n\n", "main.handle now\n\n"))
+    with pytest.raises(LspError, match="line 5 of billing.flow does not parse and mentions `main.handle`"):
+        client.at("textDocument/rename", uri, *position(MAIN, 7, "handle"), newName="desk")
+    # `start` of main is not mentioned there: its rename goes ahead
+    edit = client.at("textDocument/rename", uri, *position(MAIN, 2, "start"), newName="begin")
+    assert list(edit["changes"]) == [uri]
+
+
+def test_rename_refuses_a_new_name_on_a_line_that_did_not_parse(client, project):
+    text = MAIN.replace("    hangup\n", '    say "desk" lopo 2\n')
+    uri = client.open(project / "main.flow", text)
+    with pytest.raises(LspError, match="line 9 of main.flow does not parse and mentions `desk`"):
+        client.at("textDocument/rename", uri, *position(text, 7, "handle"), newName="desk")
+    edit = client.at("textDocument/rename", uri, *position(text, 7, "handle"), newName="counter")
+    assert len(edit["changes"][uri]) == 2
+
+
+def test_rename_refuses_when_the_flow_line_did_not_parse(client, project):
+    text = MAIN.replace("flow main\n", "flow main extra\n")
+    uri = client.open(project / "main.flow", text)
+    with pytest.raises(LspError, match="the `flow` line of main.flow does not parse"):
+        client.at("textDocument/prepareRename", uri, *position(text, 7, "handle"))
