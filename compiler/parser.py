@@ -140,23 +140,42 @@ def _mixed(a: str, b: str) -> bool:
     return " " in chars and "\t" in chars
 
 
-def _check_indent_chars(source: SourceFile) -> Diagnostic | None:
-    """Tabs and spaces must not both be used for indentation in one file."""
-    used = None
-    for number, line in enumerate(source.text.split("\n"), 1):
+def _indentations(lines: list[str]) -> list[str | None]:
+    """The indentation of each line; ``None`` for blank and comment lines."""
+    out: list[str | None] = []
+    for line in lines:
         stripped = line.lstrip(" \t")
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = line[: len(line) - len(stripped)]
-        for col, ch in enumerate(indent, 1):
-            if used is None:
-                used = (ch, number)
-            elif ch != used[0]:
+        out.append(None if not stripped or stripped.startswith("#") else line[: len(line) - len(stripped)])
+    return out
+
+
+def _indent_char(indents: list[str | None]) -> str | None:
+    """The file's way of indenting: the character most lines are indented
+    with alone, or on a tie the first one used."""
+    spaces = sum(1 for ind in indents if ind and set(ind) == {" "})
+    tabs = sum(1 for ind in indents if ind and set(ind) == {"\t"})
+    if spaces != tabs:
+        return " " if spaces > tabs else "\t"
+    return next((ind[0] for ind in indents if ind), None)
+
+
+def _check_indent_chars(source: SourceFile) -> Diagnostic | None:
+    """Tabs and spaces must not both be used for indentation in one file.
+    Reported at the first character indenting the other way than most lines."""
+    indents = _indentations(source.text.split("\n"))
+    used = _indent_char(indents)
+    if used is None:
+        return None
+    since = next(n for n, ind in enumerate(indents, 1) if ind and used in ind)
+    for number, indent in enumerate(indents, 1):
+        for col, ch in enumerate(indent or "", 1):
+            if ch != used:
                 kind = "a tab" if ch == "\t" else "a space"
-                other = "spaces" if used[0] == " " else "tabs"
+                other = "spaces" if used == " " else "tabs"
+                where = f"since line {since}" if since <= number else f"on most lines (from line {since})"
                 return report(
                     "FL003",
-                    f"indentation mixes tabs and spaces: {kind} here, {other} since line {used[1]}",
+                    f"indentation mixes tabs and spaces: {kind} here, {other} {where}",
                     Span.point(source.path, number, col),
                     hint="indent with spaces only (or with tabs only) throughout the file",
                 )
@@ -215,17 +234,8 @@ def _untangled(source: SourceFile) -> tuple[list[str], dict[int, tuple[int, int]
     them whole. Returns the lines and, for each changed line (0-based), its
     old and new indentation's length; ``None`` when no reading fits."""
     lines = source.text.split("\n")
-    used = None
-    indents: list[str | None] = []
-    for line in lines:
-        stripped = line.lstrip(" \t")
-        if not stripped.strip() or stripped.startswith("#"):
-            indents.append(None)
-            continue
-        indent = line[: len(line) - len(stripped)]
-        indents.append(indent)
-        if used is None and indent:
-            used = indent[0]
+    indents = _indentations(lines)
+    used = _indent_char(indents)
     if used is None:
         return None
     foreign = [i for i, ind in enumerate(indents) if ind and set(ind) != {used}]

@@ -160,6 +160,14 @@ def test_a_tab_line_in_a_spaced_file_and_two_more_mistakes(compile_flow):
     assert [d.hint for d in build.diagnostics[1:]] == ["did you mean `max`?", "did you mean `loop`?"]
 
 
+def test_a_tab_before_the_spaces_of_most_lines_is_the_one_reported(compile_flow):
+    build = compile_flow('step start:\n\tsay "a"\n    say "b"\n    say "c"\n    sya "d"\n')
+    assert errors(build) == [(2, 1, "FL003"), (5, 5, "FL001")]
+    assert build.diagnostics[0].message == (
+        "indentation mixes tabs and spaces: a tab here, spaces on most lines (from line 3)"
+    )
+
+
 def test_a_mistake_on_the_tab_line_itself_is_reported_at_its_column(compile_flow):
     build = compile_flow('step start:\n    say "a"\n\tsya "b"\n    hangpu\n')
     assert errors(build) == [(3, 1, "FL003"), (3, 2, "FL001"), (4, 5, "FL001")]
@@ -334,8 +342,7 @@ def test_one_tab_indented_line_in_an_example_flow_is_one_indentation_error(tmp_p
                 path = tmp_path / flow.name
                 path.write_text("\n".join([*lines[:i], tabs + text, *lines[i + 1 :]]), encoding="utf-8")
                 build = load([str(path)], neighbours=False)
-                # At the line, or at the first space when the tab comes first.
-                assert [d.code for d in build.diagnostics] == ["FL003"], (
+                assert [(d.span.line, d.code) for d in build.diagnostics] == [(i + 1, "FL003")], (
                     flow.name,
                     i + 1,
                     build.diagnostics,
