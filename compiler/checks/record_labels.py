@@ -23,6 +23,8 @@ CODES = ("FL060",)
 # The words that begin an option of `record` (`no` only comes before `beep`
 # or `trim`, and is too short for a near miss to mean anything).
 OPTIONS = ("max", "timeout", "finish", "beep", "trim", "transcribe", "status")
+# What a label glued together from two words was meant to be (`nobeep`).
+PHRASES = ("no beep", "no trim", "timeout off")
 
 
 def run(ctx: CheckContext):
@@ -31,7 +33,7 @@ def run(ctx: CheckContext):
             if not isinstance(verb, ir.Record) or verb.label is None:
                 continue
             label = verb.label.value
-            suggestion = did_you_mean(label, OPTIONS)
+            suggestion = did_you_mean(label, OPTIONS + PHRASES)
             if suggestion is None:
                 continue
             yield report(

@@ -39,6 +39,9 @@ def test_near_miss_of_max_is_reported_at_the_label(compile_flow):
         ("trimm", "trim"),
         ("stauts", "status"),
         ("maxx", "max"),
+        ("nobeep", "no beep"),
+        ("no_trim", "no trim"),
+        ("timeoutoff", "timeout off"),
     ],
 )
 def test_near_misses_of_each_option(compile_flow, label, option):
