@@ -9,8 +9,12 @@
    of a clean parse however many errors it has. The ratio is to the clean parse.
 2. Cascades: every single-line mistake of the mutation set (swapped letters in
    the first word, a lost `:`, `->` or closing quote, a stray `$`, a line
-   dedented by two spaces or indented by four) on every line of the example
-   flows; how many mutants report more than one syntax error.
+   dedented by two spaces, indented by four, or indented with tabs) on every
+   line of the example flows; how many mutants report more than one syntax
+   error.
+3. After a mix: a line indented with tabs and a swapped-letter mistake on
+   another line, for every such pair in the example flows; how often both are
+   reported (the mix, then the other mistake), only the mix, or more.
 
 It benchmarks the source tree in-process and asserts nothing.
 """
@@ -84,6 +88,7 @@ def mutants(line: str):
     yield "stray", line + " $"
     if indent:
         yield "dedented", line[2:]
+        yield "tab-indented", "\t" * max(1, len(indent) // 4) + text
     yield "indented", "    " + line
 
 
@@ -113,6 +118,47 @@ def cascades() -> None:
         print(f"    {line}")
 
 
+def after_a_mix() -> None:
+    """A line indented with tabs in a file indented with spaces, and a
+    swapped-letter mistake on another line: how often both are reported,
+    and nothing else."""
+    flows = sorted((ROOT / "flows").rglob("*.flow"))
+    outcomes = {"both": 0, "only the mix": 0, "more": 0}
+    worse = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for flow in flows:
+            lines = flow.read_text(encoding="utf-8").split("\n")
+            for i, line in enumerate(lines):
+                tabbed = dict(mutants(line)).get("tab-indented")
+                if tabbed is None:
+                    continue
+                for j, other in enumerate(lines):
+                    swapped = dict(mutants(other)).get("swap") if j != i else None
+                    if swapped is None:
+                        continue
+                    changed = list(lines)
+                    changed[i], changed[j] = tabbed, swapped
+                    path = os.path.join(tmp, flow.name)
+                    with open(path, "w", encoding="utf-8") as f:
+                        f.write("\n".join(changed))
+                    build = load([path], neighbours=False)
+                    found = sorted(d.code for d in build.diagnostics if d.code in ("FL001", "FL003"))
+                    if found == ["FL001", "FL003"]:
+                        outcomes["both"] += 1
+                    elif found == ["FL003"]:
+                        outcomes["only the mix"] += 1
+                    else:
+                        outcomes["more"] += 1
+                        worse.append(f"{flow.relative_to(ROOT)}:{i + 1}+{j + 1}: {found}")
+    total = sum(outcomes.values())
+    print(f"[3] a tab-indented line and a swapped-letter mistake elsewhere: {total} files")
+    for outcome, count in outcomes.items():
+        print(f"    {outcome:<18} {count:>5}")
+    for line in worse[:20]:
+        print(f"    {line}")
+
+
 if __name__ == "__main__":
     timing()
     cascades()
+    after_a_mix()
