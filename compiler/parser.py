@@ -228,7 +228,7 @@ def _layout_problems(lines: list[str]) -> set[int]:
 
 def _untangled(source: SourceFile) -> tuple[list[str], dict[int, tuple[int, int]]] | None:
     """The lines of a file whose indentation mixes tabs and spaces, with the
-    lines indented the other way than the file's first indented line
+    lines indented the other way than most (see :func:`_indent_char`)
     re-indented the file's way, when one reading of a tab (as a level, or as
     2, 4 or 8 columns) or leaving those lines out keeps the blocks around
     them whole. Returns the lines and, for each changed line (0-based), its
@@ -241,6 +241,7 @@ def _untangled(source: SourceFile) -> tuple[list[str], dict[int, tuple[int, int]
     foreign = [i for i, ind in enumerate(indents) if ind and set(ind) != {used}]
     if not foreign:
         return None
+    foreign_lines = set(foreign)
     # A problem decides against a reading where the re-indented lines set the
     # level: on such a line, or on the line after one.
     watched = set(foreign)
@@ -248,10 +249,10 @@ def _untangled(source: SourceFile) -> tuple[list[str], dict[int, tuple[int, int]
     for i, ind in enumerate(indents):
         if ind is None:
             continue
-        if previous in foreign:
+        if previous in foreign_lines:
             watched.add(i)
         previous = i
-    if previous in foreign:
+    if previous in foreign_lines:
         watched.add(len(lines))
     widths = sorted({len(ind) for ind in indents if ind and set(ind) == {" "}})
     unit = widths[0] if widths else 4
