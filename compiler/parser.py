@@ -500,23 +500,16 @@ def _previous_significant(lines: list[str], index: int) -> int | None:
 def _blank_block(lines: list[str], index: int) -> int:
     """Blank line ``index`` and every following line indented deeper than
     it; returns the last line blanked (0-based)."""
-    depth = _indent(lines[index]) or 0
-    lines[index] = ""
-    last = index
-    for i in range(index + 1, len(lines)):
-        d = _indent(lines[i])
-        if d is None:
-            continue
-        if d <= depth:
-            break
-        lines[i] = ""
-        last = i
-    return last
+    return _blank_from(lines, index, same_depth=False)
 
 
 def _blank_run(lines: list[str], index: int) -> int:
     """Blank line ``index`` and the following lines indented at least as
     deep (a run of lines that is off by its indentation)."""
+    return _blank_from(lines, index, same_depth=True)
+
+
+def _blank_from(lines: list[str], index: int, *, same_depth: bool) -> int:
     depth = _indent(lines[index]) or 0
     lines[index] = ""
     last = index
@@ -524,7 +517,7 @@ def _blank_run(lines: list[str], index: int) -> int:
         d = _indent(lines[i])
         if d is None:
             continue
-        if d < depth:
+        if d < depth or (d == depth and not same_depth):
             break
         lines[i] = ""
         last = i
