@@ -197,20 +197,16 @@ def build(paths, out, target, fmt, werror, color):
     from .output import OutputError, write_tree
 
     module = backend(target)
-    if hasattr(module, "require"):
-        try:
-            module.require()
-        except MissingDependency as exc:
-            raise click.UsageError(str(exc)) from None
+    try:
+        module.require()
+    except MissingDependency as exc:
+        raise click.UsageError(str(exc)) from None
     result = _load(paths)
     if _fails(result.diagnostics, werror):
         _report(result, fmt, werror, color)
         click.echo("nothing written: fix the errors above", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
-    try:
-        emission = module.emit(result)
-    except MissingDependency as exc:
-        raise OutputProblem(str(exc)) from None
+    emission = module.emit(result)
     # One report for the flows' and the target's diagnostics: a machine
     # format must be a single document.
     result = replace(result, diagnostics=(*result.diagnostics, *emission.diagnostics))

@@ -1,10 +1,13 @@
 """Backends turn a checked build into files. They never import the parser.
 
-Each target is a module of this package with two entry points::
+Each target is a module of this package with three entry points::
 
+    def require() -> None
     def unsupported(build: project.Build) -> tuple[Diagnostic, ...]
     def emit(build: project.Build) -> Emission
 
+``require`` raises :class:`MissingDependency` when a library the target
+needs is not installed (the CLI calls it before reading any flow);
 ``unsupported`` lists what the target cannot express (``flowc check
 --target`` reports it without building); ``emit`` returns the files, or
 those diagnostics and no files.

@@ -350,13 +350,19 @@ def _finalize(value):
     raise TypeError(f"refusing to write a {type(value).__name__} into generated Python")
 
 
-def _environment():
+def require() -> None:
+    """Raise :class:`MissingDependency` when jinja2, which renders the app, is missing."""
     try:
-        import jinja2
+        import jinja2  # noqa: F401
     except ImportError:
         raise MissingDependency(
             "the flask target needs jinja2, which is not installed: pip install 'flowc[flask]'"
         ) from None
+
+
+def _environment():
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), TEMPLATES)),
         undefined=jinja2.StrictUndefined,

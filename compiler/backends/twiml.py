@@ -161,6 +161,10 @@ def render_flow(flow: ir.Flow) -> dict[str, bytes]:
     return {f"{step.name}.xml": render_step(flow, step) for step in flow.steps}
 
 
+def require() -> None:
+    """The twiml target needs only flowc's own dependencies."""
+
+
 def unsupported(build) -> tuple[Diagnostic, ...]:
     """What static TwiML cannot express: steps that branch on the caller's input."""
     found = []
