@@ -1,8 +1,9 @@
 """The checks, in the order they run.
 
 Each check is a module with a docstring (what it finds, why it hurts a live
-call, a bad and a good example), the tuple ``CODES`` of codes it reports and
-a ``run(ctx)`` generator of diagnostics.
+call, a bad and a good example), the tuple ``CODES`` of codes it reports,
+``LOCAL`` (whether it sees only one verb or step at a time) and a
+``run(ctx)`` generator of diagnostics.
 """
 
 from __future__ import annotations
@@ -68,26 +69,10 @@ CHECKS = (
 
 # The checks that look at one verb, or one step's sequence of verbs, at a
 # time and use nothing of the flow beyond it (no references, no graph, no
-# settings, not the entry step). They alone run on what parsed of a file
-# with syntax errors: a check that needs the whole flow would report false
-# problems about the lines that are missing.
-LOCAL_CHECKS = (
-    duplicate_steps,
-    nesting,
-    unreachable_verbs,
-    action_loop,
-    keys,
-    record_labels,
-    events,
-    methods,
-    durations,
-    values,
-    urls,
-    play_digits,
-    control_chars,
-    transcription,
-    post_to_static,
-)
+# settings, not the entry step): each says so with ``LOCAL = True``. They
+# alone run on what parsed of a file with syntax errors: a check that needs
+# the whole flow would report false problems about the lines that are missing.
+LOCAL_CHECKS = tuple(check for check in CHECKS if check.LOCAL)
 
 
 def run_checks(ctx: CheckContext, checks=CHECKS) -> list[Diagnostic]:

@@ -33,6 +33,7 @@ from .base import CheckContext
 from .branches import KEYS
 
 CODES = ("FL806", "FL807")
+LOCAL = False  # needs the whole flow
 DEFAULT_FINISH = "#"
 
 

@@ -12,6 +12,7 @@ from ..codes import report
 from .base import LONGEST_MAX_CALL_DURATION, CheckContext
 
 CODES = ("FL308",)
+LOCAL = False  # needs the whole flow
 
 
 def run(ctx: CheckContext):

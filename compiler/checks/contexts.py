@@ -18,6 +18,7 @@ from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL601", "FL602", "FL603")
+LOCAL = False  # needs the whole flow
 CLIENT_MAX_LENGTH = 600
 
 

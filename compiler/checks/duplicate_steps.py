@@ -15,6 +15,7 @@ from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL102",)
+LOCAL = True  # sees one verb or one step at a time
 
 
 def run(ctx: CheckContext):

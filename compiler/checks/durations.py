@@ -16,6 +16,7 @@ from ..codes import report
 from .base import CheckContext, max_call_duration
 
 CODES = ("FL305",)
+LOCAL = True  # sees one verb or one step at a time
 DIAL_TIMEOUT_MAX = 600
 
 

@@ -14,6 +14,7 @@ from ..codes import report
 from .base import CheckContext, allowed, did_you_mean
 
 CODES = ("FL303",)
+LOCAL = True  # sees one verb or one step at a time
 EVENTS = ("in-progress", "completed", "absent")
 
 

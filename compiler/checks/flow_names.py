@@ -19,6 +19,7 @@ from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL101", "FL103")
+LOCAL = False  # needs the whole flow
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 

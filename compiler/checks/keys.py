@@ -14,6 +14,7 @@ from ..codes import report
 from .base import CheckContext
 
 CODES = ("FL302",)
+LOCAL = True  # sees one verb or one step at a time
 KEYS = frozenset("0123456789#*")
 
 

@@ -15,6 +15,7 @@ from ..codes import report
 from .base import CheckContext, max_call_duration
 
 CODES = ("FL301",)
+LOCAL = False  # needs the whole flow
 
 
 def run(ctx: CheckContext):

@@ -23,6 +23,7 @@ from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL401",)
+LOCAL = True  # sees one verb or one step at a time
 IN_GATHER = (ir.Say, ir.Play, ir.Pause)
 
 

@@ -19,6 +19,7 @@ from ..codes import report
 from .base import CheckContext, did_you_mean
 
 CODES = ("FL060",)
+LOCAL = True  # sees one verb or one step at a time
 
 # The words that begin an option of `record` (`no` only comes before `beep`
 # or `trim`, and is too short for a near miss to mean anything).

@@ -14,6 +14,7 @@ from ..codes import report
 from .base import CheckContext, did_you_mean
 
 CODES = ("FL104", "FL105")
+LOCAL = False  # needs the whole flow
 
 
 def run(ctx: CheckContext):

@@ -21,6 +21,7 @@ from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL205",)
+LOCAL = False  # needs the whole flow
 
 
 def run(ctx: CheckContext):

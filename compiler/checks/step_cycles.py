@@ -22,6 +22,7 @@ from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL203",)
+LOCAL = False  # needs the whole flow
 
 
 def run(ctx: CheckContext):

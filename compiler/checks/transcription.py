@@ -16,6 +16,7 @@ from ..codes import report
 from .base import CheckContext
 
 CODES = ("FL501",)
+LOCAL = True  # sees one verb or one step at a time
 
 
 def run(ctx: CheckContext):

@@ -14,6 +14,7 @@ from ..codes import report
 from .base import CheckContext
 
 CODES = ("FL204",)
+LOCAL = False  # needs the whole flow
 
 
 def run(ctx: CheckContext):
