@@ -19,7 +19,6 @@ It prints; it asserts nothing. Run from the repository root:
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import statistics
@@ -32,16 +31,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from compile import generate_all  # noqa: E402 - bench/compile.py, beside this script
+
 from compiler.formatter import format_source  # noqa: E402
 from compiler.parser import parse  # noqa: E402
 from compiler.source import SourceFile  # noqa: E402
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("bench_compile", os.path.join(ROOT, "bench", "compile.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generate_all
 
 
 def best(fn, repeat: int) -> float:
@@ -121,7 +115,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
 
-    flows = _generator()(args.flows, args.seed)
+    flows = generate_all(args.flows, args.seed)
     sources = [SourceFile(f"{name}.flow", text) for name, text in flows]
     lines = sum(s.text.count("\n") + 1 for s in sources)
     print(f"load average {os.getloadavg()[0]:.2f}; {len(sources)} flows, {lines} lines")

@@ -22,7 +22,6 @@ byte-identical. It prints; it asserts nothing.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -34,16 +33,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from compile import generate_all  # noqa: E402 - bench/compile.py, beside this script
+
 from compiler.backends import site, twiml  # noqa: E402
 from compiler.output import write_tree  # noqa: E402
 from compiler.project import load  # noqa: E402
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("bench_compile", os.path.join(ROOT, "bench", "compile.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generate_all
 
 
 def timed(fn, *args, **kwargs):
@@ -67,7 +61,7 @@ def main() -> None:
     try:
         src = os.path.join(work, "flows")
         os.mkdir(src)
-        for name, text in _generator()(args.flows, args.seed):
+        for name, text in generate_all(args.flows, args.seed):
             with open(os.path.join(src, f"{name}.flow"), "w", encoding="utf-8") as f:
                 f.write(text)
         n = args.flows
