@@ -130,6 +130,13 @@ class FlowServer(LanguageServer):
     def flows(self, path: str) -> list[editor.Parsed]:
         return editor.siblings(path, self.texts())
 
+    def step_under_cursor(self, uri: str, position: lsp.Position):
+        """The file's flow and its siblings (the file's first), and the step
+        named at the cursor (``editor.step_at``), or ``None``."""
+        path, line, col = self.from_client(uri, position)
+        flows = self.flows(path)
+        return flows, editor.step_at(flows[0], line, col)
+
 
 server = FlowServer("flowc", __version__)
 
@@ -211,9 +218,7 @@ def definition(ls: FlowServer, params: lsp.DefinitionParams) -> lsp.Location | N
 
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
 def references(ls: FlowServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
-    path, line, col = ls.from_client(params.text_document.uri, params.position)
-    flows = ls.flows(path)
-    found = editor.step_at(flows[0], line, col)
+    flows, found = ls.step_under_cursor(params.text_document.uri, params.position)
     if found is None:
         return []
     places = editor.references(flows, found[0], found[1])
@@ -226,9 +231,7 @@ def references(ls: FlowServer, params: lsp.ReferenceParams) -> list[lsp.Location
 
 @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
 def prepare_rename(ls: FlowServer, params: lsp.PrepareRenameParams) -> lsp.Range | None:
-    path, line, col = ls.from_client(params.text_document.uri, params.position)
-    flows = ls.flows(path)
-    found = editor.step_at(flows[0], line, col)
+    flows, found = ls.step_under_cursor(params.text_document.uri, params.position)
     if found is None:
         return None
     blocker = editor.rename_blocker(flows, found[0], found[1])
@@ -239,9 +242,7 @@ def prepare_rename(ls: FlowServer, params: lsp.PrepareRenameParams) -> lsp.Range
 
 @server.feature(lsp.TEXT_DOCUMENT_RENAME)
 def rename(ls: FlowServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
-    path, line, col = ls.from_client(params.text_document.uri, params.position)
-    flows = ls.flows(path)
-    found = editor.step_at(flows[0], line, col)
+    flows, found = ls.step_under_cursor(params.text_document.uri, params.position)
     if found is None:
         raise RequestFailed("place the cursor on a step name or a step reference to rename a step")
     try:
