@@ -109,16 +109,6 @@ def _stage(items: list[tuple[str, bytes]]) -> list[str]:
     """A synced temporary file beside each path, written by a few threads
     (the time goes into fsync, which runs outside the GIL). All or nothing:
     when one fails, every temporary file is removed and the error raised."""
-    if len(items) < 16:
-        temps: list[str] = []
-        try:
-            for path, data in items:
-                temps.append(_synced_temp(path, data))
-        except BaseException:
-            for tmp in temps:
-                _discard(tmp)
-            raise
-        return temps
     from concurrent.futures import ThreadPoolExecutor, wait
 
     with ThreadPoolExecutor(max_workers=_STAGING_THREADS) as pool:
