@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # A regular (non-editable) install, as a user gets it.
-$(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find compiler grammar -type f -name '*.py' -o -name '*.lark' -o -name '*.j2')
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find flowc grammar -type f -name '*.py' -o -name '*.lark' -o -name '*.j2')
 	$(BIN)/python -m pip install --quiet .
 	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps .
 	touch $@
@@ -54,7 +54,7 @@ bench-flask: $(VENV)/.installed-test
 	$(BIN)/python bench/flask_load.py
 
 docs: $(VENV)/.installed
-	$(BIN)/python -m compiler.docgen > docs/diagnostics.md
+	$(BIN)/python -m flowc.docgen > docs/diagnostics.md
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache

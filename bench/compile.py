@@ -7,7 +7,7 @@ process pinned to one core:
 
 1. compile throughput (parse + checks, and parse + checks + TwiML) in flows/s;
 2. the Lark lexer alone on the same texts, with the very Lark instance flowc
-   builds (``compiler.parser._lark()``);
+   builds (``flowc.parser._lark()``);
 3. the ratio compile / lexer;
 4. TwiML emission per document: flowc's ``render_step`` against twilio's
    ``VoiceResponse`` building the same documents;
@@ -50,15 +50,15 @@ from lark.parsers.lalr_parser import _Parser
 from lark.parsers.lalr_parser_state import ParseConf, ParserState
 from lxml import etree
 
-import compiler
-from compiler import ir
-from compiler.backends import twiml as backend
-from compiler.checks import CheckContext, run_checks
-from compiler.codes import report
-from compiler.diagnostics import Diagnostic, Severity
-from compiler.parser import _lark, parse
-from compiler.project import load
-from compiler.source import SourceFile
+import flowc
+from flowc import ir
+from flowc.backends import twiml as backend
+from flowc.checks import CheckContext, run_checks
+from flowc.codes import report
+from flowc.diagnostics import Diagnostic, Severity
+from flowc.parser import _lark, parse
+from flowc.project import load
+from flowc.source import SourceFile
 
 try:
     from twilio.twiml.voice_response import VoiceResponse
@@ -490,7 +490,7 @@ def tree_mode() -> bool:
 
 
 def transform_all(sources, trees):
-    from compiler.parser import _ToIR
+    from flowc.parser import _ToIR
 
     for source, tree in zip(sources, trees):
         _ToIR(source).transform(tree)
@@ -502,16 +502,16 @@ def checks_all(flows):
 
 
 def indent_chars_all(sources):
-    from compiler.parser import _check_indent_chars
+    from flowc.parser import _check_indent_chars
 
     for source in sources:
         _check_indent_chars(source)
 
 
 def has_indent_pass() -> bool:
-    import compiler.parser
+    import flowc.parser
 
-    return hasattr(compiler.parser, "_check_indent_chars")
+    return hasattr(flowc.parser, "_check_indent_chars")
 
 
 # ---- TwiML with twilio ----------------------------------------------------------------
@@ -682,7 +682,7 @@ def main(argv=None) -> int:
         f"  libraries : lark {lark.__version__}, lxml {'.'.join(map(str, etree.LXML_VERSION))}, "
         f"twilio {_twilio_version()}"
     )
-    print(f"  compiler  : {os.path.dirname(compiler.__file__)} (flowc {compiler.__version__})")
+    print(f"  compiler  : {os.path.dirname(flowc.__file__)} (flowc {flowc.__version__})")
     print(
         f"  parameters: --flows {args.flows} --seed {args.seed} --repeat {args.repeat} --chunks {args.chunks} "
         f"--cold-runs {args.cold_runs}; GC on, set-up data frozen, collected before each timing"
@@ -813,7 +813,7 @@ def main(argv=None) -> int:
     row("parse + checks, text in memory", "compile", f"{r['compile'] / lex:.2f}x lexer")
     row("parse + checks + TwiML (render_flow)", "emit", f"{r['emit'] / lex:.2f}x lexer")
     row("project.load([file]) per file (reads it)", "load", f"{r['load'] / lex:.2f}x lexer")
-    row("parse only (compiler.parser.parse)", "parse", f"{r['parse'] / lex:.2f}x lexer")
+    row("parse only (flowc.parser.parse)", "parse", f"{r['parse'] / lex:.2f}x lexer")
     print("  lexer floor (flowc's own Lark instance)")
     row("contextual lexer alone", "lex", "1.00x  <- the floor")
     row("contextual lexer + FlowIndenter", "lex+indent", f"{r['lex+indent'] / lex:.2f}x lexer")
@@ -916,13 +916,13 @@ def main(argv=None) -> int:
     floor_cmd = [venv_python, "-c", "import click, lark, lxml.etree"]
     installed = subprocess.run(
         check=False,
-        args=[venv_python, "-c", "import compiler, os; print(os.path.dirname(compiler.__file__))"],
+        args=[venv_python, "-c", "import flowc, os; print(os.path.dirname(flowc.__file__))"],
         cwd=tmp,
         env=env_installed,
         capture_output=True,
         text=True,
     ).stdout.strip()
-    stale = _differing_files(installed, os.path.join(ROOT, "compiler"))
+    stale = _differing_files(installed, os.path.join(ROOT, "flowc"))
     for _ in range(2):  # warm Lark's grammar cache and the OS page cache
         wall(check_cmd, tmp, env_installed)
         wall(check_cmd, tmp, env_tree)
@@ -1024,9 +1024,9 @@ import sys, time
 t0 = time.perf_counter()
 import click, lark, lxml.etree
 t1 = time.perf_counter()
-import compiler.cli
+import flowc.cli
 t2 = time.perf_counter()
-from compiler import parser, project, checks, render
+from flowc import parser, project, checks, render
 t3 = time.perf_counter()
 parser._lark()
 t4 = time.perf_counter()
@@ -1034,7 +1034,7 @@ build = project.load([sys.argv[1]])
 t5 = time.perf_counter()
 render.format_summary(build.diagnostics, len(build.units))
 t6 = time.perf_counter()
-for label, a, b in (("import click, lark, lxml.etree", t0, t1), ("import compiler.cli", t1, t2),
+for label, a, b in (("import click, lark, lxml.etree", t0, t1), ("import flowc.cli", t1, t2),
                     ("import parser/project/checks/render", t2, t3), ("_lark() from cache", t3, t4),
                     ("load() one file", t4, t5), ("summary", t5, t6)):
     print(f"  {label:<40} {(b - a) * 1e3:7.1f}")
@@ -1042,7 +1042,7 @@ for label, a, b in (("import click, lark, lxml.etree", t0, t1), ("import compile
 
 
 def _print_check_times(flows, repeat: int) -> None:
-    from compiler.checks import CHECKS
+    from flowc.checks import CHECKS
 
     n = len(flows)
 
@@ -1113,9 +1113,9 @@ def _print_importtime(flowc_text: str, floor_text: str, limit: int) -> None:
         f"in the floor but not imported by flowc {sum(unused.values()) / 1000:.1f} ms "
         f"({', '.join(sorted(m for m in unused if '.' not in m)[:4]) or '-'})"
     )
-    own = sum(t for m, t in extra.items() if m == "compiler" or m.startswith("compiler."))
+    own = sum(t for m, t in extra.items() if m == "flowc" or m.startswith("flowc."))
     print(
-        f"    beyond the floor: compiler.* {own / 1000:.1f} ms, other modules {(sum(extra.values()) - own) / 1000:.1f} ms; "
+        f"    beyond the floor: flowc.* {own / 1000:.1f} ms, other modules {(sum(extra.values()) - own) / 1000:.1f} ms; "
         f"the largest:"
     )
     for name, t in sorted(extra.items(), key=lambda kv: -kv[1])[:limit]:

@@ -33,9 +33,9 @@ if ROOT not in sys.path:
 
 from compile import generate_all  # noqa: E402 - bench/compile.py, beside this script
 
-from compiler.formatter import format_source  # noqa: E402
-from compiler.parser import parse  # noqa: E402
-from compiler.source import SourceFile  # noqa: E402
+from flowc.formatter import format_source  # noqa: E402
+from flowc.parser import parse  # noqa: E402
+from flowc.source import SourceFile  # noqa: E402
 
 
 def best(fn, repeat: int) -> float:
@@ -51,7 +51,7 @@ class Server:
     def __init__(self, root: str):
         env = dict(os.environ, PYTHONPATH=ROOT)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "compiler.cli", "lsp"],
+            [sys.executable, "-m", "flowc.cli", "lsp"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             cwd=root,

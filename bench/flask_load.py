@@ -50,7 +50,7 @@ def free_port() -> int:
 
 def build(out: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "compiler.cli", "build", "--target", "flask", str(ROOT / "flows"), "-o", str(out)],
+        [sys.executable, "-m", "flowc.cli", "build", "--target", "flask", str(ROOT / "flows"), "-o", str(out)],
         check=True,
         capture_output=True,
     )
@@ -163,8 +163,8 @@ def main() -> int:
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from compiler.backends.twiml import render_step
-    from compiler.project import load
+    from flowc.backends.twiml import render_step
+    from flowc.project import load
 
     flows = {f.name: f for f in load([str(ROOT / "flows")]).flows}
     expected_start = render_step(flows["ivr"], flows["ivr"].step("start"))

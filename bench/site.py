@@ -35,9 +35,9 @@ if ROOT not in sys.path:
 
 from compile import generate_all  # noqa: E402 - bench/compile.py, beside this script
 
-from compiler.backends import site, twiml  # noqa: E402
-from compiler.output import write_tree  # noqa: E402
-from compiler.project import load  # noqa: E402
+from flowc.backends import site, twiml  # noqa: E402
+from flowc.output import write_tree  # noqa: E402
+from flowc.project import load  # noqa: E402
 
 
 def timed(fn, *args, **kwargs):
@@ -114,7 +114,7 @@ def main() -> None:
         if os.path.exists(venv_flowc):
             cmd, env = [venv_flowc], dict(os.environ)
         else:
-            cmd, env = [sys.executable, "-m", "compiler.cli"], dict(os.environ, PYTHONPATH=ROOT)
+            cmd, env = [sys.executable, "-m", "flowc.cli"], dict(os.environ, PYTHONPATH=ROOT)
         out2 = os.path.join(work, "site-cli")
         start = time.perf_counter()
         proc = subprocess.run(

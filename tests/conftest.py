@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from compiler.project import load
+from flowc.project import load
 
 
 def pytest_addoption(parser):

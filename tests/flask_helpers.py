@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from click.testing import CliRunner
 from twilio.request_validator import RequestValidator
 
-from compiler.cli import cli
+from flowc.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOWS = ROOT / "flows"

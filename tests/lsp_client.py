@@ -23,7 +23,7 @@ class LspError(Exception):
 class Client:
     def __init__(self, root: Path):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "compiler.cli", "lsp"],
+            [sys.executable, "-m", "flowc.cli", "lsp"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

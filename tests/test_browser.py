@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from compiler.cli import cli
-from compiler.project import load
-from compiler.serve import start_server
+from flowc.cli import cli
+from flowc.project import load
+from flowc.serve import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOWS = ROOT / "flows"
@@ -202,7 +202,7 @@ step lost:
 def test_a_preview_with_errors_shows_them_on_the_page(browser, tmp_path):
     from selenium.webdriver.common.by import By
 
-    from compiler.serve import rebuild
+    from flowc.serve import rebuild
 
     src = tmp_path / "desk.flow"
     src.write_text(PREVIEW, encoding="utf-8")
@@ -236,7 +236,7 @@ def test_a_preview_with_errors_shows_them_on_the_page(browser, tmp_path):
 def test_the_preview_of_a_branching_flow_draws_its_branches(browser, tmp_path):
     from selenium.webdriver.common.by import By
 
-    from compiler.serve import rebuild
+    from flowc.serve import rebuild
 
     out = tmp_path / "preview"
     result = rebuild([str(FLOWS / "server" / "support.flow")], str(out), lambda line: None)
@@ -264,7 +264,7 @@ def test_a_served_page_reloads_itself_after_a_change(browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from compiler.serve import serve
+    from flowc.serve import serve
 
     src = tmp_path / "flows"
     src.mkdir()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler.cli import cli
-from compiler.output import MANIFEST
+from flowc.cli import cli
+from flowc.output import MANIFEST
 
 VOICEMAIL = """\
 flow voicemail
@@ -289,8 +289,8 @@ def test_flow_reference_resolves_against_neighbours_when_checked_alone(runner, t
 
 
 def test_internal_errors_exit_2_with_a_short_message(tmp_path, monkeypatch, capsys):
-    import compiler.project as project
-    from compiler import cli as cli_module
+    import flowc.project as project
+    from flowc import cli as cli_module
 
     def boom(paths):
         raise RuntimeError("kaboom")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from flask_helpers import FLOWS, HOST, TOKEN, app_builder, get, post, signature
 
-from compiler.backends import twiml
-from compiler.project import load
+from flowc.backends import twiml
+from flowc.project import load
 
 HANDLERS = """\
 from . import models, respond

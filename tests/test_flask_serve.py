@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 import pytest
 from flask_helpers import FLOWS, TOKEN, flowc_build, signature
 
-from compiler.backends import twiml
-from compiler.project import load
+from flowc.backends import twiml
+from flowc.project import load
 
 
 @pytest.fixture(scope="module")

@@ -22,11 +22,11 @@ from flask_helpers import (
     write_flows,
 )
 
-from compiler.backends import flask as target
-from compiler.backends import twiml
-from compiler.cli import cli
-from compiler.output import MANIFEST
-from compiler.project import load
+from flowc.backends import flask as target
+from flowc.backends import twiml
+from flowc.cli import cli
+from flowc.output import MANIFEST
+from flowc.project import load
 
 GENERATED = [
     "__init__.py",

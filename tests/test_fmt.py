@@ -21,11 +21,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_fuzz import FUZZ, comments, valid_flows
 
-from compiler.backends.twiml import render_step
-from compiler.cli import cli
-from compiler.formatter import format_text
-from compiler.project import load
-from compiler.source import decode
+from flowc.backends.twiml import render_step
+from flowc.cli import cli
+from flowc.formatter import format_text
+from flowc.project import load
+from flowc.source import decode
 
 FMT = Path(__file__).parent / "fmt"
 CASES = sorted(p.stem for p in FMT.glob("*.flow"))
@@ -316,12 +316,12 @@ def test_the_documented_example():
 
 
 def test_cli_a_formatter_bug_leaves_the_file_alone(tree, monkeypatch):
-    import compiler.formatter
+    import flowc.formatter
 
     def broken(source):
-        raise compiler.formatter.FormatterBug(f"{source.path}: the formatted text means something else")
+        raise flowc.formatter.FormatterBug(f"{source.path}: the formatted text means something else")
 
-    monkeypatch.setattr(compiler.formatter, "format_source", broken)
+    monkeypatch.setattr(flowc.formatter, "format_source", broken)
     result = CliRunner().invoke(cli, ["fmt", str(tree / "messy.flow")])
     assert result.exit_code == 2
     assert "internal error" in result.stderr and "left untouched" in result.stderr

@@ -12,11 +12,11 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from compiler.cli import cli
-from compiler.codes import REGISTRY
-from compiler.diagnostics import Diagnostic, Note, Severity
-from compiler.render import help_uri, to_github, to_sarif
-from compiler.source import Span
+from flowc.cli import cli
+from flowc.codes import REGISTRY
+from flowc.diagnostics import Diagnostic, Note, Severity
+from flowc.render import help_uri, to_github, to_sarif
+from flowc.source import Span
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
 DOCS = Path(__file__).parent.parent / "docs" / "diagnostics.md"

@@ -13,7 +13,7 @@ Three kinds of input are generated:
   inserted, duplicated and swapped; tabs, deep indentation, very long lines,
   invalid UTF-8, NUL and control characters, unclosed strings, huge numbers).
 
-For every input: ``compiler.project.load`` never raises; every diagnostic (and
+For every input: ``flowc.project.load`` never raises; every diagnostic (and
 note) has a registered code and a span inside the file, with line and column
 >= 1; ``flowc check`` exits with 0 or 1 (never 2, never an exception), agreeing
 with the build, and ``--format json`` prints valid JSON listing the same
@@ -34,11 +34,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from compiler.backends.twiml import render_step, unsupported
-from compiler.cli import cli
-from compiler.codes import REGISTRY
-from compiler.diagnostics import Severity
-from compiler.project import load
+from flowc.backends.twiml import render_step, unsupported
+from flowc.cli import cli
+from flowc.codes import REGISTRY
+from flowc.diagnostics import Severity
+from flowc.project import load
 
 # ---- example budget ----------------------------------------------------------------
 # max_examples per property; together several thousand inputs, well under a

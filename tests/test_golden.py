@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler.backends.twiml import render_flow
-from compiler.project import load
-from compiler.render import format_text
+from flowc.backends.twiml import render_flow
+from flowc.project import load
+from flowc.render import format_text
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.flow"))

@@ -45,13 +45,13 @@ def test_wheel_ships_the_grammar_and_flowc_builds_the_examples(installed, tmp_pa
     assert result.returncode == 0, result.stderr
     assert (out / "voicemail" / "start.xml").read_bytes().startswith(b'<?xml version="1.0"')
     found = subprocess.run(
-        [str(installed / "python"), "-c", "import compiler.parser as p; print(p.grammar_path())"],
+        [str(installed / "python"), "-c", "import flowc.parser as p; print(p.grammar_path())"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
         check=True,
     ).stdout.strip()
-    assert "site-packages" in found and found.endswith(os.path.join("compiler", "grammar", "flow.lark"))
+    assert "site-packages" in found and found.endswith(os.path.join("flowc", "grammar", "flow.lark"))
 
 
 def test_installed_flowc_reports_errors_with_exit_1(installed, tmp_path):
@@ -70,7 +70,7 @@ def test_installed_version_matches_the_source(installed):
     sys.path.insert(0, str(ROOT))
     try:
         namespace: dict = {}
-        exec((ROOT / "compiler" / "__init__.py").read_text(), namespace)
+        exec((ROOT / "flowc" / "__init__.py").read_text(), namespace)
     finally:
         sys.path.pop(0)
     assert namespace["__version__"] in result.stdout

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from lsp_client import Client, LspError
 
-from compiler import editor
-from compiler.cli import cli
-from compiler.formatter import format_text
-from compiler.project import load
+from flowc import editor
+from flowc.cli import cli
+from flowc.formatter import format_text
+from flowc.project import load
 
 MAIN = textwrap.dedent(
     """\
@@ -367,7 +367,7 @@ def test_document_formatting_through_fmt(client, project):
 def test_lsp_without_pygls_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "pygls", None)
     monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)
-    monkeypatch.delitem(sys.modules, "compiler.lsp", raising=False)
+    monkeypatch.delitem(sys.modules, "flowc.lsp", raising=False)
     result = CliRunner().invoke(cli, ["lsp"])
     assert result.exit_code == 2
     assert "pip install 'flowc[lsp]'" in result.stderr

@@ -8,8 +8,8 @@ import textwrap
 import pytest
 from lxml import etree
 
-from compiler.backends.twiml import render_flow
-from compiler.diagnostics import Severity
+from flowc.backends.twiml import render_flow
+from flowc.diagnostics import Severity
 
 # line(s) of flow source -> the TwiML element the sketch says it compiles to
 NORMATIVE = [

@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from compiler import output
-from compiler.output import MANIFEST, OutputError, write_tree
+from flowc import output
+from flowc.output import MANIFEST, OutputError, write_tree
 
 
 def test_paths_that_are_not_plain_names_are_refused(tmp_path):

@@ -7,9 +7,9 @@ import os
 import pytest
 from conftest import codes, where
 
-from compiler.diagnostics import Severity
-from compiler.parser import MAX_DEPTH
-from compiler.project import NoFlowFiles, load, read
+from flowc.diagnostics import Severity
+from flowc.parser import MAX_DEPTH
+from flowc.project import NoFlowFiles, load, read
 
 
 def only(build, code=None):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compiler.cli import cli
+from flowc.cli import cli
 
 ROOT = Path(__file__).parent.parent
 HOOKS = ROOT / ".pre-commit-hooks.yaml"

@@ -8,7 +8,7 @@ import pytest
 from pygments.lexers import find_lexer_class_for_filename, get_lexer_by_name
 from pygments.token import Comment, Error, Keyword, Name, Number, Operator, String
 
-from compiler.pygments_lexer import FlowLexer
+from flowc.pygments_lexer import FlowLexer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted([*ROOT.glob("flows/*.flow"), *ROOT.glob("tests/golden/*.flow")])

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import codes
 
-from compiler.parser import MAX_ERRORS, PIECE_LINES
-from compiler.project import load
+from flowc.parser import MAX_ERRORS, PIECE_LINES
+from flowc.project import load
 
 
 def errors(build) -> list[tuple[int, int, str]]:
@@ -406,7 +406,7 @@ def test_a_mistake_only_the_whole_file_shows_is_reported(compile_flow):
 def test_check_prints_the_three_errors_in_text(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from compiler.cli import cli
+    from flowc.cli import cli
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "voicemail.flow").write_text(

@@ -7,19 +7,19 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from compiler import codes
-from compiler.checks import CHECKS
-from compiler.cli import cli
-from compiler.docgen import diagnostics_markdown
+from flowc import codes
+from flowc.checks import CHECKS
+from flowc.cli import cli
+from flowc.docgen import diagnostics_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
-COMPILER = ROOT / "compiler"
+COMPILER = ROOT / "flowc"
 
 
 def test_docs_diagnostics_md_is_up_to_date():
     committed = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
     assert committed == diagnostics_markdown(), (
-        "docs/diagnostics.md is stale: run `python -m compiler.docgen > docs/diagnostics.md`"
+        "docs/diagnostics.md is stale: run `python -m flowc.docgen > docs/diagnostics.md`"
     )
 
 

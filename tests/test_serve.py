@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.serve import rebuild
+from flowc.serve import rebuild
 
 ROOT = Path(__file__).resolve().parent.parent
 DEADLINE = 90  # seconds: generous, for a loaded machine
@@ -31,7 +31,7 @@ VOICEMAIL = (ROOT / "flows" / "voicemail.flow").read_text(encoding="utf-8")
 class Server:
     def __init__(self, args, cwd):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "compiler.cli", "serve", *args],
+            [sys.executable, "-m", "flowc.cli", "serve", *args],
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -167,7 +167,7 @@ def test_rebuild_reports_errors_instead_of_stopping(tmp_path):
 def test_serve_refuses_a_folder_without_flows(tmp_path):
     (tmp_path / "empty").mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "compiler.cli", "serve", str(tmp_path / "empty"), "--port", "0"],
+        [sys.executable, "-m", "flowc.cli", "serve", str(tmp_path / "empty"), "--port", "0"],
         capture_output=True,
         text=True,
         timeout=DEADLINE,
@@ -185,7 +185,7 @@ def test_serve_on_a_busy_port_says_so(flows, tmp_path):
         busy.listen()
         port = busy.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "compiler.cli", "serve", str(flows), "--port", str(port)],
+            [sys.executable, "-m", "flowc.cli", "serve", str(flows), "--port", str(port)],
             capture_output=True,
             text=True,
             timeout=DEADLINE,

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from lxml import etree
 from lxml import html as lhtml
 
-from compiler.backends import site
-from compiler.cli import cli
-from compiler.project import load
+from flowc.backends import site
+from flowc.cli import cli
+from flowc.project import load
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOWS = ROOT / "flows"

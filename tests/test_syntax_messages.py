@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import pytest
 
-from compiler.project import load
+from flowc.project import load
 
 
 class Case(NamedTuple):
@@ -736,7 +736,7 @@ def test_the_table_covers_at_least_forty_mistakes():
 
 
 def test_every_verb_and_keyword_has_a_misspelling_in_the_table():
-    from compiler.parser import _lark
+    from flowc.parser import _lark
 
     keywords = {
         t.pattern.value

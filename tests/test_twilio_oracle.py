@@ -7,7 +7,7 @@ lxml and compared as trees: tag, attributes as a dict (order is free), text
 (flowc pretty-prints) is not content and is ignored.
 
 Two further tests keep the cases and the compiler's tables in step: every
-(verb, attribute) pair of ``compiler.backends.twiml.ATTRIBUTES`` and every
+(verb, attribute) pair of ``flowc.backends.twiml.ATTRIBUTES`` and every
 option alternative of the grammar must be exercised by some case.
 """
 
@@ -22,12 +22,12 @@ from lark import Lark, Tree
 from lxml import etree
 from twilio.twiml.voice_response import VoiceResponse
 
-from compiler import ir
-from compiler.backends.twiml import ATTRIBUTES, TAGS, render_step
-from compiler.checks.nesting import IN_GATHER
-from compiler.diagnostics import Severity
-from compiler.parser import FlowIndenter, grammar_path
-from compiler.project import load
+from flowc import ir
+from flowc.backends.twiml import ATTRIBUTES, TAGS, render_step
+from flowc.checks.nesting import IN_GATHER
+from flowc.diagnostics import Severity
+from flowc.parser import FlowIndenter, grammar_path
+from flowc.project import load
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 

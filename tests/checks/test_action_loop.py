@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import codes, only, where
 
-from compiler.diagnostics import Severity
+from flowc.diagnostics import Severity
 
 
 def test_record_without_action_is_reported(compile_flow):

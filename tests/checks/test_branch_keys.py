@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import codes, only, where
 
-from compiler.diagnostics import Severity
-from compiler.graph import EdgeKind
+from flowc.diagnostics import Severity
+from flowc.graph import EdgeKind
 
 
 def flow(gather: str, key: str) -> str:
@@ -91,7 +91,7 @@ def test_gathers_in_other_flows_lead_to_a_branch_step(compile_flow):
 
 
 def build_graph(build):
-    from compiler.graph import CallGraph
+    from flowc.graph import CallGraph
 
     return CallGraph(build.known.values(), build.known)
 

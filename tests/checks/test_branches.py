@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import codes, only, where
 
-from compiler import ir
-from compiler.diagnostics import Severity
+from flowc import ir
+from flowc.diagnostics import Severity
 
 MENU = """\
 step start:

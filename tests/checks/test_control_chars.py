@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import codes, only, where
 
-from compiler.diagnostics import Severity
+from flowc.diagnostics import Severity
 
 
 def lines(*text: str) -> str:

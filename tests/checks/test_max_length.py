@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import codes, where
 
-from compiler.diagnostics import Severity
+from flowc.diagnostics import Severity
 
 LONG_CALLS = "flow support\n    max-call-duration 24h\n"
 

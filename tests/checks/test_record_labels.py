@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import codes, where
 
-from compiler.checks import LOCAL_CHECKS, record_labels
-from compiler.diagnostics import Severity
+from flowc.checks import LOCAL_CHECKS, record_labels
+from flowc.diagnostics import Severity
 
 
 def found(build):
@@ -69,7 +69,7 @@ def test_each_record_is_checked(compile_flow):
 
 
 def test_the_options_are_those_of_the_grammar():
-    from compiler.parser import _option_owners
+    from flowc.parser import _option_owners
 
     grammar = {kw for kw, verbs in _option_owners().items() if "record" in verbs}
     assert set(record_labels.OPTIONS) == grammar - {"no"}

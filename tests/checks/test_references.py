@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import codes, where
 
-from compiler.diagnostics import Severity
+from flowc.diagnostics import Severity
 
 
 def found(build, code):

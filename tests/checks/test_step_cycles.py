@@ -7,8 +7,8 @@ import os
 import pytest
 from conftest import codes, where
 
-from compiler.diagnostics import Severity
-from compiler.project import load
+from flowc.diagnostics import Severity
+from flowc.project import load
 
 
 def found(build):

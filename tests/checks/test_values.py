@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import codes, where
 
-from compiler.diagnostics import Severity
+from flowc.diagnostics import Severity
 
 
 def found(build):

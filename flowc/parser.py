@@ -3,7 +3,7 @@
 The Lark parser is built once per process (LALR, contextual lexer, grammar
 analysis cached on disk). Lark's results never leave this module:
 :class:`_ToIR`, a Transformer that Lark runs while it parses (so no parse tree
-is built), turns each rule into :mod:`compiler.ir` nodes with their spans,
+is built), turns each rule into :mod:`flowc.ir` nodes with their spans,
 and :func:`_syntax_error` is the one place where Lark's exceptions become
 diagnostics.
 """
@@ -40,7 +40,7 @@ def grammar_path() -> str:
     for path in _GRAMMAR_CANDIDATES:
         if os.path.exists(path):
             return path
-    raise FileNotFoundError("flow.lark not found next to the compiler package")
+    raise FileNotFoundError("flow.lark not found next to the flowc package")
 
 
 # ---- indentation ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Diagnostics are values: checks return them, the CLI renders them.
 
-The registry of codes lives in :mod:`compiler.codes`; a :class:`Diagnostic`
+The registry of codes lives in :mod:`flowc.codes`; a :class:`Diagnostic`
 refers to its code by id and carries the severity it was reported with.
 """
 

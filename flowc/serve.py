@@ -2,7 +2,7 @@
 
 A preview, not a build: flows with errors are drawn with their diagnostics on
 the pages (and printed), so the server keeps running while a flow is being
-edited. Files are written with :func:`compiler.output.write_tree`, so a
+edited. Files are written with :func:`flowc.output.write_tree`, so a
 rebuild replaces each page atomically and never touches a file it did not
 write.
 

@@ -1,7 +1,7 @@
 """The intermediate representation: what a flow means, independent of syntax.
 
 Nodes are frozen, slotted, keyword-only dataclasses. Children are tuples and
-every node carries the :class:`~compiler.source.Span` it was written at.
+every node carries the :class:`~flowc.source.Span` it was written at.
 Durations are whole seconds. Options that were not written are ``None``, so
 backends emit only what the source wrote.
 """

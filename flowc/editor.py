@@ -2,7 +2,7 @@
 step definitions and references, renames.
 
 Everything here works on plain data (text, IR, spans) and knows nothing of
-the editor protocol; :mod:`compiler.lsp` wires it to a language server.
+the editor protocol; :mod:`flowc.lsp` wires it to a language server.
 Lines and columns are 0-based here, as in editors, and count code points.
 
 The hover texts come from one table, :data:`KEYWORDS`: a description, the

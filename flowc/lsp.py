@@ -4,8 +4,8 @@ Diagnostics come from the same load and checks as ``flowc check``, run on the
 editor's text of the file (unsaved buffers of other open flows included;
 flows referenced as ``flow.step`` resolve against the ``.flow`` files beside
 it). Hover, completion, go to definition, find references and rename come
-from :mod:`compiler.editor`, and keep working while a file has syntax errors
-(on what of it parsed); formatting from :mod:`compiler.formatter`.
+from :mod:`flowc.editor`, and keep working while a file has syntax errors
+(on what of it parsed); formatting from :mod:`flowc.formatter`.
 
 pygls is an optional dependency (``pip install 'flowc[lsp]'``): this module
 imports it, the rest of flowc never does.
