@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from . import ir
 from .backends.twiml import ATTRIBUTES, TAGS
-from .parser import parse_recovering
+from .syntax import parse_recovering
 from .project import FLOW_SUFFIX, read
 from .source import SourceFile, Span, split_lines
 

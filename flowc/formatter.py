@@ -30,7 +30,7 @@ import re
 
 from . import ir
 from .diagnostics import Diagnostic, Severity
-from .parser import parse
+from .syntax import parse
 from .source import SourceFile, Span
 
 INDENT = "    "
