@@ -273,3 +273,8 @@ def walk(verbs: tuple[Verb, ...]):
         yield verb
         if verb.body:
             yield from walk(verb.body)
+
+
+def verb_classes() -> dict[str, type[Verb]]:
+    """Each verb's IR class by the verb's name (`record` → :class:`Record`)."""
+    return {cls.name: cls for cls in Verb.__subclasses__()}

@@ -25,7 +25,9 @@ an IR field of the same name on the verb's node). See "Adding an option" in
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from .ir import Context
 
 
 class Shape(enum.Enum):
@@ -132,11 +134,37 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Value:
-    """A value a verb takes without a keyword (`say "TEXT"`, `pause 2s`)."""
+    """A value a verb takes before its options (`say "TEXT"`, `pause 2s`,
+    `play digits "TONES"`)."""
 
     field: str
     attribute: str | None  # None: the element's content
     placeholder: str
+    choices: tuple[str, ...] = ()  # the words it accepts, when they are a fixed set
+    keyword: str = ""  # the word written before it, if any: `digits`
+    summary: str = ""  # for a value with a keyword: what it does
+    accepts: str = ""
+    default: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Arrow:
+    """What `->` means on a verb."""
+
+    syntax: str
+    summary: str
+    accepts: str
+    default: str = ""
+    fields: tuple[str, ...] = ("action",)  # whose TwiML the hover names: action (and method)
+
+
+_TARGET = "a step, `flow.step` or a URL, optionally after `GET`/`POST`"
+_STEP = "a step or `flow.step`"
+_FETCHED = "A step reference is fetched with `GET` unless a method is written."
+
+
+def _action(default: str) -> Arrow:
+    return Arrow("-> [METHOD] TARGET", f"Where the call goes next. {_FETCHED}", _TARGET, default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +177,7 @@ class Verb:
     summary: str
     options: tuple[Option, ...] = ()
     values: tuple[Value, ...] = ()  # written without a keyword, before the options
-    action: str = ""  # the default shown for `->`: "" when the verb takes no action
+    arrow: Arrow | None = None  # what `->` means on it; None when it takes none
     accepts: str = ""
     default: str = ""
     # The TwiML attribute order, by option or value field, when it is not
@@ -241,7 +269,18 @@ VERBS: tuple[Verb, ...] = (
         "Play",
         'play URL [loop N]\nplay digits "TONES" [loop N]',
         "Plays an audio file, or DTMF tones with `digits`.",
-        values=(Value("url", None, "URL"), Value("digits", "digits", '"TONES"')),
+        values=(
+            Value("url", None, "URL"),
+            Value(
+                "digits",
+                "digits",
+                '"TONES"',
+                keyword="digits",
+                summary="Plays DTMF tones instead of an audio file.",
+                accepts="`0`-`9`, `*`, `#`, and `w` for a half-second wait",
+                default="no tones",
+            ),
+        ),
         hover_fields=("content",),
         attribute_order=("loop", "digits"),
         options=(
@@ -272,7 +311,7 @@ VERBS: tuple[Verb, ...] = (
         "record [LABEL] [OPTION ...] [-> [METHOD] TARGET]",
         "Records the caller and sends the recording to the action. Ends the document: "
         "verbs after it in the step never run. The label names the recording and is not written to the TwiML.",
-        action="the current document's URL; `POST`",
+        arrow=_action("the current document's URL; `POST`"),
         options=(
             Option(
                 "max",
@@ -352,7 +391,7 @@ VERBS: tuple[Verb, ...] = (
         "gather [OPTION ...] [-> [METHOD] TARGET][:]",
         "Collects key presses or speech and sends them to the action. An indented block holds the "
         "prompt (`say`, `play`, `pause`). Without input the call continues with the next verb.",
-        action="the current document's URL; `POST`",
+        arrow=_action("the current document's URL; `POST`"),
         attribute_order=("input",),
         options=(
             Option(
@@ -432,6 +471,13 @@ VERBS: tuple[Verb, ...] = (
         "redirect -> [METHOD] TARGET",
         "Sends the call to another document. Ends the document.",
         hover_fields=("content", "method"),
+        arrow=Arrow(
+            "-> [METHOD] TARGET",
+            f"Where the call goes. {_FETCHED}",
+            _TARGET,
+            "method `POST`",
+            fields=("content", "method"),
+        ),
     ),
     Verb("hangup", "Hangup", "hangup", "Ends the call. Ends the document."),
     Verb(
@@ -440,7 +486,7 @@ VERBS: tuple[Verb, ...] = (
         "reject [REASON]",
         "Declines an incoming call without answering it (only as the first verb Twilio runs). "
         "Ends the document.",
-        values=(Value("reason", "reason", "REASON"),),
+        values=(Value("reason", "reason", "REASON", ("rejected", "busy")),),
         hover_fields=("reason",),
         accepts="`rejected` or `busy`",
         default="`rejected`",
@@ -453,7 +499,7 @@ VERBS: tuple[Verb, ...] = (
         "call ends; without one, the next verb runs.",
         values=(Value("number", None, '"NUMBER"'),),
         hover_fields=("content",),
-        action="no action; `POST`",
+        arrow=_action("no action; `POST`"),
         options=(
             Option(
                 "timeout",
@@ -492,14 +538,26 @@ VERBS: tuple[Verb, ...] = (
         "A line of a branch step: when the caller pressed exactly these keys (the `Digits` the "
         "gather posted), the call goes to STEP. Branch steps are decided on the server, so only "
         "`flowc build --target flask` can serve them.",
-        accepts="phone keys `0`-`9`, `*`, `#`; a step or `flow.step`",
+        accepts=f"phone keys `0`-`9`, `*`, `#`; {_STEP}",
+        values=(
+            Value(
+                "value",
+                None,
+                '"KEYS"',
+                keyword="digits",
+                summary="Compares the keys the caller pressed with KEYS.",
+                accepts="phone keys `0`-`9`, `*`, `#`",
+            ),
+        ),
+        arrow=Arrow("-> STEP", "The step the call goes to when the keys match.", _STEP, fields=("target",)),
     ),
     Verb(
         "otherwise",
         None,
         "otherwise -> STEP",
         "The last line of a branch step: where the call goes when no `when` matched.",
-        accepts="a step or `flow.step`",
+        accepts=_STEP,
+        arrow=Arrow("-> STEP", "The step the call goes to when no `when` matched.", _STEP, fields=("target",)),
     ),
 )
 
@@ -516,7 +574,7 @@ SETTINGS: tuple[Setting, ...] = (
         "context KIND",
         "How calls enter the flow; changes what flowc checks.",
         "`client`, `live-update`, `twiml-parameter`",
-        values=("client", "live-update", "twiml-parameter"),
+        values=tuple(c.value for c in Context),
     ),
     Setting(
         "base-url",
