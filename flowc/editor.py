@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import ir, vocabulary
-from .syntax import parse_recovering
 from .project import FLOW_SUFFIX, read
 from .source import SourceFile, Span, split_lines
+from .syntax import parse_recovering
 from .vocabulary import Shape
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -653,8 +653,8 @@ def complete(text: str, line: int, col: int, flows: list[Parsed]) -> list[Comple
     return found
 
 
-_STEP_LINE = re.compile(r"^step[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*:", re.M)
-_FLOW_LINE = re.compile(r"^flow[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:#.*)?\r?$", re.M)
+_STEP_LINE = re.compile(r"^step[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*:", re.MULTILINE)
+_FLOW_LINE = re.compile(r"^flow[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 
 
 def _targets(text: str, flows: list[Parsed], typed: str, methods: bool) -> list[Completion]:

@@ -30,8 +30,8 @@ import re
 
 from . import ir, vocabulary
 from .diagnostics import Diagnostic, Severity
-from .syntax import parse
 from .source import SourceFile, Span
+from .syntax import parse
 from .vocabulary import Shape
 
 INDENT = "    "

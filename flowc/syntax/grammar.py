@@ -29,8 +29,8 @@ _GRAMMAR_CANDIDATES = (
     os.path.join(_HERE, "grammar", "flow.lark"),  # installed wheel
     os.path.join(os.path.dirname(_HERE), "grammar", "flow.lark"),  # source tree
 )
-_TERMINAL_DEFINITION = re.compile(r"^([A-Z_][A-Z0-9_]*)(?:\.-?\d+)?\s*:", re.M)
-_KEYWORD_DEFINITION = re.compile(r'^([A-Z_][A-Z0-9_]*)\s*:\s*"[A-Za-z]', re.M)
+_TERMINAL_DEFINITION = re.compile(r"^([A-Z_][A-Z0-9_]*)(?:\.-?\d+)?\s*:", re.MULTILINE)
+_KEYWORD_DEFINITION = re.compile(r'^([A-Z_][A-Z0-9_]*)\s*:\s*"[A-Za-z]', re.MULTILINE)
 
 
 def grammar_path() -> str:

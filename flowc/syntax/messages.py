@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Collection
 from copy import copy
+from dataclasses import dataclass
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
@@ -20,7 +22,7 @@ from .. import vocabulary
 from ..codes import report
 from ..diagnostics import Diagnostic, Note
 from ..source import SourceFile, Span
-from .grammar import keyword, keyword_terminals, reference
+from .grammar import keyword, keyword_terminals
 from .indentation import GluedKeyword, IndentProblem, indent_of, previous_significant, trimmed
 
 _TERMINAL_WORDS = {
@@ -42,14 +44,6 @@ _TERMINAL_WORDS = {
 _VERBS = tuple(v.name for v in vocabulary.ELEMENTS)
 _BRANCHES = tuple(v.name for v in vocabulary.BRANCH_LINES)
 _SETTING_WORDS = tuple(s.name for s in vocabulary.SETTINGS)
-
-
-def keyword(name: str) -> str | None:
-    try:
-        pattern = reference().get_terminal(name).pattern
-    except KeyError:
-        return None
-    return pattern.value if pattern.type == "str" else None
 
 
 def _expected_words(expected, verb: str | None = None) -> str:
@@ -115,7 +109,7 @@ def accepted(state) -> set[str] | None:
         trial.parse_conf = conf
         try:
             trial.feed_token(Token(name, ""), is_end=name == "$END")
-        except Exception:  # noqa: BLE001 - any failure means "not accepted here"
+        except Exception:  # noqa: BLE001, S112 - any failure means "not accepted here"
             continue
         accepted.add(name)
     return accepted
@@ -239,178 +233,296 @@ def _open_block(source: SourceFile, line: int) -> tuple[Note, ...]:
     return (note,) if note else ()
 
 
-def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
-    path = source.path
-    if isinstance(exc, IndentProblem):
-        notes = _open_block(source, exc.line) if exc.code == "FL003" else ()
-        return report(exc.code, exc.message, Span.point(path, exc.line, exc.col), notes=notes, hint=exc.hint)
-    if isinstance(exc, GluedKeyword):
-        kw, rest = exc.token, str(exc.rest.value)
-        word = kw.value + rest
-        span = Span(file=path, line=kw.line, col=kw.column, end_line=kw.line, end_col=kw.column + len(word))
-        if exc.rest.type in keyword_terminals() or len(rest) > 2:
-            hint = f"put a space after `{kw.value}`: `{kw.value} {rest}`"
-        else:  # `onn`, `beeep`: a letter too many
-            hint = f"did you mean `{kw.value}`?"
-        return report(
-            "FL001",
-            f"unexpected `{word}`, expected `{kw.value}` followed by a space",
-            span,
-            notes=_open_block(source, kw.line),
-            hint=hint,
-        )
-    hint = None
-    if isinstance(exc, UnexpectedCharacters):
-        line, col = exc.line, exc.column
-        char = exc.char
-        if char == '"':
-            message = 'unterminated string: a closing `"` is missing on this line'
-        elif char in "\r":
-            message = "a carriage return that does not end a line"
-        elif not char.isprintable():
-            message = f"unexpected character U+{ord(char):04X}"
-        else:
-            message = f"unexpected character `{char}`"
-        expected = set() if char == '"' else accepted(exc.state) or exc.allowed or set()
-        span = Span.point(path, line, col)
-        hint = _character_hint(char, source.line_text(line))
-    elif (
-        isinstance(exc, UnexpectedToken) and exc.token.type == "LOOSE_URL" and "LOOSE_URL" not in exc.expected
-    ):
-        # Outside `base-url` nothing lexes as LOOSE_URL: it is a stray character.
-        line, col = exc.token.line, exc.token.column
-        char = exc.token.value[0]
-        message = (
-            f"unexpected character `{char}`"
-            if char.isprintable()
-            else f"unexpected character U+{ord(char):04X}"
-        )
-        expected = accepted(exc.state) or exc.expected
-        span = Span.point(path, line, col)
-        hint = _character_hint(char, source.line_text(line))
-    elif isinstance(exc, UnexpectedToken):
-        tok = exc.token
-        expected = accepted(exc.state) or exc.expected
-        if tok.type == "$END":
-            lines = trimmed(source.text).split("\n")
-            line, col = len(lines), len(lines[-1]) + 1
-            span = Span.point(path, line, col)
-        else:
-            line, col = tok.line, tok.column
-            end_col = tok.end_column if tok.end_line == line and tok.end_column else col + 1
-            span = Span(file=path, line=line, col=col, end_line=line, end_col=max(end_col, col + 1))
-        message = f"unexpected {_describe(tok)}"
-        misread = _misread_word(exc.state, expected, tok)
-        stack = getattr(exc.state, "value_stack", None) or [None]
-        top = stack[-1]
-        glued = (
-            type(top) is Token
-            and top.value.isalpha()
-            and top.type not in ("NAME", "WORD")
-            and tok.line == top.end_line
-            and tok.column == top.end_column
-            and str(tok.value)[:1].isalnum()
-        )
-        if glued:
-            # `beeps`, `finished`: a keyword with letters glued to it.
-            word = top.value + str(tok.value).split()[0]
-            line, col = top.line, top.column
-            span = Span(file=path, line=line, col=col, end_line=line, end_col=col + len(word))
-            message = f"unexpected `{word}`, expected `{top.value}` followed by a space"
-            hint = f"did you mean `{top.value}`?"
-            expected = set()
-        elif misread is not None:
-            # `record mx 20s`: `mx` was taken for the recording's label, so the
-            # parser only stumbles on `20s`; the mistake is the word before.
-            word, hint = misread
-            line, col = word.line, word.column
-            span = Span(file=path, line=line, col=col, end_line=line, end_col=word.end_column)
-            message = f"unexpected `{word.value}`"
-        elif (
-            type(top) is Token
-            and (
-                top.type == "DURATION"
-                or (
-                    top.type == "INT"
-                    and getattr(stack[-2] if len(stack) > 1 else None, "type", None) in _TIMED
-                )
-            )
-            and tok.line == top.end_line
-            and tok.column == top.end_column
-            and tok.value[:1].isalpha()
-        ):
-            # `2x`, `20sec`: a number glued to letters that are not a unit.
-            line, col = top.line, top.column
-            span = Span(file=path, line=line, col=col, end_line=line, end_col=tok.end_column)
-            return report(
-                "FL001",
-                f"`{top.value}{tok.value}` is not a duration",
-                span,
-                notes=_open_block(source, line),
-                hint="a duration is a number with `h`, `m` or `s`, from hours down: `20s`, `2m`, `1h30m`",
-            )
-        elif tok.type in ("NAME", "WORD") or (
-            tok.type not in ("_NL", "_INDENT", "_DEDENT", "$END") and tok.value.isalpha()
-        ):
-            keywords = [kw for name in expected if (kw := keyword(name)) and kw[0].isalpha()]
-            import difflib  # only on syntax errors; keeps start-up short
+# ---- the translation: one function per kind of exception, one per reading of a token ----
 
-            close = difflib.get_close_matches(str(tok.value), keywords, n=1, cutoff=0.6)
-            verb = _line_verb(exc.state)
-            owners = _option_owners().get(str(tok.value))
-            if close:
-                hint = f"did you mean `{close[0]}`?"
-            elif (
-                "ARROW" in expected
-                and re.fullmatch(r"[A-Za-z_]\w*", str(tok.value))
-                and not source.line_text(line)[tok.end_column - 1 :].split("#", 1)[0].strip()
-            ):
-                hint = f"write `-> {tok.value}` to go to the step `{tok.value}`"
-            elif owners and verb and verb not in owners:
-                hint = _not_an_option(tok.value, verb, owners)
-            elif tok.value in _SETTING_WORDS:
-                hint = f"`{tok.value}` is a setting: put it indented under the `flow NAME` line"
-            elif col == 1 and "STEP" in expected and tok.value in _VERBS:
-                hint = "a verb belongs to a step: indent it under the step's line"
-        elif (
-            type(top) is Token
-            and top.type == "NAME"
-            and top.value.upper() in ("GET", "POST")
-            and tok.line == top.line
-            and len(stack) > 1
-            and getattr(stack[-2], "type", None) == "ARROW"
-        ):
-            # `-> get /h`: the method was read as a step name.
-            line, col = top.line, top.column
-            span = Span(file=path, line=line, col=col, end_line=line, end_col=top.end_column)
-            message = f"the method `{top.value}` must be written in capitals"
-            hint = f"write `-> {top.value.upper()} {tok.value}`"
-            expected = set()
-        if tok.type in ("_DEDENT", "$END") and "_INDENT" in expected:
-            # A header whose block is missing: point at the end of the header.
-            lines = source.text.split("\n")
-            header = previous_significant(lines, min(tok.line or len(lines), len(lines)) - 1)
-            if tok.type == "$END" or header is None:
-                header = len(trimmed(source.text).split("\n")) - 1
-            line, col = header + 1, len(lines[header].rstrip()) + 1
-            span = Span.point(path, line, col)
-    elif isinstance(exc, UnexpectedEOF):
-        lines = trimmed(source.text).split("\n")
-        line, col = len(lines), len(lines[-1]) + 1
-        span = Span.point(path, line, col)
-        message = "unexpected end of file"
-        expected = exc.expected
-    else:  # pragma: no cover - UnexpectedInput has no other concrete kinds
+
+@dataclass(slots=True)
+class _Reading:
+    """What a syntax error is, in words: where, what, a hint, and the
+    terminals to list as expected."""
+
+    span: Span
+    message: str
+    hint: str | None = None
+    expected: Collection[str] = ()
+    final: bool = False  # reported as it is: no list of what was expected
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """An unexpected token and what the parser had read before it."""
+
+    source: SourceFile
+    tok: Token
+    state: object
+    expected: Collection[str]
+    stack: list
+
+    @property
+    def top(self):
+        return self.stack[-1]
+
+    @property
+    def below(self):
+        return self.stack[-2] if len(self.stack) > 1 else None
+
+    def word_span(self, tok: Token, end_col: int | None = None) -> Span:
+        line = tok.line
+        return Span(self.source.path, line, tok.column, line, end_col or tok.end_column)
+
+
+def _point(source: SourceFile, line: int, col: int) -> Span:
+    return Span.point(source.path, line, col)
+
+
+def _end_of_code(source: SourceFile) -> Span:
+    lines = trimmed(source.text).split("\n")
+    return _point(source, len(lines), len(lines[-1]) + 1)
+
+
+def _character(char: str, source: SourceFile, line: int, col: int, expected) -> _Reading:
+    if char == '"':
+        message, expected = 'unterminated string: a closing `"` is missing on this line', ()
+    elif char == "\r":
+        message = "a carriage return that does not end a line"
+    elif not char.isprintable():
+        message = f"unexpected character U+{ord(char):04X}"
+    else:
+        message = f"unexpected character `{char}`"
+    return _Reading(
+        _point(source, line, col), message, _character_hint(char, source.line_text(line)), expected
+    )
+
+
+def _indent_problem(exc: IndentProblem, source: SourceFile) -> Diagnostic:
+    notes = _open_block(source, exc.line) if exc.code == "FL003" else ()
+    return report(exc.code, exc.message, _point(source, exc.line, exc.col), notes=notes, hint=exc.hint)
+
+
+def _glued_keyword(exc: GluedKeyword, source: SourceFile) -> Diagnostic:
+    kw, rest = exc.token, str(exc.rest.value)
+    word = kw.value + rest
+    span = Span(source.path, kw.line, kw.column, kw.line, kw.column + len(word))
+    if exc.rest.type in keyword_terminals() or len(rest) > 2:
+        hint = f"put a space after `{kw.value}`: `{kw.value} {rest}`"
+    else:  # `onn`, `beeep`: a letter too many
+        hint = f"did you mean `{kw.value}`?"
+    return report(
+        "FL001",
+        f"unexpected `{word}`, expected `{kw.value}` followed by a space",
+        span,
+        notes=_open_block(source, kw.line),
+        hint=hint,
+    )
+
+
+def _unexpected_characters(exc: UnexpectedCharacters, source: SourceFile) -> _Reading:
+    expected = accepted(exc.state) or exc.allowed or set()
+    return _character(exc.char, source, exc.line, exc.column, expected)
+
+
+def _unexpected_eof(exc: UnexpectedEOF, source: SourceFile) -> _Reading:
+    return _Reading(_end_of_code(source), "unexpected end of file", expected=exc.expected)
+
+
+def _unexpected_token(exc: UnexpectedToken, source: SourceFile) -> _Reading | Diagnostic:
+    tok = exc.token
+    expected = accepted(exc.state) or exc.expected
+    if tok.type == "LOOSE_URL" and "LOOSE_URL" not in exc.expected:
+        # Outside `base-url` nothing lexes as LOOSE_URL: it is a stray character.
+        return _character(tok.value[0], source, tok.line, tok.column, expected)
+    found = _Found(source, tok, exc.state, expected, getattr(exc.state, "value_stack", None) or [None])
+    for reading in _TOKEN_READINGS:
+        result = reading(found)
+        if result is not None:
+            break
+    else:
+        result = _Reading(_token_span(found), f"unexpected {_describe(tok)}", expected=expected)
+    if isinstance(result, _Reading) and tok.type in ("_DEDENT", "$END") and "_INDENT" in expected:
+        result.span = _header_end(source, tok)
+    return result
+
+
+def _token_span(found: _Found) -> Span:
+    tok = found.tok
+    if tok.type == "$END":
+        return _end_of_code(found.source)
+    line, col = tok.line, tok.column
+    end_col = tok.end_column if tok.end_line == line and tok.end_column else col + 1
+    return Span(found.source.path, line, col, line, max(end_col, col + 1))
+
+
+def _header_end(source: SourceFile, tok: Token) -> Span:
+    """A header whose block is missing: the end of the header."""
+    lines = source.text.split("\n")
+    header = previous_significant(lines, min(tok.line or len(lines), len(lines)) - 1)
+    if tok.type == "$END" or header is None:
+        header = len(trimmed(source.text).split("\n")) - 1
+    return _point(source, header + 1, len(lines[header].rstrip()) + 1)
+
+
+# -- readings of an unexpected token, tried in order --
+
+
+def _glued_letters(found: _Found) -> _Reading | None:
+    """`beeps`, `finished`: a keyword with letters glued to it."""
+    top, tok = found.top, found.tok
+    if not (
+        type(top) is Token
+        and top.value.isalpha()
+        and top.type not in ("NAME", "WORD")
+        and tok.line == top.end_line
+        and tok.column == top.end_column
+        and str(tok.value)[:1].isalnum()
+    ):
+        return None
+    word = top.value + str(tok.value).split()[0]
+    return _Reading(
+        found.word_span(top, top.column + len(word)),
+        f"unexpected `{word}`, expected `{top.value}` followed by a space",
+        f"did you mean `{top.value}`?",
+    )
+
+
+def _misread(found: _Found) -> _Reading | None:
+    """`record mx 20s`: `mx` was taken for the recording's label, so the
+    parser only stumbles on `20s`; the mistake is the word before."""
+    misread = _misread_word(found.state, found.expected, found.tok)
+    if misread is None:
+        return None
+    word, hint = misread
+    return _Reading(found.word_span(word), f"unexpected `{word.value}`", hint, found.expected)
+
+
+def _glued_number(found: _Found) -> Diagnostic | None:
+    """`2x`, `20sec`: a number glued to letters that are not a unit."""
+    top, tok = found.top, found.tok
+    if not (
+        type(top) is Token
+        and (top.type == "DURATION" or (top.type == "INT" and getattr(found.below, "type", None) in _TIMED))
+        and tok.line == top.end_line
+        and tok.column == top.end_column
+        and tok.value[:1].isalpha()
+    ):
+        return None
+    return report(
+        "FL001",
+        f"`{top.value}{tok.value}` is not a duration",
+        found.word_span(top, tok.end_column),
+        notes=_open_block(found.source, top.line),
+        hint="a duration is a number with `h`, `m` or `s`, from hours down: `20s`, `2m`, `1h30m`",
+    )
+
+
+def _unexpected_word(found: _Found) -> _Reading | None:
+    """A word where it does not fit: the first of :data:`_WORD_HINTS` that
+    has something to say about it."""
+    tok = found.tok
+    if not (
+        tok.type in ("NAME", "WORD")
+        or (tok.type not in ("_NL", "_INDENT", "_DEDENT", "$END") and tok.value.isalpha())
+    ):
+        return None
+    hint = next((h for rule in _WORD_HINTS if (h := rule(found)) is not None), None)
+    return _Reading(_token_span(found), f"unexpected {_describe(tok)}", hint, found.expected)
+
+
+def _lower_case_method(found: _Found) -> _Reading | None:
+    """`-> get /h`: the method was read as a step name."""
+    top, tok = found.top, found.tok
+    if not (
+        type(top) is Token
+        and top.type == "NAME"
+        and top.value.upper() in ("GET", "POST")
+        and tok.line == top.line
+        and getattr(found.below, "type", None) == "ARROW"
+    ):
+        return None
+    return _Reading(
+        found.word_span(top),
+        f"the method `{top.value}` must be written in capitals",
+        f"write `-> {top.value.upper()} {tok.value}`",
+    )
+
+
+_TOKEN_READINGS = (_glued_letters, _misread, _glued_number, _unexpected_word, _lower_case_method)
+
+
+# -- hints for an unexpected word, tried in order --
+
+
+def _near_keyword(found: _Found) -> str | None:
+    keywords = [kw for name in found.expected if (kw := keyword(name)) and kw[0].isalpha()]
+    import difflib  # only on syntax errors; keeps start-up short
+
+    close = difflib.get_close_matches(str(found.tok.value), keywords, n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+def _step_without_arrow(found: _Found) -> str | None:
+    tok = found.tok
+    if (
+        "ARROW" in found.expected
+        and re.fullmatch(r"[A-Za-z_]\w*", str(tok.value))
+        and not found.source.line_text(tok.line)[tok.end_column - 1 :].split("#", 1)[0].strip()
+    ):
+        return f"write `-> {tok.value}` to go to the step `{tok.value}`"
+    return None
+
+
+def _option_of_another_verb(found: _Found) -> str | None:
+    verb = _line_verb(found.state)
+    owners = _option_owners().get(str(found.tok.value))
+    if owners and verb and verb not in owners:
+        return _not_an_option(found.tok.value, verb, owners)
+    return None
+
+
+def _setting_out_of_place(found: _Found) -> str | None:
+    if found.tok.value in _SETTING_WORDS:
+        return f"`{found.tok.value}` is a setting: put it indented under the `flow NAME` line"
+    return None
+
+
+def _verb_outside_a_step(found: _Found) -> str | None:
+    if found.tok.column == 1 and "STEP" in found.expected and found.tok.value in _VERBS:
+        return "a verb belongs to a step: indent it under the step's line"
+    return None
+
+
+_WORD_HINTS = (
+    _near_keyword,
+    _step_without_arrow,
+    _option_of_another_verb,
+    _setting_out_of_place,
+    _verb_outside_a_step,
+)
+
+_TRANSLATIONS: tuple[tuple[type, Callable[..., _Reading | Diagnostic]], ...] = (
+    (IndentProblem, _indent_problem),
+    (GluedKeyword, _glued_keyword),
+    (UnexpectedCharacters, _unexpected_characters),
+    (UnexpectedToken, _unexpected_token),
+    (UnexpectedEOF, _unexpected_eof),
+)
+
+
+def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
+    """The diagnostic for a syntax error: the translation of its kind
+    (:data:`_TRANSLATIONS`), then what was expected and the open block."""
+    translate = next((t for kind, t in _TRANSLATIONS if isinstance(exc, kind)), None)
+    if translate is None:  # pragma: no cover - UnexpectedInput has no other concrete kinds
         raise exc
+    result = translate(exc, source)
+    if isinstance(result, Diagnostic):
+        return result
+    span, message, hint, expected = result.span, result.message, result.hint, result.expected
     if hint is None and expected and set(expected) <= {"COLON"}:
         m = re.match(r"\s*step\s+([A-Za-z_]\w*)", source.line_text(span.line))
         if m:
             hint = f"write `step {m.group(1)}:`"
-    if expected:
+    if expected and not result.final:
         words = source.line_text(span.line).split()
         verb = words[0] if words and words[0] in _VERBS else None
         message += ", expected " + _expected_words(expected, verb)
-    note = _enclosing_step(source, span.line)
-    return report("FL001", message, span, notes=(note,) if note else (), hint=hint)
-
-
+    return report("FL001", message, span, notes=_open_block(source, span.line), hint=hint)

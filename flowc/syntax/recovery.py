@@ -8,6 +8,7 @@ errors is *partial*: it lacks the lines that did not parse.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from .indentation import (
     untangled,
 )
 from .messages import accepted, syntax_error
+
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
@@ -152,7 +154,7 @@ def _pieces(lines: list[str], start: int) -> list[tuple[int, int]]:
         if i - bounds[-1] >= PIECE_LINES and line[:1] not in (" ", "\t") and first_word(line) == "step":
             bounds.append(i)
     bounds.append(len(lines))
-    pieces = list(zip(bounds, bounds[1:], strict=False))
+    pieces = list(itertools.pairwise(bounds))
     return [(a, b) for a, b in pieces if b > start]
 
 

@@ -26,7 +26,7 @@ from ..vocabulary import Shape
 MAX_DIGITS = 12  # longer numbers are refused before int() sees them
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
-_ESCAPE_RE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)", re.S)
+_ESCAPE_RE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)", re.DOTALL)
 _DURATION_PART = re.compile(r"([0-9]+)([hms])")
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -51,14 +51,14 @@ class _Option:
     """An option as written, before its verb reads it: its name, the form of
     its grammar production it took, the children, and where it is."""
 
-    __slots__ = ("name", "form", "parts", "span")
+    __slots__ = ("form", "name", "parts", "span")
 
     def __init__(self, name: str, form: str, parts: tuple, span: Span):
         self.name, self.form, self.parts, self.span = name, form, parts, span
 
 
 class _Setting:
-    __slots__ = ("key", "value", "span")
+    __slots__ = ("key", "span", "value")
 
     def __init__(self, key: str, value, span: Span):
         self.key, self.value, self.span = key, value, span
