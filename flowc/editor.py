@@ -121,11 +121,15 @@ def _verb_keywords(verb: vocabulary.Verb) -> list[Keyword]:
             )
     for value in verb.values:
         if value.keyword:
-            syntax = f"{name} {value.keyword} {value.placeholder}" if name == "play" else (
-                f"{value.keyword} {value.placeholder}"
+            syntax = (
+                f"{name} {value.keyword} {value.placeholder}"
+                if name == "play"
+                else (f"{value.keyword} {value.placeholder}")
             )
             found.append(
-                Keyword(value.keyword, name, syntax, value.summary, (value.field,), value.accepts, value.default)
+                Keyword(
+                    value.keyword, name, syntax, value.summary, (value.field,), value.accepts, value.default
+                )
             )
     if verb.arrow is not None:
         a = verb.arrow
@@ -136,7 +140,10 @@ def _verb_keywords(verb: vocabulary.Verb) -> list[Keyword]:
 KEYWORDS: tuple[Keyword, ...] = (
     *(k for verb in vocabulary.VERBS for k in _verb_keywords(verb)),
     *(Keyword(s.name, None, s.syntax, s.summary) for s in vocabulary.STRUCTURE),
-    *(Keyword(s.name, None, s.syntax, s.summary, values=s.accepts, default=s.default) for s in vocabulary.SETTINGS),
+    *(
+        Keyword(s.name, None, s.syntax, s.summary, values=s.accepts, default=s.default)
+        for s in vocabulary.SETTINGS
+    ),
 )
 
 _BY_WORD: dict[tuple[str | None, str], Keyword] = {(k.verb, k.word): k for k in KEYWORDS}
@@ -147,6 +154,8 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     )
     for verb in LINE_WORDS
 }
+
+
 def _value_words() -> dict[tuple[str | None, str], tuple[str, ...]]:
     """The words that may follow a keyword, from the vocabulary."""
     found: dict[tuple[str | None, str], tuple[str, ...]] = {}

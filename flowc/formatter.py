@@ -26,11 +26,12 @@ ever changing what a flow means.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import re
 
 from . import ir, vocabulary
 from .diagnostics import Diagnostic, Severity
-from .source import SourceFile, Span
+from .source import SourceFile, Span, split_lines_keepends
 from .syntax import parse
 from .vocabulary import Shape
 
@@ -363,3 +364,69 @@ class _Layout:
             out.append(INDENT * item.level + text)
             previous = item
         return "\n".join(out) + "\n" if out else ""
+
+
+# ---- formatting files (`flowc fmt`) -------------------------------------------------------
+
+
+class Outcome(enum.Enum):
+    CHANGED = "changed"  # formatted differently (written, unless only checked)
+    UNCHANGED = "unchanged"
+    BROKEN = "broken"  # does not parse (or cannot be read): left alone
+    BUG = "bug"  # the formatter would change its meaning: left alone
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileResult:
+    """What formatting one file gave."""
+
+    path: str
+    outcome: Outcome
+    source: SourceFile | None = None
+    text: str | None = None  # the canonical text (CHANGED, UNCHANGED)
+    problems: tuple[Diagnostic, ...] = ()  # why it is BROKEN
+    bug: str = ""  # what went wrong (BUG)
+
+    def diff(self) -> str:
+        """A unified diff from the file to its canonical text."""
+        assert self.source is not None and self.text is not None
+        return unified_diff(self.path, self.source.text, self.text)
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A unified diff of two texts, split into lines as the lexer splits them;
+    a last line without a newline is marked as such, as ``diff -u`` does."""
+    import difflib  # only when a diff is asked for
+
+    out = []
+    for line in difflib.unified_diff(
+        split_lines_keepends(before),
+        split_lines_keepends(after),
+        fromfile=f"{path} (original)",
+        tofile=f"{path} (formatted)",
+    ):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def format_file(path: str, read) -> FileResult:
+    """Format the file at ``path``, read with ``read(path) -> (SourceFile |
+    None, diagnostics)``. Writes nothing."""
+    source, problems = read(path)
+    if source is None:
+        return FileResult(path, Outcome.BROKEN, problems=tuple(problems))
+    try:
+        text, problems = format_source(source)
+    except FormatterBug as exc:
+        return FileResult(path, Outcome.BUG, source, bug=str(exc))
+    if text is None:
+        return FileResult(path, Outcome.BROKEN, source, problems=tuple(problems))
+    unchanged = text == source.text and not _has_bom(path)
+    return FileResult(path, Outcome.UNCHANGED if unchanged else Outcome.CHANGED, source, text)
+
+
+def _has_bom(path: str) -> bool:
+    with open(path, "rb") as f:
+        return f.read(3) == b"\xef\xbb\xbf"

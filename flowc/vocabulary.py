@@ -557,7 +557,9 @@ VERBS: tuple[Verb, ...] = (
         "otherwise -> STEP",
         "The last line of a branch step: where the call goes when no `when` matched.",
         accepts=_STEP,
-        arrow=Arrow("-> STEP", "The step the call goes to when no `when` matched.", _STEP, fields=("target",)),
+        arrow=Arrow(
+            "-> STEP", "The step the call goes to when no `when` matched.", _STEP, fields=("target",)
+        ),
     ),
 )
 

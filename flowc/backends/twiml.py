@@ -93,7 +93,6 @@ ATTRIBUTES: dict[type, tuple[tuple[str, str, Format], ...]] = {
 TAGS = {_IR_CLASSES[verb.name]: verb.element for verb in vocabulary.ELEMENTS}
 
 
-
 # verb → its text content, for the verbs that have one.
 CONTENT: dict[type, Callable[[ir.Verb, ir.Flow], str | None]] = {
     ir.Say: lambda verb, flow: verb.text.value,

@@ -278,7 +278,6 @@ def shift_diagnostic(d: Diagnostic, shifts: dict[int, tuple[int, int]]) -> Diagn
     return replace(d, span=_shift_span(d.span, shifts), notes=notes)
 
 
-
 # ---- lines ------------------------------------------------------------------------
 
 
@@ -307,8 +306,6 @@ def previous_significant(lines: list[str], index: int) -> int | None:
         if indent_of(lines[i]) is not None:
             return i
     return None
-
-
 
 
 _TRAILING_BLANKS = re.compile(r"(?:[ \t]*\r?\n)*[ \t]*\Z")

@@ -166,7 +166,8 @@ _TIMED = frozenset(
     vocabulary.terminal(o.name)
     for v in vocabulary.VERBS
     for o in v.options
-    if o.shape in (vocabulary.Shape.DURATION, vocabulary.Shape.DURATION_OR_OFF, vocabulary.Shape.DURATION_OR_AUTO)
+    if o.shape
+    in (vocabulary.Shape.DURATION, vocabulary.Shape.DURATION_OR_OFF, vocabulary.Shape.DURATION_OR_AUTO)
 ) | {"PAUSE", "MAX_CALL_DURATION"}
 
 

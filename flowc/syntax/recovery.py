@@ -334,5 +334,3 @@ def _recover(lines: list[str], exc: Exception, line: int) -> int | None:
         return last + 1
     lines[index] = _placeholder(lines, index, original)
     return index + 1
-
-

@@ -474,5 +474,3 @@ class ToIR(Transformer):
         return ir.Flow(
             name=name, name_span=name_span, declared=declared, path=self.file, settings=settings, steps=steps
         )
-
-
