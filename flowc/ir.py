@@ -141,6 +141,7 @@ class Gather(Verb):
     speech_timeout: Duration | Text | None = None
     hints: Text | None = None
     language: Text | None = None
+    profanity_filter: Switch | None = None
     action: Target | None = None
 
     name = "gather"

@@ -463,6 +463,15 @@ VERBS: tuple[Verb, ...] = (
                 "`en-US`",
                 "TAG",
             ),
+            Option(
+                "profanity-filter",
+                "profanity_filter",
+                Shape.SWITCH,
+                "profanityFilter",
+                "Whether speech recognition masks profanities with asterisks.",
+                "`profanity-filter` or `no profanity-filter`",
+                "`true`",
+            ),
         ),
     ),
     Verb(

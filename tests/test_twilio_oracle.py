@@ -349,6 +349,16 @@ CASES = [
         _gather(input="speech", speech_timeout=3, language="en-GB", action="menu_choice.xml", method="GET"),
     ),
     Case(
+        "gather-speech-profanity-filter-on",
+        "gather input speech profanity-filter -> menu_choice",
+        _gather(input="speech", profanity_filter=True, action="menu_choice.xml", method="GET"),
+    ),
+    Case(
+        "gather-speech-profanity-filter-off",
+        "gather input speech no profanity-filter -> menu_choice",
+        _gather(input="speech", profanity_filter=False, action="menu_choice.xml", method="GET"),
+    ),
+    Case(
         "gather-finish-off-timeout-minutes",
         'gather finish "" timeout 1m -> menu_choice',
         _gather(finish_on_key="", timeout=60, action="menu_choice.xml", method="GET"),
