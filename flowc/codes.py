@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic, Note, Severity
+from .diagnostics import Diagnostic, Fix, Note, Severity
 from .source import Span
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -708,8 +708,15 @@ def report(
     *,
     notes: tuple[Note, ...] = (),
     hint: str | None = None,
+    fixes: tuple[Fix, ...] = (),
 ) -> Diagnostic:
     """Make a diagnostic with the code's default severity."""
     return Diagnostic(
-        code=code, severity=REGISTRY[code].severity, message=message, span=span, notes=notes, hint=hint
+        code=code,
+        severity=REGISTRY[code].severity,
+        message=message,
+        span=span,
+        notes=notes,
+        hint=hint,
+        fixes=fixes,
     )
