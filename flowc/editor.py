@@ -291,6 +291,7 @@ class Parsed:
     flow: ir.Flow | None
     complete: bool = True  # no syntax error
     skipped: frozenset[int] = frozenset()
+    diagnostics: tuple = ()  # the syntax errors
 
     def line(self, number: int) -> str:
         """The text of a line (1-based) as written."""
@@ -299,7 +300,7 @@ class Parsed:
 
 def _parsed(path: str, source: SourceFile) -> Parsed:
     result = parse_recovering(source)
-    return Parsed(path, source, result.flow, result.complete, result.skipped)
+    return Parsed(path, source, result.flow, result.complete, result.skipped, tuple(result.diagnostics))
 
 
 _PARSED: dict[str, tuple[object, Parsed]] = {}  # path -> (what it was parsed from, result)
@@ -573,6 +574,14 @@ def rename(
         raise RenameRefused("this flow has no step headers: its one step is always called `main`")
     if new != step_name and found.flow.step(new) is not None:
         raise RenameRefused(f"flow `{flow_name}` already has a step `{new}`")
+    same = next(
+        (s.name for s in found.flow.steps if s.name != step_name and s.name.lower() == new.lower()), None
+    )
+    if same is not None:
+        raise RenameRefused(
+            f"flow `{flow_name}` already has a step `{same}`: step names that differ only in case "
+            "would collide on case-insensitive file systems"
+        )
     blocker = rename_blocker(flows, flow_name, step_name)
     if blocker is not None:
         raise RenameRefused(blocker)
@@ -694,3 +703,82 @@ def _targets(text: str, flows: list[Parsed], typed: str, methods: bool) -> list[
         prefix = typed.split(".")[0] + "."
         out = [c for c in out if c.label.startswith(prefix) and c.label != prefix]
     return out
+
+
+def typed_start(line: str, col: int) -> int:
+    """Where the word being typed at ``col`` starts: the text a completion
+    replaces (letters, digits, `_`, `-` and the `.` of `flow.step`)."""
+    start = col
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "_-."):
+        start -= 1
+    return start
+
+
+# ---- hover beyond keywords ----------------------------------------------------------------------
+
+
+def hover_text(path: str, text: str, line: int, col: int, flows: list[Parsed]) -> tuple[str, Place] | None:
+    """The hover at the cursor, as Markdown, and the range it is about: a
+    keyword (:func:`hover`), a step reference or header, a recording's
+    label, and on a line that did not parse, what the word would be and
+    the syntax error of the line."""
+    found = hover(text, line, col)
+    parsed = flows[0] if flows else None
+    broken = parsed is not None and (line + 1) in parsed.skipped
+    if found is not None and not broken:
+        entry, word = found
+        return entry.markdown(), Place(path, line, word.start, word.end)
+    if parsed is not None and not broken:
+        step = _step_hover(flows, line, col)
+        if step is not None:
+            return step
+    lines = split_lines(text)
+    if not 0 <= line < len(lines):
+        return None
+    items = _code(lines[line])
+    word = _at(items, col)
+    if word is None:
+        return None
+    place = Place(path, line, word.start, word.end)
+    if not broken:
+        verb = _line_verb(items)
+        if verb == "record" and len(items) > 1 and word is items[1] and word.kind == "word":
+            return _LABEL, place
+        return None
+    parts = []
+    if found is not None:
+        parts.append(found[0].markdown())
+    elif word.kind == "word":
+        meant = next((k for k in KEYWORDS if k.word == word.text), None)
+        if meant is not None:
+            parts.append(meant.markdown())
+    for d in parsed.diagnostics if parsed is not None else ():
+        if d.span.line == line + 1:
+            parts.append(
+                f"**This line does not parse:** {d.message}" + (f"  \nhelp: {d.hint}" if d.hint else "")
+            )
+    return ("\n\n---\n\n".join(parts), place) if parts else None
+
+
+_LABEL = (
+    "```flow\nrecord LABEL [OPTION ...] [-> [METHOD] TARGET]\n```\n\n"
+    "The recording's label: it names the recording in the flow and is not written to the TwiML."
+)
+
+
+def _step_hover(flows: list[Parsed], line: int, col: int) -> tuple[str, Place] | None:
+    found = step_at(flows[0], line, col)
+    if found is None:
+        return None
+    flow_name, step_name, place = found
+    target = find_flow(flows, flow_name)
+    step = target.flow.step(step_name) if target is not None and target.flow is not None else None
+    if step is None:
+        where = f"flow `{flow_name}` has no step `{step_name}`"
+        return f"```flow\n{flow_name}.{step_name}\n```\n\n{where}.", place
+    kind = "branch step" if step.is_branch else f"`{flow_name}/{step_name}.xml`"
+    lines = [f"```flow\nstep {step_name}:\n```", f"Step `{step_name}` of flow `{flow_name}`: {kind}."]
+    declared = definition(flows, flow_name, step_name)
+    if declared is not None:
+        lines.append(f"Defined on line {declared.line + 1} of {os.path.basename(declared.path)}.")
+    return "\n\n".join(lines), place
