@@ -112,6 +112,36 @@ def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
     return diagnostics, any(d.severity is Severity.ERROR for d in diagnostics)
 
 
+def _fix(paths, write: bool):
+    from .fixing import fix
+    from .formatter import unified_diff
+    from .output import replace_file
+    from .project import NoFlowFiles
+
+    try:
+        fixed = fix(paths)
+    except NoFlowFiles as exc:
+        raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
+    for path, (before, after) in fixed.changes.items():
+        if not write:
+            click.echo(unified_diff(path, before, after, "fixed"), nl=False)
+            continue
+        try:
+            replace_file(path, after.encode("utf-8"))
+        except OSError as exc:
+            raise OutputProblem(f"cannot write {path}: {exc}") from None
+        click.echo(f"fixed {path}", err=True)
+    if fixed.changes:
+        files = len(fixed.changes)
+        verb = "fixed" if write else "would fix"
+        click.echo(
+            f"{verb} {fixed.applied} problem{'s' if fixed.applied != 1 else ''} "
+            f"in {files} file{'s' if files != 1 else ''}",
+            err=True,
+        )
+    return fixed.build
+
+
 def _fails(diagnostics, werror: bool) -> bool:
     from .diagnostics import has_errors
     from .project import promote_warnings
@@ -128,17 +158,38 @@ def _fails(diagnostics, werror: bool) -> bool:
     default=None,
     help="Also report what this build target cannot express (e.g. branch steps for twiml).",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the safe fixes (the `did you mean` and `write ...` of the messages) to the files, "
+    "then report what remains.",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Write nothing; print a unified diff of the safe fixes on stdout, then report what would remain.",
+)
 @_FORMAT
 @_WERROR
 @_COLOR
-def check(paths, target, fmt, werror, color):
-    """Check flows and report problems; write nothing.
+def check(paths, target, fix, diff, fmt, werror, color):
+    """Check flows and report problems; write nothing (unless --fix).
 
     Each PATH is a .flow file or a directory searched for .flow files.
     References to other flows resolve against all files given and, for a
     flow not among them, against the .flow files beside them.
+
+    With --fix, the safe fixes are written to the files (each replaced
+    atomically), as many rounds as it takes; the problems that remain are
+    reported. Fixes that may change what a flow does (a URL given a scheme)
+    are offered by the language server, never applied here.
     """
-    build = _load(paths)
+    if diff and fmt != "text":
+        raise click.UsageError("--diff prints a diff on stdout: use it with the text format")
+    if fix or diff:
+        build = _fix(paths, write=fix and not diff)
+    else:
+        build = _load(paths)
     if target is not None and build.ok:
         from .backends import target as backend
         from .diagnostics import Diagnostic

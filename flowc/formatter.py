@@ -401,7 +401,7 @@ class FileResult:
         return unified_diff(self.path, self.source.text, self.text)
 
 
-def unified_diff(path: str, before: str, after: str) -> str:
+def unified_diff(path: str, before: str, after: str, label: str = "formatted") -> str:
     """A unified diff of two texts, split into lines as the lexer splits them;
     a last line without a newline is marked as such, as ``diff -u`` does."""
     import difflib  # only when a diff is asked for
@@ -411,7 +411,7 @@ def unified_diff(path: str, before: str, after: str) -> str:
         split_lines_keepends(before),
         split_lines_keepends(after),
         fromfile=f"{path} (original)",
-        tofile=f"{path} (formatted)",
+        tofile=f"{path} ({label})",
     ):
         out.append(line)
         if not line.endswith("\n"):
