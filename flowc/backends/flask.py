@@ -24,15 +24,16 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote
 
-from .. import __version__, ir
+from .. import __version__, ir, urls
 from ..codes import report
 from ..diagnostics import Diagnostic, Note, has_errors
 from . import Emission, MissingDependency
 from .twiml import render_step
 
 HANDLERS_MODULE = "handlers.py"
+_APP_HOST = "app.invalid"
 TEMPLATES = "flask_templates"
 
 
@@ -176,19 +177,21 @@ class Callback:
 
 
 def _route_path(flow: ir.Flow, step: ir.Step, target: ir.Target) -> str | None:
-    """The path on this app a URL target requests, or None (a step, or another host)."""
-    if target.is_step:
+    """The path on this app a URL target requests, or None (a step, another host, or no URL)."""
+    if target.is_step or target.kind not in (ir.TargetKind.PATH, ir.TargetKind.RELATIVE):
         return None
-    if target.kind is ir.TargetKind.PATH:
-        url = target.text
-    elif target.kind is ir.TargetKind.RELATIVE:
-        url = urljoin(f"/{flow.name}/{step.name}.xml", target.text)
-    else:
+    url = urls.split(target.text)
+    if isinstance(url, urls.UrlError) or url.scheme or url.netloc:
         return None
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+    if target.kind is ir.TargetKind.RELATIVE:
+        # Resolved against the step's own URL, as Twilio resolves it; the host
+        # stands for wherever the app is served.
+        url = urls.join(f"https://{_APP_HOST}{step_path(flow.name, step.name)}", target.text)
+        if isinstance(url, urls.UrlError) or url.netloc != _APP_HOST:
+            return None
+    if not url.path.startswith("/"):
         return None
-    return unquote(parts.path)
+    return unquote(url.path)
 
 
 def step_path(flow: str, step: str) -> str:
