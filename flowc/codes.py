@@ -288,7 +288,8 @@ caller is asked to record (or choose) again and again.
 Following every `->` from these steps only ever leads back into them: no step
 in the cycle hangs up, ends, or reaches a URL outside the flow. The caller is
 stuck until they hang up and Twilio keeps fetching documents. The cycle is
-reported once, with its path.
+reported once, with its path; a cycle of more than ten steps is shown by its
+first ten, its last and the number of steps in between.
 
     step a:
         redirect -> b

@@ -720,16 +720,16 @@ def flow_place(parsed: Parsed) -> Place:
     return written or _place(flow.name_span)
 
 
-def _step_targets(parsed: Parsed) -> Iterable[ir.Target]:
+def _step_targets(parsed: Parsed) -> Iterable[ir.StepTarget]:
     """The step references of the lines that parsed."""
     for step in parsed.flow.steps:
         for verb in ir.walk(step.verbs):
             for target in ir.targets(verb):
-                if target.is_step and target.span.end_line not in parsed.skipped:
+                if isinstance(target, ir.StepTarget) and target.span.end_line not in parsed.skipped:
                     yield target
 
 
-def _target_places(target: ir.Target) -> tuple[Place, Place]:
+def _target_places(target: ir.StepTarget) -> tuple[Place, Place]:
     """The whole reference (`name` or `flow.name`) and its step part."""
     span = target.span
     whole = Place(span.file, span.end_line - 1, span.end_col - 1 - len(target.text), span.end_col - 1)
@@ -767,7 +767,7 @@ def flow_at(parsed: Parsed, line: int, col: int) -> str | None:
     if parsed.flow is None:
         return None
     for target in _step_targets(parsed):
-        if target.kind is ir.TargetKind.FLOW_STEP:
+        if target.flow is not None:
             whole, _ = _target_places(target)
             if whole.line == line and whole.start <= col < whole.start + len(target.flow):
                 return target.flow

@@ -108,7 +108,7 @@ def _meaning(value):
         return (type(value).__name__,) + tuple(
             (f.name, _meaning(getattr(value, f.name)))
             for f in dataclasses.fields(value)
-            if not f.name.endswith("span") and f.name not in ("keyword", "path")
+            if f.compare and not f.name.endswith("span") and f.name not in ("keyword", "path")
         )
     if isinstance(value, tuple):
         return tuple(_meaning(v) for v in value)
@@ -187,7 +187,7 @@ class _Layout:
         end = span.end_col if span.end_line == span.line else len(line) + 1
         return line[span.col - 1 : end - 1]
 
-    def url(self, target: ir.Target, literal: str | None = None) -> str:
+    def url(self, target: ir.UrlTarget, literal: str | None = None) -> str:
         literal = self.written(target.span) if literal is None else literal
         if literal.startswith('"') and "\\" not in literal:
             inner = literal[1:-1]
@@ -208,7 +208,7 @@ class _Layout:
         if target.method is not None:
             words.append(target.method.value)
             literal = literal[len(target.method.value) :].lstrip(" \t")
-        words.append(target.text if target.is_step else self.url(target, literal))
+        words.append(target.text if isinstance(target, ir.StepTarget) else self.url(target, literal))
         return " ".join(words)
 
     def option(self, verb: ir.Verb, field: str, keyword: str) -> list[str]:
@@ -227,7 +227,7 @@ class _Layout:
             return [keyword, written]
         if isinstance(value, ir.Number):
             return [keyword, str(value.value)]
-        if isinstance(value, ir.Target):  # status
+        if isinstance(value, ir.UrlTarget):  # status
             words = [keyword]
             if value.method is not None:
                 words.append(value.method.value)

@@ -1248,22 +1248,20 @@ class _ToIR(Transformer):
 
     # -- targets --
 
-    def step_target(self, meta, tok: Token) -> ir.Target:
-        return ir.Target(kind=ir.TargetKind.STEP, text=tok.value, span=self._tspan(tok), step=tok.value)
+    def step_target(self, meta, tok: Token) -> ir.StepTarget:
+        return ir.StepTarget(text=tok.value, span=self._tspan(tok), step=tok.value)
 
-    def flow_step_target(self, meta, tok: Token) -> ir.Target:
+    def flow_step_target(self, meta, tok: Token) -> ir.StepTarget:
         flow, step = tok.value.split(".")
-        return ir.Target(
-            kind=ir.TargetKind.FLOW_STEP, text=tok.value, span=self._tspan(tok), flow=flow, step=step
-        )
+        return ir.StepTarget(text=tok.value, span=self._tspan(tok), flow=flow, step=step)
 
-    def path_url(self, meta, tok: Token) -> ir.Target:
-        return ir.Target(kind=ir.TargetKind.PATH, text=tok.value, span=self._tspan(tok))
+    def path_url(self, meta, tok: Token) -> ir.UrlTarget:
+        return ir.UrlTarget(kind=ir.TargetKind.PATH, text=tok.value, span=self._tspan(tok))
 
-    def absolute_url(self, meta, tok: Token) -> ir.Target:
-        return ir.Target(kind=ir.TargetKind.ABSOLUTE, text=tok.value, span=self._tspan(tok))
+    def absolute_url(self, meta, tok: Token) -> ir.UrlTarget:
+        return ir.UrlTarget(kind=ir.TargetKind.ABSOLUTE, text=tok.value, span=self._tspan(tok))
 
-    def quoted_url(self, meta, tok: Token) -> ir.Target:
+    def quoted_url(self, meta, tok: Token) -> ir.UrlTarget:
         text = self._string(tok).value
         if _SCHEME.match(text):
             kind = ir.TargetKind.ABSOLUTE
@@ -1271,7 +1269,7 @@ class _ToIR(Transformer):
             kind = ir.TargetKind.PATH
         else:
             kind = ir.TargetKind.RELATIVE
-        return ir.Target(kind=kind, text=text, span=self._tspan(tok))
+        return ir.UrlTarget(kind=kind, text=text, span=self._tspan(tok))
 
     def arrow(self, meta, arrow: Token, method: Token | None, target: ir.Target) -> ir.Target:
         method_text = ir.Text(value=method.value, span=self._tspan(method)) if method is not None else None
@@ -1440,9 +1438,9 @@ class _ToIR(Transformer):
     def context(self, meta, kw, word):
         return _Option("context", self._text(word), self._span(meta))
 
-    def base_url(self, meta, kw, url):
+    def base_url(self, meta, kw: Token, url: ir.UrlTarget | Token) -> _Option:
         if isinstance(url, Token):  # LOOSE_URL: no scheme, reported by the checks
-            url = ir.Target(kind=ir.TargetKind.RELATIVE, text=url.value, span=self._tspan(url))
+            url = ir.UrlTarget(kind=ir.TargetKind.RELATIVE, text=url.value, span=self._tspan(url))
         return _Option("base_url", url, self._span(meta))
 
     def settings(self, meta, *items):

@@ -143,7 +143,11 @@ def _missing_flows(flows: Iterable[ir.Flow], known: dict[str, ir.Flow]) -> bool:
         for step in flow.steps:
             for verb in ir.walk(step.verbs):
                 for target in ir.targets(verb):
-                    if target.kind is ir.TargetKind.FLOW_STEP and target.flow not in known:
+                    if (
+                        isinstance(target, ir.StepTarget)
+                        and target.flow is not None
+                        and target.flow not in known
+                    ):
                         return True
     return False
 

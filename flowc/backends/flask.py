@@ -178,7 +178,7 @@ class Callback:
 
 def _route_path(flow: ir.Flow, step: ir.Step, target: ir.Target) -> str | None:
     """The path on this app a URL target requests, or None (a step, another host, or no URL)."""
-    if target.is_step or target.kind not in (ir.TargetKind.PATH, ir.TargetKind.RELATIVE):
+    if isinstance(target, ir.StepTarget) or target.kind is ir.TargetKind.ABSOLUTE:
         return None
     url = urls.split(target.text)
     if isinstance(url, urls.UrlError) or url.scheme or url.netloc:
@@ -214,8 +214,7 @@ def _callbacks_of(verb: ir.Verb) -> Iterable[tuple[ir.Target, Kind]]:
             yield verb.action, Kind.DIAL_ACTION
     elif isinstance(verb, ir.Redirect):
         yield verb.target, Kind.REDIRECT
-    elif isinstance(verb, ir.BRANCH_VERBS) and not verb.target.is_step:
-        yield verb.target, Kind.REDIRECT  # answered with a <Redirect> to the URL
+    # `when` and `otherwise` point at steps (ir.StepTarget): no callback path.
 
 
 def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnostic]]:
@@ -311,9 +310,7 @@ def _redirect_document(flow: ir.Flow, step: ir.Step, target: ir.Target) -> bytes
 
 
 def _outcome(flow: ir.Flow, step: ir.Step, target: ir.Target) -> Outcome:
-    if target.kind is ir.TargetKind.STEP or (
-        target.kind is ir.TargetKind.FLOW_STEP and target.flow == flow.name
-    ):
+    if isinstance(target, ir.StepTarget) and target.flow in (None, flow.name):
         return Outcome(step=target.step)
     return Outcome(document=_redirect_document(flow, step, target))
 

@@ -66,7 +66,7 @@ def site_diagnostics(flows: Iterable[ir.Flow], built: set[str], known: Iterable[
         for step in flow.steps:
             for verb in ir.walk(step.verbs):
                 for target in ir.targets(verb):
-                    if not target.is_step:
+                    if not isinstance(target, ir.StepTarget):
                         continue
                     if target.method is not None and target.method.value == "POST":
                         found.append(
@@ -256,10 +256,11 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
                 attrs = {}
                 if ed.kind is EdgeKind.BRANCH:
                     attrs = {"color": "#6d28d9", "fontcolor": "#6d28d9", "class": "branch-edge"}
-                if ed.target.kind is ir.TargetKind.STEP and ed.dest is not None:
-                    dst = f"s{index_of[ed.target.step]}"
+                target = ed.target
+                if isinstance(target, ir.StepTarget) and target.flow is None and ed.dest is not None:
+                    dst = f"s{index_of[target.step]}"
                     cycle = facts[step.name].cycle
-                    if cycle is not None and facts[ed.target.step].cycle == cycle:
+                    if cycle is not None and facts[target.step].cycle == cycle:
                         classes = " ".join(filter(None, [attrs.get("class"), "loop-edge"]))
                         attrs = {
                             "color": "#c2410c",
@@ -267,13 +268,13 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
                             "fontcolor": "#c2410c",
                             "class": classes,
                         }
-                elif ed.target.is_step:
-                    text = f"{ed.target.flow or flow.name}.{ed.target.step}"
+                elif isinstance(target, ir.StepTarget):
+                    text = f"{target.flow or flow.name}.{target.step}"
                     dst = "x_" + re.sub(r"\W", "_", text)
                     if dst not in extra_nodes:
-                        extra_nodes[dst] = _other_step(dst, len(extra_nodes), ed, text, site_flows)
+                        extra_nodes[dst] = _other_step(dst, len(extra_nodes), ed, target, text, site_flows)
                 else:
-                    dst = _external(extra_nodes, ed.target.text, "external")
+                    dst = _external(extra_nodes, target.text, "external")
                 edge(src, dst, label, **attrs)
             if isinstance(verb, ir.Record | ir.Gather) and verb.action is None:
                 kind = EdgeKind.RECORDED if isinstance(verb, ir.Record) else EdgeKind.GATHERED
@@ -300,22 +301,22 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
     return "\n".join(out) + "\n"
 
 
-def _other_step(name: str, n: int, edge: Edge, text: str, site_flows: set[str]) -> str:
+def _other_step(name: str, n: int, edge: Edge, target: ir.StepTarget, text: str, site_flows: set[str]) -> str:
     """A node for a step outside this flow's page: another flow's, or a missing one."""
     if edge.dest is None:
         attrs = _attrs(
             id=f"n-missing-{n}",
-            label=edge.target.text + "\nmissing",
+            label=target.text + "\nmissing",
             color="#b91c1c",
             fontcolor="#b91c1c",
             style="rounded,dashed",
-            tooltip=f"no step {edge.target.text}",
+            tooltip=f"no step {target.text}",
             **{"class": "missing"},
         )
     else:
         href = None
-        if edge.target.flow in site_flows:
-            href = f"../{edge.target.flow}/index.html#step-{edge.target.step}"
+        if target.flow in site_flows:
+            href = f"../{target.flow}/index.html#step-{target.step}"
         attrs = _attrs(
             id=f"n-flow-{n}",
             label=text,

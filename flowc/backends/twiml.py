@@ -23,7 +23,7 @@ XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 def step_url(flow: ir.Flow, target: ir.Target) -> str:
     """The URL a target compiles to, seen from a document of ``flow``."""
-    if not target.is_step:
+    if not isinstance(target, ir.StepTarget):
         return target.text
     dest_flow = target.flow or flow.name
     base = flow.settings.base_url
