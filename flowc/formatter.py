@@ -216,7 +216,7 @@ class _Layout:
         if value is None or value == ():
             return []
         if isinstance(value, ir.Switch):
-            if field == "transcribe":
+            if field == "transcribe" and isinstance(verb, ir.Record):
                 callback = verb.transcribe_callback
                 return ["transcribe"] + ([self.url(callback)] if callback is not None else [])
             return [keyword] if value.on else ["no", keyword]
@@ -232,7 +232,7 @@ class _Layout:
             if value.method is not None:
                 words.append(value.method.value)
             words.append(self.url(value))
-            if verb.status_events:
+            if isinstance(verb, ir.Record) and verb.status_events:
                 words += ["on", *(e.value for e in verb.status_events)]
             return words
         if isinstance(value, tuple):  # input words
@@ -248,7 +248,7 @@ class _Layout:
         elif isinstance(verb, ir.Play):
             if verb.url is not None:
                 words.append(self.url(verb.url))
-            else:
+            elif verb.digits is not None:
                 words += ["digits", self.written(verb.digits.span)]
         elif isinstance(verb, ir.Pause):
             if verb.length is not None:

@@ -63,7 +63,7 @@ def collect(paths: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
-            inside = []
+            inside: list[str] = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 inside.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(FLOW_SUFFIX))
@@ -106,6 +106,8 @@ def read(path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
 
 
 def _parse_file(path: str, texts: Mapping[str, str] | None = None) -> tuple[Unit, list[Diagnostic]]:
+    source: SourceFile | None
+    found: list[Diagnostic]
     if texts is not None and path in texts:
         source, found = SourceFile(path, texts[path]), []
     else:

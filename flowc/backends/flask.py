@@ -29,6 +29,7 @@ from urllib.parse import unquote
 from .. import __version__, ir, urls
 from ..codes import report
 from ..diagnostics import Diagnostic, Note, has_errors
+from ..source import Span
 from . import Emission, MissingDependency
 from .twiml import render_step
 
@@ -155,7 +156,7 @@ class Use:
     flow: str
     step: str
     verb: str
-    span: object
+    span: Span
 
 
 @dataclass
@@ -222,7 +223,7 @@ def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnos
     flows = list(flows)
     steps = {step_path(f.name, s.name) for f in flows for s in f.steps}
     found: dict[str, Callback] = {}
-    first_span: dict[str, object] = {}
+    first_span: dict[str, Span] = {}
     problems: list[Diagnostic] = []
     for flow in flows:
         for step in flow.steps:

@@ -40,8 +40,10 @@ try:
     from pygments.lexers import XmlLexer
 
     from ..pygments_lexer import FlowLexer
+
+    _PYGMENTS = True
 except ImportError:  # pragma: no cover - reported by require()
-    HtmlFormatter = None
+    _PYGMENTS = False
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 DOT_BATCH = 200  # graphs per `dot` process
@@ -50,7 +52,7 @@ DOT_TIMEOUT = 300  # seconds for one batch
 
 def require() -> None:
     """Raise :class:`MissingDependency` when the site's libraries are missing."""
-    if HtmlFormatter is None:
+    if not _PYGMENTS:
         raise MissingDependency("the site target needs Pygments; install it with: pip install 'flowc[site]'")
 
 
@@ -100,7 +102,7 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;") + '"'
 
 
-def _attrs(**attrs: str) -> str:
+def _attrs(**attrs: str | None) -> str:
     return "[" + ", ".join(f"{k}={_q(v)}" for k, v in attrs.items() if v is not None) + "]"
 
 
@@ -156,7 +158,7 @@ def cycles_of(graph: CallGraph) -> dict[tuple[str, str], int]:
 def step_facts(flow: ir.Flow, reachable: set, cycles: dict[tuple[str, str], int]) -> dict[str, StepFacts]:
     """What the graph and the page flag about each step of ``flow``; ``reachable``
     and ``cycles`` are computed once for the whole build."""
-    facts = {}
+    facts: dict[str, StepFacts] = {}
     for i, step in enumerate(flow.steps):
         sid = (flow.name, step.name)
         facts.setdefault(
@@ -198,7 +200,7 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
     for i, step in enumerate(flow.steps):
         f = facts.get(step.name)
         node = f"s{i}"
-        if f is None or any(s.name == step.name for s in flow.steps[:i]):
+        if f is None or flow.step(step.name) is not step:
             continue  # a duplicate name (an error); drawn once
         classes = ["step"]
         attrs: dict[str, str] = {
@@ -236,19 +238,19 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
     if entry is not None:
         edge("call", f"s{0}", "entry", color="#0369a1", penwidth="2", **{"class": "entry-edge"})
 
-    index_of = {}
+    index_of: dict[str, int] = {}
     for i, step in enumerate(flow.steps):
         index_of.setdefault(step.name, i)
 
     for i, step in enumerate(flow.steps):
         if index_of[step.name] != i:
             continue
-        node = graph.nodes.get((flow.name, step.name))
+        step_node = graph.nodes.get((flow.name, step.name))
         src = f"s{i}"
         after_gather = False
         edges_by_verb: dict[int, list[Edge]] = {}
-        if node is not None:
-            for ed in node.edges:
+        if step_node is not None:
+            for ed in step_node.edges:
                 edges_by_verb.setdefault(id(ed.verb), []).append(ed)
         for verb in step.verbs:
             for ed in edges_by_verb.get(id(verb), ()):
@@ -261,12 +263,12 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
                     dst = f"s{index_of[target.step]}"
                     cycle = facts[step.name].cycle
                     if cycle is not None and facts[target.step].cycle == cycle:
-                        classes = " ".join(filter(None, [attrs.get("class"), "loop-edge"]))
+                        loop_classes = " ".join(filter(None, [attrs.get("class"), "loop-edge"]))
                         attrs = {
                             "color": "#c2410c",
                             "penwidth": "2",
                             "fontcolor": "#c2410c",
-                            "class": classes,
+                            "class": loop_classes,
                         }
                 elif isinstance(target, ir.StepTarget):
                     text = f"{target.flow or flow.name}.{target.step}"
