@@ -40,10 +40,8 @@ try:
     from pygments.lexers import XmlLexer
 
     from ..pygments_lexer import FlowLexer
-
-    _PYGMENTS = True
 except ImportError:  # pragma: no cover - reported by require()
-    _PYGMENTS = False
+    HtmlFormatter = None  # type: ignore[assignment,misc]  # Pygments is an optional extra
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 DOT_BATCH = 200  # graphs per `dot` process
@@ -52,7 +50,7 @@ DOT_TIMEOUT = 300  # seconds for one batch
 
 def require() -> None:
     """Raise :class:`MissingDependency` when the site's libraries are missing."""
-    if not _PYGMENTS:
+    if HtmlFormatter is None:
         raise MissingDependency("the site target needs Pygments; install it with: pip install 'flowc[site]'")
 
 
