@@ -207,9 +207,8 @@ def definition(ls: FlowServer, params: lsp.DefinitionParams) -> lsp.Location | N
     flow_name = editor.flow_at(flows[0], line, col)
     if flow_name is not None:
         target = editor.find_flow(flows, flow_name)
-        if target is None:
-            return None
-        return ls.location(editor.flow_place(target))
+        place = editor.flow_place(target) if target is not None else None
+        return ls.location(place) if place is not None else None
     found = editor.step_at(flows[0], line, col)
     if found is None:
         return None

@@ -16,8 +16,8 @@ from . import ir
 from .checks import LOCAL_CHECKS, CheckContext, run_checks
 from .codes import report
 from .diagnostics import Diagnostic, Severity, has_errors
-from .syntax import parse_recovering
 from .source import DecodeFailure, SourceFile, Span, decode
+from .syntax import parse_recovering
 
 FLOW_SUFFIX = ".flow"
 MAX_FILE_BYTES = 8 * 1024 * 1024

@@ -93,7 +93,9 @@ ATTRIBUTES: dict[type[ir.Verb], tuple[tuple[str, str, Format], ...]] = {
     _IR_CLASSES[verb.name]: _rows(verb) for verb in vocabulary.ELEMENTS
 }
 
-TAGS = {_IR_CLASSES[verb.name]: verb.element for verb in vocabulary.ELEMENTS}
+TAGS: dict[type[ir.Verb], str] = {
+    _IR_CLASSES[verb.name]: verb.element for verb in vocabulary.ELEMENTS if verb.element is not None
+}
 
 
 def _content(verb: ir.Verb, flow: ir.Flow) -> str | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterator, Mapping
-import dataclasses
 from dataclasses import dataclass, field
 
 from .. import ir

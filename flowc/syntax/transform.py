@@ -22,6 +22,7 @@ from ..codes import report
 from ..diagnostics import Diagnostic, Note
 from ..source import SourceFile, Span
 from ..vocabulary import Shape
+from . import tokens
 
 MAX_DIGITS = 12  # longer numbers are refused before int() sees them
 
@@ -81,7 +82,7 @@ def _first(items):
 
 def _start(x) -> tuple[int, int]:
     if type(x) is Token:
-        return x.line, x.column
+        return tokens.start(x)
     if isinstance(x, tuple):
         return _start(_present(x)[0])
     return x.span.line, x.span.col
@@ -89,7 +90,7 @@ def _start(x) -> tuple[int, int]:
 
 def _end(x) -> tuple[int, int]:
     if type(x) is Token:
-        return x.end_line, x.end_column
+        return tokens.end(x)
     if isinstance(x, tuple):
         return _end(_present(x)[-1])
     if isinstance(x, ir.Verb) and x.body:
@@ -138,7 +139,7 @@ class ToIR(Transformer):
         return span
 
     def _tspan(self, tok: Token) -> Span:
-        return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return tokens.span(self.file, tok)
 
     def _string(self, tok: Token) -> ir.Text:
         span = self._tspan(tok)
@@ -152,13 +153,17 @@ class ToIR(Transformer):
                 return _ESCAPES[esc]
             if len(esc) == 5:
                 return chr(int(esc[1:], 16))
-            col = tok.column + 1 + m.start()
+            col = span.col + 1 + m.start()
             self.diagnostics.append(
                 report(
                     "FL005",
                     f"unknown escape `\\{esc}` in a string",
                     Span(
-                        file=self.file, line=tok.line, col=col, end_line=tok.line, end_col=col + 1 + len(esc)
+                        file=self.file,
+                        line=span.line,
+                        col=col,
+                        end_line=span.line,
+                        end_col=col + 1 + len(esc),
                     ),
                     hint='the escapes are \\" \\\\ \\n \\t \\r and \\uXXXX; write \\\\ for a backslash',
                 )
