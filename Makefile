@@ -44,7 +44,10 @@ run: $(VENV)/.installed $(VENV)/.installed-site $(VENV)/.installed-flask
 system-deps:
 	bash scripts/system-deps.sh
 
+# ruff and mypy read their settings from pyproject.toml; both must pass before the tests run.
 test: $(VENV)/.installed-test system-deps
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	cd tests && ../$(BIN)/python -m pytest -c ../pyproject.toml --rootdir .. $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test

@@ -288,7 +288,8 @@ caller is asked to record (or choose) again and again.
 Following every `->` from these steps only ever leads back into them: no step
 in the cycle hangs up, ends, or reaches a URL outside the flow. The caller is
 stuck until they hang up and Twilio keeps fetching documents. The cycle is
-reported once, with its path.
+reported once, with its path; a cycle of more than ten steps is shown by its
+first ten, its last and the number of steps in between.
 
     step a:
         redirect -> b
@@ -402,8 +403,18 @@ are not empty.
         summary="A URL is malformed or not absolute where it must be.",
         explanation="""\
 `base-url` must be an absolute `http` or `https` URL without a query or
-fragment, since step files are appended to it. URLs may not contain spaces or
-control characters.
+fragment, since step files are appended to it. URLs may not be empty or
+contain spaces or control characters, and the host of a URL must be readable:
+`[` and `]` only around an IPv6 address, a port from 0 to 65535, and no
+character that Unicode normalisation turns into `/`, `?`, `#`, `@` or `:`
+(such as `⩴`, which becomes `::=`).
+
+    base-url https://ex]ample.com/       # error: a `]` with no `[`
+    record -> "//[a/b"                   # error: a `[` with no `]`
+    redirect -> "https://h:99999/x"      # error: no such port
+
+    base-url https://example.com/
+    redirect -> "https://[2001:db8::1]:8443/x"
 """,
     ),
     Code(

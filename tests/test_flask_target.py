@@ -240,6 +240,21 @@ def test_relative_urls_are_routes_where_twilio_resolves_them(tmp_path, build_app
     assert get(app.test_client(), "/main/next.php", {"x": "1", "Digits": "5"}).status_code == 200
 
 
+def test_relative_urls_above_the_flow_resolve_to_the_root(tmp_path):
+    build = load([str(write_flows(tmp_path / "flows", main='step start:\n    gather -> "../../x"\n'))])
+    callbacks, problems = target.collect(build.flows)
+    assert list(callbacks) == ["/x"] and problems == []
+
+
+def test_callback_paths_of_unreadable_urls_are_skipped_not_raised(tmp_path):
+    # The check reports them (FL307); the target, given them anyway, does not crash.
+    text = 'step start:\n    record status "//[a/b" -> "https://[::1/x"\n'
+    build = load([str(write_flows(tmp_path / "flows", main=text))])
+    assert [d.code for d in build.diagnostics] == ["FL307", "FL307"]
+    callbacks, problems = target.collect(build.flows)
+    assert callbacks == {} and problems == []
+
+
 # ---- hostile flow sources -----------------------------------------------------------------------
 
 HOSTILE = Path(__file__).parent / "flask_hostile"

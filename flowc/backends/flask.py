@@ -24,15 +24,17 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote
 
-from .. import __version__, ir
+from .. import __version__, ir, urls
 from ..codes import report
 from ..diagnostics import Diagnostic, Note, has_errors
+from ..source import Span
 from . import Emission, MissingDependency
 from .twiml import render_step
 
 HANDLERS_MODULE = "handlers.py"
+_APP_HOST = "app.invalid"
 TEMPLATES = "flask_templates"
 
 
@@ -154,7 +156,7 @@ class Use:
     flow: str
     step: str
     verb: str
-    span: object
+    span: Span
 
 
 @dataclass
@@ -176,19 +178,21 @@ class Callback:
 
 
 def _route_path(flow: ir.Flow, step: ir.Step, target: ir.Target) -> str | None:
-    """The path on this app a URL target requests, or None (a step, or another host)."""
-    if target.is_step:
+    """The path on this app a URL target requests, or None (a step, another host, or no URL)."""
+    if isinstance(target, ir.StepTarget) or target.kind is ir.TargetKind.ABSOLUTE:
         return None
-    if target.kind is ir.TargetKind.PATH:
-        url = target.text
-    elif target.kind is ir.TargetKind.RELATIVE:
-        url = urljoin(f"/{flow.name}/{step.name}.xml", target.text)
-    else:
+    url = urls.split(target.text)
+    if isinstance(url, urls.UrlError) or url.scheme or url.netloc:
         return None
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+    if target.kind is ir.TargetKind.RELATIVE:
+        # Resolved against the step's own URL, as Twilio resolves it; the host
+        # stands for wherever the app is served.
+        url = urls.join(f"https://{_APP_HOST}{step_path(flow.name, step.name)}", target.text)
+        if isinstance(url, urls.UrlError) or url.netloc != _APP_HOST:
+            return None
+    if not url.path.startswith("/"):
         return None
-    return unquote(parts.path)
+    return unquote(url.path)
 
 
 def step_path(flow: str, step: str) -> str:
@@ -211,8 +215,7 @@ def _callbacks_of(verb: ir.Verb) -> Iterable[tuple[ir.Target, Kind]]:
             yield verb.action, Kind.DIAL_ACTION
     elif isinstance(verb, ir.Redirect):
         yield verb.target, Kind.REDIRECT
-    elif isinstance(verb, ir.BRANCH_VERBS) and not verb.target.is_step:
-        yield verb.target, Kind.REDIRECT  # answered with a <Redirect> to the URL
+    # `when` and `otherwise` point at steps (ir.StepTarget): no callback path.
 
 
 def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnostic]]:
@@ -220,7 +223,7 @@ def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnos
     flows = list(flows)
     steps = {step_path(f.name, s.name) for f in flows for s in f.steps}
     found: dict[str, Callback] = {}
-    first_span: dict[str, object] = {}
+    first_span: dict[str, Span] = {}
     problems: list[Diagnostic] = []
     for flow in flows:
         for step in flow.steps:
@@ -308,9 +311,7 @@ def _redirect_document(flow: ir.Flow, step: ir.Step, target: ir.Target) -> bytes
 
 
 def _outcome(flow: ir.Flow, step: ir.Step, target: ir.Target) -> Outcome:
-    if target.kind is ir.TargetKind.STEP or (
-        target.kind is ir.TargetKind.FLOW_STEP and target.flow == flow.name
-    ):
+    if isinstance(target, ir.StepTarget) and target.flow in (None, flow.name):
         return Outcome(step=target.step)
     return Outcome(document=_redirect_document(flow, step, target))
 

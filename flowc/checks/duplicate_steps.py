@@ -10,6 +10,7 @@ Good: ``step menu:`` ... ``step menu_again:``.
 
 from __future__ import annotations
 
+from .. import ir
 from ..codes import report
 from ..diagnostics import Note
 from .base import CheckContext
@@ -20,7 +21,7 @@ LOCAL = True  # sees one verb or one step at a time
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        seen = {}
+        seen: dict[str, ir.Step] = {}
         for step in flow.steps:
             first = seen.get(step.name.casefold())
             if first is None:
