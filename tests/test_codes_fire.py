@@ -168,7 +168,7 @@ def test_every_registered_code_has_a_case():
     assert not unknown, f"cases for codes that are not registered: {unknown}"
 
 
-def run(case: Case, folder: Path) -> list[dict]:
+def write_files(case: Case, folder: Path) -> None:
     for name, body in case.files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -178,6 +178,10 @@ def run(case: Case, folder: Path) -> list[dict]:
             path.write_bytes(body)
         else:
             path.write_text(body, encoding="utf-8")
+
+
+def run(case: Case, folder: Path) -> list[dict]:
+    write_files(case, folder)
     args = ["check", "--format", "json"]
     if case.target is not None:
         args += ["--target", case.target]

@@ -19,7 +19,7 @@ from ..codes import report
 from .base import CheckContext, did_you_mean
 
 CODES = ("FL060",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each verb by itself
 
 # The words that begin an option of `record` (`no` only comes before `beep`
 # or `trim`, and is too short for a near miss to mean anything).

@@ -20,7 +20,7 @@ from ..codes import report
 from .base import CheckContext, allowed, did_you_mean
 
 CODES = ("FL306",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each verb and each setting by itself
 REASONS = ("rejected", "busy")
 CONTEXTS = tuple(c.value for c in ir.Context)
 INPUTS = ("dtmf", "speech")
