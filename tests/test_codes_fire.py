@@ -1,8 +1,9 @@
 """Every registered diagnostic code fires, where it should.
 
 ``CASES`` maps each code of the registry to the smallest input that makes it
-fire: the files of a folder, the ``flowc`` command run on them and the
-``file:line:col`` of every diagnostic with that code. A code registered
+fire: the files of a folder, the ``flowc`` command run on them (``check``,
+``check --target ...``) and the ``file:line:col`` of every diagnostic with
+that code. A code registered
 without an entry fails ``test_every_registered_code_has_a_case``; a code that
 no longer fires, or fires elsewhere, fails its own case.
 """
@@ -30,12 +31,13 @@ class Broken:
 class Case:
     files: dict[str, str | bytes | Broken]  # written to a fresh folder
     at: tuple[str, ...]  # file:line:col of every diagnostic with the code, in report order
-    target: str | None = None  # `flowc check --target TARGET`
+    command: tuple[str, ...] = ("check",)  # run as `flowc COMMAND --format json PATHS`
     paths: tuple[str, ...] = ("main.flow",)  # the paths given to flowc, relative to the folder
 
 
 def one(text: str, *at: str, target: str | None = None) -> Case:
-    return Case(files={"main.flow": text}, at=at, target=target)
+    command = ("check",) if target is None else ("check", "--target", target)
+    return Case(files={"main.flow": text}, at=at, command=command)
 
 
 MENU = """\
@@ -144,7 +146,7 @@ CASES: dict[str, Case] = {
             "billing.flow": "step start:\n    hangup\n",
         },
         at=("main.flow:2:14",),
-        target="site",
+        command=("check", "--target", "site"),
     ),
     # the flask target
     "FL820": one("step start:\n    record status /rec<1> -> done\n" + DONE, "main.flow:2:19", target="flask"),
@@ -182,10 +184,8 @@ def write_files(case: Case, folder: Path) -> None:
 
 def run(case: Case, folder: Path) -> list[dict]:
     write_files(case, folder)
-    args = ["check", "--format", "json"]
-    if case.target is not None:
-        args += ["--target", case.target]
-    result = CliRunner().invoke(cli, [*args, *(str(folder / p) for p in case.paths)])
+    args = [*case.command, "--format", "json", *(str(folder / p) for p in case.paths)]
+    result = CliRunner().invoke(cli, args)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     assert result.exit_code in (0, 1), result.output
