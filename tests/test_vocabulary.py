@@ -21,7 +21,13 @@ from flowc.vocabulary import Shape
 ROOT = Path(__file__).resolve().parent.parent
 
 # How each verb's line starts, before its options.
-PREFIX = {"say": 'say "Hello"', "play": "play /a.mp3", "record": "record", "gather": "gather", "dial": 'dial "+15550100"'}
+PREFIX = {
+    "say": 'say "Hello"',
+    "play": "play /a.mp3",
+    "record": "record",
+    "gather": "gather",
+    "dial": 'dial "+15550100"',
+}
 
 
 def _written(option: vocabulary.Option) -> list[tuple[str, str | None]]:
@@ -126,7 +132,9 @@ def test_the_docs_option_tables_match_the_vocabulary():
     tables = _doc_tables()
     for verb in vocabulary.ELEMENTS:
         rows = tables.get(verb.name, [])
-        names = {re.match(r"`([a-z-]+|->)", row[0]).group(1) for row in rows if re.match(r"`([a-z-]+|->)", row[0])}
+        names = {
+            re.match(r"`([a-z-]+|->)", row[0]).group(1) for row in rows if re.match(r"`([a-z-]+|->)", row[0])
+        }
         for option in verb.options:
             assert option.name in names, f"docs/language.md: `{verb.name}` has no row for `{option.name}`"
             row = next(r for r in rows if r[0].startswith(f"`{option.name}"))

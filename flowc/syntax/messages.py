@@ -21,7 +21,7 @@ from lark.parsers.lalr_parser_state import ParserState
 from .. import vocabulary
 from ..codes import report
 from ..diagnostics import Diagnostic, Note
-from ..source import SourceFile, Span
+from ..source import SourceFile, Span, split_lines
 from .grammar import keyword, keyword_terminals
 from .indentation import GluedKeyword, IndentProblem, indent_of, previous_significant, trimmed
 
@@ -277,7 +277,7 @@ def _point(source: SourceFile, line: int, col: int) -> Span:
 
 
 def _end_of_code(source: SourceFile) -> Span:
-    lines = trimmed(source.text).split("\n")
+    lines = split_lines(trimmed(source.text))
     return _point(source, len(lines), len(lines[-1]) + 1)
 
 
@@ -355,10 +355,10 @@ def _token_span(found: _Found) -> Span:
 
 def _header_end(source: SourceFile, tok: Token) -> Span:
     """A header whose block is missing: the end of the header."""
-    lines = source.text.split("\n")
+    lines = list(source.lines)
     header = previous_significant(lines, min(tok.line or len(lines), len(lines)) - 1)
     if tok.type == "$END" or header is None:
-        header = len(trimmed(source.text).split("\n")) - 1
+        header = len(split_lines(trimmed(source.text))) - 1
     return _point(source, header + 1, len(lines[header].rstrip()) + 1)
 
 
