@@ -31,7 +31,7 @@ class Broken:
 class Case:
     files: dict[str, str | bytes | Broken]  # written to a fresh folder
     at: tuple[str, ...]  # file:line:col of every diagnostic with the code, in report order
-    command: tuple[str, ...] = ("check",)  # run as `flowc COMMAND --format json PATHS`
+    command: tuple[str, ...] = ("check",)  # `flowc COMMAND --format json PATHS`; {dir} is the folder
     paths: tuple[str, ...] = ("main.flow",)  # the paths given to flowc, relative to the folder
 
 
@@ -184,7 +184,8 @@ def write_files(case: Case, folder: Path) -> None:
 
 def run(case: Case, folder: Path) -> list[dict]:
     write_files(case, folder)
-    args = [*case.command, "--format", "json", *(str(folder / p) for p in case.paths)]
+    command = [arg.replace("{dir}", str(folder)) for arg in case.command]
+    args = [*command, "--format", "json", *(str(folder / p) for p in case.paths)]
     result = CliRunner().invoke(cli, args)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
