@@ -48,8 +48,8 @@ parser goes on at the next line (a broken `step` line is read as the step it
 names, a broken `gather ...:` line is skipped with its block). Until the file
 parses, only the checks that look at one verb or one step at a time run on
 it; checks that need the whole flow (references, unreachable steps, cycles,
-the entry step, settings) wait, so that the lines that did not parse cause no
-false reports.
+the entry step, limits that depend on the flow's settings) wait, so that the
+lines that did not parse cause no false reports.
 """,
     ),
     Code(

@@ -16,7 +16,7 @@ from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL102",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # compares the steps there are: a missing step can hide a duplicate, not make one
 
 
 def run(ctx: CheckContext):

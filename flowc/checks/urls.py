@@ -18,7 +18,7 @@ from ..codes import report
 from .base import CheckContext
 
 CODES = ("FL307",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each verb and each setting by itself
 
 
 def _targets(verb: ir.Verb):
