@@ -32,6 +32,7 @@ GENERATED = [
     "__init__.py",
     "app.py",
     "flows.py",
+    "logs.py",
     "models.py",
     "requirements.txt",
     "respond.py",

@@ -388,10 +388,19 @@ class ModelField:
     param: str
     name: Code
     type: Code
+    convert: Code  # the converter of models.py: str, text, sid, int or float
 
     @property
     def label(self) -> Code:
         return _ident(self.param)  # a parameter name of Twilio's, from the table above
+
+
+def _convert(param: str) -> Code:
+    if param in TYPES:
+        return Code(TYPES[param])
+    if param.endswith("Sid"):
+        return Code("sid")
+    return Code("text" if param == "TranscriptionText" else "str")
 
 
 def _models() -> list[dict]:
@@ -403,7 +412,9 @@ def _models() -> list[dict]:
                 "cls": _ident(cls),
                 "kind": Code(kind.value),
                 "fields": [
-                    ModelField(param=p, name=_ident(attribute(p)), type=Code(TYPES.get(p, "str")))
+                    ModelField(
+                        param=p, name=_ident(attribute(p)), type=Code(TYPES.get(p, "str")), convert=_convert(p)
+                    )
                     for p in names
                 ],
             }
@@ -482,7 +493,16 @@ def emit(build) -> Emission:
         "answers": [_ident(k.name) for k in Kind if k in ANSWERS_TWIML],
     }
     files = {}
-    for name in ("__init__.py", "app.py", "flows.py", "models.py", "security.py", "store.py", "respond.py"):
+    for name in (
+        "__init__.py",
+        "app.py",
+        "flows.py",
+        "logs.py",
+        "models.py",
+        "security.py",
+        "store.py",
+        "respond.py",
+    ):
         files[name] = env.get_template(name + ".j2").render(context).encode("utf-8")
     files["requirements.txt"] = env.get_template("requirements.txt.j2").render(context).encode("utf-8")
     seeds = {HANDLERS_MODULE: env.get_template("handlers.py.j2").render(context).encode("utf-8")}
