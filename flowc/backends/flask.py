@@ -35,6 +35,40 @@ from .twiml import render_step
 HANDLERS_MODULE = "handlers.py"
 TEMPLATES = "flask_templates"
 
+# Generated modules and files: template name -> path in the package.
+GENERATED = {
+    "__init__.py.j2": "__init__.py",
+    "app.py.j2": "app.py",
+    "flows.py.j2": "flows.py",
+    "logs.py.j2": "logs.py",
+    "models.py.j2": "models.py",
+    "respond.py.j2": "respond.py",
+    "security.py.j2": "security.py",
+    "store.py.j2": "store.py",
+    "requirements.txt.j2": "requirements.txt",
+    "gunicorn_config.py.j2": "gunicorn_config.py",
+    "Procfile.j2": "Procfile",
+    "Dockerfile.j2": "Dockerfile",
+}
+# Files for the user, created once: template name -> path in the package.
+SEEDS = {
+    "handlers.py.j2": HANDLERS_MODULE,
+    "tests/__init__.py.j2": "tests/__init__.py",
+    "tests/conftest.py.j2": "tests/conftest.py",
+    "tests/test_routes.py.j2": "tests/test_routes.py",
+}
+# What the generated app runs on, pinned in its requirements.txt: the versions
+# the test extra of pyproject.toml installs, so the tests run what users deploy.
+PINS = (
+    "flask==3.1.3",
+    "werkzeug==3.1.9",
+    "twilio==9.13.0",
+    "gunicorn==27.0.1",
+    "# For a DATABASE_URL that is not SQLite (PostgreSQL: postgresql+psycopg://user:password@host/db):",
+    "sqlalchemy==2.1.9",
+    "psycopg[binary]==3.3.9",
+)
+
 
 class Code(str):
     """Python source made by this module (never text from a flow): written as is."""
@@ -413,7 +447,10 @@ def _models() -> list[dict]:
                 "kind": Code(kind.value),
                 "fields": [
                     ModelField(
-                        param=p, name=_ident(attribute(p)), type=Code(TYPES.get(p, "str")), convert=_convert(p)
+                        param=p,
+                        name=_ident(attribute(p)),
+                        type=Code(TYPES.get(p, "str")),
+                        convert=_convert(p),
                     )
                     for p in names
                 ],
@@ -492,20 +529,9 @@ def emit(build) -> Emission:
         "kinds": [(_ident(k.name), k.value) for k in Kind],
         "answers": [_ident(k.name) for k in Kind if k in ANSWERS_TWIML],
     }
-    files = {}
-    for name in (
-        "__init__.py",
-        "app.py",
-        "flows.py",
-        "logs.py",
-        "models.py",
-        "security.py",
-        "store.py",
-        "respond.py",
-    ):
-        files[name] = env.get_template(name + ".j2").render(context).encode("utf-8")
-    files["requirements.txt"] = env.get_template("requirements.txt.j2").render(context).encode("utf-8")
-    seeds = {HANDLERS_MODULE: env.get_template("handlers.py.j2").render(context).encode("utf-8")}
+    context["pins"] = [Code(line) for line in PINS]
+    files = {path: env.get_template(name).render(context).encode("utf-8") for name, path in GENERATED.items()}
+    seeds = {path: env.get_template(name).render(context).encode("utf-8") for name, path in SEEDS.items()}
     stubs = {cb.handler: _handler_stub(cb) for cb in cbs}
 
     def after_write(out: str) -> tuple[str, ...]:
