@@ -188,7 +188,12 @@ def test_a_failing_handler_gives_the_caller_the_fallback_with_200(build_app, cap
     rid = response.headers["X-Request-Id"]
     errors = [line for line in capsys.readouterr().err.splitlines() if " ERROR " in line]
     assert errors and all(f"rid={rid}" in line for line in errors), errors
-    reason = {"1": "the CRM is down", "2": "returned a int", "3": "not a TwiML", "4": "took longer than 0.5 s"}
+    reason = {
+        "1": "the CRM is down",
+        "2": "returned a int",
+        "3": "not a TwiML",
+        "4": "took longer than 0.5 s",
+    }
     assert reason[digits] in errors[0]
 
 
@@ -321,7 +326,9 @@ def test_healthz_answers_without_a_signature_and_says_whether_the_database_answe
 SHARED_SECRET = "sharedsecret-" + "k" * 20
 
 
-def shared_key_post(client, path, params, *, key_id="webhooks_sharedkey_1", secret=SHARED_SECRET, algorithm="HMAC_SHA256"):
+def shared_key_post(
+    client, path, params, *, key_id="webhooks_sharedkey_1", secret=SHARED_SECRET, algorithm="HMAC_SHA256"
+):
     sig = RequestValidator(secret).compute_signature(HOST + path, params, algorithm)
     headers = {
         "X-Twilio-Signature": sig,
@@ -376,7 +383,9 @@ def test_a_shared_key_alone_is_enough_to_start(build_app, monkeypatch):
 
 def test_a_previous_token_is_accepted_during_a_rotation(build_app):
     old, new = "o" * 32, "n" * 32
-    app, _, _ = build_app(config={"TWILIO_AUTH_TOKEN": new, "FLOWC_PREVIOUS_AUTH_TOKENS": f"{old}, {'p' * 32}"})
+    app, _, _ = build_app(
+        config={"TWILIO_AUTH_TOKEN": new, "FLOWC_PREVIOUS_AUTH_TOKENS": f"{old}, {'p' * 32}"}
+    )
     client = app.test_client()
     for token in (new, old, "p" * 32):
         assert post(client, "/ivr/start.xml", {"CallSid": "CA1"}, token=token).status_code == 200
