@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -136,14 +137,82 @@ def test_rebuilding_keeps_the_users_code_and_names_new_handlers(tmp_path, build_
     assert len(app.extensions["flowc_store"].recordings()) == 1
 
 
-def test_a_handlers_module_that_does_not_parse_is_left_alone(tmp_path):
+def test_a_handlers_module_that_does_not_parse_is_an_error_with_its_line(tmp_path):
     out = tmp_path / "app"
     assert flowc_build([FLOWS], out).exit_code == 0
-    (out / "handlers.py").write_text("def broken(:\n")
+    (out / "handlers.py").write_text("import logging\n\ndef broken(:\n    pass\n")
     result = flowc_build([FLOWS], out)
-    assert result.exit_code == 0
-    assert "cannot read" in result.output and "handlers.py" in result.output
-    assert (out / "handlers.py").read_text() == "def broken(:\n"
+    assert f"error: {out / 'handlers.py'}:3:12: invalid syntax" in result.output
+    assert "the app cannot start until it is fixed" in result.output
+    assert "answers by default" not in result.output and "has no handler" not in result.output
+    assert (out / "handlers.py").read_text() == "import logging\n\ndef broken(:\n    pass\n"
+
+
+def test_handlers_defined_in_blocks_at_the_top_level_count(tmp_path):
+    flows = write_flows(
+        tmp_path / "flows",
+        main="""\
+        step start:
+            gather digits 1 -> /menu
+            record max 5s status /rec -> /done
+            redirect -> /later
+        """,
+    )
+    out = tmp_path / "app"
+    out.mkdir()
+    (out / "handlers.py").write_text(
+        textwrap.dedent(
+            """\
+            import os
+
+            if os.environ.get("NEVER_SET_ANYWHERE") is None:
+                def on_menu(request):
+                    return None
+            else:
+                on_menu = None
+            try:
+                from .mine import on_rec
+            except ImportError:
+                def on_rec(request):
+                    pass
+
+            class Helpers:
+                def on_later(self):  # a method, not a handler
+                    pass
+            """
+        )
+    )
+    result = flowc_build([flows], out)
+    assert result.exit_code == 0, result.output
+    assert "has no handler for /menu" not in result.output
+    assert "has no handler for /rec" not in result.output
+    assert "has no handler for /later" in result.output and "has no handler for /done" in result.output
+    package = load_package(out)
+    app = package.create_app({"TWILIO_AUTH_TOKEN": "t" * 32, "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}"})
+    assert post(app.test_client(), "/menu", {}, token="t" * 32).status_code == 200
+
+
+def test_fl823_urls_longer_than_the_server_accepts(tmp_path):
+    long = "s" * 3100
+    found = diagnostics(tmp_path, f"step start:\n    redirect -> {long}\nstep {long}:\n    hangup\n")
+    assert [(d.code, d.severity.name, d.span.line) for d in found] == [("FL823", "WARNING", 3)]
+    assert "4094" in found[0].message and "3110 characters" in found[0].message
+    assert "`main.sssssss" in found[0].message and len(found[0].message) < 300
+    path = "/" + "p" * 3100
+    found = diagnostics(tmp_path, f"step start:\n    gather digits 1 -> {path}\n")
+    assert [(d.code, d.span.line) for d in found] == [("FL823", 2)]
+    assert diagnostics(tmp_path, f"step start:\n    gather digits 1 -> /{'p' * 2000}\n") == ()
+    # A warning: the app is built, and says why.
+    flows = write_flows(
+        tmp_path / "flows", main=f"step start:\n    redirect -> {long}\nstep {long}:\n    hangup\n"
+    )
+    result = flowc_build([flows], tmp_path / "app")
+    assert result.exit_code == 0 and "warning[FL823]" in result.output
+
+
+def test_fl820_the_health_check_path_is_the_apps(tmp_path):
+    found = diagnostics(tmp_path, "step start:\n    gather digits 1 -> /healthz\n")
+    assert [d.code for d in found] == ["FL820"] and "health checks" in found[0].message
 
 
 def test_a_failed_build_writes_nothing(tmp_path):
