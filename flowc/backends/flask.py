@@ -287,8 +287,8 @@ def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnos
     problems: list[Diagnostic] = []
     for flow in flows:
         for step in flow.steps:
-            path = step_path(flow.name, step.name)
-            long = _too_long(path, f"the URL of step `{_short(flow.name + '.' + step.name)}`", step.name_span)
+            url = step_path(flow.name, step.name)
+            long = _too_long(url, f"the URL of step `{_short(flow.name + '.' + step.name)}`", step.name_span)
             if long is not None:
                 problems.append(long)
     for flow in flows:
