@@ -133,6 +133,37 @@ def test_the_config_ties_forwarded_allow_ips_to_proxy_hops(built, monkeypatch):
     assert load(FLOWC_PROXY_HOPS="2", FORWARDED_ALLOW_IPS="10.0.0.1").forwarded_allow_ips == ["10.0.0.1"]
 
 
+def test_an_in_memory_database_is_refused_with_several_gunicorn_workers(built, tmp_path):
+    port = free_port()
+    env = environment(
+        TWILIO_AUTH_TOKEN=TOKEN, DATABASE_URL="sqlite:///:memory:", FLOWC_BIND=f"127.0.0.1:{port}"
+    )
+    config = str(built / "gunicorn_config.py")
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--config", config, "--workers", "2"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "in-memory database, which each of the 2 worker processes would have its own copy" in result.stderr
+    # One worker: it works, and keeps what it stores.
+    server = Server(
+        [sys.executable, "-m", "gunicorn", "--config", config, "--workers", "1"],
+        cwd=tmp_path,
+        env=env,
+        port=port,
+    )
+    try:
+        params = {"RecordingSid": "RE1", "RecordingStatus": "completed"}
+        assert signed_post(port, "/recording-status", params) == 204
+        assert request(port, "GET", "/healthz")[0] == 200
+    finally:
+        server.stop()
+
+
 # ---- 1. memory under a 200 MB body -----------------------------------------------------------
 
 
