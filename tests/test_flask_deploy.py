@@ -113,8 +113,9 @@ def test_the_config_ties_forwarded_allow_ips_to_proxy_hops(built, monkeypatch):
     from gunicorn.config import Config
 
     def load(**env):
-        for name in ("FLOWC_PROXY_HOPS", "FORWARDED_ALLOW_IPS"):
+        for name in ("FLOWC_PROXY_HOPS", "FORWARDED_ALLOW_IPS", "WEB_CONCURRENCY"):
             monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("FLOWC_WORKERS", "")  # restored afterwards: the config sets it for the app
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         namespace = {"__file__": str(built / "gunicorn_config.py")}
