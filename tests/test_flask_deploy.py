@@ -150,6 +150,15 @@ def test_an_in_memory_database_is_refused_with_several_gunicorn_workers(built, t
     )
     assert result.returncode != 0
     assert "in-memory database, which each of the 2 worker processes would have its own copy" in result.stderr
+    preloaded = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--config", config, "--preload"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert preloaded.returncode != 0 and "in-memory database" in preloaded.stderr
     # One worker: it works, and keeps what it stores.
     server = Server(
         [sys.executable, "-m", "gunicorn", "--config", config, "--workers", "1"],
