@@ -701,6 +701,24 @@ punctuation or case, such as `/ivr-choice` and `/ivr_choice`, would share one
 name. Rename one of the paths.
 """,
     ),
+    Code(
+        id="FL823",
+        name="flask-url-too-long",
+        severity=W,
+        summary="A URL of the flask app is longer than its server accepts in a request line.",
+        explanation="""\
+gunicorn, which serves the app built by `flowc build --target flask`, refuses
+a request line (method, URL with its query string, protocol) longer than 4094
+bytes (`limit_request_line` in the generated `gunicorn_config.py`), and Twilio
+adds the call's parameters to the query string of a GET, which takes up to
+about a kilobyte more. A step (served at `/<flow>/<step>.xml`) or a callback
+path whose URL leaves less room than that gets 414 from the server instead
+of TwiML. Use shorter flow, step or path names.
+
+    step please_hold_while_we_connect_you_to_the_next_available_agent_…:   # warning
+    step hold:
+""",
+    ),
 )
 
 REGISTRY: dict[str, Code] = {c.id: c for c in _CODES}
