@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # A regular (non-editable) install, as a user gets it.
-$(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find flowc grammar -type f -name '*.py' -o -name '*.lark' -o -name '*.j2')
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find flowc grammar -type f \( -name '*.py' -o -name '*.lark' -o -name '*.j2' -o -name '*.css' -o -name '*.js' \))
 	$(BIN)/python -m pip install --quiet .
 	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps .
 	touch $@

@@ -74,7 +74,7 @@ def rebuild(paths: Sequence[str], out: str, echo: Callable[[str], None], *, live
         build = load(paths)
     except NoFlowFiles as exc:
         message = f"no .flow files under {exc.args[0]}"
-        write_tree(out, wrap({"index.html": _message_page(message)}))
+        write_tree(out, wrap({"index.html": site.message_page(message)}))
         echo(f"error: {message}")
         return Rebuilt(flows=0, errors=1, warnings=0)
     extra = site.unsupported(build)
@@ -92,15 +92,6 @@ def rebuild(paths: Sequence[str], out: str, echo: Callable[[str], None], *, live
         errors=sum(d.severity is Severity.ERROR for d in diagnostics),
         warnings=sum(d.severity is Severity.WARNING for d in diagnostics),
     )
-
-
-def _message_page(message: str) -> bytes:
-    import html
-
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
-        f'<title>flowc serve</title></head><body><p class="banner">{html.escape(message)}</p></body></html>\n'
-    ).encode()
 
 
 class _Handler(SimpleHTTPRequestHandler):

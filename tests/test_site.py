@@ -410,3 +410,37 @@ def test_every_link_between_steps_resolves_inside_the_site_and_is_fetched_with_g
             assert rel in files, (name, url)
             assert el.get("method") == "GET", (name, url)
     assert links == 9  # every step link of the examples and the two flows above
+
+
+# ---- templates ---------------------------------------------------------------------------------
+
+
+TEMPLATES = ROOT / "flowc" / "backends" / "site_templates"
+
+
+@needs_dot
+def test_pages_come_from_the_templates_with_the_css_and_script_package_files(tmp_path):
+    assert build(EXAMPLES, tmp_path).exit_code == 0
+    css = (TEMPLATES / "site.css").read_text(encoding="utf-8")
+    script = (TEMPLATES / "site.js").read_text(encoding="utf-8")
+    for name in ("index.html", "voicemail/index.html"):
+        doc = page(tmp_path / name)
+        assert doc.xpath("//style")[0].text.startswith("\n" + css)
+        assert [s.text for s in doc.xpath("//script")] == ["\n" + script]
+    assert not re.search(r"<style>|<script>|<html", (ROOT / "flowc" / "backends" / "site.py").read_text())
+
+
+def test_the_templates_escape_what_they_print():
+    env = site._environment()
+    assert env.autoescape is True
+    assert b"&lt;b&gt;&amp;&quot;&#x27;" in site.message_page("<b>&\"'")
+
+
+def test_without_jinja2_the_cli_says_how_to_install_it(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "jinja2", None)
+    result = build(EXAMPLES, tmp_path / "out")
+    assert result.exit_code == 2
+    assert "jinja2" in result.output and "pip install 'flowc[site]'" in result.output
+    assert not (tmp_path / "out").exists()

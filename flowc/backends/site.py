@@ -18,6 +18,7 @@ only flows without errors.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -25,7 +26,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import ir
 from ..codes import REGISTRY, report
@@ -52,6 +53,12 @@ def require() -> None:
     """Raise :class:`MissingDependency` when the site's libraries are missing."""
     if HtmlFormatter is None:
         raise MissingDependency("the site target needs Pygments; install it with: pip install 'flowc[site]'")
+    try:
+        import jinja2  # noqa: F401 - renders the pages
+    except ImportError:
+        raise MissingDependency(
+            "the site target needs jinja2; install it with: pip install 'flowc[site]'"
+        ) from None
 
 
 # ---- diagnostics of the target -----------------------------------------------------
@@ -381,132 +388,104 @@ def run_dot(texts: list[str], exe: str) -> list[str]:
 
 # ---- HTML ----------------------------------------------------------------------------------
 
-e = html.escape
-
-CSS = """
-:root { color-scheme: light; --fg: #111827; --muted: #6b7280; --line: #e5e7eb; --bg: #ffffff;
-  --panel: #f9fafb; --accent: #0369a1; --warn: #b45309; --err: #b91c1c; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
-header.top { padding: 14px 28px; border-bottom: 1px solid var(--line); background: var(--panel); }
-header.top h1 { margin: 0; font-size: 22px; }
-header.top h1 code { font-size: inherit; }
-header.top .sub { color: var(--muted); font-size: 13px; }
-header.top a { color: var(--accent); text-decoration: none; }
-main { padding: 18px 28px 40px; max-width: 1400px; }
-a { color: var(--accent); }
-code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
-table.flows { border-collapse: collapse; width: 100%; }
-table.flows th, table.flows td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-table.flows th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
-.url { display: inline-flex; gap: 6px; align-items: center; flex-wrap: wrap; }
-.url code { background: var(--panel); border: 1px solid var(--line); border-radius: 4px; padding: 1px 6px; word-break: break-all; }
-button.copy { font: inherit; font-size: 12px; padding: 1px 8px; border: 1px solid #cbd5e1; border-radius: 4px; background: #fff; cursor: pointer; }
-button.copy:hover { background: #f1f5f9; }
-.count-warning { color: var(--warn); font-weight: 600; }
-.count-error { color: var(--err); font-weight: 600; }
-.ok { color: #15803d; }
-.banner { border: 1px solid #fca5a5; background: #fef2f2; color: var(--err); padding: 10px 14px; border-radius: 6px; margin: 0 0 16px; }
-.notice { border: 1px solid #fcd34d; background: #fffbeb; padding: 10px 14px; border-radius: 6px; margin: 0 0 16px; }
-.graph { border: 1px solid var(--line); border-radius: 8px; padding: 12px; background: #fff; overflow-x: auto; text-align: center; }
-.graph svg { max-width: 100%; height: auto; }
-.graph svg a { cursor: pointer; }
-.legend { color: var(--muted); font-size: 13px; margin: 6px 0 18px; }
-.legend span { margin-right: 14px; }
-.legend .sw { display: inline-block; width: 12px; height: 12px; border-radius: 3px; vertical-align: -1px; margin-right: 4px; border: 2px solid #374151; }
-section.step { border-top: 1px solid var(--line); padding-top: 10px; margin-top: 22px; }
-section.step h2 { font-size: 18px; margin: 0 0 6px; display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
-section.step h2 .links { font-size: 13px; font-weight: normal; }
-.badge { font-size: 11px; font-weight: 600; padding: 1px 7px; border-radius: 9px; background: #e5e7eb; color: #374151; }
-.badge.entry { background: #e0f2fe; color: #075985; }
-.badge.loop { background: #ffedd5; color: #9a3412; }
-.badge.dead-end { background: #fef3c7; color: #92400e; }
-.badge.unreachable { background: #f3f4f6; color: #6b7280; }
-.side { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
-@media (max-width: 900px) { .side { grid-template-columns: minmax(0, 1fr); } }
-.side > div { min-width: 0; }
-.side h3 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 4px 0; }
-.hl { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; }
-.hl pre { margin: 0; padding: 8px 10px; line-height: 1.45; white-space: pre-wrap; overflow-wrap: anywhere; }
-.hl .linenos { color: #9ca3af; margin-right: 6px; user-select: none; }
-.hl .hll { background-color: #fef3c7; display: inline-block; min-width: 100%; }
-.diags { margin-top: 8px; }
-pre.diag { margin: 6px 0; padding: 8px 10px; border-left: 4px solid var(--warn); background: #fffbeb; white-space: pre-wrap; word-break: break-word; }
-pre.diag.error { border-left-color: var(--err); background: #fef2f2; }
-pre.diag.info { border-left-color: var(--accent); background: #f0f9ff; }
-.muted { color: var(--muted); }
-footer { color: var(--muted); font-size: 12px; padding: 12px 28px 24px; }
-"""
-
-SCRIPT = """
-document.querySelectorAll("button.copy").forEach(function (button) {
-  button.addEventListener("click", function () {
-    var text = new URL(button.getAttribute("data-copy"), document.baseURI).href;
-    function done() {
-      button.setAttribute("data-copied", text);
-      button.textContent = "Copied";
-      setTimeout(function () { button.textContent = "Copy"; }, 1500);
-    }
-    function fallback() {
-      var area = document.createElement("textarea");
-      area.value = text;
-      document.body.appendChild(area);
-      area.select();
-      try { document.execCommand("copy"); done(); } catch (err) { window.prompt("Copy this URL:", text); }
-      document.body.removeChild(area);
-    }
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, fallback);
-    } else {
-      fallback();
-    }
-  });
-});
-"""
+TEMPLATES = "site_templates"
 
 
-def _page(title: str, heading: str, sub: str, body: str, extra_css: str) -> bytes:
+def _escape(value: object) -> object:
+    """Every value a template prints, escaped as :func:`html.escape` does (``&quot;``,
+    ``&#x27;``); HTML made here (Pygments, the SVG) comes in as ``Markup`` and is kept."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return value
+    return Markup(html.escape(str(value)))
+
+
+@functools.cache
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), TEMPLATES)),
+        autoescape=True,
+        finalize=_escape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    """The text of a package file beside the templates (``site.css``, ``site.js``)."""
+    with open(os.path.join(os.path.dirname(__file__), TEMPLATES, name), encoding="utf-8") as f:
+        return f.read()
+
+
+def _render_page(template: str, **context) -> bytes:
+    from markupsafe import Markup
+
+    context.setdefault("extra_css", "")
     return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="generator" content="flowc">\n'
-        '<link rel="icon" href="data:,">\n'
-        f"<title>{e(title)}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n<body>\n"
-        f'<header class="top"><h1>{heading}</h1><div class="sub">{sub}</div></header>\n'
-        f"<main>\n{body}</main>\n"
-        "<footer>Built by flowc from the .flow files listed above. "
-        "The .xml files beside these pages are the TwiML Twilio fetches.</footer>\n"
-        f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
-    ).encode()
+        _environment()
+        .get_template(template)
+        .render(
+            css=Markup(_asset("site.css")),
+            script=Markup(_asset("site.js")),
+            **{k: Markup(v) if k == "extra_css" else v for k, v in context.items()},
+        )
+        .encode()
+    )
 
 
-def _diag_html(d: Diagnostic, sources, paths: dict[str, str]) -> str:
-    text = format_text(_display(d, paths), {paths.get(k, k): v for k, v in sources.items()})
-    code = REGISTRY.get(d.code)
-    title = f' title="{e(code.summary)} (flowc explain {d.code})"' if code else ""
-    return f'<pre class="diag {e(str(d.severity))}" data-code="{e(d.code)}"{title}>{e(text)}</pre>\n'
+def message_page(message: str) -> bytes:
+    """A page that says only ``message`` (``flowc serve`` when there is no site to show)."""
+    return _environment().get_template("message.html.j2").render(message=message).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class _DiagView:
+    """A diagnostic as the templates show it."""
+
+    severity: str
+    code: str
+    line: int
+    col: int
+    message: str
+    text: str  # the full text rendering, with the source line
+    title: str | None  # the code's summary, as a tooltip
+    is_error: bool
+    is_warning: bool
+
+
+def _views(diags: Iterable[Diagnostic], sources, paths: dict[str, str]) -> list[_DiagView]:
+    shown = {paths.get(k, k): v for k, v in sources.items()}
+    out = []
+    for d in diags:
+        code = REGISTRY.get(d.code)
+        out.append(
+            _DiagView(
+                severity=str(d.severity),
+                code=d.code,
+                line=d.span.line,
+                col=d.span.col,
+                message=d.message,
+                text=format_text(_display(d, paths), shown),
+                title=f"{code.summary} (flowc explain {d.code})" if code else None,
+                is_error=d.severity is Severity.ERROR,
+                is_warning=d.severity is Severity.WARNING,
+            )
+        )
+    return out
 
 
 def _display(d: Diagnostic, paths: dict[str, str]) -> Diagnostic:
-    from dataclasses import replace
-
     def span(s):
         return s._replace(file=paths.get(s.file, s.file))
 
     return replace(d, span=span(d.span), notes=tuple(replace(n, span=span(n.span)) for n in d.notes))
-
-
-def _counts(diags: Iterable[Diagnostic]) -> str:
-    diags = list(diags)
-    errors = sum(d.severity is Severity.ERROR for d in diags)
-    warnings = sum(d.severity is Severity.WARNING for d in diags)
-    parts = []
-    if errors:
-        parts.append(f'<span class="count-error">{errors} error{"s" if errors != 1 else ""}</span>')
-    if warnings:
-        parts.append(f'<span class="count-warning">{warnings} warning{"s" if warnings != 1 else ""}</span>')
-    return ", ".join(parts) if parts else '<span class="ok">none</span>'
 
 
 def _entry_url(flow: ir.Flow) -> tuple[str, str]:
@@ -522,15 +501,17 @@ def _entry_url(flow: ir.Flow) -> tuple[str, str]:
 _FORMATTER = None
 
 
-def _highlight(text: str, lexer, first_line: int, marked: Iterable[int]) -> str:
-    """Highlighted HTML with line numbers from ``first_line``; ``marked`` lines
-    (numbers in the file) get a background."""
+def _highlight(text: str, lexer, first_line: int, marked: Iterable[int]):
+    """Highlighted HTML (``Markup``) with line numbers from ``first_line``; ``marked``
+    lines (numbers in the file) get a background."""
+    from markupsafe import Markup
+
     global _FORMATTER
     if _FORMATTER is None:  # building its style sheet is the costly part: do it once
         _FORMATTER = HtmlFormatter(linenos="inline", cssclass="hl", wrapcode=True)
     _FORMATTER.linenostart = first_line
     _FORMATTER.hl_lines = {n - first_line + 1 for n in marked}
-    return _pygments_highlight(text, lexer, _FORMATTER)
+    return Markup(_pygments_highlight(text, lexer, _FORMATTER))
 
 
 # ---- the site --------------------------------------------------------------------------------
@@ -626,7 +607,6 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
             facts_of[flow.name],
             dot_text,
             svg,
-            exe is None or svg is None,
             documents,
             diags,
             sources,
@@ -637,124 +617,59 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
         )
         site.files[f"{flow.name}/index.html"] = page
         site.pages += 1
-        rows.append(_index_row(flow, diags, paths, bool(documents)))
+        rows.append(_index_row(flow, _views(diags, sources, paths), paths, bool(documents)))
 
     drawn = {id(f) for f in flows}
-    others = [u for u in build.units if u.flow is None or id(u.flow) not in drawn]
-    site.files["index.html"] = _index_page(rows, others, by_file, sources, paths, diagnostics, site.notices)
+    others = [
+        {"path": paths.get(u.path, u.path), "diags": _views(by_file.get(u.path, []), sources, paths)}
+        for u in build.units
+        if u.flow is None or id(u.flow) not in drawn
+    ]
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    site.files["index.html"] = _render_page(
+        "index.html.j2", rows=rows, others=others, errors=errors, notices=site.notices
+    )
     site.pages += 1
     return site
 
 
-def _index_row(flow: ir.Flow, diags: list[Diagnostic], paths, built: bool) -> str:
+def _index_row(flow: ir.Flow, diags: list[_DiagView], paths, built: bool) -> dict:
     shown, link = _entry_url(flow)
-    url = (
-        f'<a class="twiml-link" href="{e(link)}"><code>{e(shown)}</code></a>'
-        if built
-        else f"<code>{e(shown)}</code>"
-    )
-    return (
-        f'<tr data-flow="{e(flow.name)}"><td><a class="flow-link" href="{e(flow.name)}/index.html">{e(flow.name)}</a>'
-        f'<div class="muted mono">{e(paths.get(flow.path, flow.path))}</div></td>'
-        f'<td><span class="url">{url}'
-        f'<button class="copy" type="button" data-copy="{e(shown)}">Copy</button></span></td>'
-        f'<td class="steps">{len(flow.steps)}</td>'
-        f"<td>{_counts(diags)}{_diag_list(diags)}</td></tr>\n"
-    )
+    return {
+        "name": flow.name,
+        "path": paths.get(flow.path, flow.path),
+        "shown": shown,
+        "href": link if built else None,
+        "steps": len(flow.steps),
+        "diags": diags,
+    }
 
 
-def _diag_list(diags: list[Diagnostic]) -> str:
-    if not diags:
-        return ""
-    items = "".join(
-        f'<li><span class="mono">{d.span.line}:{d.span.col}</span> {e(str(d.severity))}[{e(d.code)}]: {e(d.message)}</li>'
-        for d in diags
-    )
-    return f'<ul class="muted">{items}</ul>'
-
-
-def _index_page(rows, others, by_file, sources, paths, diagnostics, notices) -> bytes:
-    body = []
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    if errors:
-        body.append(
-            f'<div class="banner" id="errors">This preview has {errors} error{"s" if errors != 1 else ""}: '
-            "<code>flowc build</code> writes nothing until they are fixed. "
-            "Pages of flows with errors show no TwiML.</div>\n"
-        )
-    for notice in notices:
-        body.append(f'<div class="notice">{e(notice)}</div>\n')
-    body.append(
-        '<table class="flows"><thead><tr><th>Flow</th><th>Entry URL</th><th>Steps</th><th>Problems</th></tr></thead>\n<tbody>\n'
-    )
-    body.extend(rows)
-    body.append("</tbody></table>\n")
-    if others:
-        body.append('<h2>Files that could not be drawn</h2>\n<div id="unbuilt">\n')
-        for unit in others:
-            body.append(f'<h3 class="mono">{e(paths.get(unit.path, unit.path))}</h3>\n')
-            for d in by_file.get(unit.path, []):
-                body.append(_diag_html(d, sources, paths))
-        body.append("</div>\n")
-    body.append(
-        '<p class="muted">Point a phone number (or a call) at the entry URL of a flow, '
-        "once these files are on a web server. Every link between steps is relative, "
-        "or absolute under the flow's <code>base-url</code>, and fetched with GET.</p>\n"
-    )
-    n = len(rows)
-    return _page(
-        "Call flows",
-        "Call flows",
-        f"{n} flow{'s' if n != 1 else ''}",
-        "".join(body),
-        "",
-    )
+def _badges(f: StepFacts | None) -> list[tuple[str, str]]:
+    """(class, text) of the badges beside a step's name."""
+    if f is None:
+        return []
+    badges = []
+    if f.entry:
+        badges.append(("entry", "entry"))
+    if f.loop:
+        badges.append(("loop", "loop"))
+    if f.ending == "no more verbs":
+        badges.append(("dead-end", "dead end"))
+    elif f.ending:
+        badges.append(("", f"ends: {f.ending}"))
+    if not f.reachable:
+        badges.append(("unreachable", "unreachable"))
+    return badges
 
 
 def _flow_page(
-    flow, facts, dot_text, svg, no_svg, documents, diags, sources, paths, style_css, flow_lexer, xml_lexer
+    flow, facts, dot_text, svg, documents, diags, sources, paths, style_css, flow_lexer, xml_lexer
 ) -> bytes:
+    from markupsafe import Markup
+
     source = sources.get(flow.path)
     lines = list(source.lines) if source is not None else []
-    body = []
-    if any(d.severity is Severity.ERROR for d in diags):
-        body.append(
-            '<div class="banner">This flow has errors: its TwiML is not built until they are fixed.</div>\n'
-        )
-    shown, _ = _entry_url(flow)
-    entry = flow.entry.name if flow.entry else ""
-    url = (
-        f'<a class="twiml-link" href="{e(entry)}.xml"><code>{e(shown)}</code></a>'
-        if documents
-        else f"<code>{e(shown)}</code>"
-    )
-    body.append(
-        f'<p>Entry URL: <span class="url">{url}'
-        f'<button class="copy" type="button" data-copy="{e(shown if flow.settings.base_url else entry + ".xml")}">Copy</button></span></p>\n'
-    )
-    if no_svg:
-        body.append(
-            '<div class="notice">Graphviz <code>dot</code> was not available when this site was built; '
-            "this is the graph in DOT (render it with <code>dot -Tsvg</code>).</div>\n"
-            f'<pre class="dot">{e(dot_text)}</pre>\n'
-        )
-    else:
-        body.append(
-            f'<div class="graph" role="img" aria-label="call-flow graph of {e(flow.name)}">{svg}</div>\n'
-        )
-    body.append(
-        '<div class="legend"><span><span class="sw" style="background:#e0f2fe;border-width:3px"></span>entry step</span>'
-        '<span><span class="sw" style="border-color:#c2410c"></span>loop (steps that can repeat)</span>'
-        '<span><span class="sw" style="background:#fef3c7"></span>dead end (the call ends after the last verb)</span>'
-        '<span><span class="sw" style="border-style:dashed"></span>unreachable or in another flow</span>'
-        "<span>notes: URLs and callbacks outside the site</span>"
-        + (
-            '<span><span class="sw" style="border-color:#6d28d9"></span>branch on the keys pressed</span>'
-            if any(step.is_branch for step in flow.steps)
-            else ""
-        )
-        + "</div>\n"
-    )
 
     step_ranges = [(s.span.line, s.span.end_line) for s in flow.steps]
     step_diags: list[list[Diagnostic]] = [[] for _ in flow.steps]
@@ -771,62 +686,45 @@ def _flow_page(
     header_end = first - 1
     while header_end >= 1 and not lines[header_end - 1].strip():
         header_end -= 1
-    if header_end >= 1 or flow_diags:
-        body.append('<section class="flow-header"><h2>Flow</h2>\n')
-        if header_end >= 1:
-            text = "\n".join(lines[:header_end]) + "\n"
-            body.append(_highlight(text, flow_lexer, 1, [d.span.line for d in flow_diags]))
-        body.append("".join(_diag_html(d, sources, paths) for d in flow_diags))
-        body.append("</section>\n")
+    header = None
+    if header_end >= 1:
+        text = "\n".join(lines[:header_end]) + "\n"
+        header = _highlight(text, flow_lexer, 1, [d.span.line for d in flow_diags])
 
+    steps = []
     for i, step in enumerate(flow.steps):
-        f = facts.get(step.name)
-        badges = []
-        if f is not None:
-            if f.entry:
-                badges.append('<span class="badge entry">entry</span>')
-            if f.loop:
-                badges.append('<span class="badge loop">loop</span>')
-            if f.ending == "no more verbs":
-                badges.append('<span class="badge dead-end">dead end</span>')
-            elif f.ending:
-                badges.append(f'<span class="badge">ends: {e(f.ending)}</span>')
-            if not f.reachable:
-                badges.append('<span class="badge unreachable">unreachable</span>')
         a, b = step_ranges[i]
         text = "\n".join(lines[a - 1 : b]) + "\n"
-        src_html = _highlight(text, flow_lexer, a, [d.span.line for d in step_diags[i]])
         doc = documents.get(f"{step.name}.xml")
-        if doc is not None:
-            xml_html = _highlight(doc.decode("utf-8"), xml_lexer, 1, [])
-            link = f'<span class="links"><a class="twiml-link" href="{e(step.name)}.xml">{e(step.name)}.xml</a></span>'
-        else:
-            xml_html = (
-                '<p class="muted">None: a branch step is decided on the server '
-                "(<code>flowc build --target flask</code>).</p>"
-                if step.is_branch
-                else '<p class="muted">Not built: fix the errors of this flow.</p>'
-            )
-            link = ""
-        body.append(
-            f'<section class="step" id="step-{e(step.name)}"><h2>{e(step.name)} {"".join(badges)} {link}</h2>\n'
-            f'<div class="side"><div><h3>Source</h3>{src_html}</div><div><h3>TwiML</h3>{xml_html}</div></div>\n'
+        steps.append(
+            {
+                "name": step.name,
+                "badges": _badges(facts.get(step.name)),
+                "source": _highlight(text, flow_lexer, a, [d.span.line for d in step_diags[i]]),
+                "twiml": None if doc is None else _highlight(doc.decode("utf-8"), xml_lexer, 1, []),
+                "branch": step.is_branch,
+                "diags": _views(step_diags[i], sources, paths),
+            }
         )
-        if step_diags[i]:
-            body.append(
-                '<div class="diags">'
-                + "".join(_diag_html(d, sources, paths) for d in step_diags[i])
-                + "</div>\n"
-            )
-        body.append("</section>\n")
 
-    n = len(flow.steps)
-    sub = (
-        f'<a href="../index.html">All flows</a> · <span class="mono">{e(paths.get(flow.path, flow.path))}</span>'
-        f" · {n} step{'s' if n != 1 else ''} · problems: {_counts(diags)}"
-    )
-    return _page(
-        f"{flow.name} · call flow", f"Flow <code>{e(flow.name)}</code>", sub, "".join(body), style_css
+    shown, _ = _entry_url(flow)
+    entry = flow.entry.name if flow.entry else ""
+    return _render_page(
+        "flow.html.j2",
+        flow=flow,
+        path=paths.get(flow.path, flow.path),
+        diags=_views(diags, sources, paths),
+        has_errors=any(d.severity is Severity.ERROR for d in diags),
+        shown=shown,
+        href=f"{entry}.xml" if documents else None,
+        copy=shown if flow.settings.base_url else entry + ".xml",
+        svg=None if svg is None else Markup(svg),
+        dot=dot_text,
+        branches=any(step.is_branch for step in flow.steps),
+        header=header,
+        flow_diags=_views(flow_diags, sources, paths),
+        steps=steps,
+        extra_css=style_css,
     )
 
 
