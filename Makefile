@@ -66,3 +66,11 @@ $(TEXTMATE)/node_modules/.installed: $(TEXTMATE)/package.json $(TEXTMATE)/packag
 	touch $@
 
 test: $(TEXTMATE)/node_modules/.installed
+
+# The browser tests run axe-core (npm, pinned by the lock file) in the site's pages.
+AXE := tests/axe
+$(AXE)/node_modules/.installed: $(AXE)/package.json $(AXE)/package-lock.json | system-deps
+	cd $(AXE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(AXE)/node_modules/.installed

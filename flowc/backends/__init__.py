@@ -60,6 +60,19 @@ class Emission:
     after_write: Callable[[str], tuple[str, ...]] | None = None
 
 
+def with_target(build, module) -> tuple[Diagnostic, ...]:
+    """The build's diagnostics and those of the target ``module`` (its ``unsupported``),
+    as one sorted report, whether or not the flows have errors, so ``check --target``,
+    ``build --target`` and ``serve`` say the same. A target may declare
+    ``SUPERSEDES = {its code: a flow check's code}``: the flow check's diagnostic on
+    the same span is then left out, so one problem is reported once."""
+    extra = tuple(module.unsupported(build))
+    replaced = getattr(module, "SUPERSEDES", {})
+    covered = {(replaced[d.code], d.span) for d in extra if d.code in replaced}
+    kept = [d for d in build.diagnostics if (d.code, d.span) not in covered]
+    return tuple(sorted({*kept, *extra}, key=Diagnostic.sort_key))
+
+
 def target(name: str):
     """The backend module of target ``name``."""
     from importlib import import_module
