@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 from lxml import html as lhtml
+from site_helpers import BROKEN, wide_flow
 
 from flowc.backends import site
 from flowc.cli import cli
@@ -451,23 +452,6 @@ def test_without_jinja2_the_cli_says_how_to_install_it(tmp_path, monkeypatch):
 # ---- big graphs ------------------------------------------------------------------------------
 
 
-def wide_flow(n: int = 41) -> str:
-    """A flow of ``n`` steps shaped like a menu tree: each step offers two more."""
-    lines = ["flow wide", ""]
-    for i in range(n):
-        kids = [k for k in (2 * i + 1, 2 * i + 2) if k < n]
-        lines.append(f"step s{i}:")
-        if kids:
-            lines.append(f"    gather digits 1 -> s{kids[0]}:")
-            lines.append(f'        say "Menu {i}: press a key for the next menu, or wait."')
-            lines.append(f"    redirect -> s{kids[-1]}")
-        else:
-            lines.append(f'    say "Leaf {i}. Goodbye."')
-            lines.append("    hangup")
-        lines.append("")
-    return "\n".join(lines)
-
-
 @needs_dot
 def test_each_flow_writes_its_graph_as_svg_dot_and_mermaid_and_wide_graphs_run_left_to_right(tmp_path):
     src = write(tmp_path / "src" / "wide.flow", wide_flow())
@@ -514,23 +498,6 @@ def write_tmp(name: str, text: str) -> Path:
 
 
 # ---- a page for every flow ----------------------------------------------------------------------
-
-
-BROKEN = """\
-flow desk
-
-step start:
-    gather digits 1 -> menu:
-        say "Press 1."
-    redirect -> start
-
-step menu
-    say "The menu."
-    recrd max 20s -> start
-
-step bye:
-    hangup
-"""
 
 
 @needs_dot

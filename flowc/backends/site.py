@@ -735,7 +735,10 @@ def _highlight(text: str, lexer, first_line: int, marks: dict[int, str] | None =
     _FORMATTER.hl_lines = {n - first_line + 1 for n in marks}
     _FORMATTER.marks = marks
     _FORMATTER.indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n")]
-    return Markup(_pygments_highlight(text, lexer, _FORMATTER))
+    # focusable, so a block that scrolls sideways (a long URL is never broken) can be
+    # scrolled from the keyboard
+    out = _pygments_highlight(text, lexer, _FORMATTER).replace('<div class="hl">', '<div class="hl" tabindex="0">', 1)
+    return Markup(out)
 
 
 def _marks(diags: Iterable[Diagnostic]) -> dict[int, str]:
@@ -900,7 +903,8 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
             d, documents, sources, paths, reached_from, flow_lexer, xml_lexer
         )
         site.pages += 1
-        rows.append(_index_row(d, bool(documents), sources, paths))
+        entry = f"{d.flow.entry.name}.xml" if d.flow.entry is not None else None
+        rows.append(_index_row(d, entry in documents, sources, paths))
 
     shown = {id(d.flow) for d in drawn}
     others = [

@@ -49,6 +49,12 @@ document.querySelectorAll("button.copy").forEach(function (button) {
       if (level) { level.textContent = Math.round(s * 100) + "%"; }
     }
     zoom(Math.max(fit(), READABLE));
+    var start = svg.querySelector("#n-call");  // where the call arrives: in view first
+    if (start) {
+      var at = start.getBoundingClientRect(), frame = box.getBoundingClientRect();
+      box.scrollLeft += at.left - frame.left - 16;
+      box.scrollTop += at.top + at.height / 2 - frame.top - box.clientHeight / 2;
+    }
     tools.hidden = false;
     tools.addEventListener("click", function (event) {
       var what = event.target.getAttribute("data-zoom");
