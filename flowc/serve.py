@@ -190,7 +190,7 @@ def serve(
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     _stop_on_sigterm()
     temporary = out is None
-    directory = tempfile.mkdtemp(prefix="flowc-site-") if temporary else out
+    directory: str = tempfile.mkdtemp(prefix="flowc-site-") if out is None else out
     try:
         generation = [1]
         rebuild(paths, directory, echo)

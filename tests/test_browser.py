@@ -308,7 +308,7 @@ flow longlines
 
 step start:
     gather digits 1 timeout 5s -> https://hooks.example.com/a/very/long/path/that/does/not/fit/on/a/narrow/screen/at/all:
-        say "This sentence is long enough to wrap on a narrow screen, and its continuation must stay indented under the say."
+        say "This sentence is long enough to wrap on a narrow screen, and its continuation stays indented."
     hangup
 """
 

@@ -167,7 +167,7 @@ def cycles_of(graph: CallGraph) -> dict[tuple[str, str], int]:
 def step_facts(flow: ir.Flow, reachable: set, cycles: dict[tuple[str, str], int]) -> dict[str, StepFacts]:
     """What the graph and the page flag about each step of ``flow``; ``reachable``
     and ``cycles`` are computed once for the whole build."""
-    facts = {}
+    facts: dict[str, StepFacts] = {}
     for i, step in enumerate(flow.steps):
         sid = (flow.name, step.name)
         facts.setdefault(
@@ -374,19 +374,18 @@ def flow_graph(
         for verb in step.verbs:
             for ed in edges_by_verb.get(id(verb), ()):
                 label = _label(ed, after_gather)
-                attrs: dict[str, str] = {}
+                look: dict[str, str] = {}
                 if ed.kind is EdgeKind.BRANCH:
-                    attrs = {"color": "#6d28d9", "fontcolor": "#6d28d9", "class": "branch-edge"}
+                    look = {"color": "#6d28d9", "fontcolor": "#6d28d9", "class": "branch-edge"}
                 if ed.target.kind is ir.TargetKind.STEP and ed.dest is not None and ed.target.step in steps:
                     dst = steps[ed.target.step]
                     cycle = facts[step.name].cycle
                     if cycle is not None and facts[ed.target.step].cycle == cycle:
-                        classes = " ".join(filter(None, [attrs.get("class"), "loop-edge"]))
-                        attrs = {
+                        look = {
                             "color": "#c2410c",
                             "penwidth": "2",
                             "fontcolor": "#c2410c",
-                            "class": classes,
+                            "class": " ".join(filter(None, [look.get("class"), "loop-edge"])),
                         }
                 elif ed.target.is_step:
                     text = f"{ed.target.flow or flow.name}.{ed.target.step}"
@@ -417,7 +416,7 @@ def flow_graph(
                         dst.href = href
                 else:
                     dst = url_node(ed.target.text, "external")
-                edge(src, dst, label, step.name, **attrs)
+                edge(src, dst, label, step.name, **look)
             if isinstance(verb, ir.Record | ir.Gather) and verb.action is None:
                 kind = EdgeKind.RECORDED if isinstance(verb, ir.Record) else EdgeKind.GATHERED
                 edge(
@@ -737,8 +736,8 @@ def _highlight(text: str, lexer, first_line: int, marks: dict[int, str] | None =
     _FORMATTER.indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n")]
     # focusable, so a block that scrolls sideways (a long URL is never broken) can be
     # scrolled from the keyboard
-    out = _pygments_highlight(text, lexer, _FORMATTER).replace('<div class="hl">', '<div class="hl" tabindex="0">', 1)
-    return Markup(out)
+    out = _pygments_highlight(text, lexer, _FORMATTER)
+    return Markup(out.replace('<div class="hl">', '<div class="hl" tabindex="0">', 1))
 
 
 def _marks(diags: Iterable[Diagnostic]) -> dict[int, str]:
@@ -896,7 +895,8 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
             site.files[f"{name}/{step_file}"] = data
         site.documents += len(documents)
         site.files[f"{name}/graph.dot"] = d.dot.encode("utf-8")
-        site.files[f"{name}/graph.mmd"] = graph_mermaid(d.graph).encode("utf-8")
+        if d.graph is not None:
+            site.files[f"{name}/graph.mmd"] = graph_mermaid(d.graph).encode("utf-8")
         if d.svg is not None:
             site.files[f"{name}/graph.svg"] = _standalone_svg(d.svg)
         site.files[f"{name}/index.html"] = _flow_page(
