@@ -12,6 +12,11 @@ needs is not installed (the CLI calls it before reading any flow);
 --target`` reports it without building); ``emit`` returns the files, or
 those diagnostics and no files.
 
+A target may also define ``SUPERSEDES``, a mapping from one of its codes to
+the code of a flow check that says less about the same problem (the site's
+``FL900`` replaces the ``FL701`` warning); :func:`with_target` then reports
+only the target's diagnostic on that span.
+
 ``flowc build --target NAME`` looks the module up in :data:`TARGETS`, so a
 target is added by writing its module and listing it here. What a target
 cannot express is a diagnostic, never an exception.
