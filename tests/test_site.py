@@ -425,11 +425,17 @@ TEMPLATES = ROOT / "flowc" / "backends" / "site_templates"
 def test_pages_come_from_the_templates_with_the_css_and_script_package_files(tmp_path):
     assert build(EXAMPLES, tmp_path).exit_code == 0
     css = (TEMPLATES / "site.css").read_text(encoding="utf-8")
-    script = (TEMPLATES / "site.js").read_text(encoding="utf-8")
-    for name in ("index.html", "voicemail/index.html"):
+
+    def script(*names):
+        return "\n" + "".join((TEMPLATES / n).read_text(encoding="utf-8") for n in names)
+
+    for name, scripts in (
+        ("index.html", ("site.js", "index.js")),
+        ("voicemail/index.html", ("site.js", "graph.js")),
+    ):
         doc = page(tmp_path / name)
         assert doc.xpath("//style")[0].text.endswith(css)  # after Pygments' styles, so it wins
-        assert [s.text for s in doc.xpath("//script")] == ["\n" + script]
+        assert [s.text for s in doc.xpath("//script")] == [script(*scripts)]
     assert not re.search(r"<style>|<script>|<html", (ROOT / "flowc" / "backends" / "site.py").read_text())
 
 

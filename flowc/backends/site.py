@@ -546,29 +546,38 @@ _PAGE_ID = re.compile(rb'id="page\d+,\d+_')
 
 
 def run_dot(texts: list[str], exe: str) -> list[str]:
-    """SVG for each DOT text, from one ``dot`` process per batch."""
-    svgs: list[str] = []
-    for start in range(0, len(texts), DOT_BATCH):
-        batch = texts[start : start + DOT_BATCH]
-        try:
-            proc = subprocess.run(
-                [exe, "-Tsvg"],
-                input="".join(batch).encode("utf-8"),
-                capture_output=True,
-                timeout=DOT_TIMEOUT,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise DotFailed(str(exc)) from None
-        docs = proc.stdout.split(b"<?xml ")[1:]
-        if proc.returncode != 0 or len(docs) != len(batch):
-            message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise DotFailed(message[0] if message else f"exit status {proc.returncode}")
-        for doc in docs:
-            m = _SVG_START.search(doc)
-            svg = _COMMENT.sub(b"", doc[m.start() :]) if m else b""
-            svg = _PAGE_ID.sub(b'id="', svg)
-            svgs.append(svg.decode("utf-8").strip())
+    """SVG for each DOT text, from one ``dot`` process per batch, as many at a time
+    as there are CPUs."""
+    batches = [texts[start : start + DOT_BATCH] for start in range(0, len(texts), DOT_BATCH)]
+    if len(batches) <= 1:
+        return [svg for batch in batches for svg in _dot_batch(batch, exe)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(batches), os.cpu_count() or 1)) as pool:
+        return [svg for svgs in pool.map(lambda batch: _dot_batch(batch, exe), batches) for svg in svgs]
+
+
+def _dot_batch(batch: list[str], exe: str) -> list[str]:
+    try:
+        proc = subprocess.run(
+            [exe, "-Tsvg"],
+            input="".join(batch).encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise DotFailed(str(exc)) from None
+    docs = proc.stdout.split(b"<?xml ")[1:]
+    if proc.returncode != 0 or len(docs) != len(batch):
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DotFailed(message[0] if message else f"exit status {proc.returncode}")
+    svgs = []
+    for doc in docs:
+        m = _SVG_START.search(doc)
+        svg = _COMMENT.sub(b"", doc[m.start() :]) if m else b""
+        svg = _PAGE_ID.sub(b'id="', svg)
+        svgs.append(svg.decode("utf-8").strip())
     return svgs
 
 
@@ -610,17 +619,17 @@ def _asset(name: str) -> str:
         return f.read()
 
 
-def _render_page(template: str, **context) -> bytes:
+def _render_page(template: str, *, scripts: tuple[str, ...] = ("site.js",), **context) -> bytes:
+    """A page of ``template``, with the site's CSS and ``scripts`` (package files) inline."""
     from markupsafe import Markup
 
-    context.setdefault("extra_css", "")
     return (
         _environment()
         .get_template(template)
         .render(
             css=Markup(_asset("site.css")),
-            script=Markup(_asset("site.js")),
-            **{k: Markup(v) if k == "extra_css" else v for k, v in context.items()},
+            script=Markup("".join(_asset(name) for name in scripts)),
+            **{k: Markup(v) if k == "extra_css" else v for k, v in {"extra_css": "", **context}.items()},
         )
         .encode()
     )
@@ -648,8 +657,8 @@ class _DiagView:
     href: str | None = None  # where the index links the entry: the step on the flow's page
 
 
-def _views(diags: Iterable[Diagnostic], sources, paths: dict[str, str]) -> list[_DiagView]:
-    shown = {paths.get(k, k): v for k, v in sources.items()}
+def _views(diags: Iterable[Diagnostic], shown, paths: dict[str, str]) -> list[_DiagView]:
+    """``shown``: the build's sources by their displayed path (made once per build)."""
     out = []
     for d in diags:
         code = REGISTRY.get(d.code)
@@ -836,6 +845,7 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
         by_file.setdefault(d.span.file, []).append(d)
     sources = build.sources()
     paths = _display_paths(u.path for u in build.units)
+    shown = {paths.get(k, k): v for k, v in sources.items()}
 
     # One page per flow name, in the order of the names (then of the paths), so
     # the site is the same whatever order the files were given in.
@@ -900,15 +910,15 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
         if d.svg is not None:
             site.files[f"{name}/graph.svg"] = _standalone_svg(d.svg)
         site.files[f"{name}/index.html"] = _flow_page(
-            d, documents, sources, paths, reached_from, flow_lexer, xml_lexer
+            d, documents, sources, shown, paths, reached_from, flow_lexer, xml_lexer
         )
         site.pages += 1
         entry = f"{d.flow.entry.name}.xml" if d.flow.entry is not None else None
-        rows.append(_index_row(d, entry in documents, sources, paths))
+        rows.append(_index_row(d, entry in documents, shown, paths))
 
     shown = {id(d.flow) for d in drawn}
     others = [
-        {"path": paths.get(u.path, u.path), "diags": _views(by_file.get(u.path, []), sources, paths)}
+        {"path": paths.get(u.path, u.path), "diags": _views(by_file.get(u.path, []), shown, paths)}
         for u in units
         if (u.flow if u.flow is not None else u.partial) is None
         or id(u.flow if u.flow is not None else u.partial) not in shown
@@ -917,6 +927,7 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
     warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
     site.files["index.html"] = _render_page(
         "index.html.j2",
+        scripts=("site.js", "index.js"),
         rows=rows,
         others=others,
         errors=errors,
@@ -982,7 +993,7 @@ def _reached_from(graph: CallGraph, names: set[str]) -> dict[tuple[str, str], li
 
 
 def _index_row(d: _Drawn, built: bool, sources, paths) -> dict:
-    shown, link = _entry_url(d.flow)
+    url, link = _entry_url(d.flow)
     views = _views(d.diags, sources, paths)
     for view, diag in zip(views, d.diags, strict=True):
         step = _step_of(d.flow, diag.span.line)
@@ -990,7 +1001,7 @@ def _index_row(d: _Drawn, built: bool, sources, paths) -> dict:
     return {
         "name": d.flow.name,
         "path": d.path,
-        "shown": shown,
+        "shown": url,
         "href": link if built else None,
         "steps": len(d.flow.steps),
         "partial": d.partial,
@@ -1035,7 +1046,9 @@ def _edge_rows(g: FlowGraph) -> list[dict]:
     ]
 
 
-def _flow_page(d: _Drawn, documents, sources, paths, reached_from, flow_lexer, xml_lexer) -> bytes:
+def _flow_page(
+    d: _Drawn, documents, sources, shown_sources, paths, reached_from, flow_lexer, xml_lexer
+) -> bytes:
     from markupsafe import Markup
 
     flow = d.flow
@@ -1089,7 +1102,7 @@ def _flow_page(d: _Drawn, documents, sources, paths, reached_from, flow_lexer, x
                 "source": _highlight(text, flow_lexer, a, _marks(mine)),
                 "twiml": None if doc is None else _highlight(doc.decode("utf-8"), xml_lexer, 1),
                 "branch": step.is_branch,
-                "diags": _views(mine, sources, paths),
+                "diags": _views(mine, shown_sources, paths),
                 "reached_from": sources_of,
             }
         )
@@ -1098,10 +1111,11 @@ def _flow_page(d: _Drawn, documents, sources, paths, reached_from, flow_lexer, x
     entry = flow.entry.name if flow.entry else ""
     return _render_page(
         "flow.html.j2",
+        scripts=("site.js", "graph.js"),
         flow=flow,
         path=d.path,
         partial=d.partial,
-        diags=_views(d.diags, sources, paths),
+        diags=_views(d.diags, shown_sources, paths),
         has_errors=any(x.severity is Severity.ERROR for x in d.diags),
         built_steps=len(documents),
         shown=shown,
@@ -1113,7 +1127,7 @@ def _flow_page(d: _Drawn, documents, sources, paths, reached_from, flow_lexer, x
         edges=_edge_rows(d.graph) if d.graph else [],
         branches=any(step.is_branch for step in flow.steps),
         header=header,
-        flow_diags=_views(_by_severity(flow_diags), sources, paths),
+        flow_diags=_views(_by_severity(flow_diags), shown_sources, paths),
         steps=steps,
         extra_css=_styles(),
     )
