@@ -580,6 +580,12 @@ def test_print_hides_the_controls_and_keeps_steps_whole(browser, review_url):
     svg = browser.find_element(By.CSS_SELECTOR, ".graph svg")
     assert svg.rect["width"] <= browser.find_element(By.CSS_SELECTOR, "main").rect["width"]
     emulate(browser, width=1400)
+    import base64
+
+    pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})["data"])
+    assert pdf.startswith(b"%PDF")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "print-desk.pdf").write_bytes(pdf)
 
 
 def test_the_index_of_200_flows_searches_filters_and_sorts(browser, tmp_path):
