@@ -579,6 +579,8 @@ def test_print_hides_the_controls_and_keeps_steps_whole(browser, review_url):
     assert step.value_of_css_property("break-inside") == "avoid-page"
     svg = browser.find_element(By.CSS_SELECTOR, ".graph svg")
     assert svg.rect["width"] <= browser.find_element(By.CSS_SELECTOR, "main").rect["width"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "print-desk-1000-top.png"))  # the print rules, on screen
     emulate(browser, width=1400)
     import base64
 
