@@ -749,9 +749,10 @@ def hover_text(path: str, text: str, line: int, col: int, flows: list[Parsed]) -
     if not 0 <= line < len(lines):
         return None
     items = _code(lines[line])
-    word = _at(items, col)
-    if word is None:
+    under = _at(items, col)
+    if under is None:
         return None
+    word = under
     place = Place(path, line, word.start, word.end)
     if not broken:
         verb = _line_verb(items)

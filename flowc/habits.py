@@ -348,6 +348,114 @@ def _call_parentheses(line: Line) -> Found | None:
     )
 
 
+def _yaml_step(line: Line) -> Found | None:
+    """`step: start`: the name comes before the `:`."""
+    m = re.match(r"step\s*:\s*([A-Za-z_]\w*)\s*:?[ \t]*(?=#|$)", line.text)
+    if not m:
+        return None
+    text = f"step {m.group(1)}:"
+    return Found(0, len(m.group().rstrip()), "a step is written `step NAME:`", f"write `{text}`", text)
+
+
+def _step_parentheses(line: Line) -> Found | None:
+    """`step start():`: a step takes no parameters."""
+    m = re.match(r"step\s+[A-Za-z_]\w*(\(\s*\))", line.text)
+    if not m:
+        return None
+    return Found(
+        m.start(1),
+        m.end(1),
+        "a step takes no parentheses",
+        "remove `()`",
+        "",
+    )
+
+
+def _semicolon(line: Line) -> Found | None:
+    """`hangup;`, `say "Hi";`: a line ends without `;`."""
+    end = line.code_end
+    if end == 0 or line.text[end - 1] != ";":
+        return None
+    start = len(line.text[: end - 1].rstrip(" \t"))
+    return Found(start, end, "a line ends without `;`", "remove the `;`", "")
+
+
+def _value_named(line: Line) -> Found | None:
+    """`dial number="+1555"`, `play url=/a.mp3`, `pause length=2`, `reject
+    reason=busy`: a verb's value is written without its name."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    if verb is None:
+        return None
+    for value in verb.values:
+        if value.keyword:
+            continue
+        m = re.compile(
+            rf"\s+({re.escape(value.field)})(?:\s*[=:]\s*|\s+)(\"[^\"]*\"|'[^']*'|[^\s\"'#]+)"
+        ).match(line.text, line.text.index(verb.name) + len(verb.name))
+        if not m:
+            continue
+        raw = m.group(2)
+        inner = _unquote(raw)
+        if value.placeholder.startswith('"'):
+            text = _quoted(inner)
+        elif value.placeholder == "DURATION" and inner.isdigit():
+            text = f"{inner}s"
+        else:
+            text = inner
+        return Found(
+            m.start(1),
+            m.end(2),
+            f"the {value.field} of `{verb.name}` is written without its name",
+            f"write `{verb.name} {text}`",
+            text,
+        )
+    return None
+
+
+def _action_attribute(line: Line) -> Found | None:
+    """`gather action="/h"`: the action is written `-> /h`, last on the line."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    if verb is None or verb.arrow is None or "action" not in verb.arrow.fields:
+        return None
+    m = re.search(r"(?<![\w-])action\s*[=:]\s*(\"[^\"]*\"|'[^']*'|[^\s\"'#]+)", line.text)
+    if not m:
+        return None
+    arrow = f"-> {_unquote(m.group(1))}"
+    rest = line.text[m.end() : line.code_end].strip()
+    text = f"{rest} {arrow}" if rest else arrow
+    return Found(
+        m.start(),
+        line.code_end if rest else m.end(),
+        f"`{m.group()}` is TwiML's spelling: the action is written `->` and its target",
+        f"write `{arrow}` at the end of the line",
+        text,
+    )
+
+
+def _missing_arrow(line: Line) -> Found | None:
+    """`redirect /next`: the target follows `->`."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    pieces = line.pieces
+    if verb is None or verb.arrow is None or any(p.text == "->" for p in pieces) or len(pieces) < 2:
+        return None
+    last = pieces[-1]
+    if not re.match(r"(https?://|/)", last.text) or not last.start <= line.col <= last.end:
+        return None
+    if verb.values and len(pieces) == 2:
+        return None  # `play /a.mp3`: the URL is its value
+    text = f"-> {last.text}"
+    return Found(last.start, last.end, f"the target of `{verb.name}` follows `->`", f"write `{text}`", text)
+
+
+def _loop_times(line: Line) -> Found | None:
+    """`loop 2 times`."""
+    m = re.search(r"(?<![\w-])loop\s+(\d+)\s+times?\b", line.text)
+    if not m:
+        return None
+    text = f"loop {m.group(1)}"
+    return Found(m.start(), m.end(), f"`{m.group()}` is written `{text}`", f"write `{text}`", text)
+
+
 def _twiml_attribute(line: Line) -> Found | None:
     """`maxLength 20`, `numDigits="4"`, `playBeep false`, `finish_on_key #`."""
     verb = line.verb
@@ -622,6 +730,8 @@ def _hyphenated_reference(line: Line) -> Found | None:
 
 HABITS: tuple[Habit, ...] = (
     _indented_step,
+    _yaml_step,
+    _step_parentheses,
     _hyphenated_flow,
     _block_without_colon,
     _element,
@@ -630,14 +740,19 @@ HABITS: tuple[Habit, ...] = (
     _single_quotes,
     _url_without_scheme,
     _hyphenated_reference,
+    _action_attribute,
+    _value_named,
     _twiml_attribute,
     _option_equals,
+    _loop_times,
     _switch_value,
     _spelt_unit,
     _comma_list,
     _options_before_value,
     _label_after_options,
     _arrow_not_last,
+    _missing_arrow,
+    _semicolon,
 )
 
 

@@ -422,9 +422,9 @@ CASES = [
     Case(
         "stray char",
         'step start:\n    say "a" ;\n',
-        "2:13",
-        "unexpected character `;`, expected `language`, `loop`, `voice` or the end of the line",
-        None,
+        "2:12",
+        "a line ends without `;`",
+        "remove the `;`",
         "in step `start`, opened here",
     ),
     Case(
@@ -1417,6 +1417,150 @@ HABITS = [
         "did you mean `status`?",
         "step start:\n    record status /s -> /h\n",
     ),
+    Habit(
+        'action="/h" digits 1',
+        'step start:\n    gather action="/h" digits 1\n',
+        "2:12-2:32",
+        '`action="/h"` is TwiML\'s spelling: the action is written `->` and its target',
+        "write `-> /h` at the end of the line",
+        "step start:\n    gather digits 1 -> /h\n",
+    ),
+    Habit(
+        "5 seconds",
+        "step start:\n    record timeout 5 seconds -> /h\n",
+        "2:20-2:29",
+        "`5 seconds` is written `5s`",
+        "write `5s`",
+        "step start:\n    record timeout 5s -> /h\n",
+    ),
+    Habit(
+        "/next",
+        "step start:\n    redirect /next\n",
+        "2:14-2:19",
+        "the target of `redirect` follows `->`",
+        "write `-> /next`",
+        "step start:\n    redirect -> /next\n",
+    ),
+    Habit(
+        'number="+15551234567"',
+        'step start:\n    dial number="+15551234567"\n',
+        "2:10-2:31",
+        "the number of `dial` is written without its name",
+        'write `dial "+15551234567"`',
+        'step start:\n    dial "+15551234567"\n',
+    ),
+    Habit(
+        "length=2",
+        "step start:\n    pause length=2\n",
+        "2:11-2:19",
+        "the length of `pause` is written without its name",
+        "write `pause 2s`",
+        "step start:\n    pause 2s\n",
+    ),
+    Habit(
+        ";",
+        "step start:\n    hangup;\n",
+        "2:11-2:12",
+        "a line ends without `;`",
+        "remove the `;`",
+        "step start:\n    hangup\n",
+    ),
+    Habit(
+        "; (2)",
+        'step start:\n    say "Hi";\n',
+        "2:13-2:14",
+        "a line ends without `;`",
+        "remove the `;`",
+        'step start:\n    say "Hi"\n',
+    ),
+    Habit(
+        "step: start",
+        "step: start\n    hangup\n",
+        "1:1-1:12",
+        "a step is written `step NAME:`",
+        "write `step start:`",
+        "step start:\n    hangup\n",
+    ),
+    Habit(
+        "step start()",
+        "step start():\n    hangup\n",
+        "1:11-1:13",
+        "a step takes no parentheses",
+        "remove `()`",
+        "step start:\n    hangup\n",
+    ),
+    Habit(
+        "input=speech",
+        'step start:\n    gather input=speech hints="yes,no" -> /h\n',
+        "2:12-2:24",
+        "`input=speech`: an option and its value are separated by a space, not `=` or `:`",
+        "write `input speech`",
+        'step start:\n    gather input speech hints="yes,no" -> /h\n',
+    ),
+    Habit(
+        "voice=Polly.Joanna",
+        'step start:\n    say "Hi" voice=Polly.Joanna language=en-US\n',
+        "2:14-2:32",
+        "`voice=Polly.Joanna`: an option and its value are separated by a space, not `=` or `:`",
+        "write `voice Polly.Joanna`",
+        'step start:\n    say "Hi" voice Polly.Joanna language=en-US\n',
+    ),
+    Habit(
+        "2min",
+        "step start:\n    record max 2min -> /h\n",
+        "2:16-2:20",
+        "`2min` is not a duration",
+        "a duration is a number with `h`, `m` or `s`, from hours down: `20s`, `2m`, `1h30m`",
+        "step start:\n    record max 2m -> /h\n",
+    ),
+    Habit(
+        "url /a.mp3",
+        "step start:\n    play url /a.mp3\n",
+        "2:10-2:20",
+        "the url of `play` is written without its name",
+        "write `play /a.mp3`",
+        "step start:\n    play /a.mp3\n",
+    ),
+    Habit(
+        "reason=busy",
+        "step start:\n    reject reason=busy\n",
+        "2:12-2:23",
+        "the reason of `reject` is written without its name",
+        "write `reject busy`",
+        "step start:\n    reject busy\n",
+    ),
+    Habit(
+        "Gather",
+        'step start:\n    Gather numDigits="1" action="/h"\n',
+        "2:5-2:11",
+        "`Gather` is TwiML's element: the verb is written `gather`",
+        "write `gather`",
+        'step start:\n    gather numDigits="1" action="/h"\n',
+    ),
+    Habit(
+        "-> /h transcribe",
+        "step start:\n    record -> /h transcribe\n",
+        "2:12-2:28",
+        "`->` and its target end the line: options come before it",
+        "write `transcribe -> /h`",
+        "step start:\n    record transcribe -> /h\n",
+    ),
+    Habit(
+        'finishOnKey="#"',
+        'step start:\n    record finishOnKey="#" maxLength="30" -> /h\n',
+        "2:12-2:27",
+        '`finishOnKey="#"` is TwiML\'s spelling: the option is `finish`',
+        'write `finish "#"`',
+        'step start:\n    record finish "#" maxLength="30" -> /h\n',
+    ),
+    Habit(
+        "loop 2 times",
+        'step start:\n    say "Hi" loop 2 times\n',
+        "2:14-2:26",
+        "`loop 2 times` is written `loop 2`",
+        "write `loop 2`",
+        'step start:\n    say "Hi" loop 2\n',
+    ),
 ]
 
 
@@ -1471,7 +1615,12 @@ def _better(before, after) -> bool:
     """Whether a fixed file is better: clean, fewer errors, or a syntax
     error gone (the file now parses, and the checks say what it lacks)."""
     errors = _errors(after)
-    return not errors or len(errors) < len(_errors(before)) or not any(d.code == "FL001" for d in errors)
+    if not errors or len(errors) < len(_errors(before)) or not any(d.code == "FL001" for d in errors):
+        return True
+    # One syntax error is reported at a time: the next mistake of the line
+    # now shows, further on.
+    first = min((d.span.line, d.span.col) for d in _errors(before) if d.code == "FL001")
+    return min((d.span.line, d.span.col) for d in errors if d.code == "FL001") > first
 
 
 def _apply(text: str, d) -> str:

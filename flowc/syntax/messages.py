@@ -434,8 +434,9 @@ def _glued_number(found: _Found) -> Diagnostic | None:
     ):
         return None
     span = found.word_span(top, tok.end_column)
-    unit = _SPELT_UNITS.get(str(tok.value).lower())
-    number = str(top.value)
+    glued = re.fullmatch(r"(\d+)([A-Za-z]+)", f"{top.value}{tok.value}")
+    unit = _SPELT_UNITS.get(glued.group(2).lower()) if glued else None
+    number = glued.group(1) if glued else ""
     return report(
         "FL001",
         f"`{top.value}{tok.value}` is not a duration",
@@ -573,10 +574,12 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
     fixes = result.fixes
     if hint is None and expected and set(expected) <= {"COLON"}:
         m = re.match(r"\s*step\s+([A-Za-z_]\w*)", source.line_text(span.line))
-        if m:
+        if m and not source.line_text(span.line)[span.col - 1 :].split("#", 1)[0].strip():
             hint = f"write `step {m.group(1)}:`"
             at = Span(span.file, span.line, span.col, span.line, span.col)
             fixes = (Fix(title="add `:`", edits=(Edit(span=at, text=":"),)),)
+        elif m:
+            hint = f"write `step {m.group(1)}:`"
     if not fixes and hint is not None and span.end_line == span.line and span.end_col > span.col:
         meant = re.fullmatch(r"did you mean `([^`]+)`\?|write `(-> \w+)` to go to the step `\w+`", hint)
         if meant:
@@ -600,7 +603,7 @@ def _habit(result: _Reading | Diagnostic, source: SourceFile) -> Diagnostic | No
         return None
     line = span.line + found.line
     where = Span(source.path, line, found.start + 1, line, found.end + 1)
-    fixes = ()
+    fixes: tuple[Fix, ...] = ()
     if found.text is not None:
         title = f"add `{found.text}`" if found.start == found.end else None
         fixes = (replace_span(where, found.text, title, safe=found.safe),)
