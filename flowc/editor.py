@@ -796,3 +796,48 @@ def _step_hover(flows: list[Parsed], line: int, col: int) -> tuple[str, Place] |
     if declared is not None:
         lines.append(f"Defined on line {declared.line + 1} of {os.path.basename(declared.path)}.")
     return "\n\n".join(lines), place
+
+
+# ---- semantic tokens -----------------------------------------------------------------------------
+
+TOKEN_TYPES = ("keyword", "string", "comment", "number", "function", "namespace", "operator", "variable")
+_KEYWORDS = frozenset(vocabulary.keywords()) | {"GET", "POST"}
+_NUMBER = re.compile(r"(?:\d+[hms])+|\d+")
+
+
+def semantic_tokens(text: str) -> list[tuple[int, int, int, str]]:
+    """(line, start, length, type) of each word worth colouring: keywords,
+    strings, comments, durations and numbers, `->`, step names (`function`),
+    flow names (`namespace`) and recording labels (`variable`). Lines and
+    columns are 0-based code points; a line that does not parse is coloured
+    by its words all the same."""
+    out = []
+    for number, line in enumerate(split_lines(text)):
+        items = words(line)
+        code = [w for w in items if w.kind != "comment"]
+        verb = _line_verb(code)
+        first = code[0].text if code else ""
+        for i, w in enumerate(items):
+            kind = None
+            if w.kind in ("comment", "string"):
+                kind = w.kind
+            elif w.kind == "arrow":
+                kind = "operator"
+            elif w.text in _KEYWORDS and not (i and _after_arrow(code, w) and w.text not in ("GET", "POST")):
+                kind = "keyword"
+            elif _NUMBER.fullmatch(w.text):
+                kind = "number"
+            elif i == 1 and first == "step" or (i and _after_arrow(code, w) and IDENTIFIER.match(w.text)):
+                kind = "function"
+            elif i == 1 and first == "flow":
+                kind = "namespace"
+            elif i and _after_arrow(code, w) and re.fullmatch(r"[A-Za-z_]\w*\.[A-Za-z_]\w*", w.text):
+                flow = w.text.split(".")[0]
+                out.append((number, w.start, len(flow), "namespace"))
+                out.append((number, w.start + len(flow) + 1, len(w.text) - len(flow) - 1, "function"))
+                continue
+            elif verb == "record" and i == 1 and IDENTIFIER.match(w.text):
+                kind = "variable"
+            if kind is not None:
+                out.append((number, w.start, w.end - w.start, kind))
+    return out

@@ -751,3 +751,22 @@ def test_a_refused_rename_is_logged_in_one_line(project):
             c.proc.kill()
     assert "Traceback" not in err
     assert "refused: `2nd` is not a step name" in err
+
+
+def test_semantic_tokens_colour_steps_flows_labels_and_keywords(client, project):
+    text = 'flow main\nstep start:  # hi\n    record voicemail max 20s -> billing.start\n    say "é" voice alice\n'
+    uri = client.open(project / "main.flow", text)
+    legend = client.initialize_result["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"]
+    data = client.request("textDocument/semanticTokens/full", {"textDocument": {"uri": uri}})["data"]
+    found, line, start = [], 0, 0
+    for i in range(0, len(data), 5):
+        delta, offset, length, kind, _ = data[i : i + 5]
+        line, start = line + delta, (start if delta == 0 else 0) + offset
+        found.append((line, text.split("\n")[line][start : start + length], legend[kind]))
+    assert (1, "start", "function") in found
+    assert (0, "main", "namespace") in found
+    assert (2, "voicemail", "variable") in found
+    assert (2, "billing", "namespace") in found and (2, "start", "function") in found
+    assert (2, "20s", "number") in found and (2, "->", "operator") in found
+    assert (3, '"é"', "string") in found and (3, "voice", "keyword") in found
+    assert (1, "# hi", "comment") in found
