@@ -1677,3 +1677,12 @@ def test_the_fix_of_a_mistake_applies(compile_text, case):
     after = compile_text(fixed)
     assert (d.message, d.span) not in {(x.message, x.span) for x in after.diagnostics}
     assert _better(build, after)
+
+
+@pytest.mark.parametrize("quoted", ["\u201cHello\u201d", "\u2018Hello\u2019"])
+def test_curly_quotes_are_made_straight(compile_text, quoted):
+    source = f"step start:\n    say {quoted}\n"
+    build = compile_text(source)
+    (d,) = build.diagnostics
+    assert d.hint == 'write text in straight double quotes: "..."'
+    assert _apply(source, d) == 'step start:\n    say "Hello"\n'

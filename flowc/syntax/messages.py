@@ -310,6 +310,11 @@ def _character_fixes(char: str, source: SourceFile, line: int, col: int) -> tupl
         if m:
             span = Span(source.path, line, m.start() + 1, line, m.end() + 1)
             return (replace_span(span, f'"{m.group(1)}"'),)
+    if char in "\u2018\u2019":
+        m = re.compile("[\u2018\u2019]([^\u2018\u2019\"]*)\u2019").match(text, col - 1)
+        if m:
+            span = Span(source.path, line, m.start() + 1, line, m.end() + 1)
+            return (replace_span(span, f'"{m.group(1)}"'),)
     if char == "-":
         m = re.match(r"(\s*step\s+)([A-Za-z_][\w-]*)", text)
         if m and "-" in m.group(2):
