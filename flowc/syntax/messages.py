@@ -311,7 +311,7 @@ def _character_fixes(char: str, source: SourceFile, line: int, col: int) -> tupl
             span = Span(source.path, line, m.start() + 1, line, m.end() + 1)
             return (replace_span(span, f'"{m.group(1)}"'),)
     if char in "\u2018\u2019":
-        m = re.compile("[\u2018\u2019]([^\u2018\u2019\"]*)\u2019").match(text, col - 1)
+        m = re.compile('[\u2018\u2019]([^\u2018\u2019"]*)\u2019').match(text, col - 1)
         if m:
             span = Span(source.path, line, m.start() + 1, line, m.end() + 1)
             return (replace_span(span, f'"{m.group(1)}"'),)
