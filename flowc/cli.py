@@ -323,6 +323,78 @@ def _collect(collect, paths):
         raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
 
 
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(file_okay=False),
+    help="Directory to write OUT/<flow>.flow into (default: print the one flow on stdout).",
+)
+@click.option(
+    "--name",
+    help="The flow's name, for a single file or `-` (default: the file's name; `imported` for stdin).",
+)
+@_COLOR
+def import_command(paths, out, name, color):
+    """Turn TwiML Voice documents into flows.
+
+    \b
+    flowc import greeting.xml                 print the flow on stdout
+    flowc import twiml/ -o flows/             one flow per directory of documents
+    curl -s https://example.com/ivr.xml | flowc import - --name ivr
+
+    Each PATH is a TwiML document (a file, or `-` for stdin), which becomes a
+    flow of one step `main` named after the file, or a directory: its .xml
+    and .twiml files become one flow named after the directory, one step per
+    document, and each subdirectory is a flow of its own. A relative action
+    between documents of the import (action="handle.xml" with its method)
+    becomes a step reference (`-> handle`), so a folder of TwiML Bins or the
+    output of `flowc build` comes back as a flow.
+
+    Building the flow gives back each document, equal as XML. A document
+    that is not XML, has no <Response> root, has an element, attribute,
+    text or value the flow language cannot write, or has a DOCTYPE is
+    reported with its line, and nothing is written (exit 1). Flows are
+    written in the canonical layout of `flowc fmt`; with -o, OUT/<flow>.flow
+    is created for each (existing files are never overwritten; exit 2).
+    """
+    from .importer import STDIN, import_paths
+    from .output import OutputError, create_files
+    from .render import format_summary, format_text
+
+    if paths.count(STDIN) > 1:
+        raise click.UsageError("`-` (stdin) can be given once")
+    stdin = sys.stdin.buffer.read() if STDIN in paths else None
+    result = import_paths(paths, name=name, stdin=stdin)
+    use_colour = _use_colour(color)
+    for d in result.diagnostics:
+        click.echo(format_text(d, result.sources, colour=use_colour), err=True)
+    if not result.ok:
+        click.echo(format_summary(result.diagnostics, len(result.sources)).replace("checked", "read"), err=True)
+        click.echo("nothing written: fix the documents above", err=True)
+        sys.exit(EXIT_FLOW_ERRORS)
+    if out is None:
+        if len(result.flows) != 1:
+            raise click.UsageError(
+                f"these paths give {len(result.flows)} flows; write them into a directory with -o DIR"
+            )
+        click.echo(result.flows[0].text, nl=False)
+        sys.exit(EXIT_OK)
+    files = {f"{flow.name}.flow": flow.text.encode("utf-8") for flow in result.flows}
+    try:
+        create_files(out, files)
+    except OutputError as exc:
+        raise OutputProblem(str(exc)) from None
+    except OSError as exc:
+        raise OutputProblem(f"cannot write to {out}: {exc}") from None
+    for flow in result.flows:
+        documents = len(flow.documents)
+        click.echo(f"wrote {os.path.join(out, flow.name + '.flow')} ({documents} document{'s' if documents != 1 else ''})", err=True)
+    sys.exit(EXIT_OK)
+
+
 @cli.command()
 def lsp():
     """Run the language server on stdin/stdout (for editors).

@@ -9,6 +9,7 @@ import inspect
 
 from .checks import CHECKS
 from .codes import REGISTRY
+from .importer import CODES as IMPORT_CODES
 
 
 def _docstring(module) -> str:
@@ -37,7 +38,9 @@ def diagnostics_markdown() -> str:
         out.append(code.explanation.rstrip())
         check = reporters.get(code.id)
         out.append("")
-        if check is None:
+        if code.id in IMPORT_CODES:
+            out.append("Reported by `flowc import` while reading a TwiML document (`flowc/importer.py`).")
+        elif check is None:
             out.append("Reported while reading and parsing the file.")
         else:
             name = check.__name__.rsplit(".", 1)[-1]
