@@ -372,7 +372,9 @@ def import_command(paths, out, name, color):
     for d in result.diagnostics:
         click.echo(format_text(d, result.sources, colour=use_colour), err=True)
     if not result.ok:
-        click.echo(format_summary(result.diagnostics, len(result.sources)).replace("checked", "read"), err=True)
+        click.echo(
+            format_summary(result.diagnostics, len(result.sources)).replace("checked", "read"), err=True
+        )
         click.echo("nothing written: fix the documents above", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
     if out is None:
@@ -391,7 +393,10 @@ def import_command(paths, out, name, color):
         raise OutputProblem(f"cannot write to {out}: {exc}") from None
     for flow in result.flows:
         documents = len(flow.documents)
-        click.echo(f"wrote {os.path.join(out, flow.name + '.flow')} ({documents} document{'s' if documents != 1 else ''})", err=True)
+        click.echo(
+            f"wrote {os.path.join(out, flow.name + '.flow')} ({documents} document{'s' if documents != 1 else ''})",
+            err=True,
+        )
     sys.exit(EXIT_OK)
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import os
 import re
 import typing
@@ -45,7 +46,7 @@ from lxml import etree
 from . import ir, vocabulary
 from .codes import report
 from .diagnostics import Diagnostic, Severity
-from .source import SourceFile, Span, decode, DecodeFailure
+from .source import DecodeFailure, SourceFile, Span, decode
 from .vocabulary import Option, Shape, Value, Verb
 
 CODES = ("FL030", "FL031", "FL032", "FL033", "FL034", "FL035", "FL036", "FL037")
@@ -237,13 +238,36 @@ def _tag(el: etree._Element) -> str:
     return etree.QName(tag).localname if tag.startswith("{") else tag
 
 
+@functools.lru_cache(maxsize=8)
+def _offsets(source: SourceFile, root: etree._Element) -> dict[etree._Element, int]:
+    """Where each element's start tag begins. lxml gives only the line where
+    a start tag ends, so look for ``<Tag`` in document order, each after the
+    one before and before the end of its line."""
+    found: dict[etree._Element, int] = {}
+    at = 0
+    for el in root.iter():
+        line = el.sourceline or 1
+        end = source.offset(line + 1, 1)
+        if isinstance(el, etree._Comment):
+            needle = "<!--"
+        elif isinstance(el, etree._ProcessingInstruction):
+            needle = "<?"
+        elif isinstance(el, etree._Entity):
+            needle = "&"
+        else:
+            needle = "<" + (el.prefix + ":" if el.prefix else "") + _tag(el)
+        hit = source.text.find(needle, at, end)
+        if hit < 0:
+            hit = source.offset(line, 1)
+        else:
+            at = hit + 1
+        found[el] = hit
+    return found
+
+
 def _start_offset(source: SourceFile, el: etree._Element) -> int:
-    """Where the element's start tag begins: lxml gives the line where it
-    ends, so look back for ``<Tag``."""
-    line = el.sourceline or 1
-    end = source.offset(line + 1, 1)
-    at = source.text.rfind("<" + (el.prefix + ":" if el.prefix else "") + _tag(el), 0, end)
-    return at if at >= 0 else source.offset(line, 1)
+    root = el.getroottree().getroot()
+    return _offsets(source, root).get(el, source.offset(el.sourceline or 1, 1))
 
 
 def _element_span(source: SourceFile, el: etree._Element) -> Span:
@@ -256,7 +280,9 @@ def _attribute_span(source: SourceFile, el: etree._Element, name: str) -> Span:
     start = _start_offset(source, el)
     end = source.text.find(">", start)
     local = etree.QName(name).localname if name.startswith("{") else name
-    found = re.compile(r"[\s:]" + re.escape(local) + r"\s*=").search(source.text, start, end if end > 0 else None)
+    found = re.compile(r"[\s:]" + re.escape(local) + r"\s*=").search(
+        source.text, start, end if end > 0 else None
+    )
     if found is None:
         return _element_span(source, el)
     line, col = source.position(found.start() + 1)
@@ -355,9 +381,8 @@ def _switch(option: Option, attribute: str, raw: str) -> bool:
 def _scalar(option: Option, attribute: str, raw: str) -> str:
     """A ``value`` attribute of an option, written by the option's shape."""
     shape = option.shape
-    if option.word is not None:
-        if (option.word == "off" and raw == "0") or raw == option.word:
-            return option.word
+    if option.word is not None and ((option.word == "off" and raw == "0") or raw == option.word):
+        return option.word
     if shape in (Shape.DURATION, Shape.DURATION_OR_OFF, Shape.DURATION_OR_AUTO):
         return _seconds(attribute, raw)
     if shape is Shape.NUMBER:
@@ -382,12 +407,15 @@ def option_words(option: Option, attrs: dict[str, str]) -> list[str]:
         return [name, *_words(rows["words"], present["words"])]
     if shape is Shape.SWITCH_URL:
         switch = present.get("switch")
-        if switch is None or not _switch(option, rows["switch"], switch):
-            attribute = rows["switch"] if switch is not None else rows["url"]
+        if switch is None:
             raise _Inexpressible(
-                f'`{name}` can only be written on: {rows["switch"]}="{option.switch_values[0]}"'
-                + (f', optionally with {rows["url"]}' if switch is not None else f" with {attribute}"),
-                hint=f'remove {attribute}, or set {rows["switch"]}="{option.switch_values[0]}"',
+                f'{rows["url"]} cannot be written without {rows["switch"]}="{option.switch_values[0]}"',
+                hint=f'add {rows["switch"]}="{option.switch_values[0]}", or remove {rows["url"]}',
+            )
+        if not _switch(option, rows["switch"], switch):
+            raise _Inexpressible(
+                f'{rows["switch"]}="{switch}" cannot be written: the flow writes `{name}` only to turn it on',
+                hint=f"remove {rows['switch']}: it is off unless turned on",
             )
         url = present.get("url")
         return [name] + ([quote(url)] if url is not None else [])
@@ -489,7 +517,7 @@ class _Writer:
             lines.append(_Line(0, "", None))
             lines.append(_Line(0, f"step {doc.step}:", None))
             body = self.children(group, doc, doc.root, 1, base_url)
-            if not any(line.element is not None for line in body):
+            if not any(isinstance(child.tag, str) for child in doc.root):
                 self.problem(
                     "FL036",
                     f"an empty <{ROOT}> cannot be written as a flow: a step needs at least one verb",
@@ -545,8 +573,9 @@ class _Writer:
                 "FL033",
                 f"<{_tag(el)}> is not an element the flow language has a verb for",
                 _element_span(doc.source, el),
-                hint=f"did you mean <{near[0]}>?" if near else "the elements it knows: "
-                + ", ".join(f"<{k}>" for k in known),
+                hint=f"did you mean <{near[0]}>?"
+                if near
+                else "the elements it knows: " + ", ".join(f"<{k}>" for k in known),
             )
             return []
         line = self.verb_line(group, doc, verb, el, base_url)
@@ -597,7 +626,7 @@ class _Writer:
             if target is None and method is not None:
                 self.problem(
                     "FL036",
-                    f'method="{method}" cannot be written without '
+                    f'<{_tag(el)}>: method="{method}" cannot be written without '
                     + ("a URL" if arrow_from == "content" else "action"),
                     _attribute_span(doc.source, el, "method"),
                     hint="the method is written in the `->` with its target: `-> GET TARGET`",
@@ -610,7 +639,9 @@ class _Writer:
                     self._inexpressible(doc, el, exc, _attribute_span(doc.source, el, "method"))
                     failed = True
         for attribute in attrs:
-            known = sorted({a for _, a, _ in verb.attributes} | ({"action", "method"} if arrow_from else set()))
+            known = sorted(
+                {a for _, a, _ in verb.attributes} | ({"action", "method"} if arrow_from else set())
+            )
             near = difflib.get_close_matches(attribute, known, n=1, cutoff=0.6) or [
                 k for k in known if k.lower() == attribute.lower()
             ]
@@ -625,7 +656,9 @@ class _Writer:
             failed = True
         return None if failed else " ".join(words)
 
-    def _inexpressible(self, doc: Document, el: etree._Element, exc: _Inexpressible, span: Span | None) -> None:
+    def _inexpressible(
+        self, doc: Document, el: etree._Element, exc: _Inexpressible, span: Span | None
+    ) -> None:
         self.problem(
             "FL036",
             f"<{_tag(el)}>: {exc.message}",
@@ -675,7 +708,11 @@ def _content_value(verb: Verb) -> Value | None:
 
 
 def _attr_name(name: str) -> str:
-    return "{" + etree.QName(name).namespace + "}" + etree.QName(name).localname if name.startswith("{") else name
+    return (
+        "{" + etree.QName(name).namespace + "}" + etree.QName(name).localname
+        if name.startswith("{")
+        else name
+    )
 
 
 def _short(text: str, limit: int = 30) -> str:
@@ -839,7 +876,9 @@ def _ordered(group: Group, links: _Links, base_url: str | None) -> Group:
             if link is not None and link[0].name == group.name and link[1].step != doc.step:
                 edges[doc.step].append(link[1].step)
     targeted = {t for ts in edges.values() for t in ts}
-    candidates = [d.step for d in group.documents if d.step not in targeted] or [d.step for d in group.documents]
+    candidates = [d.step for d in group.documents if d.step not in targeted] or [
+        d.step for d in group.documents
+    ]
     entry = next((n for n in ENTRY_NAMES if n in candidates), candidates[0])
     order: list[str] = []
     for start in [entry, *sorted(edges)]:
@@ -880,7 +919,9 @@ def _import_group(group: Group, links: _Links) -> tuple[Imported | None, list[Di
     return _write_group(_ordered(group, links, None), links, None)
 
 
-def _write_group(group: Group, links: _Links, base_url: str | None) -> tuple[Imported | None, list[Diagnostic]]:
+def _write_group(
+    group: Group, links: _Links, base_url: str | None
+) -> tuple[Imported | None, list[Diagnostic]]:
     writer = _Writer(links)
     lines = writer.flow(group, base_url)
     if writer.diagnostics:

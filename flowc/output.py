@@ -248,7 +248,9 @@ def create_files(out: str, files: dict[str, bytes]) -> tuple[str, ...]:
         _check_relpath(rel)
     for path in targets.values():
         if os.path.lexists(path):
-            raise OutputError(f"refusing to overwrite {path}: it exists; move it away or choose another directory")
+            raise OutputError(
+                f"refusing to overwrite {path}: it exists; move it away or choose another directory"
+            )
     os.makedirs(out, exist_ok=True)
     for rel in targets:
         _inside(out, rel)  # after makedirs, so that a symbolic link in OUT is seen
