@@ -84,7 +84,7 @@ def _field_types(verb: Verb) -> dict[str, object]:
 def _required(verb: Verb, field: str) -> bool:
     """True when the IR field has no default: the line must write it."""
     cls = ir.verb_classes()[verb.name]
-    spec = next(f for f in dataclasses.fields(cls) if f.name == field)
+    spec = next(f for f in dataclasses.fields(typing.cast(typing.Any, cls)) if f.name == field)
     return spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
 
 
@@ -281,7 +281,7 @@ def _attribute_span(source: SourceFile, el: etree._Element, name: str) -> Span:
     end = source.text.find(">", start)
     local = etree.QName(name).localname if name.startswith("{") else name
     found = re.compile(r"[\s:]" + re.escape(local) + r"\s*=").search(
-        source.text, start, end if end > 0 else None
+        source.text, start, end if end > 0 else len(source.text)
     )
     if found is None:
         return _element_span(source, el)
@@ -804,42 +804,42 @@ def import_paths(paths: Iterable[str], *, name: str | None = None, stdin: bytes 
                 pending.append((flow_name, None, [(path, data)]))
     groups: list[Group] = []
     names: dict[str, str] = {}  # flow name -> where it came from
-    for flow_name, directory, files in pending:
+    for flow_name, folder, documents in pending:
         docs: list[Document] = []
         steps: dict[str, str] = {}
-        for path, data in files:
-            root, source, problems = parse_document(path, data)
-            sources[path] = source
+        for doc_path, doc_data in documents:
+            root, source, problems = parse_document(doc_path, doc_data)
+            sources[doc_path] = source
             diagnostics += problems
             if root is None:
                 continue
-            step = MAIN if directory is None else identifier(_stem(path), "step")
+            step = MAIN if folder is None else identifier(_stem(doc_path), "step")
             if step in steps:
                 diagnostics.append(
                     report(
                         "FL037",
-                        f"{path} and {steps[step]} would both be the step `{step}`",
-                        Span.point(path, 1, 1),
-                        hint="rename one of the files",
+                        f"{doc_path} and {steps[step]} would both be the step `{step}`",
+                        Span.point(doc_path, 1, 1),
+                        hint="rename one of the documents",
                     )
                 )
                 continue
-            steps[step] = path
-            docs.append(Document(path, source, root, step))
-        where = directory or files[0][0] if files else flow_name
+            steps[step] = doc_path
+            docs.append(Document(doc_path, source, root, step))
+        where = (folder or documents[0][0]) if documents else flow_name
         if flow_name in names:
             diagnostics.append(
                 report(
                     "FL037",
                     f"{where} and {names[flow_name]} would both be the flow `{flow_name}`",
-                    Span.point(files[0][0] if files else where, 1, 1),
+                    Span.point(documents[0][0] if documents else where, 1, 1),
                     hint="import them separately, or rename one",
                 )
             )
             continue
         names[flow_name] = where
         if docs:
-            groups.append(Group(flow_name, tuple(docs), directory))
+            groups.append(Group(flow_name, tuple(docs), folder))
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return Result((), tuple(sorted(diagnostics, key=Diagnostic.sort_key)), sources)
     links = _Links(groups)
