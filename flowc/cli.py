@@ -359,8 +359,11 @@ def import_command(paths, out, name, color):
     reported with its line, and nothing is written (exit 1). Flows are
     written in the canonical layout of `flowc fmt`; with -o, OUT/<flow>.flow
     is created for each (existing files are never overwritten; exit 2).
+    What `flowc check` then finds in the flows (problems of the TwiML
+    itself, such as a <Record> with no action) is printed on stderr.
     """
     from .importer import STDIN, import_paths
+    from .importer import check as check_imported
     from .output import OutputError, create_files
     from .render import format_summary, format_text
 
@@ -377,26 +380,35 @@ def import_command(paths, out, name, color):
         )
         click.echo("nothing written: fix the documents above", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
-    if out is None:
-        if len(result.flows) != 1:
-            raise click.UsageError(
-                f"these paths give {len(result.flows)} flows; write them into a directory with -o DIR"
-            )
-        click.echo(result.flows[0].text, nl=False)
-        sys.exit(EXIT_OK)
-    files = {f"{flow.name}.flow": flow.text.encode("utf-8") for flow in result.flows}
-    try:
-        create_files(out, files)
-    except OutputError as exc:
-        raise OutputProblem(str(exc)) from None
-    except OSError as exc:
-        raise OutputProblem(f"cannot write to {out}: {exc}") from None
-    for flow in result.flows:
-        documents = len(flow.documents)
-        click.echo(
-            f"wrote {os.path.join(out, flow.name + '.flow')} ({documents} document{'s' if documents != 1 else ''})",
-            err=True,
+    if out is None and len(result.flows) != 1:
+        raise click.UsageError(
+            f"these paths give {len(result.flows)} flows; write them into a directory with -o DIR"
         )
+    checked = check_imported(result.flows, out)
+    if out is None:
+        click.echo(result.flows[0].text, nl=False)
+    else:
+        files = {f"{flow.name}.flow": flow.text.encode("utf-8") for flow in result.flows}
+        try:
+            create_files(out, files)
+        except OutputError as exc:
+            raise OutputProblem(str(exc)) from None
+        except OSError as exc:
+            raise OutputProblem(f"cannot write to {out}: {exc}") from None
+        for flow in result.flows:
+            documents = len(flow.documents)
+            click.echo(
+                f"wrote {os.path.join(out, flow.name + '.flow')} "
+                f"({documents} document{'s' if documents != 1 else ''})",
+                err=True,
+            )
+    if checked.diagnostics:
+        click.echo(
+            "flowc check finds these problems in the imported flows (they are the TwiML's own):", err=True
+        )
+        sources = checked.sources()
+        for d in checked.diagnostics:
+            click.echo(format_text(d, sources, colour=use_colour), err=True)
     sys.exit(EXIT_OK)
 
 

@@ -1003,3 +1003,13 @@ def _verified(
     if found:
         return None, found, flow
     return Imported(group.name, formatted, tuple(d.path for d in group.documents)), [], flow
+
+
+def check(flows: Iterable[Imported], directory: str | None = None):
+    """What ``flowc check`` reports on the imported flows (as if written to
+    ``directory``): the TwiML's own problems, such as a ``<Record>`` with no
+    action that records again forever. Returns the project's build."""
+    from .project import load
+
+    texts = {os.path.join(directory or "", f"{flow.name}.flow"): flow.text for flow in flows}
+    return load(list(texts), neighbours=False, texts=texts)

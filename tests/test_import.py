@@ -438,6 +438,17 @@ def test_written_flows_pass_fmt_check_and_build(tmp_path):
     assert CliRunner().invoke(cli, ["check", str(out)]).exit_code == 0
 
 
+def test_what_flowc_check_finds_in_the_imported_flow_is_printed(tmp_path):
+    document = b"<Response><Record/><Say>never</Say></Response>"
+    run = CliRunner().invoke(cli, ["import", "-", "--name", "box", "-o", str(tmp_path)], input=document)
+    assert run.exit_code == 0, run.output
+    assert "problems in the imported flows" in run.stderr
+    assert f"{tmp_path / 'box.flow'}:4:5: warning[FL202]" in run.stderr
+    assert f"{tmp_path / 'box.flow'}:5:5: warning[FL201]" in run.stderr
+    clean = CliRunner().invoke(cli, ["import", "-"], input=b"<Response><Hangup/></Response>")
+    assert clean.stderr == ""
+
+
 def test_help_explains_the_command():
     run = CliRunner().invoke(cli, ["import", "--help"])
     assert run.exit_code == 0
