@@ -77,21 +77,35 @@ def verb_for(element: str) -> Verb | None:
 
 
 def _field_types(verb: Verb) -> dict[str, object]:
-    cls = ir.verb_classes()[verb.name]
-    return typing.get_type_hints(cls, vars(ir))
+    cls = ir.verb_classes().get(verb.name)
+    return typing.get_type_hints(cls, vars(ir)) if cls is not None else {}
 
 
-def _required(verb: Verb, field: str) -> bool:
-    """True when the IR field has no default: the line must write it."""
-    cls = ir.verb_classes()[verb.name]
-    spec = next(f for f in dataclasses.fields(typing.cast(typing.Any, cls)) if f.name == field)
+def _required(verb: Verb, value: Value) -> bool:
+    """True when the line must write the value (an empty one if the element
+    has no text): a value the vocabulary does not call optional, or an IR
+    field with no default."""
+    if getattr(verb, "generated", False):
+        return not getattr(value, "optional", False)
+    cls = ir.verb_classes().get(verb.name)
+    if cls is None:
+        return False
+    spec = next(f for f in dataclasses.fields(typing.cast(typing.Any, cls)) if f.name == value.field)
     return spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
 
 
+# How a value of each shape is written before the options.
+_VALUE_KINDS = {"string": "string", "text": "string", "number": "number", "url": "url", "word": "word"}
+_VALUE_KINDS.update({"duration": "duration", "duration-or-off": "duration", "duration-or-auto": "duration"})
+
+
 def _value_kind(verb: Verb, value: Value) -> str:
-    """How a value is written, from its IR type: ``url``, ``duration``,
-    ``number``, ``string`` or ``word``."""
-    hint = _field_types(verb)[value.field]
+    """How a value is written: ``url``, ``duration``, ``number``, ``string``
+    or ``word``; from its shape, or else from its IR type."""
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        return _VALUE_KINDS.get(shape.value, "string")
+    hint = _field_types(verb).get(value.field)
     members = typing.get_args(hint) or (hint,)
     if ir.Target in members:
         return "url"
@@ -389,7 +403,18 @@ def _scalar(option: Option, attribute: str, raw: str) -> str:
         return str(_whole(attribute, raw, "a whole number"))
     if shape in (Shape.STRING, Shape.TEXT):
         return quote(raw)
+    if shape.value == "word":  # one word of the option's values
+        return _word(attribute, raw, option.values)
     raise _Inexpressible(f"flowc cannot import `{attribute}` yet: its shape is {shape.value}")
+
+
+def _word(attribute: str, raw: str, choices: tuple[str, ...] = ()) -> str:
+    if not _WORD.match(raw):
+        raise _Inexpressible(
+            f'{attribute}="{raw}" is not a word the flow language can write',
+            hint=("one of " + ", ".join(f"`{c}`" for c in choices)) if choices else None,
+        )
+    return raw
 
 
 def option_words(option: Option, attrs: dict[str, str]) -> list[str]:
@@ -436,6 +461,8 @@ def option_words(option: Option, attrs: dict[str, str]) -> list[str]:
         return words
     if "value" in present:
         return [name, _scalar(option, rows["value"], present["value"])]
+    if set(present) == {"url"}:  # a URL alone
+        return [name, quote(present["url"])]
     raise _Inexpressible(f"flowc cannot import `{name}` yet: its shape is {shape.value}")  # pragma: no cover
 
 
@@ -597,7 +624,7 @@ class _Writer:
             if value.attribute is None:
                 raw = text
                 if raw is None or raw == "":
-                    if _required(verb, value.field):
+                    if _required(verb, value):
                         words.append(quote(""))  # `<Say/>`: an empty text, as the backend writes it
                     continue
             else:
@@ -676,12 +703,7 @@ class _Writer:
         if kind == "number":
             return str(_whole(attribute, raw, "a whole number"))
         if kind == "word":
-            if not _WORD.match(raw):
-                raise _Inexpressible(
-                    f'{attribute}="{raw}" is not a word the flow language can write',
-                    hint="one of " + ", ".join(f"`{c}`" for c in value.choices) if value.choices else None,
-                )
-            return raw
+            return _word(attribute, raw, value.choices)
         return quote(raw)
 
     def _arrow(self, group: Group, doc: Document, url: str, method: str | None, base_url: str | None) -> str:

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from twilio.twiml import voice_response
+from twilio.twiml import TwiML, voice_response
 
 from flowc import ir, vocabulary
 from flowc.backends.twiml import render_flow
@@ -588,44 +588,76 @@ def _scalar(option: vocabulary.Option):
         return st.integers(0, 10**9).map(str)
     if shape is Shape.TEXT:
         return st.one_of(_WORD, _TEXT)
+    if shape.value == "word":
+        return st.sampled_from(option.values) if option.values else _WORD
     return _TEXT
 
 
 @st.composite
 def _option_attributes(draw, option: vocabulary.Option) -> dict[str, str]:
-    """The attributes one option writes, as TwiML would have them."""
+    """The attributes one option writes, as TwiML would have them: by the
+    kind of each attribute the vocabulary gives it. A switch with a URL is
+    on; a callback's method and events come with its URL."""
     rows = {kind: attribute for _, attribute, kind in option.attributes}
     if not draw(st.booleans()):
         return {}
-    shape = option.shape
-    if shape is Shape.SWITCH:
-        return {rows["switch"]: draw(st.sampled_from(option.switch_values))}
-    if shape is Shape.WORDS:
-        return {rows["words"]: draw(_words(option.values))}
-    if shape is Shape.SWITCH_URL:
-        found = {rows["switch"]: option.switch_values[0]}
-        if draw(st.booleans()):
-            found[rows["url"]] = draw(_URL)
-        return found
-    if shape is Shape.CALLBACK:
-        found = {rows["url"]: draw(_URL)}
-        if draw(st.booleans()):
-            found[rows["method"]] = draw(_METHOD)
-        if draw(st.booleans()):
-            found[rows["words"]] = draw(_words(option.events))
-        return found
-    return {rows["value"]: draw(_scalar(option))}
+    found = {}
+    if "switch" in rows:
+        on = option.shape is Shape.SWITCH_URL
+        found[rows["switch"]] = option.switch_values[0] if on else draw(st.sampled_from(option.switch_values))
+    if "url" in rows and ("switch" not in rows or draw(st.booleans())):
+        found[rows["url"]] = draw(_URL)
+    if "method" in rows and draw(st.booleans()):
+        found[rows["method"]] = draw(_METHOD)
+    if "words" in rows and ("url" not in rows or draw(st.booleans())):
+        found[rows["words"]] = draw(_words(option.values or option.events))
+    if "value" in rows:
+        found[rows["value"]] = draw(_scalar(option))
+    return found
 
 
 def _value(verb: vocabulary.Verb, value: vocabulary.Value):
-    hint = ir.verb_classes()[verb.name].__annotations__[value.field]
-    if "Target" in hint:
-        return _URL
-    if "Duration" in hint:
-        return st.integers(0, 90000).map(str)
     if value.choices:
         return st.sampled_from(value.choices)
+    shape = getattr(value, "shape", None)
+    kind = shape.value if shape is not None else ""
+    if shape is None:
+        hint = str(ir.verb_classes()[verb.name].__annotations__[value.field])
+        kind = "url" if "Target" in hint else "duration" if "Duration" in hint else ""
+    if kind == "url":
+        return _URL
+    if kind in ("duration", "number"):
+        return st.integers(0, 90000).map(str)
+    if kind == "word":
+        return _WORD
     return _TEXT
+
+
+def _children(verb: vocabulary.Verb) -> list[vocabulary.Verb]:
+    """The entries the verb's block may hold."""
+    if hasattr(verb, "children"):
+        return [vocabulary.verb(name) for name in verb.children]
+    if ir.verb_classes()[verb.name] is ir.Gather:
+        return [v for v in vocabulary.ELEMENTS if ir.verb_classes()[v.name] in IN_GATHER]
+    return []
+
+
+def _twiml(element: str, content: str | None, attributes: dict[str, str]):
+    """A twilio-python element: its own class (`Say`, `Redirect`), or the
+    base class named after the element when twilio-python has no class of
+    that name. The text is set as the builder's constructors set it."""
+    cls = getattr(voice_response, element, None)
+    if not (isinstance(cls, type) and issubclass(cls, TwiML)):
+        cls = TwiML
+    required = [
+        p
+        for p in list(inspect.signature(cls.__init__).parameters.values())[1:]
+        if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty
+    ]
+    node = cls(*[None] * len(required), **attributes)
+    node.name = element
+    node.value = content
+    return node
 
 
 @st.composite
@@ -651,30 +683,21 @@ def _element(draw, verb: vocabulary.Verb, depth: int = 0):
             if draw(st.booleans()):
                 attributes["method"] = draw(_METHOD)
     assert verb.element is not None
-    cls = getattr(voice_response, verb.element)
-    # The element's text is its constructor's first argument (`Say(message)`,
-    # `Redirect(url)`), when it has one.
-    first = [
-        p for p in inspect.signature(cls.__init__).parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD
-    ][1:2]
-    element = cls(content, **attributes) if first else cls(**attributes)
-    if not first:
-        element.value = content
-    if ir.verb_classes()[verb.name] is ir.Gather and depth == 0:
-        inside = [v for v in vocabulary.ELEMENTS if ir.verb_classes()[v.name] in IN_GATHER]
+    node = _twiml(verb.element, content, attributes)
+    inside = _children(verb) if depth < 2 else []
+    if inside and content is None:
         for child in draw(
             st.lists(st.sampled_from(inside).flatmap(lambda v: _element(v, depth + 1)), max_size=3)
         ):
-            element.append(child)
-    return element
+            node.append(child)
+    return node
 
 
 @st.composite
 def _documents(draw) -> bytes:
     response = voice_response.VoiceResponse()
-    for element in draw(
-        st.lists(st.sampled_from(vocabulary.ELEMENTS).flatmap(_element), min_size=1, max_size=5)
-    ):
+    verbs = [v for v in vocabulary.ELEMENTS if not getattr(v, "noun", False)]
+    for element in draw(st.lists(st.sampled_from(verbs).flatmap(_element), min_size=1, max_size=5)):
         response.append(element)
     return response.to_xml().encode("utf-8")
 
