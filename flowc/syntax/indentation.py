@@ -308,11 +308,17 @@ def previous_significant(lines: list[str], index: int) -> int | None:
     return None
 
 
-_TRAILING_BLANKS = re.compile(r"(?:[ \t]*\r?\n)*[ \t]*\Z")
-
-
 def trimmed(text: str) -> str:
     """``text`` without the blank lines and spaces at its end: only what the
     lexer itself reads as blank (spaces, tabs, ``\n`` and ``\r\n``), so a
     stray ``\r`` or form feed at the end is an error as it is anywhere else."""
-    return _TRAILING_BLANKS.sub("", text)
+    end = len(text)
+    while end:
+        char = text[end - 1]
+        if char in " \t":
+            end -= 1
+        elif char == "\n":
+            end -= 2 if end > 1 and text[end - 2] == "\r" else 1
+        else:
+            break
+    return text[:end]

@@ -25,6 +25,9 @@ from ..vocabulary import Shape
 
 MAX_DIGITS = 12  # longer numbers are refused before int() sees them
 
+# Each verb's options by name.
+_OPTIONS = {v.name: {o.name: o for o in v.options} for v in vocabulary.VERBS}
+
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)", re.DOTALL)
 _DURATION_PART = re.compile(r"([0-9]+)([hms])")
@@ -316,7 +319,7 @@ class ToIR(Transformer):
         """The options of a verb line as IR fields, and its action. An option
         written twice (or contradicted: `beep` … `no beep`) is reported, and
         the first one kept."""
-        table = vocabulary.verb(verb)
+        options = _OPTIONS[verb]
         fields: dict = {}
         seen: dict[str, _Option] = {}
         action = None
@@ -326,8 +329,7 @@ class ToIR(Transformer):
             if isinstance(item, ir.Target):
                 action = item
                 continue
-            spec = table.option(item.name)
-            assert spec is not None, (verb, item.name)  # the grammar only takes the table's options
+            spec = options[item.name]  # the grammar only takes the table's options
             values = self._read(spec, item)
             first = seen.get(item.name)
             if first is not None:
