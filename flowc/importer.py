@@ -594,15 +594,16 @@ class _Writer:
     ) -> list[_Line]:
         verb = verb_for(el.tag) if isinstance(el.tag, str) else None
         if verb is None:
-            known = [v.element for v in vocabulary.ELEMENTS if v.element]
-            near = difflib.get_close_matches(_tag(el), known, n=1, cutoff=0.6)
+            known = list(vocabulary.BY_ELEMENT)
+            near = difflib.get_close_matches(_tag(el), known, n=1, cutoff=0.6) or [
+                k for k in known if k.lower() == _tag(el).lower()
+            ]
+            listed = ", ".join(f"<{k}>" for k in known[:12]) + (", …" if len(known) > 12 else "")
             self.problem(
                 "FL033",
                 f"<{_tag(el)}> is not an element the flow language has a verb for",
                 _element_span(doc.source, el),
-                hint=f"did you mean <{near[0]}>?"
-                if near
-                else "the elements it knows: " + ", ".join(f"<{k}>" for k in known),
+                hint=f"did you mean <{near[0]}>?" if near else f"the elements it knows: {listed}",
             )
             return []
         line = self.verb_line(group, doc, verb, el, base_url)
