@@ -558,7 +558,7 @@ class _Writer:
         self, group: Group, doc: Document, parent: etree._Element, level: int, base_url: str | None
     ) -> list[_Line]:
         lines: list[_Line] = []
-        verb = verb_for(parent.tag) if parent is not doc.root else None
+        verb = verb_for(parent.tag) if parent is not doc.root and isinstance(parent.tag, str) else None
         content = verb is not None and _content_value(verb) is not None
         if content and len(parent):
             content = False  # text beside child elements is reported below
@@ -675,7 +675,7 @@ class _Writer:
             ]
             self.problem(
                 "FL034",
-                f"<{_tag(el)}> has no attribute `{_attr_name(attribute)}` the flow language can write",
+                f"<{_tag(el)}> has no attribute `{attribute}` the flow language can write",
                 _attribute_span(doc.source, el, attribute),
                 hint=f"did you mean `{near[0]}`?"
                 if near
@@ -727,14 +727,6 @@ class _Writer:
 def _content_value(verb: Verb) -> Value | None:
     return next((v for v in verb.values if v.attribute is None), None) or (
         Value("target", None, "URL") if _arrow_source(verb) == "content" else None
-    )
-
-
-def _attr_name(name: str) -> str:
-    return (
-        "{" + etree.QName(name).namespace + "}" + etree.QName(name).localname
-        if name.startswith("{")
-        else name
     )
 
 
