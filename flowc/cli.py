@@ -364,7 +364,7 @@ def import_command(paths, out, name, color):
     What `flowc check` then finds in the flows (problems of the TwiML
     itself, such as a <Record> with no action) is printed on stderr.
     """
-    from .importer import STDIN, import_paths
+    from .importer import STDIN, NoDocuments, import_paths
     from .importer import check as check_imported
     from .output import OutputError, create_files
     from .render import format_summary, format_text
@@ -372,7 +372,10 @@ def import_command(paths, out, name, color):
     if paths.count(STDIN) > 1:
         raise click.UsageError("`-` (stdin) can be given once")
     stdin = sys.stdin.buffer.read() if STDIN in paths else None
-    result = import_paths(paths, name=name, stdin=stdin)
+    try:
+        result = import_paths(paths, name=name, stdin=stdin)
+    except NoDocuments as exc:
+        raise click.UsageError(f"no .xml or .twiml documents under {exc.args[0]}") from None
     use_colour = _use_colour(color)
     for d in result.diagnostics:
         click.echo(format_text(d, result.sources, colour=use_colour), err=True)

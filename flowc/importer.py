@@ -786,6 +786,10 @@ def _documents_under(directory: str) -> dict[str, list[str]]:
     return found
 
 
+class NoDocuments(Exception):
+    """A directory argument holds no TwiML document (``.xml``, ``.twiml``)."""
+
+
 def _stem(path: str) -> str:
     return os.path.splitext(os.path.basename(os.path.normpath(path)))[0]
 
@@ -802,7 +806,10 @@ def import_paths(paths: Iterable[str], *, name: str | None = None, stdin: bytes 
         if path == STDIN:
             pending.append((name or DEFAULT_NAME, None, [("<stdin>", stdin or b"")]))
         elif os.path.isdir(path):
-            for directory, files in _documents_under(path).items():
+            under = _documents_under(path)
+            if not under:
+                raise NoDocuments(path)
+            for directory, files in under.items():
                 read = []
                 for file in files:
                     data, problems = _read(file)

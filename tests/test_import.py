@@ -398,6 +398,13 @@ def test_several_flows_need_an_output_directory(tmp_path):
     assert "-o DIR" in run.output
 
 
+def test_a_directory_without_documents_is_a_usage_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    run = CliRunner().invoke(cli, ["import", str(tmp_path)])
+    assert run.exit_code == 2
+    assert f"no .xml or .twiml documents under {tmp_path}" in run.output
+
+
 def test_two_documents_that_would_be_one_step_are_refused(tmp_path):
     _write(
         tmp_path / "f",
