@@ -338,8 +338,9 @@ def _collect(collect, paths):
     "--name",
     help="The flow's name, for a single file or `-` (default: the file's name; `imported` for stdin).",
 )
+@_FORMAT
 @_COLOR
-def import_command(paths, out, name, color):
+def import_command(paths, out, name, fmt, color):
     """Turn TwiML Voice documents into flows.
 
     \b
@@ -362,28 +363,32 @@ def import_command(paths, out, name, color):
     written in the canonical layout of `flowc fmt`; with -o, OUT/<flow>.flow
     is created for each (existing files are never overwritten; exit 2).
     What `flowc check` then finds in the flows (problems of the TwiML
-    itself, such as a <Record> with no action) is printed on stderr.
+    itself, such as a <Record> with no action) is printed on stderr. With
+    --format json, sarif or github (which need -o), the diagnostics go to
+    stdout in that format instead.
     """
     from .importer import STDIN, NoDocuments, import_paths
     from .importer import check as check_imported
     from .output import OutputError, create_files
-    from .render import format_summary, format_text
+    from .render import format_summary
 
     if paths.count(STDIN) > 1:
         raise click.UsageError("`-` (stdin) can be given once")
+    if fmt != "text" and out is None:
+        raise click.UsageError(f"--format {fmt} needs -o DIR: the report takes standard output")
     stdin = sys.stdin.buffer.read() if STDIN in paths else None
     try:
         result = import_paths(paths, name=name, stdin=stdin)
     except NoDocuments as exc:
         raise click.UsageError(f"no .xml or .twiml documents under {exc.args[0]}") from None
     use_colour = _use_colour(color)
-    for d in result.diagnostics:
-        click.echo(format_text(d, result.sources, colour=use_colour), err=True)
     if not result.ok:
-        click.echo(
-            format_summary(result.diagnostics, len(result.sources)).replace("checked", "read"), err=True
-        )
-        click.echo("nothing written: fix the documents above", err=True)
+        _render(result.diagnostics, result.sources, fmt, use_colour)
+        if fmt == "text":
+            click.echo(
+                format_summary(result.diagnostics, len(result.sources)).replace("checked", "read"), err=True
+            )
+            click.echo("nothing written: fix the documents above", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
     if out is None and len(result.flows) != 1:
         raise click.UsageError(
@@ -407,14 +412,28 @@ def import_command(paths, out, name, color):
                 f"({documents} document{'s' if documents != 1 else ''})",
                 err=True,
             )
-    if checked.diagnostics:
+    if checked.diagnostics and fmt == "text":
         click.echo(
             "flowc check finds these problems in the imported flows (they are the TwiML's own):", err=True
         )
-        sources = checked.sources()
-        for d in checked.diagnostics:
-            click.echo(format_text(d, sources, colour=use_colour), err=True)
+    _render(checked.diagnostics, checked.sources(), fmt, use_colour)
     sys.exit(EXIT_OK)
+
+
+def _render(diagnostics, sources, fmt: str, colour: bool) -> None:
+    """Diagnostics in the chosen format: text on stderr, the others on stdout."""
+    from .render import format_text, to_github, to_json, to_sarif
+
+    if fmt == "json":
+        click.echo(to_json(diagnostics))
+    elif fmt == "sarif":
+        click.echo(to_sarif(diagnostics))
+    elif fmt == "github":
+        if diagnostics:
+            click.echo(to_github(diagnostics))
+    else:
+        for d in diagnostics:
+            click.echo(format_text(d, sources, colour=colour), err=True)
 
 
 @cli.command()

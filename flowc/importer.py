@@ -107,7 +107,7 @@ def _value_kind(verb: Verb, value: Value) -> str:
         return _VALUE_KINDS.get(shape.value, "string")
     hint = _field_types(verb).get(value.field)
     members = typing.get_args(hint) or (hint,)
-    if ir.Target in members:
+    if any(m in members for m in (*typing.get_args(ir.Target), ir.Target)):
         return "url"
     if ir.Duration in members:
         return "duration"

@@ -11,6 +11,7 @@ DTD (billion laughs, external entities) are refused.
 from __future__ import annotations
 
 import inspect
+import json
 import os
 import re
 import textwrap
@@ -454,6 +455,23 @@ def test_what_flowc_check_finds_in_the_imported_flow_is_printed(tmp_path):
     assert f"{tmp_path / 'box.flow'}:5:5: warning[FL201]" in run.stderr
     clean = CliRunner().invoke(cli, ["import", "-"], input=b"<Response><Hangup/></Response>")
     assert clean.stderr == ""
+
+
+def test_diagnostics_in_json_go_to_stdout_and_need_an_output_directory(tmp_path):
+    doc = tmp_path / "bad.xml"
+    doc.write_text('<Response>\n  <Pause length="1.5"/>\n</Response>\n', encoding="utf-8")
+    run = CliRunner().invoke(cli, ["import", str(doc), "-o", str(tmp_path / "out"), "--format", "json"])
+    assert run.exit_code == 1
+    (found,) = json.loads(run.stdout)
+    assert (found["code"], found["line"], found["column"]) == ("FL036", 2, 10)
+    assert not (tmp_path / "out").exists()
+    good = tmp_path / "good.xml"
+    good.write_text("<Response><Record/></Response>", encoding="utf-8")
+    run = CliRunner().invoke(cli, ["import", str(good), "-o", str(tmp_path / "out"), "--format", "json"])
+    assert run.exit_code == 0
+    assert [d["code"] for d in json.loads(run.stdout)] == ["FL202"]
+    assert (tmp_path / "out" / "good.flow").exists()
+    assert CliRunner().invoke(cli, ["import", str(good), "--format", "json"]).exit_code == 2
 
 
 def test_help_explains_the_command():
