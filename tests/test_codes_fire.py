@@ -62,6 +62,7 @@ def menu(*lines: str) -> str:
 
 
 DONE = "step done:\n    hangup\n"
+LONG = "s" + "x" * 3100  # a step name
 # 17 nested blocks: one more than the parser accepts.
 TOO_DEEP = (
     "step start:\n" + "".join("    " * (i + 1) + "gather:\n" for i in range(17)) + "    " * 18 + "hangup\n"
@@ -182,7 +183,10 @@ CASES: dict[str, Case] = {
         "main.flow:5:21",
         target="flask",
     ),
-    "FL823": one("step start:\n    record -> /" + "a" * 3100 + "\n", "main.flow:2:12", target="flask"),
+    # a step URL longer than gunicorn's request line leaves room for (with Twilio's query)
+    "FL823": one(
+        f"step start:\n    redirect -> {LONG}\nstep {LONG}:\n    hangup\n", "main.flow:3:6", target="flask"
+    ),
 }
 
 
