@@ -376,6 +376,117 @@ def _collect(collect, paths):
         raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
 
 
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(file_okay=False),
+    help="Directory to write OUT/<flow>.flow into (default: print the one flow on stdout).",
+)
+@click.option(
+    "--name",
+    help="The flow's name, for a single file or `-` (default: the file's name; `imported` for stdin).",
+)
+@_FORMAT
+@_COLOR
+def import_command(paths, out, name, fmt, color):
+    """Turn TwiML Voice documents into flows.
+
+    \b
+    flowc import greeting.xml                 print the flow on stdout
+    flowc import twiml/ -o flows/             one flow per directory of documents
+    curl -s https://example.com/ivr.xml | flowc import - --name ivr
+
+    Each PATH is a TwiML document (a file, or `-` for stdin), which becomes a
+    flow of one step `main` named after the file, or a directory: its .xml
+    and .twiml files become one flow named after the directory, one step per
+    document, and each subdirectory is a flow of its own. A relative action
+    between documents of the import (action="handle.xml" with its method)
+    becomes a step reference (`-> handle`), so a folder of TwiML Bins or the
+    output of `flowc build` comes back as a flow.
+
+    Building the flow gives back each document, equal as XML. A document
+    that is not XML, has no <Response> root, has an element, attribute,
+    text or value the flow language cannot write, or has a DOCTYPE is
+    reported with its line, and nothing is written (exit 1). Flows are
+    written in the canonical layout of `flowc fmt`; with -o, OUT/<flow>.flow
+    is created for each (existing files are never overwritten; exit 2).
+    What `flowc check` then finds in the flows (problems of the TwiML
+    itself, such as a <Record> with no action) is printed on stderr. With
+    --format json, sarif or github (which need -o), the diagnostics go to
+    stdout in that format instead.
+    """
+    from .importer import STDIN, NoDocuments, import_paths
+    from .importer import check as check_imported
+    from .output import OutputError, create_files
+    from .render import format_summary
+
+    if paths.count(STDIN) > 1:
+        raise click.UsageError("`-` (stdin) can be given once")
+    if fmt != "text" and out is None:
+        raise click.UsageError(f"--format {fmt} needs -o DIR: the report takes standard output")
+    stdin = sys.stdin.buffer.read() if STDIN in paths else None
+    try:
+        result = import_paths(paths, name=name, stdin=stdin)
+    except NoDocuments as exc:
+        raise click.UsageError(f"no .xml or .twiml documents under {exc.args[0]}") from None
+    use_colour = _use_colour(color)
+    if not result.ok:
+        _render(result.diagnostics, result.sources, fmt, use_colour)
+        if fmt == "text":
+            click.echo(
+                format_summary(result.diagnostics, len(result.sources)).replace("checked", "read"), err=True
+            )
+            click.echo("nothing written: fix the documents above", err=True)
+        sys.exit(EXIT_FLOW_ERRORS)
+    if out is None and len(result.flows) != 1:
+        raise click.UsageError(
+            f"these paths give {len(result.flows)} flows; write them into a directory with -o DIR"
+        )
+    checked = check_imported(result.flows, out)
+    if out is None:
+        click.echo(result.flows[0].text, nl=False)
+    else:
+        files = {f"{flow.name}.flow": flow.text.encode("utf-8") for flow in result.flows}
+        try:
+            create_files(out, files)
+        except OutputError as exc:
+            raise OutputProblem(str(exc)) from None
+        except OSError as exc:
+            raise OutputProblem(f"cannot write to {out}: {exc}") from None
+        for flow in result.flows:
+            documents = len(flow.documents)
+            click.echo(
+                f"wrote {os.path.join(out, flow.name + '.flow')} "
+                f"({documents} document{'s' if documents != 1 else ''})",
+                err=True,
+            )
+    if checked.diagnostics and fmt == "text":
+        click.echo(
+            "flowc check finds these problems in the imported flows (they are the TwiML's own):", err=True
+        )
+    _render(checked.diagnostics, checked.sources(), fmt, use_colour)
+    sys.exit(EXIT_OK)
+
+
+def _render(diagnostics, sources, fmt: str, colour: bool) -> None:
+    """Diagnostics in the chosen format: text on stderr, the others on stdout."""
+    from .render import format_text, to_github, to_json, to_sarif
+
+    if fmt == "json":
+        click.echo(to_json(diagnostics))
+    elif fmt == "sarif":
+        click.echo(to_sarif(diagnostics))
+    elif fmt == "github":
+        if diagnostics:
+            click.echo(to_github(diagnostics))
+    else:
+        for d in diagnostics:
+            click.echo(format_text(d, sources, colour=colour), err=True)
+
+
 @cli.command()
 def lsp():
     """Run the language server on stdin/stdout (for editors).

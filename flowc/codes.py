@@ -155,6 +155,138 @@ flowc could not open or read the file (permissions, a broken link), or the file
 is larger than 8 MiB. The message carries the operating system's reason.
 """,
     ),
+    # ---- reading TwiML (`flowc import`) ----------------------------------------------
+    Code(
+        id="FL030",
+        name="import-not-xml",
+        severity=E,
+        summary="The document given to `flowc import` is not well-formed XML.",
+        explanation="""\
+`flowc import` reads TwiML documents, which are XML. The message is the XML
+parser's, at the line and column where the document stopped being XML: an
+unclosed element, a bare `&`, text after the root element, a file that is not
+XML at all.
+
+    <Response><Say>Tom & Jerry</Say></Response>          <!-- error -->
+
+    <Response><Say>Tom &amp; Jerry</Say></Response>
+""",
+    ),
+    Code(
+        id="FL031",
+        name="import-doctype",
+        severity=E,
+        summary="The document has a DOCTYPE, which `flowc import` refuses.",
+        explanation="""\
+TwiML documents have no document type declaration. A `<!DOCTYPE>` can declare
+entities that expand to gigabytes (the "billion laughs" document) or that read
+local files and URLs (external entities), so flowc never loads a DTD, never
+expands an entity, never uses the network while reading, and refuses any
+document that declares one. Remove the declaration and write the text itself.
+
+    <!DOCTYPE Response [<!ENTITY name "Example Corp">]>
+    <Response><Say>Welcome to &name;</Say></Response>    <!-- error -->
+
+    <Response><Say>Welcome to Example Corp</Say></Response>
+""",
+    ),
+    Code(
+        id="FL032",
+        name="import-not-twiml",
+        severity=E,
+        summary="The root element is not `<Response>`.",
+        explanation="""\
+A TwiML Voice document is one `<Response>` element holding the verbs. Any
+other root (an HTML page, a `<Message>`-only SMS reply without `<Response>`,
+an element in a namespace) is not a document Twilio runs for a call.
+
+    <Say>Hello</Say>                                     <!-- error -->
+
+    <Response><Say>Hello</Say></Response>
+""",
+    ),
+    Code(
+        id="FL033",
+        name="import-unknown-element",
+        severity=E,
+        summary="The document has an element the flow language has no verb for.",
+        explanation="""\
+Every element of the document must be a TwiML verb the flow language writes
+(`flowc explain` and docs/language.md list them). The message suggests the
+nearest element for a misspelt one (element names are case-sensitive: `<say>`
+is not `<Say>`). Processing instructions and entity references are refused
+too.
+
+    <Response><say>Hello</say></Response>                <!-- error -->
+
+    <Response><Say>Hello</Say></Response>
+""",
+    ),
+    Code(
+        id="FL034",
+        name="import-unknown-attribute",
+        severity=E,
+        summary="An element has an attribute the flow language cannot write.",
+        explanation="""\
+Each attribute of an element must be one that an option, a value or the `->`
+of its verb writes. Attribute names are case-sensitive, and the message
+suggests the nearest one (`maxlength` → `maxLength`).
+
+    <Record maxlength="20"/>                             <!-- error -->
+
+    <Record maxLength="20"/>
+""",
+    ),
+    Code(
+        id="FL035",
+        name="import-unexpected-text",
+        severity=E,
+        summary="Text stands where TwiML allows none.",
+        explanation="""\
+Only some elements hold text (the words of `<Say>`, the URL of `<Play>` and
+`<Redirect>`, the number of `<Dial>`). Text directly in `<Response>`, in a
+`<Gather>` or `<Record>`, or beside the child elements of a verb is not
+TwiML: Twilio ignores it or refuses the document.
+
+    <Response>Hello<Hangup/></Response>                  <!-- error -->
+
+    <Response><Say>Hello</Say><Hangup/></Response>
+""",
+    ),
+    Code(
+        id="FL036",
+        name="import-inexpressible",
+        severity=E,
+        summary="A value of the document cannot be written in the flow language.",
+        explanation="""\
+`flowc import` writes only flows that build back to the same document, equal
+as XML. A value the language has no way to write is refused, and the message
+says which: a duration or a number that is not a whole number (`timeout="5.5"`,
+`loop="-1"`), a switch that is neither of its two values (`playBeep="yes"`),
+a `method` without an `action`, a callback's method without its URL, a
+method in lower case, `transcribe="false"` (write nothing: it is the default),
+an empty `<Response>` (a step needs a verb), or a line that the language
+would read differently.
+
+    <Record playBeep="True"/>                            <!-- error -->
+
+    <Record playBeep="true"/>
+""",
+    ),
+    Code(
+        id="FL037",
+        name="import-name-clash",
+        severity=E,
+        summary="Two documents would become the same step, or two imports the same flow.",
+        explanation="""\
+A document's step is named after its file (`handle.xml` is the step
+`handle`), a directory's flow after the directory, and names keep letters,
+digits and `_` only. Two files whose names give the same step (`handle.xml`
+and `handle.twiml`, `thank-you.xml` and `thank_you.xml`), or two paths that
+give the same flow, would overwrite each other. Rename one, or import them
+separately.
+""",
+    ),
     Code(
         id="FL060",
         name="label-like-option",

@@ -9,6 +9,7 @@ import inspect
 
 from .checks import CHECKS
 from .codes import REGISTRY
+from .importer import CODES as IMPORT_CODES
 
 
 def _docstring(module) -> str:
@@ -40,7 +41,9 @@ def diagnostics_markdown() -> str:
         out.append(code.explanation.rstrip())
         checks = reporters.get(code.id, [])
         out.append("")
-        if not checks:
+        if code.id in IMPORT_CODES:
+            out.append("Reported by `flowc import` while reading a TwiML document (`flowc/importer.py`).")
+        elif not checks:
             out.append("Reported while reading and parsing the file.")
         for i, check in enumerate(checks):
             name = check.__name__.rsplit(".", 1)[-1]

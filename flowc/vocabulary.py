@@ -612,6 +612,8 @@ STRUCTURE: tuple[Structure, ...] = (
 BY_NAME: dict[str, Verb] = {v.name: v for v in VERBS}
 ELEMENTS: tuple[Verb, ...] = tuple(v for v in VERBS if v.element is not None)  # the TwiML verbs
 BRANCH_LINES: tuple[Verb, ...] = tuple(v for v in VERBS if v.element is None)
+# The verb of each TwiML element, for reading TwiML back (`flowc import`).
+BY_ELEMENT: dict[str, Verb] = {v.element: v for v in VERBS if v.element is not None}
 
 
 def verb(name: str) -> Verb:

@@ -40,6 +40,11 @@ def one(text: str, *at: str, target: str | None = None) -> Case:
     return Case(files={"main.flow": text}, at=at, command=command)
 
 
+def imported(document: str, *at: str) -> Case:
+    """A TwiML document given to `flowc import`."""
+    return Case(files={"in.xml": document}, at=at, command=("import", "-o", "{dir}/out"), paths=("in.xml",))
+
+
 MENU = """\
 step start:
     gather digits 1 -> choice:
@@ -74,6 +79,23 @@ CASES: dict[str, Case] = {
     "FL007": one("step start:\n    record max 20s max 30s -> done\n" + DONE, "main.flow:2:20"),
     "FL008": one("# nothing yet\nflow main\n", "main.flow:2:6"),
     "FL009": Case(files={"flows/main.flow": Broken()}, at=("flows/main.flow:1:1",), paths=("flows",)),
+    # reading TwiML (`flowc import`)
+    "FL030": imported("<Response>\n  <Say>Hi\n</Response>\n", "in.xml:3:12"),
+    "FL031": imported(
+        '<?xml version="1.0"?>\n<!DOCTYPE Response [<!ENTITY x "y">]>\n<Response><Say>&x;</Say></Response>\n',
+        "in.xml:2:1",
+    ),
+    "FL032": imported("<Say>Hi</Say>\n", "in.xml:1:1"),
+    "FL033": imported("<Response>\n  <Sya>Hi</Sya>\n</Response>\n", "in.xml:2:3"),
+    "FL034": imported('<Response>\n  <Record maxlength="20"/>\n</Response>\n', "in.xml:2:11"),
+    "FL035": imported("<Response>\n  <Hangup/>\n  Goodbye\n</Response>\n", "in.xml:3:3"),
+    "FL036": imported('<Response>\n  <Pause length="1.5"/>\n</Response>\n', "in.xml:2:10"),
+    "FL037": Case(
+        files={"in/thank-you.xml": "<Response><Hangup/></Response>", "in/thank_you.twiml": "<Response/>"},
+        at=("in/thank_you.twiml:1:1",),
+        command=("import", "-o", "{dir}/out"),
+        paths=("in",),
+    ),
     "FL060": one("step start:\n    record mx -> done\n" + DONE, "main.flow:2:12"),
     # names and references
     "FL101": Case(
