@@ -286,9 +286,11 @@ def build(paths, out, target, fmt, werror, color):
             click.echo(
                 f"created {os.path.join(out, rel)}: it is yours, later builds never change it", err=True
             )
+    from .backends import ErrorNotice
+
     for line in notices:
         click.echo(line, err=True)
-    sys.exit(EXIT_OK)
+    sys.exit(EXIT_FLOW_ERRORS if any(isinstance(line, ErrorNotice) for line in notices) else EXIT_OK)
 
 
 @cli.command("fmt")
