@@ -411,6 +411,51 @@ def serve(paths, out, host, port):
         raise OutputProblem(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
 
 
+_AGAINST = click.option(
+    "--against",
+    default="flows",
+    show_default=True,
+    metavar="SERVER",
+    help="What answers the calls: `flows` (the .flow files compiled in memory), `flask` (the Flask app "
+    "built from them, called through WSGI with signed requests), a directory (a static build, or a "
+    "generated Flask app), or an http://127.0.0.1:PORT URL.",
+)
+
+
+@cli.command("test")
+@_PATHS
+@_AGAINST
+@click.option("--token", default=None, help="Sign requests to an http:// server with this auth token.")
+@click.option("--coverage", is_flag=True, help="Report the steps, verbs, branch keys and edges the calls ran.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the transcript of every call, not only of failures.")
+@_FORMAT
+@_COLOR
+def test_command(paths, against, token, coverage, verbose, fmt, color):
+    """Rehearse the calls of *.calls files against the flows.
+
+    Each PATH is a .calls file, a .flow file (its .calls files), or a
+    directory searched for both. Every `call` block is played by flowc in
+    Twilio's part: what the caller hears, presses and says, each request
+    and its answer. A failed expectation is reported with the call's
+    transcript. Exit status: 0 when every call passes, 1 when one fails
+    (or a file has an error), 2 for usage errors.
+    """
+    from .rehearsal import report as rehearsal_report
+    from .rehearsal.runner import Unusable
+    from .rehearsal.session import NothingToRehearse, load, run
+
+    try:
+        session = load(paths)
+    except NothingToRehearse:
+        raise click.UsageError(f"no .calls files under {' '.join(paths)}") from None
+    try:
+        run(session, against, token)
+    except Unusable as exc:
+        raise click.UsageError(str(exc)) from None
+    rehearsal_report.emit(session, fmt=fmt, colour=_use_colour(color), verbose=verbose, coverage=coverage)
+    sys.exit(EXIT_FLOW_ERRORS if session.failed else EXIT_OK)
+
+
 @cli.command()
 @click.argument("code", required=False)
 def explain(code):

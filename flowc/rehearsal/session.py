@@ -1,0 +1,137 @@
+"""``flowc test``: find the ``*.calls`` files and their flows, rehearse every
+call, and collect the diagnostics, transcripts and coverage."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..diagnostics import Diagnostic, has_errors
+from ..source import SourceFile
+from .flows import FlowIndex
+from .runner import Rehearsal, check_names, open_server, rehearse
+from .scenario import SUFFIX, CallsFile, parse
+
+FLOW_SUFFIX = ".flow"
+
+
+class NothingToRehearse(Exception):
+    """No ``.calls`` file under the paths given."""
+
+
+@dataclass
+class Session:
+    build: object = None
+    index: FlowIndex | None = None
+    files: list[CallsFile] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # flows' errors and scenario files' problems
+    rehearsals: list[Rehearsal] = field(default_factory=list)
+    server: object = None
+
+    @property
+    def failed(self) -> bool:
+        return has_errors(self.diagnostics) or any(not r.passed for r in self.rehearsals)
+
+
+def _walk(path: str, suffix: str) -> list[str]:
+    found = []
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
+        found.extend(os.path.normpath(os.path.join(root, f)) for f in sorted(files) if f.endswith(suffix))
+    return found
+
+
+def collect(paths: Iterable[str]) -> tuple[list[str], list[str], dict[str, str]]:
+    """``(calls files, flow files, {flow file: flow name wanted})``.
+
+    A directory means every ``.calls`` and ``.flow`` file under it; a
+    ``.calls`` file brings the ``.flow`` files beside it; a ``.flow`` file
+    brings the ``.calls`` files beside it that call it."""
+    calls: list[str] = []
+    flows: list[str] = []
+    only: dict[str, str] = {}
+    for path in paths:
+        if os.path.isdir(path):
+            calls += _walk(path, SUFFIX)
+            flows += _walk(path, FLOW_SUFFIX)
+        elif path.endswith(SUFFIX):
+            calls.append(os.path.normpath(path))
+            flows += _walk_dir(os.path.dirname(path) or ".")
+        else:
+            flows.append(os.path.normpath(path))
+            flows += _walk_dir(os.path.dirname(path) or ".")
+            stem = os.path.basename(path)[: -len(FLOW_SUFFIX)] if path.endswith(FLOW_SUFFIX) else path
+            for beside in _walk_dir(os.path.dirname(path) or ".", SUFFIX):
+                calls.append(beside)
+                only[beside] = stem
+    return _unique(calls), _unique(flows), only
+
+
+def _walk_dir(directory: str, suffix: str = FLOW_SUFFIX) -> list[str]:
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    return [os.path.normpath(os.path.join(directory, n)) for n in names if n.endswith(suffix)]
+
+
+def _unique(paths: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for p in paths:
+        key = os.path.realpath(p)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def load(paths: Iterable[str]) -> Session:
+    """Read the flows and the scenario files; nothing is rehearsed yet."""
+    from ..project import load as load_flows
+    from ..project import read
+
+    calls, flows, only = collect(paths)
+    if not calls:
+        raise NothingToRehearse(", ".join(paths))
+    session = Session()
+    if flows:
+        build = load_flows(flows)
+        session.build = build
+        session.sources.update(build.sources())
+        session.diagnostics.extend(d for d in build.diagnostics if d.severity == "error")
+        session.index = FlowIndex.of(build.known.values())
+    else:
+        session.index = FlowIndex.of(())
+    for path in calls:
+        source, problems = read(path)
+        if source is None:
+            session.diagnostics.extend(problems)
+            continue
+        file, found = parse(source)
+        if path in only and file.flow != only[path]:
+            continue
+        session.sources[path] = source
+        session.files.append(file)
+        session.diagnostics.extend(found)
+        if not found:
+            session.diagnostics.extend(check_names(file, session.index))
+    return session
+
+
+def run(session: Session, against: str = "flows", token: str | None = None) -> Session:
+    """Rehearse every call of every file without problems."""
+    if has_errors(session.diagnostics) and session.build is not None and not session.build.ok:  # type: ignore[attr-defined]
+        return session  # the flows do not compile: nothing to call
+    assert session.index is not None
+    broken = {d.span.file for d in session.diagnostics}
+    server = open_server(against, session.build, session.index, token=token)
+    session.server = server
+    for file in session.files:
+        if file.path in broken:
+            continue
+        for scenario in file.scenarios:
+            session.rehearsals.append(rehearse(file, scenario, server, session.index))
+    return session

@@ -1,0 +1,181 @@
+"""`flowc test`: scenario files, their diagnostics, the servers, the formats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from flowc.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOWS = ROOT / "flows"
+
+GOOD = """\
+flow voicemail
+
+call "the caller leaves a message":
+    hear "leave a message at the beep"
+    speak 12s "Please call me back"
+    press "*"
+    expect request GET handle with RecordingDuration 12 Digits "*"
+    expect step handle
+    hear "Thank you. Goodbye."
+    expect call ended by hangup
+"""
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def setup(tmp_path: Path, calls: str, name: str = "voicemail") -> Path:
+    shutil.copy(FLOWS / f"{name}.flow", tmp_path / f"{name}.flow")
+    (tmp_path / f"{name}.calls").write_text(textwrap.dedent(calls), encoding="utf-8")
+    return tmp_path
+
+
+def test_a_passing_scenario_exits_0(tmp_path):
+    result = run("test", str(setup(tmp_path, GOOD)))
+    assert result.exit_code == 0, result.output
+    assert "1 call rehearsed from 1 file: 1 passed, 0 failed" in result.output
+
+
+def test_a_failed_expectation_exits_1_with_a_transcript(tmp_path):
+    calls = GOOD.replace('hear "Thank you. Goodbye."', 'hear "See you soon"')
+    result = run("test", str(setup(tmp_path, calls)))
+    assert result.exit_code == 1
+    out = result.output
+    assert "voicemail.calls:9:5: error[FL910]: expected to hear \"See you soon\" here; the caller heard " in out
+    assert '"Thank you. Goodbye."' in out
+    assert "note: the call was here when it ended" in out
+    # the transcript: each request with its answer, each verb with the flow line it came from
+    assert "twilio GET /voicemail/start.xml  -> 200 voicemail.start" in out
+    assert 'hears "Thank you. Goodbye."' in out
+    assert f"{tmp_path / 'voicemail.flow'}:9" in out
+    assert "caller presses \"*\"" in out
+
+
+def test_scenario_syntax_errors_have_spans(tmp_path):
+    calls = """\
+    flow voicemail
+    call "typos":
+        pres "1"
+        press "12x"
+        speak 12
+        expect call ended by phone
+        hear "unterminated
+    """
+    result = run("test", str(setup(tmp_path, calls)))
+    assert result.exit_code == 1
+    out = result.output
+    assert "voicemail.calls:3:5: error[FL901]: unexpected `pres`" in out and "did you mean `press`?" in out
+    assert "voicemail.calls:4:11: error[FL901]: `12x` is not a key of a phone's keypad" in out
+    assert "voicemail.calls:5:11: error[FL901]: expected a duration, as in `speak 12s`, found `12`" in out
+    assert "voicemail.calls:6:26: error[FL901]: `phone` is not a way a call ends" in out
+    assert "voicemail.calls:7:10: error[FL901]: unterminated string" in out
+
+
+def test_unknown_steps_and_flows(tmp_path):
+    calls = GOOD.replace("expect step handle", "expect step handel")
+    result = run("test", str(setup(tmp_path, calls)))
+    assert result.exit_code == 1
+    assert "voicemail.calls:8:17: error[FL902]: there is no step `handel` in flow `voicemail`" in result.output
+    assert "did you mean `handle`?" in result.output
+    other = run("test", str(setup(tmp_path, GOOD.replace("flow voicemail", "flow voicemale"))))
+    assert "error[FL902]: there is no flow `voicemale` to call" in other.output
+
+
+def test_lines_left_over_and_lines_that_do_not_fit(tmp_path):
+    calls = GOOD.replace('    expect call ended by hangup\n', '    expect call ended by hangup\n    press "1"\n')
+    result = run("test", str(setup(tmp_path, calls)))
+    assert "voicemail.calls:11:5: error[FL911]: the call ended (a <Hangup> ended it) before this line" in result.output
+    misfit = 'flow voicemail\ncall "dial":\n    dial busy\n'
+    result = run("test", str(setup(tmp_path, misfit)))
+    assert "voicemail.calls:3:5: error[FL912]: this line does not fit where the call is: the call is at a <Record>" in (
+        result.output
+    )
+
+
+def test_against_a_static_build_gives_the_same_transcript(tmp_path):
+    setup(tmp_path, GOOD)
+    built = run("build", str(tmp_path / "voicemail.flow"), "-o", str(tmp_path / "dist"))
+    assert built.exit_code == 0, built.output
+    flows = run("test", "-v", str(tmp_path / "voicemail.calls"))
+    static = run("test", "-v", "--against", str(tmp_path / "dist"), str(tmp_path / "voicemail.calls"))
+    assert flows.exit_code == 0 and static.exit_code == 0, static.output
+
+    def transcript(output: str) -> list[str]:
+        return [line for line in output.splitlines() if line.startswith("   ")]
+
+    assert transcript(flows.output) == transcript(static.output)
+    assert len(transcript(flows.output)) > 5
+
+
+def test_a_static_host_answers_post_with_405(tmp_path):
+    flow = "flow post\nstep start:\n    record max 10s -> POST handle\nstep handle:\n    hangup\n"
+    (tmp_path / "post.flow").write_text(flow)
+    (tmp_path / "post.calls").write_text('call "posts":\n    speak 3s\n    press "#"\n')
+    assert run("build", str(tmp_path / "post.flow"), "-o", str(tmp_path / "dist")).exit_code == 0
+    result = run("test", "--against", str(tmp_path / "dist"), str(tmp_path))
+    assert result.exit_code == 1
+    assert "error[FL914]: the call ended with an error: Twilio error 11200: HTTP retrieval failure: HTTP 405" in (
+        result.output
+    )
+    assert run("test", str(tmp_path)).exit_code == 0  # the flows themselves answer POST
+
+
+def test_answer_stubs_for_paths_the_server_does_not_serve(tmp_path):
+    calls = """\
+    flow ivr
+        answer /ivr/choice -> operator
+
+    call "sales":
+        hear "Press 1 for sales"
+        press "1"
+        expect request POST /ivr/choice with Digits 1
+        hear "Connecting you to an operator"
+        dial completed 30s
+        expect request GET goodbye with DialCallStatus completed DialCallDuration 30
+        hear "Goodbye"
+    """
+    result = run("test", str(setup(tmp_path, calls, "ivr")))
+    assert result.exit_code == 0, result.output
+
+
+def test_json_github_and_sarif_formats(tmp_path):
+    calls = GOOD.replace('hear "Thank you. Goodbye."', 'hear "See you soon"')
+    setup(tmp_path, calls)
+    as_json = run("test", "--format", "json", str(tmp_path))
+    assert as_json.exit_code == 1
+    (item,) = json.loads(as_json.stdout)
+    assert item["code"] == "FL910" and item["line"] == 9 and item["column"] == 5
+    assert "transcript:" in item["hint"] and "GET /voicemail/start.xml" in item["hint"]
+    github = run("test", "--format", "github", str(tmp_path))
+    assert github.stdout.startswith("::error file=") and "title=FL910 expectation-not-met" in github.stdout
+    sarif = json.loads(run("test", "--format", "sarif", str(tmp_path)).stdout)
+    assert sarif["runs"][0]["results"][0]["ruleId"] == "FL910"
+
+
+def test_no_calls_files_is_a_usage_error(tmp_path):
+    shutil.copy(FLOWS / "voicemail.flow", tmp_path / "voicemail.flow")
+    result = run("test", str(tmp_path))
+    assert result.exit_code == 2 and "no .calls files" in result.output
+
+
+def test_loops_are_stopped_by_a_limit(tmp_path):
+    """flowc refuses a flow that loops (FL203); a server may still loop, and the
+    rehearsal stops it instead of hanging."""
+    (tmp_path / "loop.flow").write_text("step a:\n    pause 1s\n    redirect -> b\nstep b:\n    hangup\n")
+    assert run("build", str(tmp_path / "loop.flow"), "-o", str(tmp_path / "dist")).exit_code == 0
+    looping = '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Redirect method="GET">a.xml</Redirect></Response>'
+    (tmp_path / "dist" / "loop" / "b.xml").write_text(looping)
+    (tmp_path / "loop.calls").write_text('call "loops":\n    expect call ended by limit\n')
+    result = run("test", "--against", str(tmp_path / "dist"), str(tmp_path))
+    assert result.exit_code == 0, result.output
+    (tmp_path / "loop.calls").write_text('call "loops":\n    hear "x"\n')
+    result = run("test", "--against", str(tmp_path / "dist"), str(tmp_path))
+    assert result.exit_code == 1 and "error[FL913]: the call was stopped" in result.output
