@@ -261,7 +261,7 @@ def fmt_command(paths, check, diff, color):
     from .output import replace_file
     from .project import collect, read
     from .render import format_text
-    from .source import SourceFile
+    from .source import SourceFile, split_lines_keepends
 
     use_colour = _use_colour(color)
     if "-" in paths:
@@ -307,8 +307,8 @@ def fmt_command(paths, check, diff, color):
             click.echo(
                 "".join(
                     difflib.unified_diff(
-                        source.text.splitlines(keepends=True),
-                        text.splitlines(keepends=True),
+                        split_lines_keepends(source.text),
+                        split_lines_keepends(text),
                         fromfile=f"{path} (original)",
                         tofile=f"{path} (formatted)",
                     )

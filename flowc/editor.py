@@ -22,7 +22,7 @@ from . import ir
 from .backends.twiml import ATTRIBUTES, TAGS
 from .parser import parse_recovering
 from .project import FLOW_SUFFIX, read
-from .source import SourceFile, Span
+from .source import SourceFile, Span, split_lines
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -541,10 +541,10 @@ def _after_arrow(items: list[Word], word: Word) -> bool:
 
 def hover(text: str, line: int, col: int) -> tuple[Keyword, Word] | None:
     """The keyword under the cursor and where it is written."""
-    lines = text.split("\n")
+    lines = split_lines(text)
     if not 0 <= line < len(lines):
         return None
-    items = _code(lines[line].rstrip("\r"))
+    items = _code(lines[line])
     word = _at(items, col)
     if word is None or word.kind == "string":
         return None
@@ -589,8 +589,7 @@ class Parsed:
 
     def line(self, number: int) -> str:
         """The text of a line (1-based) as written."""
-        lines = self.source.text.split("\n")
-        return lines[number - 1].rstrip("\r") if 1 <= number <= len(lines) else ""
+        return self.source.line_text(number)
 
 
 def _parsed(path: str, source: SourceFile) -> Parsed:
@@ -917,7 +916,7 @@ def _in_settings(lines: list[str], line: int) -> bool:
 
 def complete(text: str, line: int, col: int, flows: list[Parsed]) -> list[Completion]:
     """What may be written at the cursor."""
-    lines = text.split("\n")
+    lines = split_lines(text)
     if not 0 <= line < len(lines):
         return []
     before = lines[line][:col]

@@ -130,7 +130,7 @@ class _Line:
 
 
 def _source_lines(source: SourceFile) -> list[str]:
-    return [line.removesuffix("\r") for line in source.text.split("\n")]
+    return list(source.lines)
 
 
 def _code_ends(flow: ir.Flow) -> dict[int, int]:

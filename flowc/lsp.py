@@ -24,6 +24,7 @@ from . import __version__, editor
 from .diagnostics import Diagnostic, Severity
 from .formatter import FormatterBug, format_text
 from .project import load
+from .source import split_lines
 
 _SEVERITY = {
     Severity.ERROR: lsp.DiagnosticSeverity.Error,
@@ -60,7 +61,7 @@ class FlowServer(LanguageServer):
                     text = f.read()
             except (OSError, UnicodeDecodeError):
                 text = ""
-        return [line.removesuffix("\r") for line in text.split("\n")]
+        return split_lines(text)
 
     def units(self, text: str) -> int:
         """Columns of ``text`` in the client's position encoding."""
@@ -296,7 +297,7 @@ def formatting(ls: FlowServer, params: lsp.DocumentFormattingParams) -> list[lsp
         return None
     if formatted is None or formatted == text:
         return [] if formatted is not None else None
-    lines = text.split("\n")
+    lines = split_lines(text)
     end = lsp.Position(line=len(lines) - 1, character=ls.units(lines[-1]))
     return [
         lsp.TextEdit(range=lsp.Range(start=lsp.Position(line=0, character=0), end=end), new_text=formatted)

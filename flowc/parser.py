@@ -323,6 +323,16 @@ def _lark() -> Lark:
     )
 
 
+_TRAILING_BLANKS = re.compile(r"(?:[ \t]*\r?\n)*[ \t]*\Z")
+
+
+def _trimmed(text: str) -> str:
+    """``text`` without the blank lines and spaces at its end: only what the
+    lexer itself reads as blank (spaces, tabs, ``\n`` and ``\r\n``), so a
+    stray ``\r`` or form feed at the end is an error as it is anywhere else."""
+    return _TRAILING_BLANKS.sub("", text)
+
+
 def parse(source: SourceFile) -> tuple[ir.Flow | None, list[Diagnostic]]:
     """Parse one file. Returns the flow (``None`` when it does not parse) and
     every diagnostic found on the way."""
@@ -381,7 +391,7 @@ def parse_recovering(source: SourceFile) -> Parsed:
             False,
             inner.skipped | {i + 1 for i in shifts},
         )
-    lines = (source.text.rstrip() + "\n").split("\n")
+    lines = (_trimmed(source.text) + "\n").split("\n")
     original = list(lines)
     parser = _lark()
     found: dict = {}  # diagnostics of the transformer, kept across attempts
@@ -927,7 +937,7 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
         tok = exc.token
         expected = _accepted(exc.state) or exc.expected
         if tok.type == "$END":
-            lines = source.text.rstrip().split("\n")
+            lines = _trimmed(source.text).split("\n")
             line, col = len(lines), len(lines[-1]) + 1
             span = Span.point(path, line, col)
         else:
@@ -1026,11 +1036,11 @@ def _syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             lines = source.text.split("\n")
             header = _previous_significant(lines, min(tok.line or len(lines), len(lines)) - 1)
             if tok.type == "$END" or header is None:
-                header = len(source.text.rstrip().split("\n")) - 1
+                header = len(_trimmed(source.text).split("\n")) - 1
             line, col = header + 1, len(lines[header].rstrip()) + 1
             span = Span.point(path, line, col)
     elif isinstance(exc, UnexpectedEOF):
-        lines = source.text.rstrip().split("\n")
+        lines = _trimmed(source.text).split("\n")
         line, col = len(lines), len(lines[-1]) + 1
         span = Span.point(path, line, col)
         message = "unexpected end of file"

@@ -37,7 +37,7 @@ def _snippet(span: Span, source: SourceFile | None, colour: bool) -> list[str]:
     if source is None:
         return []
     line = source.line_text(span.line)
-    if not line and span.line > len(source.text.splitlines()):
+    if not line and span.line > source.line_count:
         return []
     start = span.col - 1
     end = span.end_col - 1 if span.end_line == span.line else len(line)

@@ -715,7 +715,7 @@ def _flow_page(
     flow, facts, dot_text, svg, no_svg, documents, diags, sources, paths, style_css, flow_lexer, xml_lexer
 ) -> bytes:
     source = sources.get(flow.path)
-    lines = source.text.splitlines() if source is not None else []
+    lines = list(source.lines) if source is not None else []
     body = []
     if any(d.severity is Severity.ERROR for d in diags):
         body.append(
