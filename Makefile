@@ -46,6 +46,7 @@ system-deps:
 
 test: $(VENV)/.installed-test system-deps
 	cd tests && ../$(BIN)/python -m pytest -c ../pyproject.toml --rootdir .. $(PYTEST_ARGS)
+	$(BIN)/flowc test flows
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/compile.py

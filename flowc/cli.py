@@ -456,6 +456,71 @@ def test_command(paths, against, token, coverage, verbose, fmt, color):
     sys.exit(EXIT_FLOW_ERRORS if session.failed else EXIT_OK)
 
 
+@cli.command("paths")
+@_PATHS
+@_AGAINST
+@click.option("--write", is_flag=True, help="Write each flow's paths to FLOW.paths.calls beside it, with the "
+              "transcript of each call as its expectations (golden scenarios).")
+@click.option("--limit", default=500, show_default=True, help="At most this many paths per flow.")
+def paths_command(paths, against, write, limit):
+    """List every distinct way through each flow, with the caller script that takes it.
+
+    Each key a branch step reads (and one it does not), no input, an empty
+    recording, each dial outcome and hanging up at each point where the call
+    waits are paths; loops are followed twice, then the caller hangs up.
+    Answers for paths the flows do not serve (`answer /path -> step`) come
+    from the settings of the FLOW.calls file beside a flow.
+    """
+    from .rehearsal import paths as listing
+    from .rehearsal.runner import Unusable
+    from .rehearsal.session import paths as find
+    from .render import format_text
+
+    try:
+        session, found = find(paths, against, limit)
+    except Unusable as exc:
+        raise click.UsageError(str(exc)) from None
+    for d in session.diagnostics:
+        click.echo(format_text(d, session.sources), err=True)
+    if session.diagnostics:
+        sys.exit(EXIT_FLOW_ERRORS)
+    for item in found:
+        more = " (the limit cut the list short)" if item.truncated else ""
+        click.echo(f"{item.flow}: {len(item.paths)} path{'s' if len(item.paths) != 1 else ''}{more}")
+        for number, path in enumerate(item.paths, start=1):
+            steps = " -> ".join(dict.fromkeys(_step_names(session.index, path.result.documents)))
+            click.echo(f"  {number:>3}. {path.title}")
+            click.echo(f"       ends by {path.result.ended_by} after {len(path.result.documents)} documents: {steps}")
+        if write:
+            text = listing.write_scenarios(item.flow, item.paths, session.index, item.header)
+            _replace(item.file, text)
+            click.echo(f"wrote {item.file}", err=True)
+
+
+def _step_names(index, urls) -> list[str]:
+    out = []
+    for url in urls:
+        found = index.step_at(url)
+        out.append(f"{found[0].name}.{found[1].name}" if found else url)
+    return out
+
+
+def _replace(path: str, text: str) -> None:
+    """Write a file whole or not at all."""
+    import tempfile
+
+    directory = os.path.dirname(path) or "."
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".flowc-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
 @cli.command()
 @click.argument("code", required=False)
 def explain(code):

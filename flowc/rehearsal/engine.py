@@ -51,6 +51,7 @@ APPLICATION_ERROR = "We are sorry, an application error has occurred. Goodbye."
 TWIML_TYPES = ("text/xml", "application/xml", "text/html")
 MAX_REDIRECTS = 10  # HTTP 3xx that Twilio follows (error 11215 past that)
 LOOP_ZERO = 1000  # loop="0": until the call ends or this many times
+END_OF_SCRIPT = "end of script"  # the ref of the hang-up a caller with no more lines does
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +151,7 @@ class Call:
         """The caller's next action at ``point``; no action left means the caller hangs up."""
         action = self.caller(point)
         if action is None:
-            self.log("caller", "hangs up (the script has no more lines)", action=None)
-            return HangUp()
+            return HangUp(ref=END_OF_SCRIPT)
         return action
 
     def misfits(self, action: Action, where: str) -> None:
@@ -160,10 +160,12 @@ class Call:
         self.log("error", f"the script's next line does not fit: {where}", action=action)
         raise _Ended("error")
 
-    def caller_hangs_up(self, action: Action | None, origin: Origin | None = None) -> None:
+    def caller_hangs_up(self, action: HangUp, origin: Origin | None = None) -> None:
         self.hung_up = True
         self.status = "completed"
-        if action is not None and getattr(action, "ref", None) is not None:
+        if action is not None and action.ref is END_OF_SCRIPT:
+            self.log("caller", "hangs up (the script has no more lines)", origin=origin)
+        else:
             self.log("caller", "hangs up", origin=origin, action=action)
 
     # ---- requests -----------------------------------------------------------------------------

@@ -261,6 +261,13 @@ def _trace(rehearsal: Rehearsal, index: FlowIndex) -> list[dict]:
             "redirect",
         ):
             req = event.request
+            asked = index.step_at(req.url)
+            if asked is not None and asked[1].is_branch:
+                name = f"{asked[0].name}.{asked[1].name}"
+                rehearsal.steps.append((asked[0].name, asked[1].name))
+                if current is not None:
+                    rehearsal.edges.append((current, name))
+                current = None  # the branch's own edge is counted from its line
             found = index.document_step(_full(req), req.params)
             if found is not None:
                 docs[req.url] = found
@@ -280,7 +287,7 @@ def _trace(rehearsal: Rehearsal, index: FlowIndex) -> list[dict]:
                     branch_line = _line(event.at, f"        branch step {branch.flow}.{branch.step}: "
                                         f"{_key(branch.key)} -> {branch.target}", _where(branch.line.span))
         span = index.line_of(docs, event.origin)
-        if span is not None and event.kind != "request" and (not rehearsal.verbs or rehearsal.verbs[-1] != span):
+        if span is not None and (not rehearsal.verbs or rehearsal.verbs[-1] != span):
             rehearsal.verbs.append(span)
         per_event.append(dict(docs))
         text = event.text

@@ -384,7 +384,7 @@ def _expect(first: Token, line: _Line) -> Expect:
 
 
 def _stub(first: Token, line: _Line) -> Stub:
-    path = line.take("path", what="a path, as in `answer /ivr/choice -> ivr.sales`")
+    path = line.take("path", "url", what="a path or a URL, as in `answer /ivr/choice -> ivr.sales`")
     if line.peek() is not None and line.peek().kind == "arrow":  # type: ignore[union-attr]
         line.pos += 1
         ref = _target(line)

@@ -62,12 +62,12 @@ class Server:
     def fetch(self, method: str, url: str, params: dict[str, str]) -> Answer:
         where = split_base(url, self.bases)
         if where is None:
-            return UNREACHABLE
+            return self.stubs.get(url.partition("?")[0], UNREACHABLE)
         base, rest = where
         answer = self.serve(method, base, rest, params)
         if answer.status == 404:
             path = rest.partition("?")[0]
-            stub = self.stubs.get(path)
+            stub = self.stubs.get(path) or self.stubs.get(url.partition("?")[0])
             if stub is not None:
                 return stub
         return answer

@@ -135,3 +135,75 @@ def run(session: Session, against: str = "flows", token: str | None = None) -> S
         for scenario in file.scenarios:
             session.rehearsals.append(rehearse(file, scenario, server, session.index))
     return session
+
+
+# ---- flowc paths ------------------------------------------------------------------------------------
+
+
+@dataclass
+class FlowPaths:
+    flow: str
+    file: str  # where --write puts them
+    paths: list
+    truncated: bool
+
+
+def _header(calls_path: str) -> tuple[list[str], CallsFile | None]:
+    """The settings of a hand-written ``.calls`` file beside the flow (its
+    stubs, numbers and media lengths), to take the same paths it would."""
+    from ..project import read
+
+    if not os.path.isfile(calls_path):
+        return [], None
+    source, _ = read(calls_path)
+    if source is None:
+        return [], None
+    file, problems = parse(source)
+    if problems:
+        return [], None
+    lines = source.text.splitlines()
+    start = file.flow_span.line if file.declared else 0
+    header = []
+    for line in lines[start:]:
+        if line.strip() and not line[:1].isspace() and not line.lstrip().startswith("#"):
+            break
+        if line.strip() and not line.lstrip().startswith("#"):
+            header.append(line.rstrip())
+    return (header if file.declared else []), file
+
+
+def paths(flow_paths: Iterable[str], against: str = "flows", limit: int = 500) -> tuple[Session, list[FlowPaths]]:
+    from ..project import load as load_flows
+    from . import paths as enumerate_
+    from .runner import _stub_answer, settings_for
+    from .scenario import Scenario
+
+    build = load_flows(flow_paths)
+    session = Session(build=build, index=FlowIndex.of(build.known.values()))
+    session.sources.update(build.sources())
+    session.diagnostics.extend(d for d in build.diagnostics if d.severity == "error")
+    if has_errors(session.diagnostics):
+        return session, []
+    assert session.index is not None
+    server = open_server(against, build, session.index)
+    session.server = server
+    found = []
+    for flow in build.flows:  # type: ignore[attr-defined]
+        base = flow.path.removesuffix(FLOW_SUFFIX)
+        header, hand = _header(base + SUFFIX)
+        server.stubs = {}
+        file = hand or CallsFile(path=base + SUFFIX, source=SourceFile(base + SUFFIX, ""), flow=flow.name,
+                                 flow_span=flow.name_span)
+        if hand is not None and hand.flow == flow.name:
+            for stub in hand.stubs:
+                server.stubs[stub.path] = _stub_answer(stub, session.index, flow.name)
+        else:
+            header = []
+            file = CallsFile(path=base + SUFFIX, source=SourceFile(base + SUFFIX, ""), flow=flow.name,
+                             flow_span=flow.name_span)
+        settings = settings_for(file, Scenario("paths", flow.name_span), session.index)
+        entry = session.index.entry_url(flow)
+        listed, truncated = enumerate_.enumerate_paths(server, session.index, entry, settings, limit)
+        found.append(FlowPaths(flow.name, base + ".paths" + SUFFIX, listed, truncated))
+        found[-1].header = header  # type: ignore[attr-defined]
+    return session, found
