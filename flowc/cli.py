@@ -521,6 +521,37 @@ def _replace(path: str, text: str) -> None:
         raise
 
 
+@cli.command("call")
+@click.argument("flow", type=click.Path(exists=True, dir_okay=True))
+@_AGAINST
+@click.option("--token", default=None, help="Sign requests to an http:// server with this auth token.")
+@click.option("--start", default=None, metavar="STEP", help="Start at this step instead of the first.")
+def call_command(flow, against, token, start):
+    """Call a flow from the terminal: hear it, press keys, speak, hang up.
+
+    flowc plays Twilio's part: it prints what the caller hears and each
+    request with its answer, then waits for what the caller does where the
+    call waits for input: keys (`1`, `12#`), `say "words"`, `speak 10s`,
+    `silence 5s` (an empty line is silence until the timeout), a dial
+    outcome (`completed 30s`, `busy`, `no-answer`), or `hang up`.
+    """
+    from .rehearsal.live import interactive, open_call
+    from .rehearsal.runner import Unusable
+
+    try:
+        live = open_call(flow, against=against, start=start, token=token)
+    except (Unusable, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+
+    def read(prompt: str):
+        try:
+            return click.prompt(prompt, default="", show_default=False, prompt_suffix="")
+        except (click.Abort, EOFError):
+            return None
+
+    interactive(live, read, click.echo)
+
+
 @cli.command()
 @click.argument("code", required=False)
 def explain(code):

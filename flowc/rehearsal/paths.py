@@ -142,6 +142,28 @@ def _keys(point: Point, index: FlowIndex) -> list[str]:
     return keys or ["1"]
 
 
+class _Replay:
+    """The caller of one run: the script so far, then a fork."""
+
+    def __init__(self, script: tuple[Action, ...], index: FlowIndex, server: Server) -> None:
+        self.script = script
+        self.position = 0
+        self.index = index
+        self.server = server
+        self.call: engine.Call | None = None
+
+    def __call__(self, point: Point) -> Action | None:
+        if point.verb == "end":
+            return None
+        if self.position < len(self.script):
+            self.position += 1
+            return self.script[self.position - 1]
+        visits = Counter(self.call.documents if self.call is not None else ())
+        if visits and max(visits.values()) > MAX_VISITS:
+            raise _Fork([(HangUp(),)])
+        raise _Fork(choices(point, self.index, self.server))
+
+
 def enumerate_paths(
     server: Server, index: FlowIndex, entry: str, settings: engine.Settings, limit: int = MAX_PATHS
 ) -> tuple[list[Path], bool]:
@@ -150,22 +172,8 @@ def enumerate_paths(
     todo: list[tuple[Action, ...]] = [()]
     while todo:
         prefix = todo.pop()
-        script = list(prefix)
-        position = 0
-
-        def caller(point: Point, script=script) -> Action | None:
-            nonlocal position
-            if point.verb == "end":
-                return None
-            if position < len(script):
-                position += 1
-                return script[position - 1]
-            visits = Counter(call.documents)
-            if visits and max(visits.values()) > MAX_VISITS:
-                raise _Fork([(HangUp(),)])
-            raise _Fork(choices(point, index, server))
-
-        call = engine.Call(server, caller, entry, settings)
+        call = engine.Call(server, _Replay(prefix, index, server), entry, settings)
+        call.caller.call = call  # type: ignore[attr-defined]
         try:
             result = call.run()
         except _Fork as fork:
