@@ -24,6 +24,7 @@ from . import __version__, editor
 from .diagnostics import Diagnostic, Severity
 from .formatter import FormatterBug, format_text
 from .project import load
+from .rehearsal import editor as calls
 from .source import split_lines
 
 _SEVERITY = {
@@ -122,8 +123,15 @@ class FlowServer(LanguageServer):
             related_information=related or None,
         )
 
-    def check(self, uri: str) -> None:
+    def check(self, uri: str, full: bool = False) -> None:
+        """Publish the file's problems; a ``.calls`` file's calls are rehearsed when ``full``
+        (on open and save), its lines only read while typing."""
         path = self.path(uri)
+        if calls.is_calls(path):
+            problems = calls.diagnostics(path, self.texts(), rehearse=full)
+            found = [self.diagnostic(d) for d in problems if d.span.file == path]
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
+            return
         build = load([path], texts=self.texts())
         found = [self.diagnostic(d) for d in build.diagnostics if d.span.file == path]
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
@@ -144,7 +152,7 @@ server = FlowServer("flowc", __version__)
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: FlowServer, params: lsp.DidOpenTextDocumentParams) -> None:
-    ls.check(params.text_document.uri)
+    ls.check(params.text_document.uri, full=True)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
@@ -159,7 +167,7 @@ def did_change(ls: FlowServer, params: lsp.DidChangeTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: FlowServer, params: lsp.DidSaveTextDocumentParams) -> None:
-    ls.check(params.text_document.uri)
+    ls.check(params.text_document.uri, full=True)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
@@ -171,6 +179,8 @@ def did_close(ls: FlowServer, params: lsp.DidCloseTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
 def hover(ls: FlowServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    if calls.is_calls(ls.path(params.text_document.uri)):
+        return None
     path, line, col = ls.from_client(params.text_document.uri, params.position)
     found = editor.hover("\n".join(ls.lines(path)), line, col)
     if found is None:
@@ -184,6 +194,8 @@ def hover(ls: FlowServer, params: lsp.HoverParams) -> lsp.Hover | None:
 
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ".", ">"]))
 def completion(ls: FlowServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+    if calls.is_calls(ls.path(params.text_document.uri)):
+        return lsp.CompletionList(is_incomplete=False, items=[])
     path, line, col = ls.from_client(params.text_document.uri, params.position)
     found = editor.complete("\n".join(ls.lines(path)), line, col, ls.flows(path))
     items = [
@@ -202,6 +214,8 @@ def completion(ls: FlowServer, params: lsp.CompletionParams) -> lsp.CompletionLi
 
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: FlowServer, params: lsp.DefinitionParams) -> lsp.Location | None:
+    if calls.is_calls(ls.path(params.text_document.uri)):
+        return None
     path, line, col = ls.from_client(params.text_document.uri, params.position)
     flows = ls.flows(path)
     flow_name = editor.flow_at(flows[0], line, col)
@@ -219,6 +233,8 @@ def definition(ls: FlowServer, params: lsp.DefinitionParams) -> lsp.Location | N
 
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
 def references(ls: FlowServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
+    if calls.is_calls(ls.path(params.text_document.uri)):
+        return []
     flows, found = ls.step_under_cursor(params.text_document.uri, params.position)
     if found is None:
         return []
@@ -232,6 +248,8 @@ def references(ls: FlowServer, params: lsp.ReferenceParams) -> list[lsp.Location
 
 @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
 def prepare_rename(ls: FlowServer, params: lsp.PrepareRenameParams) -> lsp.Range | None:
+    if calls.is_calls(ls.path(params.text_document.uri)):
+        return None
     flows, found = ls.step_under_cursor(params.text_document.uri, params.position)
     if found is None:
         return None
@@ -243,6 +261,8 @@ def prepare_rename(ls: FlowServer, params: lsp.PrepareRenameParams) -> lsp.Range
 
 @server.feature(lsp.TEXT_DOCUMENT_RENAME)
 def rename(ls: FlowServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+    if calls.is_calls(ls.path(params.text_document.uri)):
+        raise RequestFailed("steps are renamed from their .flow file")
     flows, found = ls.step_under_cursor(params.text_document.uri, params.position)
     if found is None:
         raise RequestFailed("place the cursor on a step name or a step reference to rename a step")
@@ -263,6 +283,8 @@ def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[ls
     """The outline: the flow's steps, each with the lines it spans (while
     the file has syntax errors, the steps that parsed)."""
     path = ls.path(params.text_document.uri)
+    if calls.is_calls(path):
+        return _calls_outline(ls, path)
     parsed = ls.flows(path)[0]
     symbols = []
     for step, name in editor.outline(parsed):
@@ -287,8 +309,30 @@ def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[ls
     return symbols
 
 
+def _calls_outline(ls: FlowServer, path: str) -> list[lsp.DocumentSymbol]:
+    """The outline of a .calls file: its calls."""
+    file = calls.outline(path, "\n".join(ls.lines(path)))
+    out = []
+    for scenario in file.scenarios:
+        end = scenario.lines[-1].span if scenario.lines else scenario.span
+        title = ls.span_range(scenario.span)
+        out.append(
+            lsp.DocumentSymbol(
+                name=scenario.title,
+                detail=f"call to {file.flow}",
+                kind=lsp.SymbolKind.Event,
+                range=lsp.Range(start=lsp.Position(line=scenario.span.line - 1, character=0),
+                                end=ls.span_range(end).end),
+                selection_range=title,
+            )
+        )
+    return out
+
+
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
 def formatting(ls: FlowServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
+    if calls.is_calls(ls.path(params.text_document.uri)):
+        return None
     path = ls.path(params.text_document.uri)
     text = ls.workspace.get_text_document(params.text_document.uri).source
     try:

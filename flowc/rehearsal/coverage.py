@@ -39,9 +39,9 @@ class Coverage:
             for flow_name, step_name in r.steps:
                 cov.steps[f"{flow_name}.{step_name}"] = True
             for span in r.verbs:
-                key = (span.file, span.line)
-                if key in cov.verbs:
-                    cov.verbs[key] = (cov.verbs[key][0], True)
+                at = (span.file, span.line)
+                if at in cov.verbs:
+                    cov.verbs[at] = (cov.verbs[at][0], True)
             for branch in r.branches:
                 name = f"{branch.flow}.{branch.step}"
                 cov.keys[f'{name} digits "{branch.key}"' if branch.key != "otherwise" else f"{name} otherwise"] = True

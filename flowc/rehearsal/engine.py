@@ -20,6 +20,7 @@ pauses and timeouts their seconds. Nothing sleeps.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -190,7 +191,7 @@ class Call:
         shown = {k: v for k, v in params.items() if k not in _STANDARD}
         target = url
         if method == "GET" and params:
-            target = url + ("&" if "?" in url else "?") + urlencode(params)
+            target = url + ("&" if "?" in url else "?") + "&".join(_pair(k, v) for k, v in params.items())
             send: dict[str, str] = {}
         else:
             send = params
@@ -339,10 +340,21 @@ _STANDARD = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _pair(name: str, value: str) -> str:
+    """One ``name=value`` of a query string, encoded as a form is."""
+    return urlencode({name: value})
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
+
+
+@functools.lru_cache(maxsize=512)
 def _parse(body: bytes) -> etree._Element | None:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
+    """The TwiML of an answer. Documents are only read, never changed, so one
+    parse serves every call that gets the same bytes."""
     try:
-        return etree.fromstring(body, parser)
+        return etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError:
         return None
 
@@ -352,7 +364,11 @@ def _verbs(el: etree._Element) -> list[etree._Element]:
 
 
 def _text(el: etree._Element) -> str:
-    return " ".join("".join(el.itertext()).split())
+    return " ".join("".join(str(t) for t in el.itertext()).split())
+
+
+def _attrs(el: etree._Element) -> dict[str, str]:
+    return {str(k): str(v) for k, v in el.attrib.items()}
 
 
 def _status(answer: Answer) -> str:
@@ -487,7 +503,7 @@ def gather(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
     timeout = _int(el.get("timeout"), 5)
     finish = el.get("finishOnKey", "#")
     num = _int(el.get("numDigits"), 0)
-    attrs = dict(el.attrib)
+    attrs = _attrs(el)
     for index, child in enumerate(_verbs(el)):
         where = Origin(origin.url, (*origin.path, index))
         if child.tag not in GATHER_NESTED:
@@ -608,7 +624,7 @@ def record(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
     digits: str | None = None
     started = True
     while True:
-        action = call.ask(Point("record", dict(el.attrib), origin, call.clock, started))
+        action = call.ask(Point("record", _attrs(el), origin, call.clock, started))
         started = False
         if isinstance(action, Speak):
             take = min(action.seconds, max_length - recorded)
@@ -700,6 +716,12 @@ def record(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
 def _transcribe(call: Call, el, origin: Origin, duration: int, words: list[str], recording_sid: str,
                 recording_url: str) -> None:
     callback = el.get("transcribeCallback")
+    if callback is not None and not _true(el.get("transcribe"), False):
+        call.note(
+            'rehearsal: transcribeCallback without transcribe="true" is taken to ask for a transcription '
+            "(Twilio's pages have said both; write both to be sure)",
+            origin,
+        )
     if not 2 < duration < 120:
         call.note(
             f"the recording lasts {duration}s: Twilio transcribes only recordings longer than 2 s and "
@@ -735,7 +757,7 @@ def dial(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
         if c.tag not in DIAL_NOUNS:
             call.note(f"<{c.tag}> is not a <Dial> noun: Twilio skips it (warning 13215)", origin)
     call.log("note", f"dial: calls {who} (rings up to {_duration(timeout)})", origin=origin)
-    action = call.ask(Point("dial", dict(el.attrib), origin, call.clock))
+    action = call.ask(Point("dial", _attrs(el), origin, call.clock))
     dial_sid = call.sid("CA")
     params: dict[str, str]
     if isinstance(action, HangUp):
@@ -809,7 +831,7 @@ def enqueue(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
     if left:
         result, seconds = "leave", 0.0
     else:
-        action = call.ask(Point("enqueue", dict(el.attrib), origin, call.clock))
+        action = call.ask(Point("enqueue", _attrs(el), origin, call.clock))
         if isinstance(action, HangUp):
             call.caller_hangs_up(action, origin)
             result, seconds = "hangup", 0.0
@@ -842,7 +864,7 @@ def pay(call: Call, el: etree._Element, origin: Origin) -> Goto:
             if child.tag in GATHER_NESTED:
                 VERBS[child.tag](call, child, Origin(origin.url, (*origin.path, index, inner)))
     call.log("note", "pay: collects the payment details", origin=origin)
-    action = call.ask(Point("pay", dict(el.attrib), origin, call.clock))
+    action = call.ask(Point("pay", _attrs(el), origin, call.clock))
     if isinstance(action, HangUp):
         call.caller_hangs_up(action, origin)
         result = "caller-hung-up"
@@ -866,7 +888,7 @@ def pay(call: Call, el: etree._Element, origin: Origin) -> Goto:
 def connect(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
     nouns = ", ".join(f"<{c.tag}>" for c in _verbs(el)) or "nothing"
     call.log("note", f"connect: the call is connected to {nouns}", origin=origin)
-    action = call.ask(Point("connect", dict(el.attrib), origin, call.clock))
+    action = call.ask(Point("connect", _attrs(el), origin, call.clock))
     if isinstance(action, HangUp):
         call.caller_hangs_up(action, origin)
         raise _Ended("caller")

@@ -55,10 +55,14 @@ class FlowIndex:
         return sorted([LOCAL, *self.bases], key=len, reverse=True)
 
     def path(self, url: str) -> str | None:
+        cache = self.__dict__.setdefault("_paths", {})
+        if url in cache:
+            return cache[url]
         where = split_base(url, self.all_bases())
-        if where is None:
-            return None
-        return unquote(where[1].partition("?")[0].partition("#")[0])
+        found = None if where is None else unquote(where[1].partition("?")[0].partition("#")[0])
+        if len(cache) < 100_000:
+            cache[url] = found
+        return found
 
     def step_at(self, url: str) -> tuple[ir.Flow, ir.Step] | None:
         path = self.path(url)
@@ -86,7 +90,7 @@ class FlowIndex:
         seen = set()
         while step.is_branch and step.name not in seen:
             seen.add(step.name)
-            chosen = None
+            chosen: ir.Verb | None = None
             for verb in step.verbs:
                 if isinstance(verb, ir.When) and verb.value.value == (digits or ""):
                     chosen = verb
@@ -99,7 +103,8 @@ class FlowIndex:
             dest = f"{target.flow or flow.name}.{target.step}" if target.is_step else target.text
             key = chosen.value.value if isinstance(chosen, ir.When) else "otherwise"
             branch = Branch(flow.name, step.name, chosen, dest, key)
-            nxt = flow.step(target.step) if target.is_step and (target.flow in (None, flow.name)) else None
+            same = target.is_step and target.step is not None and target.flow in (None, flow.name)
+            nxt = flow.step(target.step) if same and target.step is not None else None
             if nxt is None or not nxt.is_branch:
                 return branch
             step = nxt
@@ -166,7 +171,14 @@ def flow_server(build, index: FlowIndex) -> Documents:
 def _decide(index: FlowIndex, flow: ir.Flow, step: ir.Step):
     from ..backends.twiml import render_step
 
+    answers: dict[str | None, Answer] = {}
+
     def answer(digits: str | None) -> Answer:
+        if digits not in answers and len(answers) < 1000:
+            answers[digits] = decide(digits)
+        return answers[digits] if digits in answers else decide(digits)
+
+    def decide(digits: str | None) -> Answer:
         branch = index.choose(flow, step, digits)
         if branch is None:
             return Answer(200, "text/xml", b'<?xml version="1.0" encoding="UTF-8"?>\n<Response/>\n', served=None)

@@ -209,7 +209,7 @@ def scenario_lines(path: Path, index: FlowIndex, here: str) -> list[str]:
     for event in path.result.events:
         if event.heard is not None and not event.heard.startswith("<"):
             lines.append(f"hear {_string(event.heard)}")
-        elif event.kind == "caller" and event.action is not None:
+        elif event.kind == "caller" and isinstance(event.action, Press | Speech | Silence | Speak | HangUp | Outcome):
             lines.append(describe(event.action))
         elif event.request is not None and event.request.status:
             req = event.request

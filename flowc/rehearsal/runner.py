@@ -20,7 +20,7 @@ from ..diagnostics import Diagnostic, Note
 from ..source import Span
 from . import engine
 from .flows import FlowIndex, flow_server
-from .model import Event, Origin, Result
+from .model import Action, Event, Origin, Result
 from .scenario import CallsFile, Expect, Ref, Scenario, Stub
 from .servers import LOCAL, Answer, Http, Server, StaticFolder, Wsgi
 
@@ -202,7 +202,7 @@ class Script:
         self.actions = list(actions)
         self.next = 0
 
-    def __call__(self, point) -> object:
+    def __call__(self, point) -> Action | None:
         if self.next >= len(self.actions):
             return None
         action = self.actions[self.next]

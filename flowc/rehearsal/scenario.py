@@ -292,9 +292,9 @@ def _action(first: Token, line: _Line) -> Action:
             text = str(line.take("string", what="the words spoken").value)
         action = Speak(seconds, text)
     elif word == "hang":
-        tok = line.peek()
-        if tok is None or tok.text != "up":
-            raise _Error("expected `up`, as in `hang up`", tok.span if tok else line._end())
+        up = line.peek()
+        if up is None or up.text != "up":
+            raise _Error("expected `up`, as in `hang up`", up.span if up else line._end())
         line.pos += 1
         action = HangUp()
     else:
@@ -367,9 +367,9 @@ def _expect(first: Token, line: _Line) -> Expect:
         return Expect("step", first.span, ref=ref)
     if what.text == "call":
         for word in ("ended", "by"):
-            tok = line.peek()
-            if tok is None or tok.text != word:
-                raise _Error(f"expected `{word}`, as in `expect call ended by hangup`", tok.span if tok else line._end())
+            nxt = line.peek()
+            if nxt is None or nxt.text != word:
+                raise _Error(f"expected `{word}`, as in `expect call ended by hangup`", nxt.span if nxt else line._end())
             line.pos += 1
         tok = line.take("word", what=f"how the call ends ({', '.join(REASONS)})")
         if tok.text not in REASONS:

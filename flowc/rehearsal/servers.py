@@ -13,6 +13,7 @@ server; any other URL is another host, which a rehearsal cannot reach.
 from __future__ import annotations
 
 import os
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
@@ -134,7 +135,7 @@ class Documents(Server):
         return self.label
 
     def serve(self, method, base, rest, params):
-        from urllib.parse import parse_qsl, unquote
+        from urllib.parse import unquote, unquote_plus
 
         path, _, query = rest.partition("?")
         path = unquote(path.partition("#")[0])
@@ -145,7 +146,8 @@ class Documents(Server):
         if branch is not None:
             digits = params.get("Digits")
             if digits is None:
-                digits = dict(parse_qsl(query)).get("Digits")
+                found = re.search(r"(?:^|&)Digits=([^&]*)", query)
+                digits = unquote_plus(found.group(1)) if found else None
             return branch(digits)
         return NOT_FOUND
 

@@ -36,7 +36,7 @@ class Session:
 
 
 def _walk(path: str, suffix: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for root, dirs, files in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
         found.extend(os.path.normpath(os.path.join(root, f)) for f in sorted(files) if f.endswith(suffix))
