@@ -809,6 +809,26 @@ give the answer with `answer /path -> step`. Write `expect call ended by
 error` when the error is what the scenario checks.
 """,
     ),
+    Code(
+        id="FL915",
+        name="keys-nobody-reads",
+        severity=E,
+        summary="A scenario presses keys that no gather of the call reads.",
+        explanation="""\
+The keys of a `press` line went to a `<Gather>` that does not listen to keys
+(`input speech`), or to a branch step with no `when` line for them and no
+`otherwise`, where the call ends. Either the scenario or the flow is wrong.
+
+    step choice:
+        when digits "1" -> sales
+        when digits "2" -> support      # a scenario that presses "3" fails here
+
+    step choice:
+        when digits "1" -> sales
+        when digits "2" -> support
+        otherwise -> start
+""",
+    ),
 )
 
 REGISTRY: dict[str, Code] = {c.id: c for c in _CODES}

@@ -179,3 +179,99 @@ def test_loops_are_stopped_by_a_limit(tmp_path):
     (tmp_path / "loop.calls").write_text('call "loops":\n    hear "x"\n')
     result = run("test", "--against", str(tmp_path / "dist"), str(tmp_path))
     assert result.exit_code == 1 and "error[FL913]: the call was stopped" in result.output
+
+
+def test_a_hand_written_server_on_loopback_with_signed_requests(tmp_path):
+    """Any TwiML server at http://127.0.0.1:PORT: requests carry Twilio's signature
+    (checked here with twilio's own RequestValidator) and the server's answers
+    drive the call."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qsl
+
+    from twilio.request_validator import RequestValidator
+
+    token = "secret-token"
+    seen = []
+
+    class App(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def answer(self, params):
+            url = f"http://127.0.0.1:{self.server.server_port}{self.path}"
+            valid = RequestValidator(token).validate(url, params, self.headers.get("X-Twilio-Signature", ""))
+            seen.append((self.command, self.path.partition("?")[0], valid))
+            if not valid:
+                self.send_response(403)
+                self.end_headers()
+                return
+            if self.path.startswith("/voice"):
+                body = '<Response><Gather numDigits="1" action="/menu"><Say>Press 1.</Say></Gather></Response>'
+            else:
+                body = f"<Response><Say>You chose {params.get('Digits')}.</Say><Hangup/></Response>"
+            data = body.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            self.answer({})
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", 0))
+            self.answer(dict(parse_qsl(self.rfile.read(length).decode())))
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), App)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = httpd.server_port
+        shutil.copy(FLOWS / "voicemail.flow", tmp_path / "voicemail.flow")
+        (tmp_path / "voicemail.calls").write_text(textwrap.dedent("""\
+            call "the hand-written menu":
+                start /voice
+                hear "Press 1."
+                press "1"
+                expect request POST /menu with Digits 1
+                hear "You chose 1."
+                expect call ended by hangup
+        """))
+        url = f"http://127.0.0.1:{port}"
+        result = run("test", "--against", url, "--token", token, str(tmp_path))
+        assert result.exit_code == 0, result.output
+        assert seen == [("GET", "/voice", True), ("POST", "/menu", True)]
+        unsigned = run("test", "--against", url, str(tmp_path))
+        assert unsigned.exit_code == 1 and "HTTP 403" in unsigned.output
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_only_loopback_servers(tmp_path):
+    setup(tmp_path, GOOD)
+    result = run("test", "--against", "http://example.com:8000", str(tmp_path))
+    assert result.exit_code == 2 and "only http:// URLs on the loopback interface" in result.output
+
+
+def test_keys_no_gather_reads(tmp_path):
+    flow = """\
+    flow shop
+    step start:
+        gather digits 1 -> choice:
+            say "Press 1 or 2."
+    step choice:
+        when digits "1" -> one
+        when digits "2" -> one
+    step one:
+        hangup
+    """
+    (tmp_path / "shop.flow").write_text(textwrap.dedent(flow))
+    (tmp_path / "shop.calls").write_text('call "three":\n    press "3"\n    expect call ended by end\n')
+    result = run("test", "--against", "flask", str(tmp_path))
+    assert result.exit_code == 1
+    assert "shop.calls:2:5: error[FL915]: no gather reads these keys: the branch step shop.choice has no `when` " \
+        'line for "3" and no `otherwise`: the call ends there' in result.output
+    assert run("test", str(tmp_path)).exit_code == 1  # the flows in memory decide the same way

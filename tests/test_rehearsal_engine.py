@@ -323,3 +323,9 @@ def test_signature_parameters_and_sids_are_deterministic():
     first = a.requests()[0].params
     assert first["CallStatus"] == "ringing" and first["Direction"] == "inbound"
     assert a.requests()[1].params["CallStatus"] == "in-progress"
+
+
+def test_a_document_over_64_kb_is_refused():
+    big = DECL + "<Response>" + "<Say>word</Say>" * 6000 + "</Response>"
+    result = call({"/doc.xml": big}, [])
+    assert result.ended_by == "error" and any("11750" in e.text for e in result.events)

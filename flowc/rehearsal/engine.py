@@ -50,6 +50,7 @@ ACCOUNT_SID = "AC" + "0" * 30 + "01"
 API_VERSION = "2010-04-01"
 APPLICATION_ERROR = "We are sorry, an application error has occurred. Goodbye."
 TWIML_TYPES = ("text/xml", "application/xml", "text/html")
+MAX_DOCUMENT = 64 * 1024  # bytes of TwiML Twilio accepts in one answer (error 11750 past that)
 MAX_REDIRECTS = 10  # HTTP 3xx that Twilio follows (error 11215 past that)
 LOOP_ZERO = 1000  # loop="0": until the call ends or this many times
 END_OF_SCRIPT = "end of script"  # the ref of the hang-up a caller with no more lines does
@@ -286,6 +287,8 @@ class Call:
         body = answer.body.strip()
         if not body:
             self.fail("11770", "the answer is empty")
+        if len(answer.body) > MAX_DOCUMENT:
+            self.fail("11750", f"the TwiML is {len(answer.body)} bytes, larger than 64 kB")
         root = _parse(body)
         if root is None:
             if answer.content_type == "text/plain":

@@ -20,7 +20,7 @@ from ..diagnostics import Diagnostic, Note
 from ..source import Span
 from . import engine
 from .flows import FlowIndex, flow_server
-from .model import Action, Event, Origin, Result
+from .model import Action, Event, Origin, Press, Result
 from .scenario import CallsFile, Expect, Ref, Scenario, Stub
 from .servers import LOCAL, Answer, Http, Server, StaticFolder, Wsgi
 
@@ -189,6 +189,7 @@ class Rehearsal:
     verbs: list[Span] = field(default_factory=list)  # flow lines run
     branches: list[object] = field(default_factory=list)  # Branch lines taken
     edges: list[tuple[str, str]] = field(default_factory=list)  # flow.step -> flow.step
+    unread: list[tuple[object, str]] = field(default_factory=list)  # (press action, why no gather reads it)
 
     @property
     def passed(self) -> bool:
@@ -253,8 +254,13 @@ def _trace(rehearsal: Rehearsal, index: FlowIndex) -> list[dict]:
     per_event: list[dict] = []
     current: str | None = None
     lines = rehearsal.transcript
+    last_press = None
     for event in rehearsal.result.events:
         branch_line = None
+        if isinstance(event.action, Press):
+            last_press = event.action
+        if event.kind == "note" and "does not listen to keys" in event.text and last_press is not None:
+            rehearsal.unread.append((last_press, event.text))
         if event.request is not None and event.request.status == 200 and event.request.purpose in (
             "call",
             "action",
@@ -282,6 +288,10 @@ def _trace(rehearsal: Rehearsal, index: FlowIndex) -> list[dict]:
             at_step = index.step_at(req.url)
             if at_step is not None and at_step[1].is_branch:
                 branch = index.choose(at_step[0], at_step[1], req.params.get("Digits"))
+                if branch is None and last_press is not None:
+                    rehearsal.unread.append((last_press, f"the branch step {at_step[0].name}.{at_step[1].name} has "
+                                             f"no `when` line for \"{req.params.get('Digits', '')}\" and no "
+                                             "`otherwise`: the call ends there"))
                 if branch is not None:
                     rehearsal.branches.append(branch)
                     branch_line = _line(event.at, f"        branch step {branch.flow}.{branch.step}: "
@@ -348,8 +358,12 @@ def judge(rehearsal: Rehearsal, index: FlowIndex, docs: list[dict]) -> list[Diag
         notes = (Note(message="the call was here when it ended", span=last_span),) if last_span else ()
         found.append(report(code, message, span, notes=notes, hint=hint))
 
+    unread = {id(a): why for a, why in rehearsal.unread}
     for k, line in enumerate(lines):
         if line.action is not None:
+            if id(line.action) in unread:
+                fail("FL915", f"no gather reads these keys: {unread[id(line.action)]}", line.span,
+                     "press a key the flow reads, or give the branch step an `otherwise` line")
             if id(line.action) in misfit:
                 where = next(w for a, w in result.misfit if a is line.action)
                 fail("FL912", f"this line does not fit where the call is: {where}", line.span)

@@ -44,7 +44,7 @@ def _walk(path: str, suffix: str) -> list[str]:
 
 
 def collect(paths: Iterable[str]) -> tuple[list[str], list[str], dict[str, str]]:
-    """``(calls files, flow files, {flow file: flow name wanted})``.
+    """``(calls files, flow files, {calls file: the flow file it must call})``.
 
     A directory means every ``.calls`` and ``.flow`` file under it; a
     ``.calls`` file brings the ``.flow`` files beside it; a ``.flow`` file
@@ -62,10 +62,9 @@ def collect(paths: Iterable[str]) -> tuple[list[str], list[str], dict[str, str]]
         else:
             flows.append(os.path.normpath(path))
             flows += _walk_dir(os.path.dirname(path) or ".")
-            stem = os.path.basename(path)[: -len(FLOW_SUFFIX)] if path.endswith(FLOW_SUFFIX) else path
             for beside in _walk_dir(os.path.dirname(path) or ".", SUFFIX):
                 calls.append(beside)
-                only[beside] = stem
+                only[beside] = path
     return _unique(calls), _unique(flows), only
 
 
@@ -97,8 +96,10 @@ def load(paths: Iterable[str]) -> Session:
     if not calls:
         raise NothingToRehearse(", ".join(paths))
     session = Session()
+    names: dict[str, str] = {}
     if flows:
         build = load_flows(flows)
+        names = {os.path.realpath(u.path): u.flow.name for u in build.units if u.flow is not None}
         session.build = build
         session.sources.update(build.sources())
         session.diagnostics.extend(d for d in build.diagnostics if d.severity == "error")
@@ -111,8 +112,10 @@ def load(paths: Iterable[str]) -> Session:
             session.diagnostics.extend(problems)
             continue
         file, found = parse(source)
-        if path in only and file.flow != only[path]:
-            continue
+        if path in only:
+            wanted = names.get(os.path.realpath(only[path]), os.path.basename(only[path]).removesuffix(FLOW_SUFFIX))
+            if file.flow != wanted:
+                continue
         session.sources[path] = source
         session.files.append(file)
         session.diagnostics.extend(found)
