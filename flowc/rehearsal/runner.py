@@ -289,9 +289,11 @@ def _trace(rehearsal: Rehearsal, index: FlowIndex) -> list[dict]:
             if at_step is not None and at_step[1].is_branch:
                 branch = index.choose(at_step[0], at_step[1], req.params.get("Digits"))
                 if branch is None and last_press is not None:
-                    rehearsal.unread.append((last_press, f"the branch step {at_step[0].name}.{at_step[1].name} has "
-                                             f"no `when` line for \"{req.params.get('Digits', '')}\" and no "
-                                             "`otherwise`: the call ends there"))
+                    why = (
+                        f"the branch step {at_step[0].name}.{at_step[1].name} has no `when` line for "
+                        f"\"{req.params.get('Digits', '')}\" and no `otherwise`: the call ends there"
+                    )
+                    rehearsal.unread.append((last_press, why))
                 if branch is not None:
                     rehearsal.branches.append(branch)
                     branch_line = _line(event.at, f"        branch step {branch.flow}.{branch.step}: "
