@@ -184,7 +184,7 @@ class Rehearsal:
     scenario: Scenario
     result: Result
     diagnostics: list[Diagnostic]
-    transcript: list[str]
+    lines: list[tuple[float, str, str]]  # (time, text, flow line): the transcript, rendered on demand
     steps: list[tuple[str, str]] = field(default_factory=list)  # documents run, as (flow, step)
     verbs: list[Span] = field(default_factory=list)  # flow lines run
     branches: list[object] = field(default_factory=list)  # Branch lines taken
@@ -253,7 +253,7 @@ def _trace(rehearsal: Rehearsal, index: FlowIndex) -> list[dict]:
     docs: dict[str, tuple] = {}
     per_event: list[dict] = []
     current: str | None = None
-    lines = rehearsal.transcript
+    lines = rehearsal.lines
     last_press = None
     for event in rehearsal.result.events:
         branch_line = None
@@ -296,7 +296,7 @@ def _trace(rehearsal: Rehearsal, index: FlowIndex) -> list[dict]:
                     rehearsal.unread.append((last_press, why))
                 if branch is not None:
                     rehearsal.branches.append(branch)
-                    branch_line = _line(event.at, f"        branch step {branch.flow}.{branch.step}: "
+                    branch_line = (event.at, f"        branch step {branch.flow}.{branch.step}: "
                                         f"{_key(branch.key)} -> {branch.target}", _where(branch.line.span))
         span = index.line_of(docs, event.origin)
         if span is not None and (not rehearsal.verbs or rehearsal.verbs[-1] != span):
@@ -313,7 +313,7 @@ def _trace(rehearsal: Rehearsal, index: FlowIndex) -> list[dict]:
                 answer += f" ({event.served})"
             text = f"{text}  -> {answer}"
         marker = {"request": "twilio ", "caller": "caller ", "error": "ERROR  ", "end": "end    "}.get(event.kind, "       ")
-        lines.append(_line(event.at, marker + text, _where(span) if span else ""))
+        lines.append((event.at, marker + text, _where(span) if span else ""))
         if branch_line is not None:
             lines.append(branch_line)
     return per_event
@@ -354,9 +354,8 @@ def judge(rehearsal: Rehearsal, index: FlowIndex, docs: list[dict]) -> list[Diag
     lines = scenario.lines
     cursor = 0
     ended_expected = any(line.expect is not None and line.expect.kind == "ended" for line in lines)
-    last_span = _last_line(events, index, docs)
-
     def fail(code: str, message: str, span: Span, hint: str | None = None) -> None:
+        last_span = _last_line(events, index, docs)
         notes = (Note(message="the call was here when it ended", span=last_span),) if last_span else ()
         found.append(report(code, message, span, notes=notes, hint=hint))
 
@@ -504,7 +503,7 @@ def header(rehearsal: Rehearsal, server: Server) -> str:
 
 
 def transcript_text(rehearsal: Rehearsal, server: Server) -> str:
-    return "\n".join([header(rehearsal, server), *rehearsal.transcript])
+    return "\n".join([header(rehearsal, server), *(_line(*line) for line in rehearsal.lines)])
 
 
 def origin_url(origin: Origin) -> str:
