@@ -296,8 +296,8 @@ def _trace(rehearsal: Rehearsal, index: FlowIndex) -> list[dict]:
                     rehearsal.unread.append((last_press, why))
                 if branch is not None:
                     rehearsal.branches.append(branch)
-                    branch_line = (event.at, f"        branch step {branch.flow}.{branch.step}: "
-                                        f"{_key(branch.key)} -> {branch.target}", _where(branch.line.span))
+                    said = f"        branch step {branch.flow}.{branch.step}: {_key(branch.key)} -> {branch.target}"
+                    branch_line = (event.at, said, _where(branch.line.span))
         span = index.line_of(docs, event.origin)
         if span is not None and (not rehearsal.verbs or rehearsal.verbs[-1] != span):
             rehearsal.verbs.append(span)
