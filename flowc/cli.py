@@ -68,6 +68,9 @@ def cli(debug: bool) -> None:
     flowc fmt flows/                     rewrite flows in the canonical layout
     flowc lsp                            run the language server for editors
     flowc explain FL202                  explain a diagnostic code
+    flowc test flows/                    rehearse the calls of *.calls files
+    flowc paths flows/ivr.flow           every way through a flow
+    flowc call flows/ivr.flow            call a flow from the terminal
 
     A directory argument means every .flow file under it. Exit status: 0 when
     there are no errors, 1 when a flow has an error, 2 for usage errors.
