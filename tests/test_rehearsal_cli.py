@@ -275,3 +275,55 @@ def test_keys_no_gather_reads(tmp_path):
     assert "shop.calls:2:5: error[FL915]: no gather reads these keys: the branch step shop.choice has no `when` " \
         'line for "3" and no `otherwise`: the call ends there' in result.output
     assert run("test", str(tmp_path)).exit_code == 1  # the flows in memory decide the same way
+
+
+EXAMPLE_2 = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<Response>
+    <Say>Please leave a message at the beep.
+    Press the star key when finished.</Say>
+    <Record action="http://foo.edu/handleRecording.php" method="GET" maxLength="20" finishOnKey="*"/>
+    <Say>I did not receive a recording</Say>
+</Response>
+"""
+
+
+def test_record_example_2_as_a_scenario_step_by_step(tmp_path):
+    """The <Record> page's "Example 2: Record a voicemail", served from a folder,
+    rehearsed as scenarios; the transcripts say what the page says happens."""
+    (tmp_path / "site" / "voicemail").mkdir(parents=True)
+    (tmp_path / "site" / "voicemail" / "start.xml").write_text(EXAMPLE_2)
+    shutil.copy(FLOWS / "voicemail.flow", tmp_path / "voicemail.flow")
+    (tmp_path / "voicemail.calls").write_text(textwrap.dedent("""\
+        flow voicemail
+            answer http://foo.edu/handleRecording.php say "Thanks"
+
+        call "speaks less than 20 seconds, then is silent for five":
+            hear "Please leave a message at the beep. Press the star key when finished."
+            speak 14s
+            silence 5s
+            expect request GET http://foo.edu/handleRecording.php with RecordingDuration 14
+            expect no request http://foo.edu/nowhere
+
+        call "speaks for the full 20 seconds":
+            speak 30s
+            expect request GET http://foo.edu/handleRecording.php with RecordingDuration 20
+    """))
+    result = run("test", "-v", "--against", str(tmp_path / "site"), str(tmp_path / "voicemail.calls"))
+    assert result.exit_code == 0, result.output
+    first = result.output.split("\n\n")[0].splitlines()[1:]
+    steps = [line[18:].split("  ")[0].rstrip() for line in first]  # after the time and who acts
+    assert steps == [
+        "GET /voicemail/start.xml",
+        'hears "Please leave a message at the beep. Press the star key when finished."',
+        "hears a beep",
+        "record: recording (max 20s, silence 5s, finish on *)",
+        "speaks for 14s",
+        "is silent for 5s",
+        "5s of silence: the recording stops",
+        "GET http://foo.edu/handleRecording.php",
+        'hears "Thanks"',
+        "no more verbs: Twilio ends the call",
+    ]
+    assert "I did not receive a recording" not in result.output  # "The <Say> verb is never reached."
+    assert "maxLength (20s) and stops" in result.output
