@@ -223,7 +223,7 @@ class Call:
 
     def url(self, origin: Origin, value: str | None) -> str:
         """A URL of the document at ``origin.url``, resolved as Twilio resolves relative URLs."""
-        return urljoin(origin.url, (value or "").strip()) if value is not None else origin.url
+        return _join(origin.url, value.strip()) if value is not None else origin.url
 
     # ---- running --------------------------------------------------------------------------
 
@@ -341,6 +341,11 @@ class Call:
 _STANDARD = frozenset(
     ("AccountSid", "ApiVersion", "CallSid", "CallStatus", "Called", "Caller", "Direction", "From", "To")
 )
+
+
+@functools.lru_cache(maxsize=4096)
+def _join(base: str, url: str) -> str:
+    return urljoin(base, url)
 
 
 @functools.lru_cache(maxsize=4096)

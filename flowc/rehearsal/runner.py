@@ -276,14 +276,14 @@ def _trace(rehearsal: Rehearsal, index: FlowIndex) -> list[dict]:
                 current = None  # the branch's own edge is counted from its line
             found = index.document_step(_full(req), req.params)
             if found is not None:
-                docs[req.url] = found
+                docs = {**docs, req.url: found}  # a new map: earlier events keep theirs
                 name = f"{found[0].name}.{found[1].name}"
                 rehearsal.steps.append((found[0].name, found[1].name))
                 if current is not None:
                     rehearsal.edges.append((current, name))
                 current = name
             else:
-                docs.pop(req.url, None)
+                docs = {k: v for k, v in docs.items() if k != req.url}
                 current = None
             at_step = index.step_at(req.url)
             if at_step is not None and at_step[1].is_branch:
@@ -301,7 +301,7 @@ def _trace(rehearsal: Rehearsal, index: FlowIndex) -> list[dict]:
         span = index.line_of(docs, event.origin)
         if span is not None and (not rehearsal.verbs or rehearsal.verbs[-1] != span):
             rehearsal.verbs.append(span)
-        per_event.append(dict(docs))
+        per_event.append(docs)
         text = event.text
         if event.request is not None:
             req = event.request
