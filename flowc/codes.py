@@ -690,9 +690,9 @@ punctuation or case, such as `/ivr-choice` and `/ivr_choice`, would share one
 name. Rename one of the paths.
 """,
     ),
-    # ---- call rehearsal (`flowc test`, `flowc paths`) -------------------------------
+    # ---- call rehearsal (`flowc test`, `flowc paths`): FL950-FL999 ------------------
     Code(
-        id="FL901",
+        id="FL951",
         name="calls-syntax-error",
         severity=E,
         summary="A line of a `.calls` scenario file does not follow the scenario language.",
@@ -714,7 +714,7 @@ See docs/rehearsal.md for the whole language.
 """,
     ),
     Code(
-        id="FL902",
+        id="FL952",
         name="calls-unknown-name",
         severity=E,
         summary="A scenario names a flow or a step that does not exist.",
@@ -730,7 +730,7 @@ must be a step of it, or `flow.step` of another flow.
 """,
     ),
     Code(
-        id="FL910",
+        id="FL960",
         name="expectation-not-met",
         severity=E,
         summary="What a scenario expects did not happen on the rehearsed call.",
@@ -747,7 +747,7 @@ transcript, with the flow line of every verb.
 """,
     ),
     Code(
-        id="FL911",
+        id="FL961",
         name="script-line-unused",
         severity=E,
         summary="The call ended before the caller could do what this line says.",
@@ -762,7 +762,7 @@ hung up, or ran out of verbs, earlier than the scenario thought.
 """,
     ),
     Code(
-        id="FL912",
+        id="FL962",
         name="script-line-misfit",
         severity=E,
         summary="The caller's next action does not fit where the call is waiting.",
@@ -777,7 +777,7 @@ about where the call is.
 """,
     ),
     Code(
-        id="FL913",
+        id="FL963",
         name="call-stopped-by-limit",
         severity=E,
         summary="The rehearsed call was stopped by a limit: it looped or ran too long.",
@@ -795,7 +795,7 @@ loop), or when it runs more TwiML documents than the rehearsal allows. Write
 """,
     ),
     Code(
-        id="FL914",
+        id="FL964",
         name="call-application-error",
         severity=E,
         summary="The rehearsed call ended with an error Twilio would report.",
@@ -810,7 +810,7 @@ error` when the error is what the scenario checks.
 """,
     ),
     Code(
-        id="FL915",
+        id="FL965",
         name="keys-nobody-reads",
         severity=E,
         summary="A scenario presses keys that no gather of the call reads.",

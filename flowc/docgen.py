@@ -37,7 +37,7 @@ def diagnostics_markdown() -> str:
         out.append(code.explanation.rstrip())
         check = reporters.get(code.id)
         out.append("")
-        if check is None and code.id.startswith("FL9"):
+        if check is None and code.id[:4] in ("FL95", "FL96"):
             out.append("Reported by `flowc test` (see [rehearsal.md](rehearsal.md)).")
         elif check is None:
             out.append("Reported while reading and parsing the file.")

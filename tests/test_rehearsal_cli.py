@@ -49,7 +49,7 @@ def test_a_failed_expectation_exits_1_with_a_transcript(tmp_path):
     result = run("test", str(setup(tmp_path, calls)))
     assert result.exit_code == 1
     out = result.output
-    assert "voicemail.calls:9:5: error[FL910]: expected to hear \"See you soon\" here; the caller heard " in out
+    assert "voicemail.calls:9:5: error[FL960]: expected to hear \"See you soon\" here; the caller heard " in out
     assert '"Thank you. Goodbye."' in out
     assert "note: the call was here when it ended" in out
     # the transcript: each request with its answer, each verb with the flow line it came from
@@ -72,30 +72,30 @@ def test_scenario_syntax_errors_have_spans(tmp_path):
     result = run("test", str(setup(tmp_path, calls)))
     assert result.exit_code == 1
     out = result.output
-    assert "voicemail.calls:3:5: error[FL901]: unexpected `pres`" in out and "did you mean `press`?" in out
-    assert "voicemail.calls:4:11: error[FL901]: `12x` is not a key of a phone's keypad" in out
-    assert "voicemail.calls:5:11: error[FL901]: expected a duration, as in `speak 12s`, found `12`" in out
-    assert "voicemail.calls:6:26: error[FL901]: `phone` is not a way a call ends" in out
-    assert "voicemail.calls:7:10: error[FL901]: unterminated string" in out
+    assert "voicemail.calls:3:5: error[FL951]: unexpected `pres`" in out and "did you mean `press`?" in out
+    assert "voicemail.calls:4:11: error[FL951]: `12x` is not a key of a phone's keypad" in out
+    assert "voicemail.calls:5:11: error[FL951]: expected a duration, as in `speak 12s`, found `12`" in out
+    assert "voicemail.calls:6:26: error[FL951]: `phone` is not a way a call ends" in out
+    assert "voicemail.calls:7:10: error[FL951]: unterminated string" in out
 
 
 def test_unknown_steps_and_flows(tmp_path):
     calls = GOOD.replace("expect step handle", "expect step handel")
     result = run("test", str(setup(tmp_path, calls)))
     assert result.exit_code == 1
-    assert "voicemail.calls:8:17: error[FL902]: there is no step `handel` in flow `voicemail`" in result.output
+    assert "voicemail.calls:8:17: error[FL952]: there is no step `handel` in flow `voicemail`" in result.output
     assert "did you mean `handle`?" in result.output
     other = run("test", str(setup(tmp_path, GOOD.replace("flow voicemail", "flow voicemale"))))
-    assert "error[FL902]: there is no flow `voicemale` to call" in other.output
+    assert "error[FL952]: there is no flow `voicemale` to call" in other.output
 
 
 def test_lines_left_over_and_lines_that_do_not_fit(tmp_path):
     calls = GOOD.replace('    expect call ended by hangup\n', '    expect call ended by hangup\n    press "1"\n')
     result = run("test", str(setup(tmp_path, calls)))
-    assert "voicemail.calls:11:5: error[FL911]: the call ended (a <Hangup> ended it) before this line" in result.output
+    assert "voicemail.calls:11:5: error[FL961]: the call ended (a <Hangup> ended it) before this line" in result.output
     misfit = 'flow voicemail\ncall "dial":\n    dial busy\n'
     result = run("test", str(setup(tmp_path, misfit)))
-    assert "voicemail.calls:3:5: error[FL912]: this line does not fit where the call is: the call is at a <Record>" in (
+    assert "voicemail.calls:3:5: error[FL962]: this line does not fit where the call is: the call is at a <Record>" in (
         result.output
     )
 
@@ -122,7 +122,7 @@ def test_a_static_host_answers_post_with_405(tmp_path):
     assert run("build", str(tmp_path / "post.flow"), "-o", str(tmp_path / "dist")).exit_code == 0
     result = run("test", "--against", str(tmp_path / "dist"), str(tmp_path))
     assert result.exit_code == 1
-    assert "error[FL914]: the call ended with an error: Twilio error 11200: HTTP retrieval failure: HTTP 405" in (
+    assert "error[FL964]: the call ended with an error: Twilio error 11200: HTTP retrieval failure: HTTP 405" in (
         result.output
     )
     assert run("test", str(tmp_path)).exit_code == 0  # the flows themselves answer POST
@@ -152,12 +152,12 @@ def test_json_github_and_sarif_formats(tmp_path):
     as_json = run("test", "--format", "json", str(tmp_path))
     assert as_json.exit_code == 1
     (item,) = json.loads(as_json.stdout)
-    assert item["code"] == "FL910" and item["line"] == 9 and item["column"] == 5
+    assert item["code"] == "FL960" and item["line"] == 9 and item["column"] == 5
     assert "transcript:" in item["hint"] and "GET /voicemail/start.xml" in item["hint"]
     github = run("test", "--format", "github", str(tmp_path))
-    assert github.stdout.startswith("::error file=") and "title=FL910 expectation-not-met" in github.stdout
+    assert github.stdout.startswith("::error file=") and "title=FL960 expectation-not-met" in github.stdout
     sarif = json.loads(run("test", "--format", "sarif", str(tmp_path)).stdout)
-    assert sarif["runs"][0]["results"][0]["ruleId"] == "FL910"
+    assert sarif["runs"][0]["results"][0]["ruleId"] == "FL960"
 
 
 def test_no_calls_files_is_a_usage_error(tmp_path):
@@ -178,7 +178,7 @@ def test_loops_are_stopped_by_a_limit(tmp_path):
     assert result.exit_code == 0, result.output
     (tmp_path / "loop.calls").write_text('call "loops":\n    hear "x"\n')
     result = run("test", "--against", str(tmp_path / "dist"), str(tmp_path))
-    assert result.exit_code == 1 and "error[FL913]: the call was stopped" in result.output
+    assert result.exit_code == 1 and "error[FL963]: the call was stopped" in result.output
 
 
 def test_a_hand_written_server_on_loopback_with_signed_requests(tmp_path):
@@ -272,7 +272,7 @@ def test_keys_no_gather_reads(tmp_path):
     (tmp_path / "shop.calls").write_text('call "three":\n    press "3"\n    expect call ended by end\n')
     result = run("test", "--against", "flask", str(tmp_path))
     assert result.exit_code == 1
-    assert "shop.calls:2:5: error[FL915]: no gather reads these keys: the branch step shop.choice has no `when` " \
+    assert "shop.calls:2:5: error[FL965]: no gather reads these keys: the branch step shop.choice has no `when` " \
         'line for "3" and no `otherwise`: the call ends there' in result.output
     assert run("test", str(tmp_path)).exit_code == 1  # the flows in memory decide the same way
 

@@ -122,11 +122,11 @@ def test_language_server_reports_scenario_problems(client, tmp_path):
     assert client.diagnostics(uri) == []  # opened: read, checked and rehearsed
     client.change(uri, CALLS.replace("expect step handle", "expect step handel"))
     (found,) = client.diagnostics(uri)
-    assert found["code"] == "FL902" and found["range"]["start"] == {"line": 4, "character": 16}
+    assert found["code"] == "FL952" and found["range"]["start"] == {"line": 4, "character": 16}
     assert "did you mean `handle`?" in found["message"]
     client.change(uri, CALLS.replace('press "1"', 'pres "1"'))
     (found,) = client.diagnostics(uri)
-    assert found["code"] == "FL901" and found["range"]["start"] == {"line": 3, "character": 4}
+    assert found["code"] == "FL951" and found["range"]["start"] == {"line": 3, "character": 4}
     symbols = client.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
     assert [s["name"] for s in symbols] == ["press one"]
 
@@ -135,5 +135,5 @@ def test_language_server_rehearses_on_open(client, tmp_path):
     (tmp_path / "main.calls").write_text(CALLS.replace("ended by hangup", "ended by caller"), encoding="utf-8")
     uri = client.open(tmp_path / "main.calls")
     (found,) = client.diagnostics(uri)
-    assert found["code"] == "FL910" and found["range"]["start"]["line"] == 5
+    assert found["code"] == "FL960" and found["range"]["start"]["line"] == 5
     assert "expected the call to end by caller; it ended by hangup" in found["message"]

@@ -126,7 +126,7 @@ def test_flask_app_serves_branch_steps_with_signed_requests():
     result = run("test", "--against", "flask", str(FLOWS / "server" / "support.calls"))
     # the app answers /support/recorded itself (its default handler hangs up), so only
     # the message scenario, which expects the stand-in of support.calls, differs
-    assert 'support.calls:26:5: error[FL910]: expected to hear "Thank you for calling"' in result.output
+    assert 'support.calls:26:5: error[FL960]: expected to hear "Thank you for calling"' in result.output
     assert "3 calls rehearsed from 1 file: 2 passed, 1 failed" in result.output
     verbose = run("test", "-v", "--against", "flask", str(FLOWS / "server" / "support.calls"))
     assert 'branch step support.choice: digits "1" -> support.billing' in verbose.output

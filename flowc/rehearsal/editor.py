@@ -1,7 +1,7 @@
 """The language server's view of a ``.calls`` file: its problems and its outline.
 
 While typing, a scenario file is read and its names checked against the
-flows beside it (``FL901``, ``FL902``); when it is opened or saved, its calls
+flows beside it (``FL951``, ``FL952``); when it is opened or saved, its calls
 are also rehearsed against the flows, so failed expectations show on their
 lines as they do in ``flowc test``.
 """

@@ -134,13 +134,13 @@ def _ref_url(ref: Ref, index: FlowIndex, here: str) -> str:
 
 
 def check_names(file: CallsFile, index: FlowIndex) -> list[Diagnostic]:
-    """Steps and flows a scenario names must exist (``FL902``)."""
+    """Steps and flows a scenario names must exist (``FL952``)."""
     found: list[Diagnostic] = []
     if file.flow not in index.flows:
         known = ", ".join(sorted(index.flows)) or "none"
         found.append(
             report(
-                "FL902",
+                "FL952",
                 f"there is no flow `{file.flow}` to call (flows found: {known})",
                 file.flow_span,
                 hint="put the .calls file beside its .flow file, or name the flow with a `flow NAME` line",
@@ -161,7 +161,7 @@ def check_names(file: CallsFile, index: FlowIndex) -> list[Diagnostic]:
                 near = difflib.get_close_matches(step_name, [s.name for s in flow.steps], n=1)
                 hint = f"did you mean `{near[0]}`?" if near else None
             what = f"step `{step_name}` in flow `{flow.name}`" if flow is not None else f"flow `{flow_name}`"
-            found.append(report("FL902", f"there is no {what}", ref.span, hint=hint))
+            found.append(report("FL952", f"there is no {what}", ref.span, hint=hint))
 
     for stub in file.stubs:
         step(stub.ref)
@@ -363,15 +363,15 @@ def judge(rehearsal: Rehearsal, index: FlowIndex, docs: list[dict]) -> list[Diag
     for k, line in enumerate(lines):
         if line.action is not None:
             if id(line.action) in unread:
-                fail("FL915", f"no gather reads these keys: {unread[id(line.action)]}", line.span,
+                fail("FL965", f"no gather reads these keys: {unread[id(line.action)]}", line.span,
                      "press a key the flow reads, or give the branch step an `otherwise` line")
             if id(line.action) in misfit:
                 where = next(w for a, w in result.misfit if a is line.action)
-                fail("FL912", f"this line does not fit where the call is: {where}", line.span)
+                fail("FL962", f"this line does not fit where the call is: {where}", line.span)
                 break
             if id(line.action) in unused:
                 fail(
-                    "FL911",
+                    "FL961",
                     f"the call ended ({_ended(result.ended_by)}) before this line could be used",
                     line.span,
                     "remove the line, or make the flow wait for the caller here",
@@ -383,7 +383,7 @@ def judge(rehearsal: Rehearsal, index: FlowIndex, docs: list[dict]) -> list[Diag
         assert expect is not None
         if expect.kind == "ended":
             if result.ended_by != expect.text:
-                fail("FL910", f"expected the call to end by {expect.text}; it ended by {result.ended_by} "
+                fail("FL960", f"expected the call to end by {expect.text}; it ended by {result.ended_by} "
                      f"({_ended(result.ended_by)})", expect.span)
             continue
         limit = len(events)
@@ -394,21 +394,21 @@ def judge(rehearsal: Rehearsal, index: FlowIndex, docs: list[dict]) -> list[Diag
         if expect.kind == "no-request":
             hit = _find(events, cursor, len(events), expect, index, docs, rehearsal.file.flow)
             if hit is not None:
-                fail("FL910", f"expected no request to {expect.ref.text}, but Twilio made one: "  # type: ignore[union-attr]
+                fail("FL960", f"expected no request to {expect.ref.text}, but Twilio made one: "  # type: ignore[union-attr]
                      f"{events[hit].text}", expect.span)
             continue
         hit = _find(events, cursor, limit, expect, index, docs, rehearsal.file.flow)
         if hit is None:
-            fail("FL910", _missed(expect, events, cursor, limit), expect.span)
+            fail("FL960", _missed(expect, events, cursor, limit), expect.span)
             continue
         cursor = hit  # the next expectation may be met by the same event (a request and its step)
     if result.ended_by == "error" and not result.misfit and not _expects(lines, "error"):
         error = next((e.text for e in events if e.kind == "error"), "an error")
-        fail("FL914", f"the call ended with an error: {error}", scenario.span,
+        fail("FL964", f"the call ended with an error: {error}", scenario.span,
              "fix the flow or the server; or, if this is the point of the call, write `expect call ended by error`")
     if result.ended_by == "limit" and not _expects(lines, "limit"):
         error = next((e.text for e in reversed(events) if e.kind == "error"), "a limit")
-        fail("FL913", f"the call was stopped: {error}", scenario.span)
+        fail("FL963", f"the call was stopped: {error}", scenario.span)
     del ended_expected
     return found
 

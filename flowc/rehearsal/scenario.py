@@ -16,7 +16,7 @@ comments, the same strings and durations::
         expect call ended by hangup
 
 Problems are :class:`~flowc.diagnostics.Diagnostic` values with spans
-(``FL901`` syntax, ``FL902`` unknown names), like a flow's.
+(``FL951`` syntax, ``FL952`` unknown names), like a flow's.
 """
 
 from __future__ import annotations
@@ -476,10 +476,10 @@ def parse(source: SourceFile) -> tuple[CallsFile, list[Diagnostic]]:
             assert scenario is not None
             _statement(scenario, first, line, diagnostics)
         except _Error as exc:
-            diagnostics.append(report("FL901", exc.message, exc.span, hint=exc.hint))
+            diagnostics.append(report("FL951", exc.message, exc.span, hint=exc.hint))
     if not out.scenarios and not diagnostics:
         diagnostics.append(
-            report("FL901", 'the file has no `call "...":` block: there is nothing to rehearse', out.flow_span)
+            report("FL951", 'the file has no `call "...":` block: there is nothing to rehearse', out.flow_span)
         )
     return out, diagnostics
 
