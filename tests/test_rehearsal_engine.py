@@ -329,3 +329,59 @@ def test_a_document_over_64_kb_is_refused():
     big = DECL + "<Response>" + "<Say>word</Say>" * 6000 + "</Response>"
     result = call({"/doc.xml": big}, [])
     assert result.ended_by == "error" and any("11750" in e.text for e in result.events)
+
+
+# ---- every verb of the table ----------------------------------------------------------------------
+
+EVERY_VERB = {
+    "Say": ("<Say>Hi</Say>", [], "end", ["Hi"]),
+    "Play": ("<Play>https://x.example/a.mp3</Play>", [], "end", ["<audio https://x.example/a.mp3>"]),
+    "Pause": ('<Pause length="3"/>', [], "end", []),
+    "Gather": ("<Gather><Say>Menu</Say></Gather>", [Silence(5)], "end", ["Menu"]),
+    "Record": ("<Record/>", [Silence(5)], "end", ["<beep>"]),
+    "Redirect": ("<Redirect>/after</Redirect>", [], "hangup", ["Thanks"]),
+    "Hangup": ("<Hangup/>", [], "hangup", []),
+    "Reject": ("<Reject/>", [], "reject", []),
+    "Dial": ("<Dial><Conference>room</Conference></Dial><Say>after</Say>", [Outcome("dial", "completed", 9)],
+             "end", ["after"]),
+    "Enqueue": ('<Enqueue waitUrl="/wait">support</Enqueue><Say>left</Say>', [], "end", ["Hold on", "left"]),
+    "Leave": ("<Leave/><Say>still here</Say>", [], "end", ["still here"]),
+    "Pay": ('<Pay action="/after"/>', [Outcome("pay", "success")], "hangup", ["Thanks"]),
+    "Connect": ('<Connect action="/after"><Room>r</Room></Connect>', [Outcome("connect", "ended", 5)], "hangup",
+                ["Thanks"]),
+    "Start": ('<Start><Stream url="wss://x/s"/></Start><Say>on</Say>', [], "end", ["on"]),
+    "Stop": ('<Stop><Stream name="s"/></Stop><Say>off</Say>', [], "end", ["off"]),
+    "Echo": ("<Echo/>", [Speak(4), HangUp()], "caller", []),
+    "Refer": ('<Refer action="/after"><Sip>sip:a@b.example</Sip></Refer>', [], "hangup", ["Thanks"]),
+    "Sms": ("<Sms>hello</Sms><Say>sent</Say>", [], "end", ["sent"]),
+}
+
+
+def test_every_verb_of_the_table_is_rehearsed():
+    assert set(EVERY_VERB) == set(engine.VERBS)
+    for tag, (body, actions, ended_by, heard) in EVERY_VERB.items():
+        docs = {
+            "/doc.xml": DECL + f"<Response>{body}</Response>",
+            "/after": THANKS,
+            "/wait": DECL + "<Response><Say>Hold on</Say><Leave/></Response>",
+        }
+        result = call(docs, actions)
+        assert result.ended_by == ended_by, (tag, [e.text for e in result.events])
+        assert result.heard() == heard, tag
+
+
+def test_dial_nouns_and_queue_wait_documents():
+    doc = DECL + (
+        '<Response><Dial action="/after"><Number sendDigits="ww1">+15558675310</Number><Client>jenny</Client>'
+        "<Sip>sip:a@b.example</Sip></Dial></Response>"
+    )
+    result = call({"/doc.xml": doc, "/after": THANKS}, [Outcome("dial", "no-answer")])
+    dialing = next(e.text for e in result.events if e.text.startswith("dial:"))
+    assert "number +15558675310" in dialing and "client jenny" in dialing and "sip sip:a@b.example" in dialing
+    assert requests(result, "action")[0].params["DialCallStatus"] == "no-answer"
+    queued = DECL + '<Response><Enqueue waitUrl="/wait" action="/after">support</Enqueue></Response>'
+    left = call({"/doc.xml": queued, "/after": THANKS,
+                 "/wait": DECL + "<Response><Say>Hold on</Say><Leave/></Response>"}, [])
+    wait = requests(left, "queue wait")[0]
+    assert wait.method == "POST" and wait.params["QueuePosition"] == "1"
+    assert requests(left, "action")[0].params["QueueResult"] == "leave"

@@ -243,7 +243,10 @@ def interactive(call: LiveCall, read, write) -> str:
         events = call.snapshot.events
         for event in events[shown:]:
             minutes, seconds = divmod(event.at, 60)
-            write(f"{int(minutes)}:{seconds:04.1f}  {event.text}")
+            answer = ""
+            if event.request is not None:
+                answer = f"  -> {event.request.status or 'no answer'}"
+            write(f"{int(minutes)}:{seconds:04.1f}  {event.text}{answer}")
         shown = len(events)
         if call.ended:
             write(f"the call ended: {call.ended_by}")
