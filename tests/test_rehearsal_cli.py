@@ -327,3 +327,15 @@ def test_record_example_2_as_a_scenario_step_by_step(tmp_path):
     ]
     assert "I did not receive a recording" not in result.output  # "The <Say> verb is never reached."
     assert "maxLength (20s) and stops" in result.output
+
+
+def test_scenario_strings_use_the_flow_language_escapes():
+    from flowc.rehearsal.scenario import parse
+    from flowc.source import SourceFile
+
+    text = 'call "escapes":\n    hear "She said \\"hi\\" \\\\ Caf\\u00e9\\n"\n    hear "bad \\q"\n'
+    file, problems = parse(SourceFile("x.calls", text))
+    assert file.scenarios[0].lines[0].expect.text == 'She said "hi" \\ Café\n'
+    (bad,) = problems
+    assert (bad.code, bad.span.line, bad.span.col) == ("FL951", 3, 15)  # at the backslash
+    assert "unknown escape `\\q`" in bad.message

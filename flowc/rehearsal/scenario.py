@@ -157,9 +157,11 @@ def _seconds(text: str) -> float:
 
 
 def _unescape(raw: str, span: Span) -> str:
+    body = raw[1:-1]
+    if "\\" not in body:
+        return body
     out = []
     i = 0
-    body = raw[1:-1]
     while i < len(body):
         c = body[i]
         if c != "\\":
