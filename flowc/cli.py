@@ -479,10 +479,14 @@ def paths_command(paths, against, write, limit):
     from .rehearsal.session import paths as find
     from .render import format_text
 
+    from .project import NoFlowFiles
+
     try:
         session, found = find(paths, against, limit)
     except Unusable as exc:
         raise click.UsageError(str(exc)) from None
+    except NoFlowFiles as exc:
+        raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
     for d in session.diagnostics:
         click.echo(format_text(d, session.sources), err=True)
     if session.diagnostics:
@@ -538,6 +542,7 @@ def call_command(flow, against, token, start):
     `silence 5s` (an empty line is silence until the timeout), a dial
     outcome (`completed 30s`, `busy`, `no-answer`), or `hang up`.
     """
+    from .project import NoFlowFiles
     from .rehearsal.live import interactive, open_call
     from .rehearsal.runner import Unusable
 
@@ -545,6 +550,8 @@ def call_command(flow, against, token, start):
         live = open_call(flow, against=against, start=start, token=token)
     except (Unusable, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
+    except NoFlowFiles as exc:
+        raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
 
     def read(prompt: str):
         try:

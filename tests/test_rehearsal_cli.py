@@ -339,3 +339,18 @@ def test_scenario_strings_use_the_flow_language_escapes():
     (bad,) = problems
     assert (bad.code, bad.span.line, bad.span.col) == ("FL951", 3, 15)  # at the backslash
     assert "unknown escape `\\q`" in bad.message
+
+
+def test_usage_errors_are_not_tracebacks(tmp_path):
+    (tmp_path / "empty").mkdir()
+    for args in (["paths", str(tmp_path / "empty")], ["call", str(tmp_path / "empty")]):
+        result = run(*args)
+        assert result.exit_code == 2 and "no .flow files under" in result.output, args
+    app = tmp_path / "brokenapp"
+    app.mkdir()
+    for name in ("__init__.py", "app.py", "security.py"):
+        (app / name).write_text("raise RuntimeError('the handlers are broken')\n" if name == "__init__.py" else "")
+    setup(tmp_path, GOOD)
+    result = run("test", "--against", str(app), str(tmp_path / "voicemail.calls"))
+    assert result.exit_code == 2
+    assert "cannot import the Flask app" in result.output and "the handlers are broken" in result.output

@@ -92,13 +92,16 @@ def _app_at(path: str, index: FlowIndex, label: str) -> Server:
     sys.path.insert(0, parent)
     try:
         package = importlib.import_module(name)
-    except ImportError as exc:
-        raise Unusable(f"cannot import the Flask app in {path}: {exc}") from None
+    except Exception as exc:  # the user's code (handlers.py) may fail in any way
+        raise Unusable(f"cannot import the Flask app in {path}: {type(exc).__name__}: {exc}") from None
     finally:
         sys.path.remove(parent)
     handle, db = tempfile.mkstemp(prefix="flowc-rehearsal-", suffix=".sqlite3")
     os.close(handle)
-    app = package.create_app({"TWILIO_AUTH_TOKEN": TOKEN, "DATABASE_URL": f"sqlite:///{db}"})
+    try:
+        app = package.create_app({"TWILIO_AUTH_TOKEN": TOKEN, "DATABASE_URL": f"sqlite:///{db}"})
+    except Exception as exc:  # as above
+        raise Unusable(f"the Flask app in {path} does not start: {type(exc).__name__}: {exc}") from None
     return Wsgi(app, TOKEN, bases=index.bases, label=label)
 
 
