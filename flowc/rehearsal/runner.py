@@ -92,7 +92,7 @@ def _app_at(path: str, index: FlowIndex, label: str) -> Server:
     sys.path.insert(0, parent)
     try:
         package = importlib.import_module(name)
-    except Exception as exc:  # the user's code (handlers.py) may fail in any way
+    except Exception as exc:  # noqa: BLE001 - the user's code (handlers.py) may fail in any way
         raise Unusable(f"cannot import the Flask app in {path}: {type(exc).__name__}: {exc}") from None
     finally:
         sys.path.remove(parent)
@@ -100,7 +100,7 @@ def _app_at(path: str, index: FlowIndex, label: str) -> Server:
     os.close(handle)
     try:
         app = package.create_app({"TWILIO_AUTH_TOKEN": TOKEN, "DATABASE_URL": f"sqlite:///{db}"})
-    except Exception as exc:  # as above
+    except Exception as exc:  # noqa: BLE001 - as above
         raise Unusable(f"the Flask app in {path} does not start: {type(exc).__name__}: {exc}") from None
     return Wsgi(app, TOKEN, bases=index.bases, label=label)
 
