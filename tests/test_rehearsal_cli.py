@@ -354,3 +354,20 @@ def test_usage_errors_are_not_tracebacks(tmp_path):
     result = run("test", "--against", str(app), str(tmp_path / "voicemail.calls"))
     assert result.exit_code == 2
     assert "cannot import the Flask app" in result.output and "the handlers are broken" in result.output
+
+
+def test_the_numbers_call_status_callback_when_the_call_ends(tmp_path):
+    calls = GOOD.replace("flow voicemail\n", "flow voicemail\n    status-callback /call-status\n")
+    calls += "    expect request POST /call-status with CallStatus completed CallDuration 18\n"
+    result = run("test", "-v", str(setup(tmp_path, calls)))
+    assert result.exit_code == 0, result.output
+    assert "Twilio logs a warning: the call status callback was answered HTTP 404" in result.output
+    rejected = tmp_path / "reject"
+    rejected.mkdir()
+    (rejected / "busy.flow").write_text("step start:\n    reject busy\n")
+    (rejected / "busy.calls").write_text(
+        "flow busy\n    status-callback /call-status\n"
+        'call "busy":\n    expect request POST /call-status with CallStatus busy CallDuration 0\n'
+        "    expect call ended by reject\n"
+    )
+    assert run("test", str(rejected)).exit_code == 0

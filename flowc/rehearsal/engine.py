@@ -72,6 +72,7 @@ class Settings:
     max_idle_documents: int = 50  # documents in a row while the clock does not move
     max_events: int = 20000
     seed: str = "call"  # makes the SIDs of a call; the same seed gives the same SIDs
+    status_callback: str | None = None  # the number's call status callback: told when the call ends
 
 
 class _Ended(Exception):
@@ -118,6 +119,7 @@ class Call:
         self.misfit: list[tuple[Action, str]] = []
         self._sids = 0
         self.call_sid = self.sid("CA")
+        self._rejected_busy = False
         self._media = dict(self.settings.media)
 
     # ---- the transcript ----------------------------------------------------------------------
@@ -210,7 +212,8 @@ class Call:
         self.log("request", text, origin=origin, request=req, served=answer.served)
         return answer
 
-    def notify(self, method: str | None, url: str, params: dict[str, str], purpose: str, origin: Origin) -> None:
+    def notify(self, method: str | None, url: str, params: dict[str, str], purpose: str,
+               origin: Origin | None) -> None:
         """An asynchronous notification (recording status, transcription): its answer
         does not change the call."""
         answer = self.request(method or "POST", url, params, purpose, origin)
@@ -260,6 +263,8 @@ class Call:
                     break
         except _Ended as ended:
             reason = ended.reason
+        if self.settings.status_callback is not None:
+            self.status_callback(reason)
         unused: list[Action] = []
         while True:
             rest = self.caller(Point("end", {}, Origin("", ()), self.clock))
@@ -274,6 +279,23 @@ class Call:
             misfit=tuple(self.misfit),
             documents=tuple(self.documents),
         )
+
+    def status_callback(self, reason: str) -> None:
+        """The call status callback of the number: POSTed once the call is over."""
+        answered = not (reason == "reject" and len(self.documents) <= 1)
+        status = "completed"
+        if not answered:
+            status = "busy" if self._rejected_busy else "no-answer"
+        self.status = status
+        params = {**self.standard(), "CallDuration": str(int(self.clock)), "CallbackSource": "call-progress-events",
+                  "SequenceNumber": "0"}
+        if not answered:
+            params["CallDuration"] = "0"
+        url = _join(self.entry, self.settings.status_callback or "")
+        try:
+            self.notify("POST", url, params, "call status", None)
+        except _Ended:
+            pass
 
     def fetch(self, step: Goto) -> etree._Element:
         params = {**self.standard(), **step.params}
@@ -490,6 +512,7 @@ def hangup(call: Call, el: etree._Element, origin: Origin) -> None:
 
 def reject(call: Call, el: etree._Element, origin: Origin) -> None:
     reason = el.get("reason") or "rejected"
+    call._rejected_busy = reason == "busy"
     heard = "a busy signal" if reason == "busy" else "a message that the number is not in service"
     if call.documents == [origin.url] and origin.path == (0,):
         call.log("end", f"<Reject reason={reason}>: the call is not answered; the caller hears {heard}", origin=origin)

@@ -226,6 +226,7 @@ def settings_for(file: CallsFile, scenario: Scenario, index: FlowIndex) -> engin
         method=file.method or default.method,
         max_call_duration=limit,
         media=tuple(file.media),
+        status_callback=file.status_callback,
         seed=f"{file.path}/{scenario.title}",
     )
 

@@ -107,6 +107,7 @@ class CallsFile:
     to: str | None = None
     method: str | None = None
     media: list[tuple[str, float]] = field(default_factory=list)
+    status_callback: str | None = None
     stubs: list[Stub] = field(default_factory=list)
     scenarios: list[Scenario] = field(default_factory=list)
 
@@ -498,6 +499,10 @@ def _setting(out: CallsFile, first: Token, line: _Line) -> None:
             raise _Error("expected `GET` or `POST`", line.peek().span if line.peek() else line._end())  # type: ignore[union-attr]
         line.done()
         out.method = tok.text
+    elif word == "status-callback":
+        url = line.take("url", "path", "string", what="the URL of the number's call status callback")
+        line.done()
+        out.status_callback = str(url.value)
     elif word == "media":
         url = line.take("url", "path", "string", what="the URL of a media file")
         seconds = line.take("duration", what="how long it plays, as in `media https://x/a.mp3 30s`")
@@ -506,11 +511,11 @@ def _setting(out: CallsFile, first: Token, line: _Line) -> None:
     elif word == "answer":
         out.stubs.append(_stub(first, line))
     else:
-        near = _near(word, ("from", "to", "method", "media", "answer"))
+        near = _near(word, ("from", "to", "method", "media", "answer", "status-callback"))
         raise _Error(
             f"unknown setting `{word}`",
             first.span,
-            f"did you mean `{near}`?" if near else "the settings are from, to, method, media and answer",
+            f"did you mean `{near}`?" if near else "the settings are from, to, method, media, answer and status-callback",
         )
 
 
