@@ -7,7 +7,7 @@ process pinned to one core:
 
 1. compile throughput (parse + checks, and parse + checks + TwiML) in flows/s;
 2. the Lark lexer alone on the same texts, with the very Lark instance flowc
-   builds (``flowc.parser._lark()``);
+   builds (``flowc.syntax.grammar.parser_session()``);
 3. the ratio compile / lexer;
 4. TwiML emission per document: flowc's ``render_step`` against twilio's
    ``VoiceResponse`` building the same documents;
@@ -56,7 +56,8 @@ from flowc.backends import twiml as backend
 from flowc.checks import CheckContext, run_checks
 from flowc.codes import report
 from flowc.diagnostics import Diagnostic, Severity
-from flowc.parser import _lark, parse
+from flowc.syntax import parse
+from flowc.syntax.grammar import parser_session
 from flowc.project import load
 from flowc.source import SourceFile
 
@@ -412,6 +413,12 @@ class _RecordingState:
         return p
 
 
+def _lark():
+    """A parser as flowc parses with: Lark running flowc's IR transformer."""
+    with parser_session() as (lk, _):
+        return lk
+
+
 def parser_parts():
     """The pieces of flowc's own Lark instance."""
     lk = _lark()
@@ -490,10 +497,12 @@ def tree_mode() -> bool:
 
 
 def transform_all(sources, trees):
-    from flowc.parser import _ToIR
+    from flowc.syntax.transform import ToIR
 
+    transformer = ToIR()
     for source, tree in zip(sources, trees):
-        _ToIR(source).transform(tree)
+        transformer.begin(source)
+        transformer.transform(tree)
 
 
 def checks_all(flows):
@@ -502,16 +511,16 @@ def checks_all(flows):
 
 
 def indent_chars_all(sources):
-    from flowc.parser import _check_indent_chars
+    from flowc.syntax.indentation import check_indent_chars
 
     for source in sources:
-        _check_indent_chars(source)
+        check_indent_chars(source)
 
 
 def has_indent_pass() -> bool:
-    import flowc.parser
+    import flowc.syntax.indentation
 
-    return hasattr(flowc.parser, "_check_indent_chars")
+    return hasattr(flowc.syntax.indentation, "check_indent_chars")
 
 
 # ---- TwiML with twilio ----------------------------------------------------------------
@@ -813,7 +822,7 @@ def main(argv=None) -> int:
     row("parse + checks, text in memory", "compile", f"{r['compile'] / lex:.2f}x lexer")
     row("parse + checks + TwiML (render_flow)", "emit", f"{r['emit'] / lex:.2f}x lexer")
     row("project.load([file]) per file (reads it)", "load", f"{r['load'] / lex:.2f}x lexer")
-    row("parse only (flowc.parser.parse)", "parse", f"{r['parse'] / lex:.2f}x lexer")
+    row("parse only (flowc.syntax.parse)", "parse", f"{r['parse'] / lex:.2f}x lexer")
     print("  lexer floor (flowc's own Lark instance)")
     row("contextual lexer alone", "lex", "1.00x  <- the floor")
     row("contextual lexer + FlowIndenter", "lex+indent", f"{r['lex+indent'] / lex:.2f}x lexer")
@@ -1026,16 +1035,18 @@ import click, lark, lxml.etree
 t1 = time.perf_counter()
 import flowc.cli
 t2 = time.perf_counter()
-from flowc import parser, project, checks, render
+from flowc import syntax, project, checks, render
+from flowc.syntax.grammar import parser_session
 t3 = time.perf_counter()
-parser._lark()
+with parser_session():
+    pass
 t4 = time.perf_counter()
 build = project.load([sys.argv[1]])
 t5 = time.perf_counter()
 render.format_summary(build.diagnostics, len(build.units))
 t6 = time.perf_counter()
 for label, a, b in (("import click, lark, lxml.etree", t0, t1), ("import flowc.cli", t1, t2),
-                    ("import parser/project/checks/render", t2, t3), ("_lark() from cache", t3, t4),
+                    ("import syntax/project/checks/render", t2, t3), ("parser from cache", t3, t4),
                     ("load() one file", t4, t5), ("summary", t5, t6)):
     print(f"  {label:<40} {(b - a) * 1e3:7.1f}")
 """

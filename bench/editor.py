@@ -34,7 +34,7 @@ if ROOT not in sys.path:
 from compile import generate_all  # noqa: E402 - bench/compile.py, beside this script
 
 from flowc.formatter import format_source  # noqa: E402
-from flowc.parser import parse  # noqa: E402
+from flowc.syntax import parse  # noqa: E402
 from flowc.source import SourceFile  # noqa: E402
 
 

@@ -260,11 +260,11 @@ def fmt_command(paths, check, diff, color):
     Exit status: 0 when all is well, 1 when a file does not parse or (with
     --check or --diff) a file would change.
     """
-    from .formatter import FormatterBug, format_source
+    from .formatter import Outcome, format_file, format_source
     from .output import replace_file
     from .project import collect, read
     from .render import format_text
-    from .source import SourceFile, split_lines_keepends
+    from .source import SourceFile
 
     use_colour = _use_colour(color)
     if "-" in paths:
@@ -279,65 +279,38 @@ def fmt_command(paths, check, diff, color):
         click.echo(text, nl=False)
         sys.exit(EXIT_FLOW_ERRORS if (check or diff) and text != source.text else EXIT_OK)
 
-    files = _collect(collect, paths)
-    changed, unchanged, broken, bugs = [], 0, 0, 0
-    for path in files:
-        source, problems = read(path)
-        text = None
-        if source is not None:
-            try:
-                text, problems = format_source(source)
-            except FormatterBug as exc:
-                bugs += 1
-                click.echo(
-                    f"flowc: internal error: {exc}; the file is left untouched (a bug in flowc)", err=True
-                )
-                continue
-        if text is None:
-            broken += 1
-            sources = {path: source} if source is not None else {}
-            for d in problems:
+    results = [format_file(path, read) for path in _collect(collect, paths)]
+    for result in results:
+        path = result.path
+        if result.outcome is Outcome.BUG:
+            _internal_error(f"{result.bug}; the file is left untouched (a bug in flowc)")
+        elif result.outcome is Outcome.BROKEN:
+            sources = {path: result.source} if result.source is not None else {}
+            for d in result.problems:
                 click.echo(format_text(d, sources, colour=use_colour), err=True)
             click.echo(f"{path}: not formatted: fix the syntax error first", err=True)
-            continue
-        if text == source.text and not _has_bom(path):
-            unchanged += 1
-            continue
-        changed.append(path)
-        if diff:
-            import difflib
-
-            click.echo(
-                "".join(
-                    difflib.unified_diff(
-                        split_lines_keepends(source.text),
-                        split_lines_keepends(text),
-                        fromfile=f"{path} (original)",
-                        tofile=f"{path} (formatted)",
-                    )
-                ),
-                nl=False,
-            )
-        if check or diff:
-            click.echo(f"would reformat {path}", err=True)
-            continue
-        try:
-            replace_file(path, text.encode("utf-8"))
-        except OSError as exc:
-            raise OutputProblem(f"cannot write {path}: {exc}") from None
-        click.echo(f"reformatted {path}", err=True)
+        elif result.outcome is Outcome.CHANGED:
+            if diff:
+                click.echo(result.diff(), nl=False)
+            if check or diff:
+                click.echo(f"would reformat {path}", err=True)
+                continue
+            try:
+                replace_file(path, result.text.encode("utf-8"))  # type: ignore[union-attr]
+            except OSError as exc:
+                raise OutputProblem(f"cannot write {path}: {exc}") from None
+            click.echo(f"reformatted {path}", err=True)
+    count = {outcome: sum(r.outcome is outcome for r in results) for outcome in Outcome}
     verb = "would be reformatted" if check or diff else "reformatted"
-    summary = [f"{_files(len(changed))} {verb}", f"{_files(unchanged)} left unchanged"]
-    if broken:
-        summary.append(f"{_files(broken)} not parsed")
+    summary = [
+        f"{_files(count[Outcome.CHANGED])} {verb}",
+        f"{_files(count[Outcome.UNCHANGED])} left unchanged",
+    ]
+    if count[Outcome.BROKEN]:
+        summary.append(f"{_files(count[Outcome.BROKEN])} not parsed")
     click.echo(", ".join(summary), err=True)
-    failed = broken or ((check or diff) and changed)
-    sys.exit(EXIT_USAGE if bugs else EXIT_FLOW_ERRORS if failed else EXIT_OK)
-
-
-def _has_bom(path: str) -> bool:
-    with open(path, "rb") as f:
-        return f.read(3) == b"\xef\xbb\xbf"
+    failed = count[Outcome.BROKEN] or ((check or diff) and count[Outcome.CHANGED])
+    sys.exit(EXIT_USAGE if count[Outcome.BUG] else EXIT_FLOW_ERRORS if failed else EXIT_OK)
 
 
 def _files(n: int) -> str:
@@ -583,16 +556,19 @@ def explain(code):
     )
 
 
+def _internal_error(what: str) -> None:
+    """The one way flowc reports its own failure (a bug, never the user's)."""
+    click.echo(f"flowc: internal error: {what}", err=True)
+
+
 def main() -> None:
     try:
         cli.main(prog_name="flowc")
-    except Exception as exc:  # noqa: BLE001 - the one handler for flowc's own failures
+    except Exception as exc:
         if "--debug" in sys.argv[1:]:
             raise
-        click.echo(
-            f"flowc: internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in flowc. Run again with --debug for a traceback.",
-            err=True,
+        _internal_error(
+            f"{type(exc).__name__}: {exc}\nThis is a bug in flowc. Run again with --debug for a traceback."
         )
         sys.exit(EXIT_USAGE)
 

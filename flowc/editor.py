@@ -18,11 +18,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from . import ir
-from .backends.twiml import ATTRIBUTES, TAGS
-from .parser import parse_recovering
+from . import ir, vocabulary
 from .project import FLOW_SUFFIX, read
 from .source import SourceFile, Span, split_lines
+from .syntax import parse_recovering
+from .vocabulary import Shape
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -35,23 +35,23 @@ class Keyword:
     verb: str | None  # the verb whose option it is; None for verbs, settings and structure
     syntax: str
     summary: str
-    fields: tuple[str, ...] = ()  # IR fields, mapped to attributes through the TwiML table
+    fields: tuple[str, ...] = ()  # IR fields, mapped to TwiML attributes through the vocabulary
     values: str = ""
     default: str = ""
     element: str | None = None  # for verbs: the TwiML element
 
     def attributes(self) -> tuple[str, ...]:
-        cls = _IR_VERBS.get(self.verb or self.word)
+        table = vocabulary.BY_NAME.get(self.verb or self.word)
         names: list[str] = []
         for field in self.fields:
             if field == "action":
                 names += ["action", "method"]
             elif field == "method":
                 names.append("method")
-            elif field == "content":
-                names.append(f"<{self.element or TAGS[cls]}> content")
-            elif cls is not None:
-                names += [attr for f, attr, _ in ATTRIBUTES.get(cls, ()) if f == field and attr not in names]
+            elif field == "content" and table is not None:
+                names.append(f"<{self.element or table.element}> content")
+            elif table is not None:
+                names += [attr for f, attr, _ in table.attributes if f == field and attr not in names]
         return tuple(names)
 
     def markdown(self) -> str:
@@ -71,410 +71,115 @@ class Keyword:
         return "\n\n".join(parts)
 
 
-_IR_VERBS = {cls.name: cls for cls in (*TAGS, *ir.BRANCH_VERBS)}
-VERBS = tuple(cls.name for cls in TAGS)
-BRANCHES = tuple(cls.name for cls in ir.BRANCH_VERBS)
+VERBS = tuple(v.name for v in vocabulary.ELEMENTS)
+BRANCHES = tuple(v.name for v in vocabulary.BRANCH_LINES)
 LINE_WORDS = VERBS + BRANCHES  # what may start a line in a step
-_ARROW_ROW = dict(fields=("action",), values="a step, `flow.step` or a URL, optionally after `GET`/`POST`")
 
 
-def _verb(word, syntax, summary, **kw) -> Keyword:
-    return Keyword(word, None, syntax, summary, element=TAGS.get(_IR_VERBS[word]), **kw)
-
-
-def _opt(verb, word, syntax, summary, fields, values="", default="") -> Keyword:
-    return Keyword(word, verb, syntax, summary, tuple(fields), values, default)
+def _verb_keywords(verb: vocabulary.Verb) -> list[Keyword]:
+    """The hover texts of a verb: itself, its keyworded values, its options
+    and the words they take, and its `->`."""
+    name = verb.name
+    found = [
+        Keyword(
+            name,
+            None,
+            verb.syntax,
+            verb.summary,
+            verb.hover_fields,
+            verb.accepts,
+            verb.default,
+            element=verb.element,
+        )
+    ]
+    switches = [o for o in verb.options if o.shape is Shape.SWITCH]
+    for o in verb.options:
+        found.append(Keyword(o.name, name, o.syntax, o.summary, o.fields, o.accepts, o.default))
+        if o.word:
+            found.append(Keyword(o.word, name, f"{o.name} {o.word}", o.word_summary, (o.field,)))
+        if o.shape is Shape.CALLBACK:
+            found.append(
+                Keyword(
+                    vocabulary.EVENTS,
+                    name,
+                    f"{vocabulary.EVENTS} EVENT ...",
+                    o.events_summary,
+                    (f"{o.field}_events",),
+                    ", ".join(f"`{e}`" for e in o.events) + ", each once",
+                    o.events_default,
+                )
+            )
+        if o is switches[-1] if switches else False:
+            found.append(
+                Keyword(
+                    vocabulary.NEGATION,
+                    name,
+                    " | ".join(f"{vocabulary.NEGATION} {s.name}" for s in switches),
+                    "Turns " + " or ".join(f"`{s.name}`" for s in switches) + " off.",
+                    tuple(s.field for s in switches),
+                )
+            )
+    for value in verb.values:
+        if value.keyword:
+            syntax = (
+                f"{name} {value.keyword} {value.placeholder}"
+                if name == "play"
+                else (f"{value.keyword} {value.placeholder}")
+            )
+            found.append(
+                Keyword(
+                    value.keyword, name, syntax, value.summary, (value.field,), value.accepts, value.default
+                )
+            )
+    if verb.arrow is not None:
+        a = verb.arrow
+        found.append(Keyword("->", name, a.syntax, a.summary, a.fields, a.accepts, a.default))
+    return found
 
 
 KEYWORDS: tuple[Keyword, ...] = (
-    # -- verbs --
-    _verb(
-        "say",
-        'say "TEXT" [voice VOICE] [language TAG] [loop N]',
-        "Speaks the text with text-to-speech.",
-        fields=("content",),
-    ),
-    _verb(
-        "play",
-        'play URL [loop N]\nplay digits "TONES" [loop N]',
-        "Plays an audio file, or DTMF tones with `digits`.",
-        fields=("content",),
-    ),
-    _verb("pause", "pause [DURATION]", "Waits silently.", fields=("length",), default="1 second"),
-    _verb(
-        "record",
-        "record [LABEL] [OPTION ...] [-> [METHOD] TARGET]",
-        "Records the caller and sends the recording to the action. Ends the document: "
-        "verbs after it in the step never run. The label names the recording and is not written to the TwiML.",
-    ),
-    _verb(
-        "gather",
-        "gather [OPTION ...] [-> [METHOD] TARGET][:]",
-        "Collects key presses or speech and sends them to the action. An indented block holds the "
-        "prompt (`say`, `play`, `pause`). Without input the call continues with the next verb.",
-    ),
-    _verb(
-        "redirect",
-        "redirect -> [METHOD] TARGET",
-        "Sends the call to another document. Ends the document.",
-        fields=("content", "method"),
-    ),
-    _verb("hangup", "hangup", "Ends the call. Ends the document."),
-    _verb(
-        "reject",
-        "reject [REASON]",
-        "Declines an incoming call without answering it (only as the first verb Twilio runs). "
-        "Ends the document.",
-        fields=("reason",),
-        values="`rejected` or `busy`",
-        default="`rejected`",
-    ),
-    _verb(
-        "dial",
-        'dial "NUMBER" [timeout DURATION] [time-limit DURATION] [caller-id "ID"] [-> [METHOD] TARGET]',
-        "Connects the caller to another number. With an action, Twilio requests it when the dialled "
-        "call ends; without one, the next verb runs.",
-        fields=("content",),
-    ),
-    _verb(
-        "when",
-        'when digits "KEYS" -> STEP',
-        "A line of a branch step: when the caller pressed exactly these keys (the `Digits` the "
-        "gather posted), the call goes to STEP. Branch steps are decided on the server, so only "
-        "`flowc build --target flask` can serve them.",
-        values="phone keys `0`-`9`, `*`, `#`; a step or `flow.step`",
-    ),
-    _verb(
-        "otherwise",
-        "otherwise -> STEP",
-        "The last line of a branch step: where the call goes when no `when` matched.",
-        values="a step or `flow.step`",
-    ),
-    _opt(
-        "when",
-        "digits",
-        'digits "KEYS"',
-        "Compares the keys the caller pressed with KEYS.",
-        ["value"],
-        "phone keys `0`-`9`, `*`, `#`",
-    ),
-    _opt(
-        "when",
-        "->",
-        "-> STEP",
-        "The step the call goes to when the keys match.",
-        ["target"],
-        "a step or `flow.step`",
-    ),
-    _opt(
-        "otherwise",
-        "->",
-        "-> STEP",
-        "The step the call goes to when no `when` matched.",
-        ["target"],
-        "a step or `flow.step`",
-    ),
-    # -- say --
-    _opt(
-        "say",
-        "voice",
-        "voice VOICE",
-        "The text-to-speech voice.",
-        ["voice"],
-        "a word or a string, passed through (`man`, `woman`, `Polly.Joanna`, …)",
-        "`man`",
-    ),
-    _opt(
-        "say",
-        "language",
-        "language TAG",
-        "The language of the text.",
-        ["language"],
-        "a language tag such as `en-US` or `fr-FR`",
-        "`en-US`",
-    ),
-    _opt(
-        "say",
-        "loop",
-        "loop N",
-        "How many times to speak the text; `0` repeats until the caller hangs up.",
-        ["loop"],
-        "a whole number",
-        "`1`",
-    ),
-    # -- play --
-    _opt(
-        "play",
-        "loop",
-        "loop N",
-        "How many times to play; `0` repeats until the caller hangs up.",
-        ["loop"],
-        "a whole number",
-        "`1`",
-    ),
-    _opt(
-        "play",
-        "digits",
-        'play digits "TONES"',
-        "Plays DTMF tones instead of an audio file.",
-        ["digits"],
-        "`0`-`9`, `*`, `#`, and `w` for a half-second wait",
-        "no tones",
-    ),
-    # -- record --
-    _opt(
-        "record",
-        "max",
-        "max DURATION",
-        "The longest recording.",
-        ["max_length"],
-        "more than 1 s, at most the maximum call duration (10 minutes under `context client`)",
-        "3600 s; 120 s for a transcribed recording",
-    ),
-    _opt(
-        "record",
-        "timeout",
-        "timeout DURATION | timeout off",
-        "Ends the recording after this much silence; `off` (or `0s`) never does.",
-        ["timeout"],
-        "a duration, or `off`",
-        "5 s",
-    ),
-    _opt("record", "off", "timeout off", 'Turns the silence timeout off (`timeout="0"`).', ["timeout"]),
-    _opt(
-        "record",
-        "finish",
-        'finish "KEYS"',
-        "Keys that end the recording.",
-        ["finish"],
-        "one or more of `0`-`9`, `#`, `*`",
-        "`1234567890*#` (any key)",
-    ),
-    _opt(
-        "record",
-        "beep",
-        "beep | no beep",
-        "Whether a beep plays before recording.",
-        ["beep"],
-        "`beep` or `no beep`",
-        "`true`",
-    ),
-    _opt(
-        "record",
-        "trim",
-        "trim | no trim",
-        "Whether silence at the start and end is trimmed.",
-        ["trim"],
-        "`trim` (`trim-silence`) or `no trim` (`do-not-trim`)",
-        "`trim-silence`",
-    ),
-    _opt("record", "no", "no beep | no trim", "Turns `beep` or `trim` off.", ["beep", "trim"]),
-    _opt(
-        "record",
-        "transcribe",
-        "transcribe [URL]",
-        "Asks Twilio to transcribe the recording (recordings of 2 to 120 s), optionally posting the text to URL.",
-        ["transcribe", "transcribe_callback"],
-        "an optional callback URL",
-        "`false`; no callback",
-    ),
-    _opt(
-        "record",
-        "status",
-        "status [METHOD] URL [on EVENT ...]",
-        "Where Twilio reports the recording's status.",
-        ["status", "status_events"],
-        "a URL, `GET` or `POST`",
-        "no callback; method `POST`",
-    ),
-    _opt(
-        "record",
-        "on",
-        "on EVENT ...",
-        "The recording events reported to the status callback.",
-        ["status_events"],
-        "`in-progress`, `completed`, `absent`, each once",
-        "`completed`",
-    ),
-    # -- gather --
-    _opt(
-        "gather",
-        "digits",
-        "digits N",
-        "How many keys to collect.",
-        ["num_digits"],
-        "a whole number, at least 1",
-        "unlimited",
-    ),
-    _opt(
-        "gather",
-        "timeout",
-        "timeout DURATION",
-        "How long to wait for the next key.",
-        ["timeout"],
-        "at least `1s`",
-        "5 s",
-    ),
-    _opt(
-        "gather",
-        "finish",
-        'finish "KEY"',
-        "The key that submits the input.",
-        ["finish"],
-        'exactly one of `0`-`9`, `#`, `*`, or `""` to turn it off',
-        "`#`",
-    ),
-    _opt(
-        "gather",
-        "input",
-        "input WORD ...",
-        "What input to accept.",
-        ["input"],
-        "`dtmf`, `speech`, or both",
-        "`dtmf`",
-    ),
-    _opt(
-        "gather",
-        "speech-timeout",
-        "speech-timeout DURATION | speech-timeout auto",
-        "How long to wait after speech ends.",
-        ["speech_timeout"],
-        "at least `1s`, or `auto`",
-        "the value of `timeout`",
-    ),
-    _opt(
-        "gather",
-        "auto",
-        "speech-timeout auto",
-        "Lets Twilio decide when speech has ended.",
-        ["speech_timeout"],
-    ),
-    _opt(
-        "gather",
-        "hints",
-        'hints "TEXT"',
-        "Words and phrases speech recognition should expect.",
-        ["hints"],
-        "a string, passed through",
-        "none",
-    ),
-    _opt(
-        "gather",
-        "language",
-        "language TAG",
-        "The language of the expected speech.",
-        ["language"],
-        "a language tag such as `en-US`",
-        "`en-US`",
-    ),
-    # -- dial --
-    _opt(
-        "dial",
-        "timeout",
-        "timeout DURATION",
-        "How long to let the dialled number ring.",
-        ["timeout"],
-        "from `1s` to `10m`",
-        "30 s",
-    ),
-    _opt(
-        "dial",
-        "time-limit",
-        "time-limit DURATION",
-        "The longest the dialled call may last.",
-        ["time_limit"],
-        "from `1s` to the maximum call duration",
-        "14400 s (4 hours)",
-    ),
-    _opt(
-        "dial",
-        "caller-id",
-        'caller-id "ID"',
-        "The caller ID shown to the dialled party.",
-        ["caller_id"],
-        "a string, passed through",
-        "the caller's own number",
-    ),
-    # -- the action, on every verb that has one --
+    *(k for verb in vocabulary.VERBS for k in _verb_keywords(verb)),
+    *(Keyword(s.name, None, s.syntax, s.summary) for s in vocabulary.STRUCTURE),
     *(
-        _opt(
-            v,
-            "->",
-            "-> [METHOD] TARGET",
-            "Where the call goes next. A step reference is fetched with `GET` unless a method is written.",
-            **_ARROW_ROW,
-            default=default,
-        )
-        for v, default in (
-            ("record", "the current document's URL; `POST`"),
-            ("gather", "the current document's URL; `POST`"),
-            ("dial", "no action; `POST`"),
-        )
-    ),
-    _opt(
-        "redirect",
-        "->",
-        "-> [METHOD] TARGET",
-        "Where the call goes. A step reference is fetched with `GET` unless a method is written.",
-        ["content", "method"],
-        _ARROW_ROW["values"],
-        "method `POST`",
-    ),
-    # -- settings and structure --
-    Keyword(
-        "flow",
-        None,
-        "flow NAME",
-        "Names the flow: the output directory and the left half of "
-        "`NAME.step` references. Its settings are indented below it.",
-    ),
-    Keyword(
-        "step",
-        None,
-        "step NAME:",
-        "Starts a step: one TwiML document, `OUT/<flow>/NAME.xml`. The first step is the entry step.",
-    ),
-    Keyword(
-        "max-call-duration",
-        None,
-        "max-call-duration DURATION",
-        "The account's maximum call duration: the upper limit of `record max` and `dial time-limit`.",
-        values="1 second to 24 hours",
-        default="4 hours",
-    ),
-    Keyword(
-        "context",
-        None,
-        "context KIND",
-        "How calls enter the flow; changes what flowc checks.",
-        values="`client`, `live-update`, `twiml-parameter`",
-    ),
-    Keyword(
-        "base-url",
-        None,
-        "base-url URL",
-        "Where the build output is published: step references compile to `URL/<flow>/<step>.xml`.",
-        values="an absolute `http`/`https` URL without query or fragment",
+        Keyword(s.name, None, s.syntax, s.summary, values=s.accepts, default=s.default)
+        for s in vocabulary.SETTINGS
     ),
 )
 
 _BY_WORD: dict[tuple[str | None, str], Keyword] = {(k.verb, k.word): k for k in KEYWORDS}
-SETTINGS = ("max-call-duration", "context", "base-url")
+SETTINGS = tuple(s.name for s in vocabulary.SETTINGS)
 OPTIONS: dict[str, tuple[str, ...]] = {
     verb: tuple(
         k.word for k in KEYWORDS if k.verb == verb and k.word not in ("off", "no", "on", "auto", "->")
     )
     for verb in LINE_WORDS
 }
-VALUE_WORDS = {
-    ("gather", "input"): ("dtmf", "speech"),
-    ("gather", "speech-timeout"): ("auto",),
-    ("record", "timeout"): ("off",),
-    ("record", "no"): ("beep", "trim"),
-    ("record", "on"): ("in-progress", "completed", "absent"),
-    (None, "context"): ("client", "live-update", "twiml-parameter"),
-    ("reject", "reject"): ("busy", "rejected"),
-}
+
+
+def _value_words() -> dict[tuple[str | None, str], tuple[str, ...]]:
+    """The words that may follow a keyword, from the vocabulary."""
+    found: dict[tuple[str | None, str], tuple[str, ...]] = {}
+    for verb in vocabulary.VERBS:
+        for value in verb.values:
+            if value.choices:
+                found[(verb.name, verb.name)] = tuple(sorted(value.choices))
+        switches = tuple(o.name for o in verb.options if o.shape is Shape.SWITCH)
+        if switches:
+            found[(verb.name, vocabulary.NEGATION)] = switches
+        for o in verb.options:
+            if o.values:
+                found[(verb.name, o.name)] = o.values
+            if o.word:
+                found[(verb.name, o.name)] = (o.word,)
+            if o.events:
+                found[(verb.name, vocabulary.EVENTS)] = o.events
+    for setting in vocabulary.SETTINGS:
+        if setting.values:
+            found[(None, setting.name)] = setting.values
+    return found
+
+
+VALUE_WORDS = _value_words()
 
 
 def keyword(verb: str | None, word: str) -> Keyword | None:
@@ -957,8 +662,8 @@ def complete(text: str, line: int, col: int, flows: list[Parsed]) -> list[Comple
     return found
 
 
-_STEP_LINE = re.compile(r"^step[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*:", re.M)
-_FLOW_LINE = re.compile(r"^flow[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:#.*)?\r?$", re.M)
+_STEP_LINE = re.compile(r"^step[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*:", re.MULTILINE)
+_FLOW_LINE = re.compile(r"^flow[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 
 
 def _targets(text: str, flows: list[Parsed], typed: str, methods: bool) -> list[Completion]:

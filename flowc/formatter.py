@@ -8,7 +8,7 @@ written) and every comment from the line it was on. The canonical form:
   one final newline;
 - one space between the words of a line, two before a trailing comment;
 - options in one order per verb (the order of :data:`OPTION_ORDER`, which is
-  the order of the TwiML attributes), the ``->`` last;
+  the vocabulary's), the ``->`` last;
 - settings in the order ``max-call-duration``, ``context``, ``base-url``;
 - quotes dropped where they are not needed: a quoted URL that can be written
   bare, a quoted voice or language that is a single word;
@@ -26,45 +26,20 @@ ever changing what a flow means.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import re
 
-from . import ir
+from . import ir, vocabulary
 from .diagnostics import Diagnostic, Severity
-from .parser import parse
-from .source import SourceFile, Span
+from .source import SourceFile, Span, split_lines_keepends
+from .syntax import parse
+from .vocabulary import Shape
 
 INDENT = "    "
 
-# The options of each verb in canonical order (the order of their TwiML
-# attributes). Each entry is (IR field, keyword as written).
-OPTION_ORDER: dict[type, tuple[tuple[str, str], ...]] = {
-    ir.Say: (("voice", "voice"), ("language", "language"), ("loop", "loop")),
-    ir.Play: (("loop", "loop"),),
-    ir.Pause: (),
-    ir.Record: (
-        ("max_length", "max"),
-        ("timeout", "timeout"),
-        ("finish", "finish"),
-        ("beep", "beep"),
-        ("trim", "trim"),
-        ("transcribe", "transcribe"),
-        ("status", "status"),
-    ),
-    ir.Gather: (
-        ("num_digits", "digits"),
-        ("timeout", "timeout"),
-        ("finish", "finish"),
-        ("input", "input"),
-        ("speech_timeout", "speech-timeout"),
-        ("hints", "hints"),
-        ("language", "language"),
-    ),
-    ir.Redirect: (),
-    ir.Hangup: (),
-    ir.Reject: (),
-    ir.Dial: (("timeout", "timeout"), ("time_limit", "time-limit"), ("caller_id", "caller-id")),
-    ir.When: (),
-    ir.Otherwise: (),
+# The options of each verb in canonical order: the vocabulary's.
+OPTION_ORDER: dict[type, tuple[vocabulary.Option, ...]] = {
+    cls: vocabulary.verb(name).options for name, cls in ir.verb_classes().items()
 }
 
 _PATH = re.compile(r"/(?:[^\s\"]*[^\s\":])?")
@@ -211,35 +186,35 @@ class _Layout:
         words.append(target.text if target.is_step else self.url(target, literal))
         return " ".join(words)
 
-    def option(self, verb: ir.Verb, field: str, keyword: str) -> list[str]:
-        value = getattr(verb, field)
+    def option(self, verb: ir.Verb, option: vocabulary.Option) -> list[str]:
+        """An option in canonical form, by its shape; ``[]`` when not written."""
+        value = getattr(verb, option.field)
         if value is None or value == ():
             return []
-        if isinstance(value, ir.Switch):
-            if field == "transcribe":
-                callback = verb.transcribe_callback
-                return ["transcribe"] + ([self.url(callback)] if callback is not None else [])
-            return [keyword] if value.on else ["no", keyword]
-        if isinstance(value, ir.Duration):
-            written = self.written(value.span)
-            if written.startswith(keyword):  # `timeout off`: the span is the whole option
-                return [keyword, "off"]
-            return [keyword, written]
-        if isinstance(value, ir.Number):
-            return [keyword, str(value.value)]
-        if isinstance(value, ir.Target):  # status
-            words = [keyword]
+        name, shape = option.name, option.shape
+        if shape is Shape.SWITCH:
+            return [name] if value.on else [vocabulary.NEGATION, name]
+        if shape is Shape.SWITCH_URL:
+            callback = getattr(verb, f"{option.field}_callback")
+            return [name] + ([self.url(callback)] if callback is not None else [])
+        if shape is Shape.CALLBACK:
+            words = [name]
             if value.method is not None:
                 words.append(value.method.value)
             words.append(self.url(value))
-            if verb.status_events:
-                words += ["on", *(e.value for e in verb.status_events)]
+            events = getattr(verb, f"{option.field}_events")
+            if events:
+                words += [vocabulary.EVENTS, *(e.value for e in events)]
             return words
-        if isinstance(value, tuple):  # input words
-            return [keyword, *(w.value for w in value)]
-        if field in ("voice", "language"):
-            return [keyword, self.word_or_string(value)]
-        return [keyword, self.written(value.span)]
+        if shape is Shape.WORDS:
+            return [name, *(w.value for w in value)]
+        if shape is Shape.NUMBER:
+            return [name, str(value.value)]
+        if shape is Shape.TEXT:
+            return [name, self.word_or_string(value)]
+        if shape is Shape.DURATION_OR_OFF and self.written(value.span).startswith(name):
+            return [name, "off"]  # `timeout off`: the span is the whole option
+        return [name, self.written(value.span)]
 
     def verb(self, verb: ir.Verb) -> str:
         words = [verb.name]
@@ -263,8 +238,8 @@ class _Layout:
             words.append(self.written(verb.number.span))
         elif isinstance(verb, ir.When):
             words += [verb.input, self.written(verb.value.span)]
-        for field, keyword in OPTION_ORDER[type(verb)]:
-            words += self.option(verb, field, keyword)
+        for option in OPTION_ORDER[type(verb)]:
+            words += self.option(verb, option)
         for target in ir.targets(verb):
             words.append(self.arrow(target))
         return " ".join(words)
@@ -389,3 +364,69 @@ class _Layout:
             out.append(INDENT * item.level + text)
             previous = item
         return "\n".join(out) + "\n" if out else ""
+
+
+# ---- formatting files (`flowc fmt`) -------------------------------------------------------
+
+
+class Outcome(enum.Enum):
+    CHANGED = "changed"  # formatted differently (written, unless only checked)
+    UNCHANGED = "unchanged"
+    BROKEN = "broken"  # does not parse (or cannot be read): left alone
+    BUG = "bug"  # the formatter would change its meaning: left alone
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileResult:
+    """What formatting one file gave."""
+
+    path: str
+    outcome: Outcome
+    source: SourceFile | None = None
+    text: str | None = None  # the canonical text (CHANGED, UNCHANGED)
+    problems: tuple[Diagnostic, ...] = ()  # why it is BROKEN
+    bug: str = ""  # what went wrong (BUG)
+
+    def diff(self) -> str:
+        """A unified diff from the file to its canonical text."""
+        assert self.source is not None and self.text is not None
+        return unified_diff(self.path, self.source.text, self.text)
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A unified diff of two texts, split into lines as the lexer splits them;
+    a last line without a newline is marked as such, as ``diff -u`` does."""
+    import difflib  # only when a diff is asked for
+
+    out = []
+    for line in difflib.unified_diff(
+        split_lines_keepends(before),
+        split_lines_keepends(after),
+        fromfile=f"{path} (original)",
+        tofile=f"{path} (formatted)",
+    ):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def format_file(path: str, read) -> FileResult:
+    """Format the file at ``path``, read with ``read(path) -> (SourceFile |
+    None, diagnostics)``. Writes nothing."""
+    source, problems = read(path)
+    if source is None:
+        return FileResult(path, Outcome.BROKEN, problems=tuple(problems))
+    try:
+        text, problems = format_source(source)
+    except FormatterBug as exc:
+        return FileResult(path, Outcome.BUG, source, bug=str(exc))
+    if text is None:
+        return FileResult(path, Outcome.BROKEN, source, problems=tuple(problems))
+    unchanged = text == source.text and not _has_bom(path)
+    return FileResult(path, Outcome.UNCHANGED if unchanged else Outcome.CHANGED, source, text)
+
+
+def _has_bom(path: str) -> bool:
+    with open(path, "rb") as f:
+        return f.read(3) == b"\xef\xbb\xbf"

@@ -141,6 +141,7 @@ class Gather(Verb):
     speech_timeout: Duration | Text | None = None
     hints: Text | None = None
     language: Text | None = None
+    profanity_filter: Switch | None = None
     action: Target | None = None
 
     name = "gather"
@@ -273,3 +274,8 @@ def walk(verbs: tuple[Verb, ...]):
         yield verb
         if verb.body:
             yield from walk(verb.body)
+
+
+def verb_classes() -> dict[str, type[Verb]]:
+    """Each verb's IR class by the verb's name (`record` → :class:`Record`)."""
+    return {cls.name: cls for cls in Verb.__subclasses__()}

@@ -16,7 +16,7 @@ from . import ir
 from .checks import LOCAL_CHECKS, CheckContext, run_checks
 from .codes import report
 from .diagnostics import Diagnostic, Severity, has_errors
-from .parser import parse_recovering
+from .syntax import parse_recovering
 from .source import DecodeFailure, SourceFile, Span, decode
 
 FLOW_SUFFIX = ".flow"

@@ -31,45 +31,18 @@ from pygments.token import (
     Whitespace,
 )
 
+from . import vocabulary
+
 __all__ = ["FlowLexer"]
 
-VERBS = (
-    "say",
-    "play",
-    "pause",
-    "record",
-    "gather",
-    "redirect",
-    "hangup",
-    "reject",
-    "dial",
-    "when",
-    "otherwise",
-)
-OPTIONS = (
-    "max-call-duration",
-    "speech-timeout",
-    "caller-id",
-    "time-limit",
-    "base-url",
-    "context",
-    "voice",
-    "language",
-    "loop",
-    "digits",
-    "max",
-    "timeout",
-    "off",
-    "finish",
-    "beep",
-    "no",
-    "trim",
-    "transcribe",
-    "status",
-    "on",
-    "input",
-    "auto",
-    "hints",
+# The verbs and the other keywords, from the vocabulary table. Longer words
+# first, so that `max-call-duration` is never read as `max`.
+VERBS = tuple(v.name for v in vocabulary.VERBS)
+OPTIONS = tuple(
+    sorted(
+        (w for w in vocabulary.keywords() if w not in VERBS and w not in ("flow", "step")),
+        key=lambda w: (-len(w), w),
+    )
 )
 _END = r"(?![A-Za-z0-9_.:-])"
 _PATH = r"/(?:[^\s\"]*[^\s\":])?"

@@ -30,6 +30,8 @@ def _paint(text: str, style, colour: bool) -> str:
 
 
 def _printable(text: str) -> str:
+    if text.isprintable():
+        return text
     return "".join(c if c.isprintable() or c == "\t" else "\ufffd" for c in text)
 
 

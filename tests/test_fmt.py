@@ -334,3 +334,30 @@ def test_cli_drops_a_byte_order_mark(tmp_path):
     assert CliRunner().invoke(cli, ["fmt", "--check", str(path)]).exit_code == 1
     assert CliRunner().invoke(cli, ["fmt", str(path)]).exit_code == 0
     assert path.read_bytes() == CLEAN.encode("utf-8")
+
+
+def test_diff_marks_a_last_line_without_a_newline(tmp_path):
+    path = tmp_path / "main.flow"
+    path.write_text("pause  2s\nhangup", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fmt", "--diff", str(path)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "-hangup" in lines and "+hangup" in lines
+    assert lines[lines.index("-hangup") + 1] == "\\ No newline at end of file"
+    assert path.read_text(encoding="utf-8") == "pause  2s\nhangup"
+
+
+def test_format_file_reports_each_outcome_without_writing(tmp_path):
+    from flowc.formatter import Outcome, format_file
+    from flowc.project import read
+
+    good, messy, broken = tmp_path / "good.flow", tmp_path / "messy.flow", tmp_path / "broken.flow"
+    good.write_text("hangup\n", encoding="utf-8")
+    messy.write_text("pause   2s\n", encoding="utf-8")
+    broken.write_text("hangpu\n", encoding="utf-8")
+    results = {p.name: format_file(str(p), read) for p in (good, messy, broken)}
+    assert results["good.flow"].outcome is Outcome.UNCHANGED
+    assert results["messy.flow"].outcome is Outcome.CHANGED and results["messy.flow"].text == "pause 2s\n"
+    assert results["broken.flow"].outcome is Outcome.BROKEN
+    assert [d.code for d in results["broken.flow"].problems] == ["FL001"]
+    assert messy.read_text(encoding="utf-8") == "pause   2s\n"

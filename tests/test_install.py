@@ -45,7 +45,7 @@ def test_wheel_ships_the_grammar_and_flowc_builds_the_examples(installed, tmp_pa
     assert result.returncode == 0, result.stderr
     assert (out / "voicemail" / "start.xml").read_bytes().startswith(b'<?xml version="1.0"')
     found = subprocess.run(
-        [str(installed / "python"), "-c", "import flowc.parser as p; print(p.grammar_path())"],
+        [str(installed / "python"), "-c", "import flowc.syntax as p; print(p.grammar_path())"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

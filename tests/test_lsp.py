@@ -163,6 +163,7 @@ SAMPLE = textwrap.dedent(
         record timeout off no beep -> next
         gather digits 1 timeout 5s finish "#" input speech speech-timeout auto hints "a" language en-US -> next
         gather speech-timeout 2s -> next
+        gather input speech no profanity-filter -> next
         redirect -> next
         dial "+15550100" timeout 10s time-limit 1m caller-id "+15550111" -> next
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import codes, where
 
 from flowc.diagnostics import Severity
-from flowc.parser import MAX_DEPTH
+from flowc.syntax.indentation import MAX_DEPTH
 from flowc.project import NoFlowFiles, load, read
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import codes
 
-from flowc.parser import MAX_ERRORS, PIECE_LINES
+from flowc.syntax.recovery import MAX_ERRORS, PIECE_LINES
 from flowc.project import load
 
 

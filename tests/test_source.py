@@ -26,8 +26,8 @@ def test_only_newline_ends_a_line(char):
 
 
 def test_a_lone_carriage_return_stays_in_its_line():
-    source = SourceFile("f.flow", "say \"a\"\rhangup\r\r\nx")
-    assert source.lines == ("say \"a\"\rhangup\r", "x")
+    source = SourceFile("f.flow", 'say "a"\rhangup\r\r\nx')
+    assert source.lines == ('say "a"\rhangup\r', "x")
 
 
 def test_mixed_endings_and_a_final_newline():
@@ -61,7 +61,8 @@ def test_offsets_and_positions_round_trip():
 def test_a_diagnostic_after_u2028_shows_its_own_line(tmp_path):
     path = tmp_path / "main.flow"
     path.write_text(
-        'step a:\n    say "x" # a comment with a \u2028 in it\n    record max 20s max 20s -> a\n', encoding="utf-8"
+        'step a:\n    say "x" # a comment with a \u2028 in it\n    record max 20s max 20s -> a\n',
+        encoding="utf-8",
     )
     build = load([str(path)])
     [twice] = [d for d in build.diagnostics if d.code == "FL007"]
@@ -80,22 +81,42 @@ def test_a_diagnostic_after_any_such_character_shows_its_own_line(tmp_path, char
     assert "record max 20s max 20s" in render(twice, build.sources())
 
 
-def test_fmt_and_check_agree_on_trailing_carriage_returns(tmp_path):
+@pytest.mark.parametrize("text", ["hangup\r\r", "hangup\x0c", "hangup\n\x0c\n"])
+def test_check_and_fmt_agree_on_what_ends_a_file(tmp_path, text):
+    """A stray carriage return or form feed at the end of a file is the same
+    error as anywhere else, for check and for fmt alike."""
     path = tmp_path / "main.flow"
-    path.write_bytes(b"hangup\r\r")
+    path.write_bytes(text.encode("utf-8"))
     build = load([str(path)])
-    formatted, problems = format_text("hangup\r\r", str(path))
-    # Whatever check says, fmt says the same thing and never fails inside.
-    if any(d.severity.value == "error" for d in build.diagnostics):
-        assert formatted is None and [d.code for d in problems] == [
-            d.code for d in build.diagnostics if d.severity.value == "error"
-        ]
-    else:
-        assert formatted == "hangup\n"
+    [error] = build.diagnostics
+    line = 2 if text.startswith("hangup\n") else 1
+    assert error.code == "FL001" and (error.span.line, error.span.col) == (line, 1 if line == 2 else 7)
+    formatted, problems = format_text(text, str(path))
+    assert formatted is None and problems == [error]
+
+
+@pytest.mark.parametrize(
+    "text", ["hangup\n\n  \n", "hangup\r\n\r\n", "hangup \t", "hangup\r", "hangup \r\n\r"]
+)
+def test_blank_ends_are_not_errors(tmp_path, text):
+    """Blank lines and spaces at the end, and a last line ending cut after its
+    carriage return, are nothing to check or format."""
+    path = tmp_path / "main.flow"
+    path.write_bytes(text.encode("utf-8"))
+    assert load([str(path)]).diagnostics == ()
+    assert format_text(text, str(path)) == ("hangup\n", [])
+
+
+def test_a_file_with_old_mac_line_endings_is_one_clear_error(tmp_path):
+    path = tmp_path / "main.flow"
+    path.write_bytes(b'say "hi"\rhangup\r')
+    [error] = load([str(path)]).diagnostics
+    assert error.message.startswith("a carriage return that does not end a line")
+    assert (error.span.line, error.span.col) == (1, 9)
 
 
 def test_a_200_kb_line(tmp_path):
-    long = "say \"" + "x" * 200_000 + "\""
+    long = 'say "' + "x" * 200_000 + '"'
     path = tmp_path / "main.flow"
     path.write_text(f"step a:\n    {long}\n    hangup\n", encoding="utf-8")
     source = SourceFile(str(path), path.read_text(encoding="utf-8"))

@@ -736,11 +736,11 @@ def test_the_table_covers_at_least_forty_mistakes():
 
 
 def test_every_verb_and_keyword_has_a_misspelling_in_the_table():
-    from flowc.parser import _lark
+    from flowc.syntax.grammar import reference
 
     keywords = {
         t.pattern.value
-        for t in _lark().terminals
+        for t in reference().terminals
         if t.pattern.type == "str" and t.pattern.value[:1].isalpha()
     }
     hinted = {c.hint.split("`")[1] for c in CASES if c.hint and c.hint.startswith("did you mean")}

@@ -172,3 +172,22 @@ def test_the_extension_is_plain_javascript_that_starts_flowc_lsp():
     assert config["comments"] == {"lineComment": "#"}
     lock = json.loads((folder / "package-lock.json").read_text(encoding="utf-8"))
     assert "node_modules/vscode-languageclient" in lock["packages"]
+
+
+def test_every_keyword_of_the_vocabulary_is_highlighted():
+    """The TextMate grammar is JSON an editor loads as it is, so it cannot be
+    derived from the vocabulary; this test holds the two together."""
+    from flowc import vocabulary
+
+    prefix = {"say": 'say "x"', "play": "play /a.mp3", "dial": 'dial "+15550100"'}
+    lines, expected = [], []
+    for verb in vocabulary.VERBS:
+        for option in verb.options:
+            lines.append(f"    {prefix.get(verb.name, verb.name)} {option.name}")
+            expected.append((verb.name, option.name, "keyword.other.option"))
+    for verb in vocabulary.ELEMENTS:
+        lines.append(f"    {prefix.get(verb.name, verb.name)}")
+        expected.append((verb.name, verb.name, "keyword.control.verb"))
+    (tokens,) = tokenize("step main:\n" + "\n".join(lines) + "\n")
+    for line, (verb, word, scope) in zip(tokens[1:], expected, strict=False):
+        assert has(line, word, scope), (verb, word, line)

@@ -26,7 +26,8 @@ from flowc import ir
 from flowc.backends.twiml import ATTRIBUTES, TAGS, render_step
 from flowc.checks.nesting import IN_GATHER
 from flowc.diagnostics import Severity
-from flowc.parser import FlowIndenter, grammar_path
+from flowc.syntax.grammar import grammar_path, grammar_text, keyword_terminals
+from flowc.syntax.indentation import FlowIndenter
 from flowc.project import load
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -348,6 +349,16 @@ CASES = [
         _gather(input="speech", speech_timeout=3, language="en-GB", action="menu_choice.xml", method="GET"),
     ),
     Case(
+        "gather-speech-profanity-filter-on",
+        "gather input speech profanity-filter -> menu_choice",
+        _gather(input="speech", profanity_filter=True, action="menu_choice.xml", method="GET"),
+    ),
+    Case(
+        "gather-speech-profanity-filter-off",
+        "gather input speech no profanity-filter -> menu_choice",
+        _gather(input="speech", profanity_filter=False, action="menu_choice.xml", method="GET"),
+    ),
+    Case(
         "gather-finish-off-timeout-minutes",
         'gather finish "" timeout 1m -> menu_choice',
         _gather(finish_on_key="", timeout=60, action="menu_choice.xml", method="GET"),
@@ -653,17 +664,22 @@ _OPTION_RULES = {
 }
 
 
+def _alternative(origin: str, alias: str, first: str) -> tuple[str, str]:
+    """An option alternative is named by its keyword and form (`record_option`,
+    `NO BEEP`); another rule's alternative by its alias."""
+    return (origin, f"{first} {alias}" if origin.endswith("_option") else alias)
+
+
 def test_every_option_of_the_grammar_is_exercised():
-    with open(grammar_path(), encoding="utf-8") as f:
-        parser = Lark(
-            f.read(),
-            parser="lalr",
-            lexer="contextual",
-            maybe_placeholders=True,
-            postlex=FlowIndenter(),
-        )
+    parser = Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        maybe_placeholders=True,
+        postlex=FlowIndenter(keyword_terminals()),
+    )
     wanted = {
-        (str(rule.origin.name), rule.alias)
+        _alternative(str(rule.origin.name), rule.alias, rule.expansion[0].name if rule.expansion else "")
         for rule in parser.rules
         if rule.alias
         and (rule.origin.name.endswith("_option") or rule.origin.name in ("play", "target", "url"))
@@ -677,7 +693,7 @@ def test_every_option_of_the_grammar_is_exercised():
                 seen.add((by_alias[node.data], node.data))
             if node.data in _OPTION_RULES:
                 seen.update(
-                    (_OPTION_RULES[node.data], child.data)
+                    _alternative(_OPTION_RULES[node.data], child.data, child.children[0].type)
                     for child in node.children
                     if isinstance(child, Tree)
                 )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from .. import ir
+from .. import ir, vocabulary
 from ..codes import report
 from ..diagnostics import Diagnostic, Note
 from . import Emission
@@ -42,23 +42,15 @@ def action_method(target: ir.Target) -> str | None:
 
 # ---- value formats ---------------------------------------------------------------
 
-Format = Callable[[object], str]
+Format = Callable[[object], str | None]
 
 
-def _text(v: ir.Text) -> str:
+def _value(v: ir.Text | ir.Number | ir.Duration) -> str:
+    if isinstance(v, ir.Duration):
+        return str(v.seconds)
+    if isinstance(v, ir.Number):
+        return str(v.value)
     return v.value
-
-
-def _number(v: ir.Number) -> str:
-    return str(v.value)
-
-
-def _seconds(v: ir.Duration | ir.Text) -> str:
-    return v.value if isinstance(v, ir.Text) else str(v.seconds)
-
-
-def _switch(on: str, off: str) -> Format:
-    return lambda v: on if v.on else off
 
 
 def _words(v: tuple[ir.Text, ...]) -> str:
@@ -73,46 +65,32 @@ def _method(v: ir.Target) -> str | None:
     return v.method.value if v.method is not None else None
 
 
-_TRUE = _switch("true", "false")
+def _switch(on: str, off: str) -> Format:
+    return lambda v: on if v.on else off
 
-# verb → ((IR field, TwiML attribute, format), ...). `action` is handled by
-# _action because its URL depends on the flow.
+
+def _formats(option: vocabulary.Option | None) -> dict[str, Format]:
+    switch = _switch(*option.switch_values) if option is not None else _switch("true", "false")
+    return {"value": _value, "words": _words, "url": _url, "method": _method, "switch": switch}
+
+
+def _rows(verb: vocabulary.Verb) -> tuple[tuple[str, str, Format], ...]:
+    """``(IR field, attribute, format)`` of a verb, from the vocabulary."""
+    by_field = {f: o for o in verb.options for f in o.fields}
+    return tuple(
+        (field, attribute, _formats(by_field.get(field))[kind]) for field, attribute, kind in verb.attributes
+    )
+
+
+_IR_CLASSES = ir.verb_classes()
+
+# verb → ((IR field, TwiML attribute, format), ...), in the order they are
+# written. `action` is handled by _verb because its URL depends on the flow.
 ATTRIBUTES: dict[type, tuple[tuple[str, str, Format], ...]] = {
-    ir.Say: (("voice", "voice", _text), ("language", "language", _text), ("loop", "loop", _number)),
-    ir.Play: (("loop", "loop", _number), ("digits", "digits", _text)),
-    ir.Pause: (("length", "length", _seconds),),
-    ir.Record: (
-        ("max_length", "maxLength", _seconds),
-        ("timeout", "timeout", _seconds),
-        ("finish", "finishOnKey", _text),
-        ("beep", "playBeep", _TRUE),
-        ("trim", "trim", _switch("trim-silence", "do-not-trim")),
-        ("transcribe", "transcribe", _TRUE),
-        ("transcribe_callback", "transcribeCallback", _url),
-        ("status", "recordingStatusCallback", _url),
-        ("status", "recordingStatusCallbackMethod", _method),
-        ("status_events", "recordingStatusCallbackEvent", _words),
-    ),
-    ir.Gather: (
-        ("input", "input", _words),
-        ("num_digits", "numDigits", _number),
-        ("timeout", "timeout", _seconds),
-        ("finish", "finishOnKey", _text),
-        ("speech_timeout", "speechTimeout", _seconds),
-        ("hints", "hints", _text),
-        ("language", "language", _text),
-    ),
-    ir.Redirect: (),
-    ir.Hangup: (),
-    ir.Reject: (("reason", "reason", _text),),
-    ir.Dial: (
-        ("timeout", "timeout", _seconds),
-        ("time_limit", "timeLimit", _seconds),
-        ("caller_id", "callerId", _text),
-    ),
+    _IR_CLASSES[verb.name]: _rows(verb) for verb in vocabulary.ELEMENTS
 }
 
-TAGS = {cls: cls.__name__ for cls in ATTRIBUTES}
+TAGS = {_IR_CLASSES[verb.name]: verb.element for verb in vocabulary.ELEMENTS}
 
 
 # verb → its text content, for the verbs that have one.

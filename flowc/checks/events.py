@@ -9,13 +9,13 @@ Good: ``status /rec on completed``.
 
 from __future__ import annotations
 
-from .. import ir
+from .. import ir, vocabulary
 from ..codes import report
 from .base import CheckContext, allowed, did_you_mean
 
 CODES = ("FL303",)
 LOCAL = True  # sees one verb or one step at a time
-EVENTS = ("in-progress", "completed", "absent")
+EVENTS = vocabulary.verb("record").option("status").events  # type: ignore[union-attr]
 
 
 def run(ctx: CheckContext):

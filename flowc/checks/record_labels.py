@@ -14,18 +14,21 @@ options: ``record voicemail -> handle``.
 
 from __future__ import annotations
 
-from .. import ir
+from .. import ir, vocabulary
 from ..codes import report
 from .base import CheckContext, did_you_mean
 
 CODES = ("FL060",)
 LOCAL = True  # sees one verb or one step at a time
 
+_RECORD = vocabulary.verb("record")
 # The words that begin an option of `record` (`no` only comes before `beep`
 # or `trim`, and is too short for a near miss to mean anything).
-OPTIONS = ("max", "timeout", "finish", "beep", "trim", "transcribe", "status")
+OPTIONS = tuple(o.name for o in _RECORD.options)
 # What a label glued together from two words was meant to be (`nobeep`).
-PHRASES = ("no beep", "no trim", "timeout off")
+PHRASES = tuple(
+    f"{vocabulary.NEGATION} {o.name}" for o in _RECORD.options if o.shape is vocabulary.Shape.SWITCH
+) + tuple(f"{o.name} {o.word}" for o in _RECORD.options if o.word)
 
 
 def run(ctx: CheckContext):

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import re
 
-from .. import ir
+from .. import ir, vocabulary
 from ..codes import report
 from .base import CheckContext, allowed, did_you_mean
 
 CODES = ("FL306",)
 LOCAL = True  # sees one verb or one step at a time
-REASONS = ("rejected", "busy")
-CONTEXTS = tuple(c.value for c in ir.Context)
-INPUTS = ("dtmf", "speech")
+REASONS = vocabulary.verb("reject").values[0].choices
+CONTEXTS = next(s.values for s in vocabulary.SETTINGS if s.name == "context")
+INPUTS = vocabulary.verb("gather").option("input").values  # type: ignore[union-attr]
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 
 
@@ -38,7 +38,7 @@ def _choice(text: ir.Text, choices, what: str):
     return None
 
 
-GATHER_OPTIONS = ("digits", "timeout", "finish", "speech-timeout", "hints", "language")
+GATHER_OPTIONS = tuple(o.name for o in vocabulary.verb("gather").options if o.name != "input")
 
 
 def _misplaced_option(word: str) -> str | None:

@@ -69,9 +69,13 @@ def test_each_record_is_checked(compile_flow):
 
 
 def test_the_options_are_those_of_the_grammar():
-    from flowc.parser import _option_owners
+    from flowc.syntax.grammar import reference
 
-    grammar = {kw for kw, verbs in _option_owners().items() if "record" in verbs}
+    grammar = {
+        str(rule.expansion[0].name).lower().replace("_", "-")
+        for rule in reference().rules
+        if rule.origin.name == "record_option"
+    }
     assert set(record_labels.OPTIONS) == grammar - {"no"}
 
 

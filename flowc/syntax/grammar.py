@@ -1,0 +1,103 @@
+"""The grammar: ``grammar/flow.lark`` with the option rules of the
+vocabulary table appended, and the Lark parsers built from it.
+
+A parser is built once per process for what the grammar says (terminals,
+rules, the LALR table), and once more for each parse that runs at the same
+time as another (:func:`parser_session`): the IR is built by a Transformer
+that Lark runs while it parses, and each parse owns one, so parses share no
+state and need no lock. Grammar analysis is cached on disk (Lark's
+``cache=True``), so a new parser costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import queue
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from lark import Lark
+
+from .. import vocabulary
+from .indentation import FlowIndenter
+from .transform import ToIR
+
+_HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_GRAMMAR_CANDIDATES = (
+    os.path.join(_HERE, "grammar", "flow.lark"),  # installed wheel
+    os.path.join(os.path.dirname(_HERE), "grammar", "flow.lark"),  # source tree
+)
+_TERMINAL_DEFINITION = re.compile(r"^([A-Z_][A-Z0-9_]*)(?:\.-?\d+)?\s*:", re.MULTILINE)
+_KEYWORD_DEFINITION = re.compile(r'^([A-Z_][A-Z0-9_]*)\s*:\s*"[A-Za-z]', re.MULTILINE)
+
+
+def grammar_path() -> str:
+    for path in _GRAMMAR_CANDIDATES:
+        if os.path.exists(path):
+            return path
+    raise FileNotFoundError("flow.lark not found next to the flowc package")
+
+
+@functools.cache
+def grammar_text() -> str:
+    """The whole grammar: the file, then the rules the vocabulary generates."""
+    with open(grammar_path(), encoding="utf-8") as f:
+        text = f.read()
+    defined = frozenset(_TERMINAL_DEFINITION.findall(text))
+    return text + "\n" + vocabulary.grammar_rules(defined)
+
+
+def _build(transformer=None) -> Lark:
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        maybe_placeholders=True,
+        postlex=FlowIndenter(keyword_terminals()),
+        transformer=transformer,
+        cache=True,
+    )
+
+
+@functools.cache
+def reference() -> Lark:
+    """A parser that builds no IR, for what the grammar says: its terminals,
+    rules and parse table (used by the syntax-error messages)."""
+    return _build()
+
+
+_IDLE: queue.SimpleQueue = queue.SimpleQueue()
+
+
+@contextmanager
+def parser_session() -> Iterator[tuple[Lark, ToIR]]:
+    """A parser and the IR transformer it runs, for one parse at a time:
+    taken from the idle ones, or built when all are in use, and given back
+    after."""
+    try:
+        session = _IDLE.get_nowait()
+    except queue.Empty:
+        transformer = ToIR()
+        session = (_build(transformer), transformer)
+    try:
+        yield session
+    finally:
+        _IDLE.put(session)
+
+
+@functools.cache
+def keyword_terminals() -> frozenset[str]:
+    """The terminals that are keywords (a literal starting with a letter)."""
+    return frozenset(_KEYWORD_DEFINITION.findall(grammar_text()))
+
+
+@functools.cache
+def keyword(name: str) -> str | None:
+    """The literal a terminal stands for (``SPEECH_TIMEOUT`` → ``speech-timeout``)."""
+    try:
+        pattern = reference().get_terminal(name).pattern
+    except KeyError:
+        return None
+    return pattern.value if pattern.type == "str" else None

@@ -1,0 +1,154 @@
+"""The vocabulary table is the one place the language's options are written:
+every entry parses, fills its IR field, writes its TwiML attribute, survives
+the formatter, is highlighted and hovered, and is documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from flowc import editor, ir, pygments_lexer, vocabulary
+from flowc.backends.twiml import render_step
+from flowc.formatter import format_text
+from flowc.source import SourceFile
+from flowc.syntax import parse
+from flowc.syntax.grammar import grammar_path, grammar_text
+from flowc.vocabulary import Shape
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# How each verb's line starts, before its options.
+PREFIX = {
+    "say": 'say "Hello"',
+    "play": "play /a.mp3",
+    "record": "record",
+    "gather": "gather",
+    "dial": 'dial "+15550100"',
+}
+
+
+def _written(option: vocabulary.Option) -> list[tuple[str, str | None]]:
+    """Ways to write an option, each with the attribute value it must give."""
+    n = option.name
+    match option.shape:
+        case Shape.DURATION:
+            return [(f"{n} 7s", "7")]
+        case Shape.DURATION_OR_OFF:
+            return [(f"{n} 7s", "7"), (f"{n} {option.word}", "0")]
+        case Shape.DURATION_OR_AUTO:
+            return [(f"{n} 7s", "7"), (f"{n} {option.word}", option.word)]
+        case Shape.STRING:
+            return [(f'{n} "1"', "1")]
+        case Shape.TEXT:
+            return [(f"{n} en-GB", "en-GB"), (f'{n} "Polly Amy"', "Polly Amy")]
+        case Shape.NUMBER:
+            return [(f"{n} 3", "3")]
+        case Shape.WORDS:
+            return [(f"{n} {' '.join(option.values)}", " ".join(option.values))]
+        case Shape.SWITCH:
+            on, off = option.switch_values
+            return [(n, on), (f"no {n}", off)]
+        case Shape.SWITCH_URL:
+            return [(n, "true"), (f"{n} /callback", "true")]
+        case Shape.CALLBACK:
+            return [(f"{n} /callback on {option.events[0]}", "/callback")]
+    raise AssertionError(option.shape)
+
+
+CASES = [
+    pytest.param(verb, option, text, value, id=f"{verb.name}-{text}")
+    for verb in vocabulary.ELEMENTS
+    for option in verb.options
+    for text, value in _written(option)
+]
+
+
+@pytest.mark.parametrize(("verb", "option", "text", "value"), CASES)
+def test_every_option_parses_builds_and_formats(verb, option, text, value):
+    line = f"{PREFIX[verb.name]} {text}"
+    source = SourceFile("main.flow", f"step main:\n    {line}\n    hangup\n")
+    flow, problems = parse(source)
+    assert flow is not None and not problems, problems
+    node = flow.steps[0].verbs[0]
+    assert getattr(node, option.field) not in (None, ())
+    root = etree.fromstring(render_step(flow, flow.steps[0]))
+    element = root[0]
+    assert element.tag == verb.element
+    assert element.get(option.attribute) == value
+    formatted, problems = format_text(source.text)
+    assert formatted == source.text, "an option written canonically is left as it is"
+
+
+def test_the_grammar_file_writes_no_option_rule():
+    with open(grammar_path(), encoding="utf-8") as f:
+        written = f.read()
+    assert not re.search(r"^\w+_option\s*:", written, re.M)
+    generated = grammar_text()[len(written) :]
+    for verb in vocabulary.ELEMENTS:
+        if verb.options:
+            assert re.search(rf"^{verb.name}_option:", generated, re.M)
+
+
+def test_every_keyword_is_highlighted_and_hovered():
+    lexer_words = set(pygments_lexer.VERBS) | set(pygments_lexer.OPTIONS)
+    assert set(vocabulary.keywords()) - {"flow", "step"} <= lexer_words
+    hovered = {(k.verb, k.word) for k in editor.KEYWORDS}
+    for verb in vocabulary.VERBS:
+        assert (None, verb.name) in hovered
+        for option in verb.options:
+            assert (verb.name, option.name) in hovered
+    for setting in vocabulary.SETTINGS:
+        assert (None, setting.name) in hovered
+
+
+def test_hover_names_the_attributes_the_vocabulary_gives():
+    for verb in vocabulary.ELEMENTS:
+        for option in verb.options:
+            shown = editor.keyword(verb.name, option.name)
+            assert shown is not None
+            assert set(shown.attributes()) == {a for _, a, _ in option.attributes}
+
+
+def _doc_tables() -> dict[str, list[list[str]]]:
+    """The rows of the option table under each `### \\`verb\\`` heading of docs/language.md."""
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    tables: dict[str, list[list[str]]] = {}
+    verb = None
+    for line in text.splitlines():
+        heading = re.match(r"### `([a-z-]+)`", line)
+        if heading:
+            verb = heading.group(1)
+        elif line.startswith("## "):
+            verb = None
+        elif verb and line.startswith("| `"):
+            tables.setdefault(verb, []).append([c.strip() for c in line.strip("|").split("|")])
+    return tables
+
+
+def test_the_docs_option_tables_match_the_vocabulary():
+    tables = _doc_tables()
+    for verb in vocabulary.ELEMENTS:
+        rows = tables.get(verb.name, [])
+        names = {
+            re.match(r"`([a-z-]+|->)", row[0]).group(1) for row in rows if re.match(r"`([a-z-]+|->)", row[0])
+        }
+        for option in verb.options:
+            assert option.name in names, f"docs/language.md: `{verb.name}` has no row for `{option.name}`"
+            row = next(r for r in rows if r[0].startswith(f"`{option.name}"))
+            assert f"`{option.attribute}" in row[1], (verb.name, option.name, row)
+        known = {o.name for o in verb.options} | {v.keyword for v in verb.values if v.keyword} | {"->"}
+        for name in names:
+            assert name in known or name.upper() == name, (
+                f"docs/language.md documents `{name}` for `{verb.name}`, which the vocabulary does not have"
+            )
+
+
+def test_ir_fields_exist_for_every_option():
+    classes = ir.verb_classes()
+    for verb in vocabulary.ELEMENTS:
+        fields = set(classes[verb.name].__dataclass_fields__)
+        for option in verb.options:
+            assert set(option.fields) <= fields, (verb.name, option.name)
