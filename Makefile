@@ -39,12 +39,15 @@ run: $(VENV)/.installed $(VENV)/.installed-site $(VENV)/.installed-flask
 	@echo "The Flask app for every flow under flows/ is in $(OUT)/voiceapp/ (your code goes in $(OUT)/voiceapp/handlers.py)."
 	@echo "Start it (see docs/flask.md):"
 	@echo "  cd $(OUT) && TWILIO_AUTH_TOKEN=<your auth token> $(abspath $(BIN))/flask --app voiceapp run"
-	@echo "  cd $(OUT) && TWILIO_AUTH_TOKEN=<your auth token> $(abspath $(BIN))/gunicorn 'voiceapp:create_app()'"
+	@echo "  cd $(OUT) && TWILIO_AUTH_TOKEN=<your auth token> $(abspath $(BIN))/gunicorn --config voiceapp/gunicorn_config.py"
 
 system-deps:
 	bash scripts/system-deps.sh
 
+# ruff and mypy read their settings from pyproject.toml; both must pass before the tests run.
 test: $(VENV)/.installed-test system-deps
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	cd tests && ../$(BIN)/python -m pytest -c ../pyproject.toml --rootdir .. $(PYTEST_ARGS)
 	$(BIN)/flowc test flows
 

@@ -174,7 +174,7 @@ def serve(
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     _stop_on_sigterm()
     temporary = out is None
-    directory = tempfile.mkdtemp(prefix="flowc-site-") if temporary else out
+    directory = out if out is not None else tempfile.mkdtemp(prefix="flowc-site-")
     try:
         generation = [1]
         rebuild(paths, directory, echo, live=True)

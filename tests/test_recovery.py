@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import codes
 
-from flowc.syntax.recovery import MAX_ERRORS, PIECE_LINES
 from flowc.project import load
+from flowc.syntax.recovery import MAX_ERRORS, PIECE_LINES
 
 
 def errors(build) -> list[tuple[int, int, str]]:

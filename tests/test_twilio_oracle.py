@@ -26,9 +26,9 @@ from flowc import ir
 from flowc.backends.twiml import ATTRIBUTES, TAGS, render_step
 from flowc.checks.nesting import IN_GATHER
 from flowc.diagnostics import Severity
-from flowc.syntax.grammar import grammar_path, grammar_text, keyword_terminals
-from flowc.syntax.indentation import FlowIndenter
 from flowc.project import load
+from flowc.syntax.grammar import grammar_text, keyword_terminals
+from flowc.syntax.indentation import FlowIndenter
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 

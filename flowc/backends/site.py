@@ -41,7 +41,7 @@ try:
 
     from ..pygments_lexer import FlowLexer
 except ImportError:  # pragma: no cover - reported by require()
-    HtmlFormatter = None
+    HtmlFormatter = None  # type: ignore[assignment,misc]  # Pygments is an optional extra
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 DOT_BATCH = 200  # graphs per `dot` process
@@ -66,7 +66,7 @@ def site_diagnostics(flows: Iterable[ir.Flow], built: set[str], known: Iterable[
         for step in flow.steps:
             for verb in ir.walk(step.verbs):
                 for target in ir.targets(verb):
-                    if not target.is_step:
+                    if not isinstance(target, ir.StepTarget):
                         continue
                     if target.method is not None and target.method.value == "POST":
                         found.append(
@@ -100,7 +100,7 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;") + '"'
 
 
-def _attrs(**attrs: str) -> str:
+def _attrs(**attrs: str | None) -> str:
     return "[" + ", ".join(f"{k}={_q(v)}" for k, v in attrs.items() if v is not None) + "]"
 
 
@@ -156,7 +156,7 @@ def cycles_of(graph: CallGraph) -> dict[tuple[str, str], int]:
 def step_facts(flow: ir.Flow, reachable: set, cycles: dict[tuple[str, str], int]) -> dict[str, StepFacts]:
     """What the graph and the page flag about each step of ``flow``; ``reachable``
     and ``cycles`` are computed once for the whole build."""
-    facts = {}
+    facts: dict[str, StepFacts] = {}
     for i, step in enumerate(flow.steps):
         sid = (flow.name, step.name)
         facts.setdefault(
@@ -198,7 +198,7 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
     for i, step in enumerate(flow.steps):
         f = facts.get(step.name)
         node = f"s{i}"
-        if f is None or any(s.name == step.name for s in flow.steps[:i]):
+        if f is None or flow.step(step.name) is not step:
             continue  # a duplicate name (an error); drawn once
         classes = ["step"]
         attrs: dict[str, str] = {
@@ -236,19 +236,19 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
     if entry is not None:
         edge("call", f"s{0}", "entry", color="#0369a1", penwidth="2", **{"class": "entry-edge"})
 
-    index_of = {}
+    index_of: dict[str, int] = {}
     for i, step in enumerate(flow.steps):
         index_of.setdefault(step.name, i)
 
     for i, step in enumerate(flow.steps):
         if index_of[step.name] != i:
             continue
-        node = graph.nodes.get((flow.name, step.name))
+        step_node = graph.nodes.get((flow.name, step.name))
         src = f"s{i}"
         after_gather = False
         edges_by_verb: dict[int, list[Edge]] = {}
-        if node is not None:
-            for ed in node.edges:
+        if step_node is not None:
+            for ed in step_node.edges:
                 edges_by_verb.setdefault(id(ed.verb), []).append(ed)
         for verb in step.verbs:
             for ed in edges_by_verb.get(id(verb), ()):
@@ -256,24 +256,25 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
                 attrs = {}
                 if ed.kind is EdgeKind.BRANCH:
                     attrs = {"color": "#6d28d9", "fontcolor": "#6d28d9", "class": "branch-edge"}
-                if ed.target.kind is ir.TargetKind.STEP and ed.dest is not None:
-                    dst = f"s{index_of[ed.target.step]}"
+                target = ed.target
+                if isinstance(target, ir.StepTarget) and target.flow is None and ed.dest is not None:
+                    dst = f"s{index_of[target.step]}"
                     cycle = facts[step.name].cycle
-                    if cycle is not None and facts[ed.target.step].cycle == cycle:
-                        classes = " ".join(filter(None, [attrs.get("class"), "loop-edge"]))
+                    if cycle is not None and facts[target.step].cycle == cycle:
+                        loop_classes = " ".join(filter(None, [attrs.get("class"), "loop-edge"]))
                         attrs = {
                             "color": "#c2410c",
                             "penwidth": "2",
                             "fontcolor": "#c2410c",
-                            "class": classes,
+                            "class": loop_classes,
                         }
-                elif ed.target.is_step:
-                    text = f"{ed.target.flow or flow.name}.{ed.target.step}"
+                elif isinstance(target, ir.StepTarget):
+                    text = f"{target.flow or flow.name}.{target.step}"
                     dst = "x_" + re.sub(r"\W", "_", text)
                     if dst not in extra_nodes:
-                        extra_nodes[dst] = _other_step(dst, len(extra_nodes), ed, text, site_flows)
+                        extra_nodes[dst] = _other_step(dst, len(extra_nodes), ed, target, text, site_flows)
                 else:
-                    dst = _external(extra_nodes, ed.target.text, "external")
+                    dst = _external(extra_nodes, target.text, "external")
                 edge(src, dst, label, **attrs)
             if isinstance(verb, ir.Record | ir.Gather) and verb.action is None:
                 kind = EdgeKind.RECORDED if isinstance(verb, ir.Record) else EdgeKind.GATHERED
@@ -300,22 +301,22 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
     return "\n".join(out) + "\n"
 
 
-def _other_step(name: str, n: int, edge: Edge, text: str, site_flows: set[str]) -> str:
+def _other_step(name: str, n: int, edge: Edge, target: ir.StepTarget, text: str, site_flows: set[str]) -> str:
     """A node for a step outside this flow's page: another flow's, or a missing one."""
     if edge.dest is None:
         attrs = _attrs(
             id=f"n-missing-{n}",
-            label=edge.target.text + "\nmissing",
+            label=target.text + "\nmissing",
             color="#b91c1c",
             fontcolor="#b91c1c",
             style="rounded,dashed",
-            tooltip=f"no step {edge.target.text}",
+            tooltip=f"no step {target.text}",
             **{"class": "missing"},
         )
     else:
         href = None
-        if edge.target.flow in site_flows:
-            href = f"../{edge.target.flow}/index.html#step-{edge.target.step}"
+        if target.flow in site_flows:
+            href = f"../{target.flow}/index.html#step-{target.step}"
         attrs = _attrs(
             id=f"n-flow-{n}",
             label=text,

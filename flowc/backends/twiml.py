@@ -10,6 +10,7 @@ with 405).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from lxml import etree
 
@@ -23,7 +24,7 @@ XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 def step_url(flow: ir.Flow, target: ir.Target) -> str:
     """The URL a target compiles to, seen from a document of ``flow``."""
-    if not target.is_step:
+    if not isinstance(target, ir.StepTarget):
         return target.text
     dest_flow = target.flow or flow.name
     base = flow.settings.base_url
@@ -42,7 +43,9 @@ def action_method(target: ir.Target) -> str | None:
 
 # ---- value formats ---------------------------------------------------------------
 
-Format = Callable[[object], str | None]
+# A format takes the value of its row's IR field, whose type differs from row
+# to row (Text, Number, Duration, Switch, UrlTarget, a tuple of Text), hence Any.
+Format = Callable[[Any], str | None]
 
 
 def _value(v: ir.Text | ir.Number | ir.Duration) -> str:
@@ -57,15 +60,15 @@ def _words(v: tuple[ir.Text, ...]) -> str:
     return " ".join(w.value for w in v)
 
 
-def _url(v: ir.Target) -> str:
+def _url(v: ir.UrlTarget) -> str:
     return v.text
 
 
-def _method(v: ir.Target) -> str | None:
+def _method(v: ir.UrlTarget) -> str | None:
     return v.method.value if v.method is not None else None
 
 
-def _switch(on: str, off: str) -> Format:
+def _switch(on: str, off: str) -> Callable[[ir.Switch], str]:
     return lambda v: on if v.on else off
 
 
@@ -86,42 +89,46 @@ _IR_CLASSES = ir.verb_classes()
 
 # verb → ((IR field, TwiML attribute, format), ...), in the order they are
 # written. `action` is handled by _verb because its URL depends on the flow.
-ATTRIBUTES: dict[type, tuple[tuple[str, str, Format], ...]] = {
+ATTRIBUTES: dict[type[ir.Verb], tuple[tuple[str, str, Format], ...]] = {
     _IR_CLASSES[verb.name]: _rows(verb) for verb in vocabulary.ELEMENTS
 }
 
-TAGS = {_IR_CLASSES[verb.name]: verb.element for verb in vocabulary.ELEMENTS}
-
-
-# verb → its text content, for the verbs that have one.
-CONTENT: dict[type, Callable[[ir.Verb, ir.Flow], str | None]] = {
-    ir.Say: lambda verb, flow: verb.text.value,
-    ir.Play: lambda verb, flow: verb.url.text if verb.url is not None else None,
-    ir.Redirect: lambda verb, flow: step_url(flow, verb.target),
-    ir.Dial: lambda verb, flow: verb.number.value,
+TAGS: dict[type[ir.Verb], str] = {
+    _IR_CLASSES[verb.name]: verb.element for verb in vocabulary.ELEMENTS if verb.element is not None
 }
+
+
+def _content(verb: ir.Verb, flow: ir.Flow) -> str | None:
+    """The text content of the verbs that have one."""
+    if isinstance(verb, ir.Say):
+        return verb.text.value
+    if isinstance(verb, ir.Play):
+        return verb.url.text if verb.url is not None else None
+    if isinstance(verb, ir.Redirect):
+        return step_url(flow, verb.target)
+    if isinstance(verb, ir.Dial):
+        return verb.number.value
+    return None
 
 
 def _verb(parent: etree._Element, verb: ir.Verb, flow: ir.Flow) -> None:
     kind = type(verb)
-    attributes = {}
+    attributes: dict[str, str] = {}
     for field, attribute, fmt in ATTRIBUTES[kind]:
         value = getattr(verb, field)
         if value:  # None and () are options the source did not write
             text = fmt(value)
             if text is not None:
                 attributes[attribute] = text
-    target = verb.target if kind is ir.Redirect else getattr(verb, "action", None)
+    target = verb.target if isinstance(verb, ir.Redirect) else getattr(verb, "action", None)
     if target is not None:
-        if kind is not ir.Redirect:
+        if not isinstance(verb, ir.Redirect):
             attributes["action"] = step_url(flow, target)
         method = action_method(target)
         if method is not None:
             attributes["method"] = method
     el = etree.SubElement(parent, TAGS[kind], attributes)
-    content = CONTENT.get(kind)
-    if content is not None:
-        el.text = content(verb, flow) or None
+    el.text = _content(verb, flow) or None
     for child in verb.body:
         _verb(el, child, flow)
 

@@ -23,7 +23,7 @@ from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL401",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each step's lines by themselves
 IN_GATHER = (ir.Say, ir.Play, ir.Pause)
 
 
