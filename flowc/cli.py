@@ -447,12 +447,11 @@ def paths_command(paths, against, write, limit):
     Answers for paths the flows do not serve (`answer /path -> step`) come
     from the settings of the FLOW.calls file beside a flow.
     """
+    from .project import NoFlowFiles
     from .rehearsal import paths as listing
     from .rehearsal.runner import Unusable
     from .rehearsal.session import paths as find
     from .render import format_text
-
-    from .project import NoFlowFiles
 
     try:
         session, found = find(paths, against, limit)
@@ -464,6 +463,7 @@ def paths_command(paths, against, write, limit):
         click.echo(format_text(d, session.sources), err=True)
     if session.diagnostics:
         sys.exit(EXIT_FLOW_ERRORS)
+    assert session.index is not None
     for item in found:
         more = " (the limit cut the list short)" if item.truncated else ""
         click.echo(f"{item.flow}: {len(item.paths)} path{'s' if len(item.paths) != 1 else ''}{more}")

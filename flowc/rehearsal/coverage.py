@@ -33,7 +33,7 @@ class Coverage:
                     else:
                         cov.verbs[(verb.span.file, verb.span.line)] = (verb.name, False)
                     for target in ir.targets(verb):
-                        if target.is_step:
+                        if isinstance(target, ir.StepTarget):
                             cov.edges[(name, f"{target.flow or flow.name}.{target.step}")] = False
         for r in session.rehearsals:
             for flow_name, step_name in r.steps:

@@ -320,8 +320,8 @@ class Call:
                 raise _Ended("end")
             self.fail("12100", "the answer is not well-formed XML")
         assert root is not None
-        if root.tag != "Response":
-            self.fail("12102", f"the root element is <{root.tag}>, not <Response>")
+        if _tag(root) != "Response":
+            self.fail("12102", f"the root element is <{_tag(root)}>, not <Response>")
         if answer.content_type not in TWIML_TYPES and answer.content_type != "text/plain":
             self.fail("12300", f"the answer's Content-Type is {answer.content_type or 'missing'}")
         self.documents.append(step.url)
@@ -344,9 +344,9 @@ class Call:
         return None
 
     def verb(self, el: etree._Element, origin: Origin) -> Goto | None:
-        handler = VERBS.get(el.tag)
+        handler = VERBS.get(_tag(el))
         if handler is None:
-            self.note(f"<{el.tag}> is not a TwiML verb: Twilio skips it (warning 12200)", origin)
+            self.note(f"<{_tag(el)}> is not a TwiML verb: Twilio skips it (warning 12200)", origin)
             return None
         return handler(self, el, origin)
 
@@ -391,6 +391,11 @@ def _parse(body: bytes) -> etree._Element | None:
 
 def _verbs(el: etree._Element) -> list[etree._Element]:
     return [c for c in el if isinstance(c.tag, str)]
+
+
+def _tag(el: etree._Element) -> str:
+    """The element's name (comments and processing instructions have none)."""
+    return el.tag if isinstance(el.tag, str) else ""
 
 
 def _text(el: etree._Element) -> str:
@@ -537,13 +542,13 @@ def gather(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
     attrs = _attrs(el)
     for index, child in enumerate(_verbs(el)):
         where = Origin(origin.url, (*origin.path, index))
-        if child.tag not in GATHER_NESTED:
-            call.note(f"<{child.tag}> cannot be nested in <Gather>: Twilio skips it (warning 13320)", where)
+        if _tag(child) not in GATHER_NESTED:
+            call.note(f"<{_tag(child)}> cannot be nested in <Gather>: Twilio skips it (warning 13320)", where)
             continue
-        if child.tag == "Play" and child.get("digits") is not None:
+        if _tag(child) == "Play" and child.get("digits") is not None:
             call.note("<Play digits> cannot be nested in <Gather>: Twilio skips it", where)
             continue
-        VERBS[child.tag](call, child, where)
+        VERBS[_tag(child)](call, child, where)
     listening = " and ".join(sorted(inputs))
     call.log("note", f"gather: waits {_duration(timeout)} for {listening}", origin=origin)
     digits = ""
@@ -782,11 +787,11 @@ DIAL_NOUNS = ("Number", "Client", "Sip", "Conference", "Queue", "Sim", "Applicat
 def dial(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
     timeout = _int(el.get("timeout"), 30)
     time_limit = _int(el.get("timeLimit"), 14400)
-    nouns = [c for c in _verbs(el) if c.tag in DIAL_NOUNS]
-    who = ", ".join(f"{c.tag.lower()} {_text(c)}" for c in nouns) or _text(el)
+    nouns = [c for c in _verbs(el) if _tag(c) in DIAL_NOUNS]
+    who = ", ".join(f"{_tag(c).lower()} {_text(c)}" for c in nouns) or _text(el)
     for c in _verbs(el):
-        if c.tag not in DIAL_NOUNS:
-            call.note(f"<{c.tag}> is not a <Dial> noun: Twilio skips it (warning 13215)", origin)
+        if _tag(c) not in DIAL_NOUNS:
+            call.note(f"<{_tag(c)}> is not a <Dial> noun: Twilio skips it (warning 13215)", origin)
     call.log("note", f"dial: calls {who} (rings up to {_duration(timeout)})", origin=origin)
     action = call.ask(Point("dial", _attrs(el), origin, call.clock))
     dial_sid = call.sid("CA")
@@ -851,14 +856,14 @@ def enqueue(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
         if root is not None:
             for index, child in enumerate(_verbs(root)):
                 where = Origin(call.url(origin, wait_url), (index,))
-                if child.tag == "Leave":
+                if _tag(child) == "Leave":
                     call.log("note", "<Leave>: the caller leaves the queue", origin=where)
                     left = True
                     break
-                if child.tag in GATHER_NESTED:
-                    VERBS[child.tag](call, child, where)
+                if _tag(child) in GATHER_NESTED:
+                    VERBS[_tag(child)](call, child, where)
                 else:
-                    call.note(f"rehearsal: <{child.tag}> in a waitUrl document is not rehearsed", where)
+                    call.note(f"rehearsal: <{_tag(child)}> in a waitUrl document is not rehearsed", where)
     if left:
         result, seconds = "leave", 0.0
     else:
@@ -892,8 +897,8 @@ def leave(call: Call, el: etree._Element, origin: Origin) -> None:
 def pay(call: Call, el: etree._Element, origin: Origin) -> Goto:
     for index, prompt in enumerate(_verbs(el)):
         for inner, child in enumerate(_verbs(prompt)):
-            if child.tag in GATHER_NESTED:
-                VERBS[child.tag](call, child, Origin(origin.url, (*origin.path, index, inner)))
+            if _tag(child) in GATHER_NESTED:
+                VERBS[_tag(child)](call, child, Origin(origin.url, (*origin.path, index, inner)))
     call.log("note", "pay: collects the payment details", origin=origin)
     action = call.ask(Point("pay", _attrs(el), origin, call.clock))
     if isinstance(action, HangUp):
@@ -917,7 +922,7 @@ def pay(call: Call, el: etree._Element, origin: Origin) -> Goto:
 
 
 def connect(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
-    nouns = ", ".join(f"<{c.tag}>" for c in _verbs(el)) or "nothing"
+    nouns = ", ".join(f"<{_tag(c)}>" for c in _verbs(el)) or "nothing"
     call.log("note", f"connect: the call is connected to {nouns}", origin=origin)
     action = call.ask(Point("connect", _attrs(el), origin, call.clock))
     if isinstance(action, HangUp):
@@ -937,7 +942,7 @@ def connect(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
 def start(call: Call, el: etree._Element, origin: Origin) -> None:
     for child in _verbs(el):
         what = child.get("url") or child.get("name") or ""
-        call.note(f"<{el.tag}><{child.tag}> {what}".rstrip() + ": runs beside the call, which goes on", origin)
+        call.note(f"<{_tag(el)}><{_tag(child)}> {what}".rstrip() + ": runs beside the call, which goes on", origin)
 
 
 def echo(call: Call, el: etree._Element, origin: Origin) -> None:

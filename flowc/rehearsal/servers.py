@@ -162,7 +162,7 @@ class Wsgi(Server):
 
     def __init__(self, app, token: str, bases: Iterable[str] = (), label: str = "the Flask app") -> None:
         super().__init__(bases)
-        from twilio.request_validator import RequestValidator
+        from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
         self.app = app
         self.validator = RequestValidator(token)
@@ -203,11 +203,12 @@ class Wsgi(Server):
             "wsgi.multiprocess": False,
             "wsgi.run_once": False,
         }
-        captured: dict[str, object] = {}
+        statuses: list[int] = []
+        answered: dict[str, str] = {}
 
         def start_response(status, headers, exc_info=None):
-            captured["status"] = int(status.split()[0])
-            captured["headers"] = {k.lower(): v for k, v in headers}
+            statuses.append(int(status.split()[0]))
+            answered.update((k.lower(), v) for k, v in headers)
 
         chunks = self.app(environ, start_response)
         try:
@@ -216,9 +217,8 @@ class Wsgi(Server):
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()
-        headers: dict = captured.get("headers", {})  # type: ignore[assignment]
-        kind = str(headers.get("content-type", "")).split(";")[0].strip()
-        return Answer(int(captured.get("status", 500)), kind, data, location=headers.get("location"))  # type: ignore[arg-type]
+        kind = answered.get("content-type", "").split(";")[0].strip()
+        return Answer(statuses[-1] if statuses else 500, kind, data, location=answered.get("location"))
 
 
 def _unquote_latin1(path: str) -> str:

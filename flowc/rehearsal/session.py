@@ -149,6 +149,7 @@ class FlowPaths:
     file: str  # where --write puts them
     paths: list
     truncated: bool
+    header: list[str] = field(default_factory=list)  # the settings of the hand-written FLOW.calls
 
 
 def _header(calls_path: str) -> tuple[list[str], CallsFile | None]:
@@ -191,7 +192,7 @@ def paths(flow_paths: Iterable[str], against: str = "flows", limit: int = 500) -
     server = open_server(against, build, session.index)
     session.server = server
     found = []
-    for flow in build.flows:  # type: ignore[attr-defined]
+    for flow in build.flows:
         base = flow.path.removesuffix(FLOW_SUFFIX)
         header, hand = _header(base + SUFFIX)
         server.stubs = {}
@@ -207,6 +208,5 @@ def paths(flow_paths: Iterable[str], against: str = "flows", limit: int = 500) -
         settings = settings_for(file, Scenario("paths", flow.name_span), session.index)
         entry = session.index.entry_url(flow)
         listed, truncated = enumerate_.enumerate_paths(server, session.index, entry, settings, limit)
-        found.append(FlowPaths(flow.name, base + ".paths" + SUFFIX, listed, truncated))
-        found[-1].header = header  # type: ignore[attr-defined]
+        found.append(FlowPaths(flow.name, base + ".paths" + SUFFIX, listed, truncated, header))
     return session, found
