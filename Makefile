@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # A regular (non-editable) install, as a user gets it.
-$(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find flowc grammar -type f -name '*.py' -o -name '*.lark' -o -name '*.j2')
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find flowc grammar -type f \( -name '*.py' -o -name '*.lark' -o -name '*.j2' -o -name '*.css' -o -name '*.js' \))
 	$(BIN)/python -m pip install --quiet .
 	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps .
 	touch $@
@@ -70,3 +70,11 @@ $(TEXTMATE)/node_modules/.installed: $(TEXTMATE)/package.json $(TEXTMATE)/packag
 	touch $@
 
 test: $(TEXTMATE)/node_modules/.installed
+
+# The browser tests run axe-core (npm, pinned by the lock file) in the site's pages.
+AXE := tests/axe
+$(AXE)/node_modules/.installed: $(AXE)/package.json $(AXE)/package-lock.json | system-deps
+	cd $(AXE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(AXE)/node_modules/.installed
