@@ -68,6 +68,9 @@ def cli(debug: bool) -> None:
     flowc fmt flows/                     rewrite flows in the canonical layout
     flowc lsp                            run the language server for editors
     flowc explain FL202                  explain a diagnostic code
+    flowc test flows/                    rehearse the calls of *.calls files
+    flowc paths flows/ivr.flow           every way through a flow
+    flowc call flows/ivr.flow            call a flow from the terminal
 
     A directory argument means every .flow file under it. Exit status: 0 when
     there are no errors, 1 when a flow has an error, 2 for usage errors.
@@ -548,6 +551,154 @@ def serve(paths, out, host, port):
         raise OutputProblem(str(exc)) from None
     except OSError as exc:
         raise OutputProblem(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+
+
+_AGAINST = click.option(
+    "--against",
+    default="flows",
+    show_default=True,
+    metavar="SERVER",
+    help="What answers the calls: `flows` (the .flow files compiled in memory), `flask` (the Flask app "
+    "built from them, called through WSGI with signed requests), a directory (a static build, or a "
+    "generated Flask app), or an http://127.0.0.1:PORT URL.",
+)
+
+
+@cli.command("test")
+@_PATHS
+@_AGAINST
+@click.option("--token", default=None, help="Sign requests to an http:// server with this auth token.")
+@click.option("--coverage", is_flag=True, help="Report the steps, verbs, branch keys and edges the calls ran.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the transcript of every call, not only of failures.")
+@_FORMAT
+@_COLOR
+def test_command(paths, against, token, coverage, verbose, fmt, color):
+    """Rehearse the calls of *.calls files against the flows.
+
+    Each PATH is a .calls file, a .flow file (its .calls files), or a
+    directory searched for both. Every `call` block is played by flowc in
+    Twilio's part: what the caller hears, presses and says, each request
+    and its answer. A failed expectation is reported with the call's
+    transcript. Exit status: 0 when every call passes, 1 when one fails
+    (or a file has an error), 2 for usage errors.
+    """
+    from .rehearsal import report as rehearsal_report
+    from .rehearsal.runner import Unusable
+    from .rehearsal.session import NothingToRehearse, load, run
+
+    try:
+        session = load(paths)
+    except NothingToRehearse:
+        raise click.UsageError(f"no .calls files under {' '.join(paths)}") from None
+    try:
+        run(session, against, token)
+    except Unusable as exc:
+        raise click.UsageError(str(exc)) from None
+    rehearsal_report.emit(session, fmt=fmt, colour=_use_colour(color), verbose=verbose, coverage=coverage)
+    sys.exit(EXIT_FLOW_ERRORS if session.failed else EXIT_OK)
+
+
+@cli.command("paths")
+@_PATHS
+@_AGAINST
+@click.option("--write", is_flag=True, help="Write each flow's paths to FLOW.paths.calls beside it, with the "
+              "transcript of each call as its expectations (golden scenarios).")
+@click.option("--limit", default=500, show_default=True, help="At most this many paths per flow.")
+def paths_command(paths, against, write, limit):
+    """List every distinct way through each flow, with the caller script that takes it.
+
+    Each key a branch step reads (and one it does not), no input, an empty
+    recording, each dial outcome and hanging up at each point where the call
+    waits are paths; loops are followed twice, then the caller hangs up.
+    Answers for paths the flows do not serve (`answer /path -> step`) come
+    from the settings of the FLOW.calls file beside a flow.
+    """
+    from .project import NoFlowFiles
+    from .rehearsal import paths as listing
+    from .rehearsal.runner import Unusable
+    from .rehearsal.session import paths as find
+    from .render import format_text
+
+    try:
+        session, found = find(paths, against, limit)
+    except Unusable as exc:
+        raise click.UsageError(str(exc)) from None
+    except NoFlowFiles as exc:
+        raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
+    for d in session.diagnostics:
+        click.echo(format_text(d, session.sources), err=True)
+    if session.diagnostics:
+        sys.exit(EXIT_FLOW_ERRORS)
+    assert session.index is not None
+    for item in found:
+        more = " (the limit cut the list short)" if item.truncated else ""
+        click.echo(f"{item.flow}: {len(item.paths)} path{'s' if len(item.paths) != 1 else ''}{more}")
+        for number, path in enumerate(item.paths, start=1):
+            steps = " -> ".join(dict.fromkeys(_step_names(session.index, path.result.documents)))
+            click.echo(f"  {number:>3}. {path.title}")
+            click.echo(f"       ends by {path.result.ended_by} after {len(path.result.documents)} documents: {steps}")
+        if write:
+            text = listing.write_scenarios(item.flow, item.paths, session.index, item.header)
+            _replace(item.file, text)
+            click.echo(f"wrote {item.file}", err=True)
+
+
+def _step_names(index, urls) -> list[str]:
+    out = []
+    for url in urls:
+        found = index.step_at(url)
+        out.append(f"{found[0].name}.{found[1].name}" if found else url)
+    return out
+
+
+def _replace(path: str, text: str) -> None:
+    """Write a file whole or not at all."""
+    import tempfile
+
+    directory = os.path.dirname(path) or "."
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".flowc-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+@cli.command("call")
+@click.argument("flow", type=click.Path(exists=True, dir_okay=True))
+@_AGAINST
+@click.option("--token", default=None, help="Sign requests to an http:// server with this auth token.")
+@click.option("--start", default=None, metavar="STEP", help="Start at this step instead of the first.")
+def call_command(flow, against, token, start):
+    """Call a flow from the terminal: hear it, press keys, speak, hang up.
+
+    flowc plays Twilio's part: it prints what the caller hears and each
+    request with its answer, then waits for what the caller does where the
+    call waits for input: keys (`1`, `12#`), `say "words"`, `speak 10s`,
+    `silence 5s` (an empty line is silence until the timeout), a dial
+    outcome (`completed 30s`, `busy`, `no-answer`), or `hang up`.
+    """
+    from .project import NoFlowFiles
+    from .rehearsal.live import interactive, open_call
+    from .rehearsal.runner import Unusable
+
+    try:
+        live = open_call(flow, against=against, start=start, token=token)
+    except (Unusable, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    except NoFlowFiles as exc:
+        raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
+
+    def read(prompt: str):
+        try:
+            return click.prompt(prompt, default="", show_default=False, prompt_suffix="")
+        except (click.Abort, EOFError):
+            return None
+
+    interactive(live, read, click.echo)
 
 
 @cli.command()

@@ -851,6 +851,145 @@ of TwiML. Use shorter flow, step or path names.
     step hold:
 """,
     ),
+    # ---- call rehearsal (`flowc test`, `flowc paths`): FL950-FL999 ------------------
+    Code(
+        id="FL951",
+        name="calls-syntax-error",
+        severity=E,
+        summary="A line of a `.calls` scenario file does not follow the scenario language.",
+        explanation="""\
+A `.calls` file starts with an optional `flow NAME` line (with settings
+indented under it) and holds `call "title":` blocks; every line of a block
+is something the caller does (`press`, `say`, `silence`, `speak`, `hang up`,
+`dial`, `queue`, `pay`, `connect`) or something that must happen (`hear`,
+`expect`). Every line with a mistake is reported; the others are kept.
+
+    call "sales":
+        pres "1"                       # error: did you mean `press`?
+
+    call "sales":
+        press "1"
+        expect step ivr.sales
+
+See docs/rehearsal.md for the whole language.
+""",
+    ),
+    Code(
+        id="FL952",
+        name="calls-unknown-name",
+        severity=E,
+        summary="A scenario names a flow or a step that does not exist.",
+        explanation="""\
+The flow a `.calls` file calls (its `flow` line, or the file's stem) must be
+one of the flows given to `flowc test` or beside the file, and every step a
+scenario names (`start`, `expect step`, `expect request`, `answer ... ->`)
+must be a step of it, or `flow.step` of another flow.
+
+    flow voicemail
+    call "thanks":
+        expect step handel             # error: did you mean `handle`?
+""",
+    ),
+    Code(
+        id="FL960",
+        name="expectation-not-met",
+        severity=E,
+        summary="What a scenario expects did not happen on the rehearsed call.",
+        explanation="""\
+Expectations are checked in the order they are written, between the
+caller's actions around them: `hear "Goodbye"` written after `press "2"`
+must be heard after the key is pressed and before the caller's next action.
+The message says what happened instead, and `flowc test` prints the call's
+transcript, with the flow line of every verb.
+
+    call "sales":
+        press "1"
+        hear "Connecting you to sales"   # error if the flow says something else
+""",
+    ),
+    Code(
+        id="FL961",
+        name="script-line-unused",
+        severity=E,
+        summary="The call ended before the caller could do what this line says.",
+        explanation="""\
+The caller's actions are used where the call waits for them (a gather, a
+record, a dial, ...). A line left over when the call ends means the flow
+hung up, or ran out of verbs, earlier than the scenario thought.
+
+    call "two menus":
+        press "1"
+        press "2"                      # error when the flow ends after the first menu
+""",
+    ),
+    Code(
+        id="FL962",
+        name="script-line-misfit",
+        severity=E,
+        summary="The caller's next action does not fit where the call is waiting.",
+        explanation="""\
+A `dial` outcome is used by a `<Dial>`, `speak` by a `<Record>`, a key or
+speech by a `<Gather>` or a `<Record>`. When the call reaches a `<Dial>` and
+the script's next line is `press "1"`, the scenario and the flow disagree
+about where the call is.
+
+    call "operator":
+        press "1"                      # error: the flow dials first; write `dial busy`
+""",
+    ),
+    Code(
+        id="FL963",
+        name="call-stopped-by-limit",
+        severity=E,
+        summary="The rehearsed call was stopped by a limit: it looped or ran too long.",
+        explanation="""\
+A rehearsed call never hangs. It is stopped when it reaches the flow's
+maximum call duration (Twilio's, 4 hours by default), when documents keep
+passing the call on without anything heard or any time spent (a redirect
+loop), or when it runs more TwiML documents than the rehearsal allows. Write
+`expect call ended by limit` when that is the point of the scenario.
+
+    step a:
+        redirect -> b
+    step b:
+        redirect -> a                  # a call to `a` is stopped
+""",
+    ),
+    Code(
+        id="FL964",
+        name="call-application-error",
+        severity=E,
+        summary="The rehearsed call ended with an error Twilio would report.",
+        explanation="""\
+Twilio could not get TwiML to go on with: the URL answered an HTTP error or
+nothing (error 11200), the answer was not TwiML (12100, 12300), or it was
+empty. On a live call, the caller hears that an application error occurred
+and Twilio hangs up. A static folder answers POST with 405, as most static
+hosts do. For a path the rehearsed server does not serve, a scenario can
+give the answer with `answer /path -> step`. Write `expect call ended by
+error` when the error is what the scenario checks.
+""",
+    ),
+    Code(
+        id="FL965",
+        name="keys-nobody-reads",
+        severity=E,
+        summary="A scenario presses keys that no gather of the call reads.",
+        explanation="""\
+The keys of a `press` line went to a `<Gather>` that does not listen to keys
+(`input speech`), or to a branch step with no `when` line for them and no
+`otherwise`, where the call ends. Either the scenario or the flow is wrong.
+
+    step choice:
+        when digits "1" -> sales
+        when digits "2" -> support      # a scenario that presses "3" fails here
+
+    step choice:
+        when digits "1" -> sales
+        when digits "2" -> support
+        otherwise -> start
+""",
+    ),
 )
 
 REGISTRY: dict[str, Code] = {c.id: c for c in _CODES}

@@ -41,7 +41,9 @@ def diagnostics_markdown() -> str:
         out.append(code.explanation.rstrip())
         checks = reporters.get(code.id, [])
         out.append("")
-        if code.id in IMPORT_CODES:
+        if not checks and code.id[:4] in ("FL95", "FL96"):
+            out.append("Reported by `flowc test` (see [rehearsal.md](rehearsal.md)).")
+        elif code.id in IMPORT_CODES:
             out.append("Reported by `flowc import` while reading a TwiML document (`flowc/importer.py`).")
         elif not checks:
             out.append("Reported while reading and parsing the file.")

@@ -25,6 +25,7 @@ from . import __version__, editor
 from .diagnostics import Diagnostic, Fix, Severity
 from .formatter import FormatterBug, format_text
 from .project import load
+from .rehearsal import editor as calls
 from .source import split_lines
 
 _SEVERITY = {
@@ -179,10 +180,17 @@ class FlowServer(LanguageServer):
             ],
         }
 
-    def check(self, uri: str) -> None:
-        if not self.is_flow(uri):
-            return
+    def check(self, uri: str, full: bool = False) -> None:
+        """Publish the file's problems; a ``.calls`` file's calls are rehearsed when ``full``
+        (on open and save), its lines only read while typing."""
         path = self.path(uri)
+        if not calls.is_calls(path) and not self.is_flow(uri):
+            return
+        if calls.is_calls(path):
+            problems = calls.diagnostics(path, self.texts(), rehearse=full)
+            found = [self.diagnostic(d) for d in problems if d.span.file == path]
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
+            return
         build = load([path], texts=self.texts())
         found = [self.diagnostic(d) for d in build.diagnostics if d.span.file == path]
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
@@ -203,7 +211,7 @@ server = FlowServer("flowc", __version__)
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: FlowServer, params: lsp.DidOpenTextDocumentParams) -> None:
-    ls.check(params.text_document.uri)
+    ls.check(params.text_document.uri, full=True)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
@@ -218,7 +226,7 @@ def did_change(ls: FlowServer, params: lsp.DidChangeTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: FlowServer, params: lsp.DidSaveTextDocumentParams) -> None:
-    ls.check(params.text_document.uri)
+    ls.check(params.text_document.uri, full=True)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
@@ -318,6 +326,8 @@ def prepare_rename(ls: FlowServer, params: lsp.PrepareRenameParams) -> lsp.Range
 
 @server.feature(lsp.TEXT_DOCUMENT_RENAME)
 def rename(ls: FlowServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+    if calls.is_calls(ls.path(params.text_document.uri)):
+        raise RequestFailed("steps are renamed from their .flow file")
     if not ls.is_flow(params.text_document.uri):
         return None
     flows, found = ls.step_under_cursor(params.text_document.uri, params.position)
@@ -393,6 +403,8 @@ def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[ls
     if not ls.is_flow(params.text_document.uri):
         return []
     path = ls.path(params.text_document.uri)
+    if calls.is_calls(path):
+        return _calls_outline(ls, path)
     parsed = ls.flows(path)[0]
     symbols: list[lsp.DocumentSymbol] = []
     if parsed.flow is None:
@@ -418,6 +430,26 @@ def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[ls
             )
         )
     return symbols
+
+
+def _calls_outline(ls: FlowServer, path: str) -> list[lsp.DocumentSymbol]:
+    """The outline of a .calls file: its calls."""
+    file = calls.outline(path, "\n".join(ls.lines(path)))
+    out = []
+    for scenario in file.scenarios:
+        end = scenario.lines[-1].span if scenario.lines else scenario.span
+        title = ls.span_range(scenario.span)
+        out.append(
+            lsp.DocumentSymbol(
+                name=scenario.title,
+                detail=f"call to {file.flow}",
+                kind=lsp.SymbolKind.Event,
+                range=lsp.Range(start=lsp.Position(line=scenario.span.line - 1, character=0),
+                                end=ls.span_range(end).end),
+                selection_range=title,
+            )
+        )
+    return out
 
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
