@@ -211,7 +211,7 @@ CASES.update(
         "FL962": rehearse('call "misfit":\n    dial busy\n', "main.calls:2:5"),
         "FL963": Case(
             files={
-                "main.flow": "step start:\n    redirect -> start\n",
+                "main.flow": "step start:\n    hangup\n",
                 "main.calls": 'call "loop":\n    hear "x"\n',
                 "dist/main/start.xml": '<Response><Redirect method="GET">start.xml</Redirect></Response>',
             },
