@@ -59,6 +59,7 @@ def menu(*lines: str) -> str:
 
 
 DONE = "step done:\n    hangup\n"
+LONG = "s" + "x" * 3100  # a step name
 # 17 nested blocks: one more than the parser accepts.
 TOO_DEEP = (
     "step start:\n" + "".join("    " * (i + 1) + "gather:\n" for i in range(17)) + "    " * 18 + "hangup\n"
@@ -161,6 +162,10 @@ CASES: dict[str, Case] = {
         "step start:\n    record -> /ivr-choice\n    redirect -> b\nstep b:\n    gather digits 1 -> /ivr_choice\n",
         "main.flow:5:21",
         target="flask",
+    ),
+    # a step URL longer than gunicorn's request line leaves room for (with Twilio's query)
+    "FL823": one(
+        f"step start:\n    redirect -> {LONG}\nstep {LONG}:\n    hangup\n", "main.flow:3:6", target="flask"
     ),
     # call rehearsal: `flowc test` on a scenario file beside the flow
     "FL951": Case(files={"main.flow": REHEARSED, "main.calls": 'call "x":\n    pres "1"\n'},
