@@ -21,6 +21,8 @@ from click.testing import CliRunner
 from flowc.cli import cli
 from flowc.codes import REGISTRY
 
+REHEARSED = "step start:\n    record max 20s finish \"*\" -> done\nstep done:\n    say \"Bye.\"\n    hangup\n"
+
 
 @dataclass(frozen=True)
 class Broken:
@@ -199,6 +201,27 @@ CASES: dict[str, Case] = {
     "FL823": one(
         f"step start:\n    redirect -> {LONG}\nstep {LONG}:\n    hangup\n", "main.flow:3:6", target="flask"
     ),
+    # call rehearsal: `flowc test` on a scenario file beside the flow
+    "FL951": Case(files={"main.flow": REHEARSED, "main.calls": 'call "x":\n    pres "1"\n'},
+                  at=("main.calls:2:5",), command=("test",), paths=("main.calls",)),
+    "FL952": Case(files={"main.flow": REHEARSED, "main.calls": 'call "x":\n    expect step dnoe\n'},
+                  at=("main.calls:2:17",), command=("test",), paths=("main.calls",)),
+    "FL960": Case(files={"main.flow": REHEARSED, "main.calls": 'call "x":\n    speak 3s\n    press "*"\n    hear "Hi"\n'},
+                  at=("main.calls:4:5",), command=("test",), paths=("main.calls",)),
+    "FL961": Case(files={"main.flow": REHEARSED, "main.calls": 'call "x":\n    speak 3s\n    press "*"\n    press "1"\n'},
+                  at=("main.calls:4:5",), command=("test",), paths=("main.calls",)),
+    "FL962": Case(files={"main.flow": REHEARSED, "main.calls": 'call "x":\n    dial busy\n'},
+                  at=("main.calls:2:5",), command=("test",), paths=("main.calls",)),
+    "FL963": Case(files={"main.flow": "flow main\n    max-call-duration 1h\nstep start:\n    pause 50m\n"
+                                      "    record max 30m -> done\nstep done:\n    hangup\n",
+                         "main.calls": 'call "x":\n    speak 30m\n'},
+                  at=("main.calls:1:6",), command=("test",), paths=("main.calls",)),
+    "FL964": Case(files={"main.flow": "step start:\n    gather digits 1 -> /missing\n",
+                         "main.calls": 'call "x":\n    press "1"\n'},
+                  at=("main.calls:1:6",), command=("test",), paths=("main.calls",)),
+    "FL965": Case(files={"main.flow": "step start:\n    gather digits 1 -> b\nstep b:\n    when digits \"1\" -> c\nstep c:\n    hangup\n",
+                         "main.calls": 'call "x":\n    press "2"\n'},
+                  at=("main.calls:2:5",), command=("test",), paths=("main.calls",)),
 }
 
 

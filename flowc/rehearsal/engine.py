@@ -26,10 +26,11 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode
 
 from lxml import etree
 
+from ..urls import Url, UrlError
 from .model import (
     Action,
     Event,
@@ -205,7 +206,7 @@ class Call:
             if hops > MAX_REDIRECTS:
                 answer = Answer(0, "", b"", served="too many redirects (Twilio error 11215)")
                 break
-            target = urljoin(target, answer.location)
+            target = _join(target, answer.location)
             answer = self.server.fetch("GET", target, {})
         req = Request(method, url, dict(params), purpose, answer.status, _describe(answer))
         text = f"{method} {_short(url, self.server)}" + (f"  {_params(shown)}" if shown else "")
@@ -367,7 +368,21 @@ _STANDARD = frozenset(
 
 @functools.lru_cache(maxsize=4096)
 def _join(base: str, url: str) -> str:
-    return urljoin(base, url)
+    """``url`` resolved against ``base`` as Twilio resolves it; a text that is not a
+    URL stays as it is (no server answers it, which the call then reports)."""
+    from ..urls import join
+
+    joined = join(base, url)
+    return url if isinstance(joined, UrlError) else unsplit(joined)
+
+
+def unsplit(url: Url) -> str:
+    text = f"{url.scheme}:" if url.scheme else ""
+    text += f"//{url.netloc}" if url.netloc or url.scheme else ""
+    text += url.path
+    text += f"?{url.query}" if url.query else ""
+    return text + (f"#{url.fragment}" if url.fragment else "")
+
 
 
 @functools.lru_cache(maxsize=4096)
@@ -997,6 +1012,6 @@ VERBS: dict[str, Handler] = {
 
 def url_of(server: Server, path: str) -> str:
     """An absolute URL for a path of the rehearsed server."""
-    if urlsplit(path).scheme:
+    if "://" in path:
         return path
     return server.bases[0] + (path if path.startswith("/") else "/" + path)

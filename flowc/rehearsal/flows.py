@@ -10,10 +10,11 @@ step its ``when`` line picks for the caller's keys.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote
 
 from .. import ir
 from ..source import Span
+from ..urls import Url, split
 from .model import Origin
 from .servers import LOCAL, Answer, Documents, split_base
 
@@ -45,9 +46,10 @@ class FlowIndex:
             base = flow.settings.base_url
             if base is not None:
                 root = base.text.rstrip("/")
-                parts = urlsplit(root)
+                parts = split(root)
                 bases.add(root)
-                bases.add(f"{parts.scheme}://{parts.netloc}")
+                if isinstance(parts, Url):
+                    bases.add(f"{parts.scheme}://{parts.netloc}")
         index.bases = sorted(bases, key=len, reverse=True)
         return index
 
@@ -121,7 +123,7 @@ class FlowIndex:
             return found
         digits = params.get("Digits")
         if digits is None:
-            digits = dict(parse_qsl(urlsplit(url).query)).get("Digits")
+            digits = dict(parse_qsl(url.partition("?")[2].partition("#")[0])).get("Digits")
         branch = self.choose(flow, step, digits)
         if branch is None or "://" in branch.target or branch.target.startswith("/"):
             return None

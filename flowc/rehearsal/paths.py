@@ -124,9 +124,8 @@ def choices(point: Point, index: FlowIndex, server: Server) -> list[tuple[Action
 def _keys(point: Point, index: FlowIndex) -> list[str]:
     """The keys worth pressing: each key the branch step behind the action reads,
     and one it does not; a single key when nothing branches on them."""
-    from urllib.parse import urljoin
-
-    action = urljoin(point.origin.url, point.attrs.get("action") or "") if point.attrs.get("action") else point.origin.url
+    action_text = point.attrs.get("action")
+    action = engine._join(point.origin.url, action_text) if action_text else point.origin.url
     found = index.step_at(action)
     if found is None or not found[1].is_branch:
         return ["1"]

@@ -18,7 +18,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
+
+from ..urls import Url, split
 
 LOCAL = "http://localhost"
 USER_AGENT = "TwilioProxy/1.1"  # what Twilio's webhook requests send
@@ -174,7 +176,9 @@ class Wsgi(Server):
     def serve(self, method, base, rest, params):
         import io
 
-        parts = urlsplit(base)
+        parts = split(base)
+        if not isinstance(parts, Url):
+            return UNREACHABLE
         path, _, query = rest.partition("?")
         url = base + rest
         body = urlencode(params).encode("ascii") if method == "POST" else b""
@@ -187,7 +191,7 @@ class Wsgi(Server):
             "QUERY_STRING": query,
             "RAW_URI": prefix + rest,
             "REQUEST_URI": prefix + rest,
-            "SERVER_NAME": parts.hostname or "localhost",
+            "SERVER_NAME": _hostname(parts) or "localhost",
             "SERVER_PORT": str(parts.port or (443 if parts.scheme == "https" else 80)),
             "SERVER_PROTOCOL": "HTTP/1.1",
             "HTTP_HOST": parts.netloc,
@@ -221,6 +225,13 @@ class Wsgi(Server):
         return Answer(statuses[-1] if statuses else 500, kind, data, location=answered.get("location"))
 
 
+def _hostname(url: Url) -> str:
+    host = url.netloc.rpartition("@")[2]
+    if host.startswith("["):
+        return host[: host.find("]") + 1]
+    return host.partition(":")[0].lower()
+
+
 def _unquote_latin1(path: str) -> str:
     from urllib.parse import unquote_to_bytes
 
@@ -236,8 +247,8 @@ class Http(Server):
     LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
     def __init__(self, root: str, token: str | None = None, bases: Iterable[str] = (), timeout: float = 10.0):
-        parts = urlsplit(root)
-        if parts.scheme != "http" or parts.hostname not in self.LOOPBACK:
+        parts = split(root)
+        if not isinstance(parts, Url) or parts.scheme != "http" or _hostname(parts) not in self.LOOPBACK:
             raise ValueError(f"{root}: only http:// URLs on the loopback interface (127.0.0.1) can be rehearsed")
         super().__init__(bases)
         self.root = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
