@@ -47,18 +47,6 @@ def imported(document: str, *at: str) -> Case:
     return Case(files={"in.xml": document}, at=at, command=("import", "-o", "{dir}/out"), paths=("in.xml",))
 
 
-VM = 'step start:\n    say "Leave a message"\n    record max 20s -> handle\nstep handle:\n    say "Bye"\n    hangup\n'
-MENU_FLOW = (
-    'step start:\n    gather digits 1 -> choice:\n        say "Press 1"\n    hangup\n'
-    'step choice:\n    when digits "1" -> sales\nstep sales:\n    hangup\n'
-)
-
-
-def rehearse(calls: str, *at: str, flow: str = VM) -> Case:
-    """A `.calls` scenario beside a flow, given to `flowc test`."""
-    return Case(files={"main.flow": flow, "main.calls": calls}, at=at, command=("test",), paths=("main.calls",))
-
-
 MENU = """\
 step start:
     gather digits 1 -> choice:
@@ -223,29 +211,6 @@ CASES: dict[str, Case] = {
                          "main.calls": 'call "x":\n    press "2"\n'},
                   at=("main.calls:2:5",), command=("test",), paths=("main.calls",)),
 }
-
-
-CASES.update(
-    {
-        "FL951": rehearse('call "typo":\n    pres "1"\n', "main.calls:2:5"),
-        "FL952": rehearse('call "unknown":\n    expect step handel\n', "main.calls:2:17"),
-        "FL960": rehearse('call "wrong":\n    hear "Goodbye"\n', "main.calls:2:5"),
-        "FL961": rehearse('call "left over":\n    press "1"\n', "main.calls:2:5", flow="step start:\n    hangup\n"),
-        "FL962": rehearse('call "misfit":\n    dial busy\n', "main.calls:2:5"),
-        "FL963": Case(
-            files={
-                "main.flow": "step start:\n    hangup\n",
-                "main.calls": 'call "loop":\n    hear "x"\n',
-                "dist/main/start.xml": '<Response><Redirect method="GET">start.xml</Redirect></Response>',
-            },
-            at=("main.calls:1:6",),
-            command=("test", "--against", "{dir}/dist"),
-            paths=("main.calls",),
-        ),
-        "FL964": rehearse('call "error":\n    hear "x"\n', "main.calls:1:6", flow="step start:\n    redirect -> /elsewhere\n"),
-        "FL965": rehearse('call "keys":\n    press "3"\n', "main.calls:2:5", flow=MENU_FLOW),
-    }
-)
 
 
 def test_every_registered_code_has_a_case():
