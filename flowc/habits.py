@@ -643,6 +643,8 @@ def _label_after_options(line: Line) -> Found | None:
             return None  # the value of an option, or a misspelt switch after `no`
         if difflib.get_close_matches(p.text, [*_OPTIONS["record"], vocabulary.NEGATION], n=1, cutoff=0.6):
             return None  # a misspelt option
+        if difflib.get_close_matches(p.text, vocabulary.keywords(), n=1, cutoff=0.75):
+            return None  # a misspelt keyword (`lop`), which its own message names
         if pieces[i + 1].text != "->":
             return None
         start = pieces[1].start
