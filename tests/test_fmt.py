@@ -26,6 +26,7 @@ from flowc.cli import cli
 from flowc.formatter import format_text
 from flowc.project import load
 from flowc.source import decode
+from flowc.syntax.indentation import code_of
 
 FMT = Path(__file__).parent / "fmt"
 CASES = sorted(p.stem for p in FMT.glob("*.flow"))
@@ -385,7 +386,7 @@ def commented_flows(draw) -> tuple[bytes, int]:
     code = [i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
     after = draw(st.sampled_from(code))
     line = lines[after]
-    if line.split("#", 1)[0].rstrip().endswith(":"):
+    if code_of(line).endswith(":"):  # a `#` inside a string is not a comment
         after = code[-1]
         line = lines[after]
     indent = line[: len(line) - len(line.lstrip(" \t"))]
@@ -405,6 +406,6 @@ def test_a_comment_keeps_the_level_of_the_line_above_it(tmp_path_factory, case):
     above = next(line for line in reversed(lines[:at]) if line.strip())
     if not above.lstrip().startswith(("flow", "max-call-duration", "context", "base-url")):
         width = len(above) - len(above.lstrip(" "))
-        if above.split("#", 1)[0].rstrip().endswith(":"):
+        if code_of(above).endswith(":"):
             return  # after a header: the first line of its block
         assert len(lines[at]) - len(lines[at].lstrip(" ")) == width, text
