@@ -95,23 +95,12 @@ def _load(paths):
 def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
     from .diagnostics import Severity
     from .project import promote_warnings
-    from .render import format_summary, format_text, to_github, to_json, to_sarif
+    from .render import format_summary
 
     diagnostics = promote_warnings(build.diagnostics) if werror else build.diagnostics
-    if fmt == "json":
-        click.echo(to_json(diagnostics))
-    elif fmt == "sarif":
-        click.echo(to_sarif(diagnostics))
-    elif fmt == "github":
-        if diagnostics:
-            click.echo(to_github(diagnostics))
-    else:
-        sources = build.sources()
-        use_colour = _use_colour(colour)
-        for d in diagnostics:
-            click.echo(format_text(d, sources, colour=use_colour), err=True)
-        if diagnostics:
-            click.echo(format_summary(diagnostics, len(build.units)), err=True)
+    _render(diagnostics, build.sources() if fmt == "text" else {}, fmt, _use_colour(colour))
+    if fmt == "text" and diagnostics:
+        click.echo(format_summary(diagnostics, len(build.units)), err=True)
     return diagnostics, any(d.severity is Severity.ERROR for d in diagnostics)
 
 
