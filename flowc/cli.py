@@ -47,6 +47,30 @@ _COLOR = click.option(
 )
 
 
+_JOBS = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Parse and check in N processes (default: one per core). The report is the same, "
+    "byte for byte, whatever N.",
+)
+_NO_CACHE = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the cache: parse and check every file, and compare every output "
+    "file with what it should hold.",
+)
+_CACHE_DIR = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Keep the cache in DIR (default: $FLOWC_CACHE_DIR, else $XDG_CACHE_HOME/flowc, else "
+    "~/.cache/flowc). Files that did not change since the last run are not parsed again.",
+)
+
+
 class MissingExtra(click.ClickException):
     """An optional dependency is not installed: status 2, like a usage error."""
 
@@ -90,6 +114,26 @@ def _load(paths):
         return load(paths)
     except NoFlowFiles as exc:
         raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
+
+
+def _analyse(paths, jobs, no_cache: bool, cache_dir, render: bool):
+    """Check (and, with ``render``, prepare the TwiML of) the flows, reusing the cache."""
+    from .cache import Cache, default_dir
+    from .incremental import analyse, default_jobs
+    from .project import NoFlowFiles
+
+    cache = Cache.disabled() if no_cache else Cache.open(cache_dir or default_dir(), list(paths))
+    try:
+        return analyse(paths, jobs=jobs or default_jobs(), cache=cache, render=render)
+    except NoFlowFiles as exc:
+        raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
+
+
+def _with_unsupported(outcome) -> tuple:
+    """The flows' diagnostics and what the twiml target cannot express, as ``with_target`` gives them."""
+    from .diagnostics import Diagnostic
+
+    return tuple(sorted({*outcome.diagnostics, *outcome.unsupported}, key=Diagnostic.sort_key))
 
 
 def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
@@ -164,7 +208,10 @@ def _fails(diagnostics, werror: bool) -> bool:
 @_FORMAT
 @_WERROR
 @_COLOR
-def check(paths, target, fix, diff, fmt, werror, color):
+@_JOBS
+@_NO_CACHE
+@_CACHE_DIR
+def check(paths, target, fix, diff, fmt, werror, color, jobs, no_cache, cache_dir):
     """Check flows and report problems; write nothing (unless --fix).
 
     Each PATH is a .flow file or a directory searched for .flow files.
@@ -175,11 +222,24 @@ def check(paths, target, fix, diff, fmt, werror, color):
     atomically), as many rounds as it takes; the problems that remain are
     reported. Fixes that may change what a flow does (a URL given a scheme)
     are offered by the language server, never applied here.
+
+    Files that did not change since the last check or build of the same
+    paths are not parsed again (see --cache-dir; --no-cache checks every
+    file afresh), and the work is spread over the cores (-j).
     """
     if diff and fmt != "text":
         raise click.UsageError("--diff prints a diff on stdout: use it with the text format")
     if fix or diff:
         build = _fix(paths, write=fix and not diff)
+    elif target in (None, "twiml"):
+        outcome = _analyse(paths, jobs, no_cache, cache_dir, render=False)
+        try:
+            outcome.run.remember()
+        finally:
+            outcome.run.close()
+        if target is not None:
+            outcome = replace(outcome, diagnostics=_with_unsupported(outcome))
+        _finish_check(outcome, fmt, werror, color)
     else:
         build = _load(paths)
     if target is not None:
@@ -187,6 +247,10 @@ def check(paths, target, fix, diff, fmt, werror, color):
         from .backends import with_target
 
         build = replace(build, diagnostics=with_target(build, backend(target)))
+    _finish_check(build, fmt, werror, color)
+
+
+def _finish_check(build, fmt: str, werror: bool, color: str) -> None:
     _, failed = _report(build, fmt, werror, color)
     if not failed and fmt == "text":
         from .render import format_summary
@@ -219,7 +283,10 @@ def check(paths, target, fix, diff, fmt, werror, color):
 @_FORMAT
 @_WERROR
 @_COLOR
-def build(paths, out, target, fmt, werror, color):
+@_JOBS
+@_NO_CACHE
+@_CACHE_DIR
+def build(paths, out, target, fmt, werror, color, jobs, no_cache, cache_dir):
     """Compile flows into files under OUT.
 
     The twiml target writes OUT/<flow>/<step>.xml for every step; the site
@@ -230,7 +297,15 @@ def build(paths, out, target, fmt, werror, color):
     nothing: when any flow has an error nothing is written. Each file is
     replaced atomically, and flowc only ever removes or overwrites files it
     wrote itself (listed in OUT/.flowc-manifest.json).
+
+    The twiml target is incremental: a file that did not change since the
+    last build is not parsed again, and a document whose bytes did not
+    change is not rendered or written again (see --cache-dir; --no-cache
+    builds everything afresh). Parsing and checking are spread over the
+    cores (-j). The site and flask targets parse every file, in one process.
     """
+    if target == "twiml":
+        _build_twiml(paths, out, fmt, werror, color, jobs, no_cache, cache_dir)
     from .backends import MissingDependency
     from .backends import target as backend
     from .output import OutputError, write_tree
@@ -283,6 +358,53 @@ def build(paths, out, target, fmt, werror, color):
     for line in notices:
         click.echo(line, err=True)
     sys.exit(EXIT_FLOW_ERRORS if any(isinstance(line, ErrorNotice) for line in notices) else EXIT_OK)
+
+
+def _build_twiml(paths, out, fmt, werror, color, jobs, no_cache, cache_dir) -> None:
+    """``flowc build --target twiml``, reusing what the cache holds (see incremental.py)."""
+    from .output import NotOurs, OutputError, write_tree
+
+    outcome = _analyse(paths, jobs, no_cache, cache_dir, render=True)
+    run = outcome.run
+    try:
+        if _fails(outcome.diagnostics, werror):
+            run.remember()
+            _report(replace(outcome, diagnostics=_with_unsupported(outcome)), fmt, werror, color)
+            click.echo("nothing written: fix the errors above", err=True)
+            sys.exit(EXIT_FLOW_ERRORS)
+        if outcome.unsupported:
+            files, unchanged, expected = {}, set(), {}
+        else:
+            files, unchanged, expected = run.documents(out)
+        run.close()
+        result = replace(outcome, diagnostics=(*outcome.diagnostics, *outcome.unsupported))
+        _, failed = _report(result, fmt, werror, color)
+        if failed:
+            run.remember()
+            click.echo("nothing written: the twiml target cannot build these flows", err=True)
+            sys.exit(EXIT_FLOW_ERRORS)
+        try:
+            try:
+                written = write_tree(out, files, unchanged=unchanged)
+            except NotOurs:
+                files, _, expected = run.documents(out, trust_outputs=False)
+                written = write_tree(out, files)
+        except OutputError as exc:
+            run.remember(out, None)
+            raise OutputProblem(str(exc)) from None
+        except OSError as exc:
+            run.remember(out, None)
+            raise OutputProblem(f"cannot write to {out}: {exc}") from None
+        run.remember(out, expected, touched=(*written.written, *written.removed))
+        if fmt == "text":
+            click.echo(
+                f"{len(expected)} TwiML files in {out} ({len(written.written)} written, "
+                f"{len(written.unchanged)} unchanged, {len(written.removed)} removed)",
+                err=True,
+            )
+        sys.exit(EXIT_OK)
+    finally:
+        run.close()
 
 
 @cli.command("fmt")

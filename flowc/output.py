@@ -17,6 +17,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 
 MANIFEST = ".flowc-manifest.json"
@@ -25,6 +26,10 @@ _PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[a-z]+)?\Z")
 
 class OutputError(Exception):
     """The output directory cannot be written as asked (not a flow error)."""
+
+
+class NotOurs(OutputError):
+    """Files said to be unchanged are not in the manifest: nothing was written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,16 +58,25 @@ def _inside(out: str, rel: str) -> str:
 
 
 def read_manifest(out: str) -> list[str]:
+    return _owned(_manifest_entries(out) or [])
+
+
+def _manifest_entries(out: str) -> list[str] | None:
+    """Every entry of the manifest as written, or None when there is none."""
     try:
         with open(os.path.join(out, MANIFEST), encoding="utf-8") as f:
             data = json.load(f)
     except FileNotFoundError:
-        return []
+        return None
     except (OSError, ValueError) as exc:
         raise OutputError(f"cannot read {os.path.join(out, MANIFEST)}: {exc}") from None
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise OutputError(f"{os.path.join(out, MANIFEST)} is not a flowc manifest")
+    return files
+
+
+def _owned(files: list[str]) -> list[str]:
     good = []
     for rel in files:
         try:
@@ -163,11 +177,23 @@ def _same(path: str, data: bytes) -> bool:
         return False
 
 
-def write_tree(out: str, files: dict[str, bytes], seeds: dict[str, bytes] | None = None) -> WriteResult:
+def write_tree(
+    out: str,
+    files: dict[str, bytes],
+    seeds: dict[str, bytes] | None = None,
+    *,
+    unchanged: Collection[str] = (),
+) -> WriteResult:
     """Make OUT hold exactly ``files`` (relative ``a/b.xml`` paths) among the
     files flowc wrote there before, and create each of ``seeds`` that does not
-    exist yet. Nothing else in OUT is touched."""
+    exist yet. Nothing else in OUT is touched.
+
+    ``unchanged`` are more files of the build that the caller knows hold their
+    bytes already (the incremental build's record of what the last build
+    wrote): they are kept and listed, and not read or written. A manifest
+    that would not change is not written again."""
     seeds = seeds or {}
+    unchanged = set(unchanged) - set(files)
     both = sorted(set(files) & set(seeds))
     if both:
         raise OutputError(f"`{both[0]}` cannot be both a generated file and a file created once")
@@ -176,7 +202,9 @@ def write_tree(out: str, files: dict[str, bytes], seeds: dict[str, bytes] | None
     os.makedirs(out, exist_ok=True)
     # A seed is the user's from the moment it exists: even a manifest that
     # lists it (hand-edited, or from another target) never makes it ours.
-    owned = set(read_manifest(out)) - set(seeds)
+    entries = _manifest_entries(out)
+    owned = set(_owned(entries or [])) - set(seeds)
+    current = set(entries) if entries is not None else None  # what the manifest lists now
     targets = {rel: _inside(out, rel) for rel in sorted(files)}
     seed_paths = {rel: _inside(out, rel) for rel in sorted(seeds)}
     for path in seed_paths.values():
@@ -190,13 +218,17 @@ def write_tree(out: str, files: dict[str, bytes], seeds: dict[str, bytes] | None
             )
         if os.path.isdir(path):
             raise OutputError(f"refusing to overwrite {path}: it is a directory")
+    if unchanged - owned:
+        raise NotOurs(f"{os.path.join(out, MANIFEST)} does not list the files of the last build")
     # Record every file we may create before creating it, so an interrupted
     # build never leaves a file of ours that the manifest does not list.
-    _write_manifest(out, owned | set(files))
+    if current != owned | set(files):
+        _write_manifest(out, owned | set(files))
+        current = owned | set(files)
     written: list[str] = []
-    unchanged: list[str] = []
+    same: list[str] = []
     for rel, path in targets.items():
-        (unchanged if _same(path, files[rel]) else written).append(rel)
+        (same if _same(path, files[rel]) else written).append(rel)
     for directory in sorted({os.path.dirname(targets[rel]) for rel in written}):
         os.makedirs(directory, exist_ok=True)
     # Every new file is on disk before the first one replaces an old one.
@@ -209,7 +241,7 @@ def write_tree(out: str, files: dict[str, bytes], seeds: dict[str, bytes] | None
                 _discard(rest)
             raise
     removed = []
-    for rel in sorted(owned - set(files)):
+    for rel in sorted(owned - set(files) - unchanged):
         path = _inside(out, rel)
         try:
             os.unlink(path)
@@ -227,10 +259,11 @@ def write_tree(out: str, files: dict[str, bytes], seeds: dict[str, bytes] | None
     for rel, path in seed_paths.items():
         os.makedirs(os.path.dirname(path), exist_ok=True)
         (created if _create(path, seeds[rel]) else kept).append(rel)
-    _write_manifest(out, files)
+    if current != set(files) | unchanged:
+        _write_manifest(out, set(files) | unchanged)
     return WriteResult(
         written=tuple(written),
-        unchanged=tuple(unchanged),
+        unchanged=tuple(sorted([*same, *unchanged])),
         removed=tuple(removed),
         created=tuple(created),
         kept=tuple(kept),

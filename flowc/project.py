@@ -81,12 +81,24 @@ def collect(paths: Iterable[str]) -> list[str]:
 
 
 def read(path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
-    start = Span.point(path, 1, 1)
+    data, problems = read_bytes(path)
+    if data is None:
+        return None, problems
+    return decode_file(path, data)
+
+
+def read_bytes(path: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of a file (at most ``MAX_FILE_BYTES`` and one more), or why it cannot be read."""
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+            return f.read(MAX_FILE_BYTES + 1), []
     except OSError as exc:
-        return None, [report("FL009", f"cannot read the file: {exc.strerror or exc}", start)]
+        return None, [report("FL009", f"cannot read the file: {exc.strerror or exc}", Span.point(path, 1, 1))]
+
+
+def decode_file(path: str, data: bytes) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """The file's bytes as a :class:`SourceFile`, or why they are not a flow's text."""
+    start = Span.point(path, 1, 1)
     if len(data) > MAX_FILE_BYTES:
         return None, [
             report("FL009", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", start)
@@ -114,6 +126,12 @@ def _parse_file(path: str, texts: Mapping[str, str] | None = None) -> tuple[Unit
         source, found = read(path)
     if source is None:
         return Unit(path=path, source=None, flow=None), found
+    return parse_source(source)
+
+
+def parse_source(source: SourceFile) -> tuple[Unit, list[Diagnostic]]:
+    """Parse one file's text: its unit and the problems found on the way."""
+    path = source.path
     parsed = parse_recovering(source)
     found = parsed.diagnostics
     if not parsed.complete:
@@ -141,17 +159,18 @@ def _neighbours(paths: Iterable[str], exclude: set[str]) -> list[str]:
 
 
 def _missing_flows(flows: Iterable[ir.Flow], known: dict[str, ir.Flow]) -> bool:
-    for flow in flows:
-        for step in flow.steps:
-            for verb in ir.walk(step.verbs):
-                for target in ir.targets(verb):
-                    if (
-                        isinstance(target, ir.StepTarget)
-                        and target.flow is not None
-                        and target.flow not in known
-                    ):
-                        return True
-    return False
+    return any(name not in known for flow in flows for name in referenced_flows(flow))
+
+
+def referenced_flows(flow: ir.Flow) -> set[str]:
+    """The names of the other flows ``flow`` refers to (``-> billing.start``)."""
+    found = set()
+    for step in flow.steps:
+        for verb in ir.walk(step.verbs):
+            for target in ir.targets(verb):
+                if isinstance(target, ir.StepTarget) and target.flow is not None:
+                    found.add(target.flow)
+    return found
 
 
 def load(paths: Iterable[str], *, neighbours: bool = True, texts: Mapping[str, str] | None = None) -> Build:

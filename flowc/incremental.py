@@ -1,0 +1,656 @@
+"""Checks and TwiML builds that redo only what changed, spread over processes.
+
+``flowc check`` and ``flowc build`` (twiml target) run through :func:`analyse`,
+which gives what :func:`flowc.project.load` gives (the same diagnostics, in
+the same order, byte for byte) without parsing a file that did not change:
+
+1. Every file is hashed (or, when its ``stat`` is as the cache recorded it,
+   known unchanged). A file whose hash the cache holds is not parsed: its
+   record says what the file alone produced (the diagnostics of parsing, or of
+   the local checks of a file with syntax errors), its *summary* (its flow's
+   name, the flows it refers to) and, once built, the hash of each TwiML
+   document. The other files are parsed, spread over ``jobs`` processes.
+2. From the summaries alone, the flows are put in *groups*: flows that refer
+   to one another, or whose names are equal ignoring case, are in one group.
+   Every check that needs more than one flow (references, duplicate names,
+   cycles and reachability across flows, branch keys) looks only inside a
+   group, so a group's diagnostics depend only on its files' bytes, and, when
+   one of them refers to a flow that does not exist, on the names of all
+   flows (for "did you mean"). The cache keeps them per group, keyed by
+   exactly that. Only the groups whose key changed are checked again, each
+   in one process, with the other flows present by name only.
+3. For a build, each flow's documents depend only on that flow. A document
+   whose hash is what the last build left in the output directory, in a
+   directory that has not changed since, is neither rendered nor written
+   again. The others are rendered and handed to :func:`flowc.output.write_tree`.
+
+With one job, or little to parse, everything runs in this process. Worker
+processes are forked once per run, when there are enough files to parse to
+pay for them; each keeps the flows it parsed, so a group is checked where
+most of its flows already are.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .cache import Cache, decode, digest, encode
+from .diagnostics import Diagnostic
+from .source import SourceFile
+
+# Fewer files to parse than this, and the work stays in this process: forking
+# workers and shipping results back costs more than it saves.
+PARALLEL_FROM = 64
+CHUNK = 32  # files per parse request to a worker
+RACY_NS = 2_000_000_000  # a file modified this close to the cache's writing is read anyway
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+# ---- what one file gives ---------------------------------------------------------------
+
+
+class _OneFlow:
+    """A build of one flow, for the backend's per-flow entry points."""
+
+    def __init__(self, flow):
+        self.flows = (flow,)
+
+
+def process(path: str, data: bytes, render: bool) -> tuple[dict[str, Any], dict[str, bytes] | None, Any]:
+    """Decode and parse one file: its cache record, its TwiML documents (when
+    ``render`` and the flow can be built as TwiML) and its flow (or None)."""
+    from .checks import LOCAL_CHECKS, CheckContext, run_checks
+    from .project import decode_file, parse_source, referenced_flows
+
+    record: dict[str, Any] = {"h": digest(data)}
+    source, found = decode_file(path, data)
+    if source is None:
+        record.update(k="bad", d=[encode(d) for d in found])
+        return record, None, None
+    unit, found = parse_source(source)
+    if unit.flow is None:
+        if unit.partial is not None:
+            ctx = CheckContext(flows=(unit.partial,), known={})
+            found.extend(
+                d
+                for d in run_checks(ctx, LOCAL_CHECKS)
+                if d.span.line not in unit.skipped
+                and not (d.notes and any(n.span.file == path and n.span.line in unit.skipped for n in d.notes))
+            )
+        record.update(
+            k="partial", p=unit.partial.name if unit.partial is not None else None, d=[encode(d) for d in found]
+        )
+        return record, None, None
+    from .backends import twiml
+
+    flow = unit.flow
+    unsupported = twiml.unsupported(_OneFlow(flow))
+    record.update(
+        k="ok",
+        n=flow.name,
+        r=sorted(referenced_flows(flow)),
+        d=[encode(d) for d in found],
+        u=[encode(d) for d in unsupported],
+    )
+    docs = None
+    if render and not unsupported:
+        docs = twiml.emit(_OneFlow(flow)).files
+        record["x"] = [[rel, digest(body)] for rel, body in docs.items()]
+    return record, docs, flow
+
+
+def _stub(name: str):
+    """A flow known by name only: what a group sees of the flows outside it."""
+    from . import ir
+    from .source import Span
+
+    return ir.Flow(
+        name=name, name_span=Span("", 1, 1, 1, 2), declared=True, path="", settings=ir.Settings(), steps=()
+    )
+
+
+def check_group(
+    members: list[tuple[str, bool]], names: list[str] | None, unparsed: list[str], flows: Mapping[str, Any]
+) -> list[list[Any]]:
+    """The diagnostics of the checks on one group: ``members`` are its files
+    (path, whether it is a file of the build rather than a neighbour), in
+    build order; ``names`` every known flow name in build order, when a flow
+    of the group refers to a flow that does not exist."""
+    from .checks import CheckContext, run_checks
+
+    own: dict[str, Any] = {}
+    for path, _ in members:
+        own.setdefault(flows[path].name, flows[path])
+    known = own if names is None else {n: own.get(n) or _stub(n) for n in names}
+    ctx = CheckContext(
+        flows=tuple(flows[path] for path, built in members if built),
+        known=known,
+        unparsed=frozenset(unparsed),
+    )
+    return [encode(d) for d in run_checks(ctx)]
+
+
+# ---- workers -----------------------------------------------------------------------------
+
+
+class WorkerFailed(Exception):
+    """A worker process failed (a bug in flowc); the message holds its traceback."""
+
+
+class _Local:
+    """The work done in this process."""
+
+    def __init__(self) -> None:
+        self.flows: dict[str, Any] = {}
+
+    def parse(self, items: list[tuple[str, bytes]], render: bool) -> list[tuple[str, dict, Any]]:
+        out = []
+        for path, data in items:
+            record, docs, flow = process(path, data, render)
+            if flow is not None:
+                self.flows[path] = flow
+            out.append((path, record, docs))
+        return out
+
+    def check(self, groups: list[tuple], items: list[tuple[str, bytes]]) -> list[tuple[int, list]]:
+        for path, data in items:
+            if path not in self.flows:
+                _, _, flow = process(path, data, False)
+                if flow is not None:
+                    self.flows[path] = flow
+        return [(gid, check_group(members, names, unparsed, self.flows)) for gid, members, names, unparsed in groups]
+
+
+def _serve(conn) -> None:
+    """A worker's loop: requests from the parent, answers back, until told to stop."""
+    import gc
+
+    gc.freeze()  # what the parent had is never garbage; do not scan it on every collection
+    local = _Local()
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        kind = request[0]
+        if kind == "stop":
+            return
+        try:
+            if kind == "parse":
+                answer = ("ok", local.parse(request[1], request[2]))
+            else:
+                answer = ("ok", local.check(request[1], request[2]))
+        except BaseException:
+            answer = ("error", traceback.format_exc())
+        conn.send(answer)
+
+
+class _Pool:
+    """``jobs`` forked workers; remembers which one holds which file's flow."""
+
+    def __init__(self, jobs: int) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.conns = []
+        self.procs = []
+        for _ in range(jobs):
+            parent, child = context.Pipe()
+            proc = context.Process(target=_serve, args=(child,), daemon=True)
+            proc.start()
+            child.close()
+            self.conns.append(parent)
+            self.procs.append(proc)
+        self.owner: dict[str, int] = {}
+
+    def _answer(self, conn) -> Any:
+        try:
+            status, value = conn.recv()
+        except EOFError:
+            raise WorkerFailed("a worker process ended unexpectedly") from None
+        if status != "ok":
+            raise WorkerFailed(value)
+        return value
+
+    def parse(self, items: list[tuple[str, bytes]], render: bool) -> list[tuple[str, dict, Any]]:
+        from multiprocessing.connection import wait
+
+        chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+        chunks.reverse()
+        busy: dict[Any, int] = {}
+        results: list[tuple[str, dict, Any]] = []
+        for index, conn in enumerate(self.conns):
+            if chunks:
+                conn.send(("parse", chunks.pop(), render))
+                busy[conn] = index
+        while busy:
+            for conn in wait(list(busy)):
+                index = busy.pop(conn)  # type: ignore[call-overload]
+                for path, record, docs in self._answer(conn):
+                    if record.get("k") == "ok":
+                        self.owner[path] = index
+                    results.append((path, record, docs))
+                if chunks:
+                    conn.send(("parse", chunks.pop(), render))
+                    busy[conn] = index
+        order = {path: i for i, (path, _) in enumerate(items)}
+        results.sort(key=lambda r: order[r[0]])
+        return results
+
+    def check(self, groups: list[tuple], data) -> list[tuple[int, list]]:
+        batches: list[list[tuple]] = [[] for _ in self.conns]
+        needs: list[list[str]] = [[] for _ in self.conns]
+        load = [0] * len(self.conns)
+        for group in groups:
+            members = group[1]
+            counts = [0] * len(self.conns)
+            for path, _ in members:
+                if path in self.owner:
+                    counts[self.owner[path]] += 1
+            best = max(range(len(self.conns)), key=lambda i: (counts[i], -load[i]))
+            batches[best].append(group)
+            load[best] += len(members)
+            for path, _ in members:
+                if self.owner.get(path) != best:
+                    needs[best].append(path)
+                    self.owner[path] = best
+        sent = []
+        for index, conn in enumerate(self.conns):
+            if batches[index]:
+                conn.send(("check", batches[index], [(p, data(p)) for p in needs[index]]))
+                sent.append(conn)
+        results = []
+        for conn in sent:
+            results.extend(self._answer(conn))
+        return results
+
+    def close(self) -> None:
+        for conn in self.conns:
+            try:
+                conn.send(("stop",))
+                conn.close()
+            except OSError:
+                pass
+        for proc in self.procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.terminate()
+
+
+# ---- the analysis --------------------------------------------------------------------------
+
+
+class _Changed(Exception):
+    """A file changed while flowc was reading the files: start again, reading every file."""
+
+
+class Sources(Mapping[str, SourceFile]):
+    """The build's files, decoded when asked for (only files with diagnostics are)."""
+
+    def __init__(self, files: list[str], bytes_of, records: dict[str, dict]):
+        self._files = set(files)
+        self._bytes_of = bytes_of
+        self._records = records
+        self._decoded: dict[str, SourceFile | None] = {}
+
+    def __getitem__(self, path: str) -> SourceFile:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def get(self, path: str, default: Any = None) -> Any:
+        if path not in self._files or self._records.get(path, {}).get("k") == "bad":
+            return default
+        if path not in self._decoded:
+            from .project import decode_file
+
+            data = self._bytes_of(path)
+            self._decoded[path] = decode_file(path, data)[0] if data is not None else None
+        found = self._decoded[path]
+        return default if found is None else found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(p for p in sorted(self._files) if self.get(p) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    """What :func:`analyse` found: what ``project.load`` gives the CLI, and what a TwiML build needs."""
+
+    units: tuple[str, ...]  # the files of the build, in order
+    diagnostics: tuple[Diagnostic, ...]  # sorted by file and position, as project.load sorts them
+    unsupported: tuple[Diagnostic, ...]  # what the twiml target cannot express, flow by flow
+    run: _Run = field(repr=False)
+
+    def sources(self) -> Mapping[str, SourceFile]:
+        return self.run.sources
+
+
+def analyse(paths, *, jobs: int, cache: Cache, render: bool) -> Outcome:
+    """Check the files of ``paths`` (directories expanded) as :func:`flowc.project.load`
+    does, reusing what ``cache`` holds; with ``render``, also prepare their TwiML."""
+    from .project import collect
+
+    files = collect(paths)
+    trust = True
+    while True:
+        run = _Run(files, jobs=jobs, cache=cache, render=render, trust_stat=trust)
+        try:
+            return run.analyse()
+        except _Changed:
+            run.close()
+            trust = False  # a file changed while it was read: read every file
+        except (KeyError, TypeError, ValueError, AttributeError):
+            run.close()
+            if cache.empty:
+                raise
+            cache.clear("its records are not what flowc writes")  # a foreign cache: never trusted
+
+
+class _Run:
+    def __init__(self, files: list[str], *, jobs: int, cache: Cache, render: bool, trust_stat: bool):
+        self.files = files
+        self.jobs = jobs
+        self.cache = cache
+        self.render = render
+        self.trust_stat = trust_stat
+        self.records: dict[str, dict[str, Any]] = {}
+        self.data: dict[str, bytes] = {}
+        self.stats: dict[str, list[int]] = {}
+        self.docs: dict[str, dict[str, bytes]] = {}  # documents rendered in this run, by source file
+        self.local = _Local()
+        self.pool: _Pool | None = None
+        self.sources = Sources(files, self.bytes_of, self.records)
+        self.groups: dict[str, Any] = {}
+        self.parsed = 0  # files parsed in this run (for the benchmark and the tests)
+
+    # -- files
+
+    def _look(self, path: str) -> bytes | None:
+        """Fill the record of ``path`` from the cache when possible; return the bytes
+        that must be parsed (None when the record is known)."""
+        from .project import read_bytes
+
+        try:
+            st = os.stat(path)
+            stat = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+        except OSError:
+            stat = None
+        cached = self.cache.files.get(path)
+        if not (isinstance(cached, dict) and self._complete(cached)):
+            cached = None
+        if (
+            self.trust_stat
+            and stat is not None
+            and cached is not None
+            and self.cache.stats.get(path) == stat
+            and stat[1] < self.cache.written_ns - RACY_NS
+        ):
+            self.records[path] = cached
+            self.stats[path] = stat
+            return None
+        data, problems = read_bytes(path)
+        if data is None:
+            self.records[path] = {"h": None, "k": "bad", "d": [encode(d) for d in problems]}
+            return None
+        self.data[path] = data
+        if stat is not None:
+            self.stats[path] = stat
+        if cached is not None and cached.get("h") == digest(data):
+            self.records[path] = cached
+            return None
+        return data
+
+    def _complete(self, record: dict[str, Any]) -> bool:
+        """Whether a cached record has all this run needs."""
+        return not (self.render and record.get("k") == "ok" and not record.get("u") and "x" not in record)
+
+    def bytes_of(self, path: str) -> bytes | None:
+        """The bytes of a file whose record is known, as they were hashed."""
+        if path in self.data:
+            return self.data[path]
+        from .project import read_bytes
+
+        data, _ = read_bytes(path)
+        if data is None or digest(data) != self.records[path].get("h"):
+            raise _Changed(path)
+        self.data[path] = data
+        return data
+
+    def _worker(self, work: int):
+        if self.pool is None and self.jobs > 1 and work >= PARALLEL_FROM and _can_fork():
+            self.pool = _Pool(self.jobs)
+        return self.pool or self.local
+
+    def _parse(self, items: list[tuple[str, bytes]]) -> None:
+        if not items:
+            return
+        self.parsed += len(items)
+        for path, record, docs in self._worker(len(items)).parse(items, self.render):
+            self.records[path] = record
+            if docs is not None:
+                self.docs[path] = docs
+
+    def _load(self, paths: list[str]) -> None:
+        todo = []
+        for path in paths:
+            data = self._look(path)
+            if data is not None:
+                todo.append((path, data))
+        self._parse(todo)
+
+    # -- the whole
+
+    def analyse(self) -> Outcome:
+        from .project import _neighbours
+        from .source import SourceFile
+
+        self._load(self.files)
+        records = self.records
+        known: dict[str, str] = {}  # flow name -> the file that declares it first
+        unparsed: set[str] = set()
+        for path in self.files:
+            record = records[path]
+            if record["k"] == "ok":
+                known.setdefault(record["n"], path)
+            else:
+                unparsed.add(SourceFile(path, "").stem)
+                if record["k"] == "partial" and record.get("p") is not None:
+                    unparsed.add(record["p"])
+        universe = [(path, True) for path in self.files]
+        if any(name not in known for p in self.files if records[p]["k"] == "ok" for name in records[p]["r"]):
+            exclude = {os.path.realpath(p) for p in self.files}
+            neighbours = _neighbours(self.files, exclude)
+            self._load(neighbours)
+            for path in neighbours:
+                record = records[path]
+                if record["k"] == "ok":
+                    known.setdefault(record["n"], path)
+                else:
+                    unparsed.add(SourceFile(path, "").stem)
+            universe.extend((path, False) for path in neighbours)
+        missing_unparsed = sorted(unparsed - set(known))
+        groups = _groups([(p, built) for p, built in universe if records[p]["k"] == "ok"], records)
+
+        names = list(known)
+        names_key = digest("\n".join(names).encode("utf-8") + b"\0" + "\n".join(missing_unparsed).encode())
+        found: dict[int, list] = {}
+        todo = []
+        for gid, members in enumerate(groups):
+            missing = any(name not in known for p, _ in members for name in records[p]["r"])
+            key = digest(
+                repr(([(p, built, records[p]["h"]) for p, built in members], names_key if missing else None)).encode()
+            )
+            cached = self.cache.groups.get(key)
+            if isinstance(cached, list):
+                found[gid] = cached
+            else:
+                todo.append((gid, members, names if missing else None, missing_unparsed if missing else []))
+            self.groups[key] = gid
+        if todo:
+            for gid, diags in self._check(todo):
+                found[gid] = diags
+        self.groups = {key: found[gid] for key, gid in self.groups.items()}
+
+        diagnostics = [decode(d) for p in self.files for d in records[p]["d"]]
+        for gid in range(len(groups)):
+            diagnostics.extend(decode(d) for d in found[gid])
+        unsupported = [decode(d) for p in self.files if records[p]["k"] == "ok" for d in records[p]["u"]]
+        diagnostics.sort(key=Diagnostic.sort_key)
+        return Outcome(
+            units=tuple(self.files), diagnostics=tuple(diagnostics), unsupported=tuple(unsupported), run=self
+        )
+
+    def _check(self, groups: list[tuple]) -> list[tuple[int, list]]:
+        need = {p for _, members, _, _ in groups for p, _ in members}
+        worker = self.pool or self.local
+        missing = [p for p in need if p not in self.local.flows and (self.pool is None or p not in self.pool.owner)]
+        if self.pool is None and len(missing) >= PARALLEL_FROM:
+            worker = self._worker(len(missing))
+        if worker is self.local:
+            self.parsed += len(missing)
+            return self.local.check(groups, [(p, self.bytes_of(p)) for p in missing])
+        assert self.pool is not None
+        self.parsed += len(missing)
+        return self.pool.check(groups, self.bytes_of)
+
+    # -- TwiML documents
+
+    def documents(
+        self, out: str, *, trust_outputs: bool = True
+    ) -> tuple[dict[str, bytes], set[str], dict[str, str]]:
+        """For a build into ``out`` with no errors: the documents to hand to
+        ``write_tree`` (rendered now), those on disk already as the last build
+        left them (not rendered), and the hash of every document."""
+        expected: dict[str, str] = {}
+        origin: dict[str, str] = {}
+        for path in self.files:
+            record = self.records[path]
+            for rel, sha in record.get("x", ()):
+                expected[rel] = sha
+                origin[rel] = path
+        state = self.cache.outputs.get(os.path.realpath(out))
+        unchanged: set[str] = set()
+        if trust_outputs and isinstance(state, dict) and _stat_of(os.path.join(out, _MANIFEST())) == state.get("m"):
+            previous = state.get("f", {})
+            dirs = state.get("d", {})
+            seen: dict[str, bool] = {}
+            for rel, sha in expected.items():
+                if previous.get(rel) != sha:
+                    continue
+                directory = rel.rpartition("/")[0]
+                if directory not in seen:
+                    seen[directory] = _stat_of(os.path.join(out, directory)) == dirs.get(directory)
+                if seen[directory]:
+                    unchanged.add(rel)
+        need = sorted({origin[rel] for rel in expected if rel not in unchanged and origin[rel] not in self.docs})
+        if need:
+            self._parse([(p, self.bytes_of(p)) for p in need])
+        files: dict[str, bytes] = {}
+        for rel in expected:
+            if rel not in unchanged:
+                body = self.docs[origin[rel]][rel]
+                if digest(body) != expected[rel]:
+                    raise _Changed(origin[rel])  # pragma: no cover - rendering is deterministic
+                files[rel] = body
+        return files, unchanged, expected
+
+    def remember(self, out: str | None = None, expected: dict[str, str] | None = None, touched=()) -> None:
+        """Store what this run learnt; with ``out``, also what the build left there."""
+        cache = self.cache
+        if cache.path is None:
+            return
+        cache.files = {p: r for p, r in self.records.items() if r.get("h") is not None}
+        cache.stats = {p: s for p, s in self.stats.items() if p in cache.files}
+        cache.groups = self.groups
+        if out is not None:
+            real = os.path.realpath(out)
+            if expected is None:
+                cache.outputs.pop(real, None)
+            else:
+                old = cache.outputs.get(real)
+                old_dirs = old.get("d", {}) if isinstance(old, dict) else {}
+                changed = {rel.rpartition("/")[0] for rel in touched}
+                dirs = {}
+                for rel in expected:
+                    directory = rel.rpartition("/")[0]
+                    if directory not in dirs:
+                        if directory in old_dirs and directory not in changed:
+                            dirs[directory] = old_dirs[directory]
+                        else:
+                            dirs[directory] = _stat_of(os.path.join(out, directory))
+                cache.outputs[real] = {
+                    "m": _stat_of(os.path.join(out, _MANIFEST())),
+                    "f": expected,
+                    "d": dirs,
+                }
+        cache.save()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+
+def _MANIFEST() -> str:
+    from .output import MANIFEST
+
+    return MANIFEST
+
+
+def _stat_of(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _groups(universe: list[tuple[str, bool]], records: dict[str, dict]) -> list[list[tuple[str, bool]]]:
+    """The flows that refer to one another (or whose names are equal ignoring
+    case), in groups, each in build order, the groups in the order of their first file."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    for path, _ in universe:
+        record = records[path]
+        node = "f:" + path
+        union("n:" + record["n"].casefold(), node)
+        for name in record["r"]:
+            union("n:" + name.casefold(), node)
+    by_root: dict[str, list[tuple[str, bool]]] = {}
+    for member in universe:
+        by_root.setdefault(find("f:" + member[0]), []).append(member)
+    return list(by_root.values())
