@@ -11,8 +11,8 @@ command line overrides them all). It holds plain JSON data, never code:
   express in it, and the hash of each TwiML document it gives;
 - ``stats``: per file, the ``stat`` it had when it was hashed, so an unchanged
   file is not read again (a file modified less than two seconds before the
-  cache was written is always read: its time stamp may not show a later
-  change);
+  run that wrote the cache began is always read: its time stamp may not show
+  a later change);
 - ``groups``: the diagnostics of the checks that need several flows, per
   group of files that refer to one another (see :mod:`flowc.incremental`),
   keyed by the hashes of the group's files;
@@ -43,7 +43,7 @@ from .diagnostics import Diagnostic, Edit, Fix, Note, Severity
 from .source import Span
 
 FORMAT = 1
-MAGIC = b"flowc-cache 1\n"
+MAGIC = b"flowc-cache 2\n"
 KEEP = 64  # cache files kept in the directory; the least recently used go first
 SUFFIX = ".json"
 
@@ -147,28 +147,72 @@ def decode(v: list[Any]) -> Diagnostic:
 
 
 class Cache:
-    """The cache of one set of arguments: plain data, read once and written once."""
+    """The cache of one set of arguments: plain data, read once and written once.
 
-    def __init__(self, path: str | None, environment: str, data: dict[str, Any] | None = None):
+    The file has two parts: a small *quick* one (the last run's result, and a
+    digest of the ``stat`` of every file it read, so a run in which nothing
+    changed is answered from it alone) and the *full* one (the records above),
+    parsed only when a file changed."""
+
+    SECTIONS = ("files", "stats", "groups", "outputs")
+
+    def __init__(self, path: str | None, environment: str):
         self.path = path
         self.environment = environment
-        data = data or {}
-        self.files: dict[str, Any] = data.get("files", {})
-        self.stats: dict[str, Any] = data.get("stats", {})
-        self.groups: dict[str, Any] = data.get("groups", {})
-        self.outputs: dict[str, Any] = data.get("outputs", {})
-        self.written_ns: int = data.get("written_ns", 0)
+        self.quick: dict[str, Any] = {}
+        self.written_ns = 0  # when the run that wrote the cache began
+        self.started_ns = time.time_ns()  # when this run began (before it read any file)
         self.ignored: str | None = None  # why a cache file that was there was not used
+        self._raw: bytes | None = None  # the full part, parsed on first use
+        self._digest: str | None = None
+        self._full: dict[str, Any] | None = None
 
     @property
     def empty(self) -> bool:
-        return not (self.files or self.groups or self.outputs)
+        return not self.quick and not any(self.full().values())
 
     def clear(self, why: str) -> None:
         """Forget everything read from the cache file (it is replaced at the end of the run)."""
-        self.files, self.stats, self.groups, self.outputs = {}, {}, {}, {}
+        self.quick = {}
+        self._full = {name: {} for name in self.SECTIONS}
+        self._raw = None
         self.written_ns = 0
         self.ignored = why
+
+    def full(self) -> dict[str, Any]:
+        if self._full is None:
+            raw, self._raw = self._raw, None
+            self._full = {name: {} for name in self.SECTIONS}
+            if raw is not None:
+                try:
+                    if digest(raw) != self._digest:
+                        raise ValueError("corrupt")
+                    data = json.loads(raw)
+                    if not isinstance(data, dict) or not all(isinstance(data.get(n), dict) for n in self.SECTIONS):
+                        raise ValueError("not a cache")
+                    self._full = {name: data[name] for name in self.SECTIONS}
+                except ValueError as exc:
+                    self.clear(str(exc))
+        return self._full
+
+    @property
+    def files(self) -> dict[str, Any]:
+        return self.full()["files"]
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        return self.full()["stats"]
+
+    @property
+    def groups(self) -> dict[str, Any]:
+        return self.full()["groups"]
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        return self.full()["outputs"]
+
+    def replace(self, **parts: dict[str, Any]) -> None:
+        self.full().update(parts)
 
     @classmethod
     def disabled(cls) -> Cache:
@@ -179,43 +223,62 @@ class Cache:
         """The cache of these arguments (run in this directory), empty when there is none,
         or when the one there is corrupt or foreign."""
         key = digest(json.dumps([os.getcwd(), arguments]).encode("utf-8"))
-        path = os.path.join(directory, key + SUFFIX)
-        env = environment()
+        cache = cls(os.path.join(directory, key + SUFFIX), environment())
         try:
-            with open(path, "rb") as f:
+            with open(cache.path, "rb") as f:  # type: ignore[arg-type]
                 raw = f.read()
         except OSError:
-            return cls(path, env)
-        cache = cls(path, env)
-        try:
-            data = _parse(raw, env)
-        except (ValueError, TypeError, KeyError) as exc:
-            cache.ignored = str(exc) or type(exc).__name__
             return cache
-        return cls(path, env, data)
+        try:
+            cache._read(raw)
+        except (ValueError, TypeError, KeyError) as exc:
+            cache.clear(str(exc) or type(exc).__name__)
+        return cache
+
+    def _read(self, raw: bytes) -> None:
+        if not raw.startswith(MAGIC):
+            raise ValueError("not a flowc cache file")
+        head, sep, rest = raw[len(MAGIC) :].partition(b"\n")
+        if not sep:
+            raise ValueError("truncated")
+        meta = json.loads(head)
+        if not isinstance(meta, dict) or meta.get("environment") != self.environment:
+            raise ValueError("written by another flowc or for another grammar")
+        size = meta["quick_size"]
+        if type(size) is not int or not 0 <= size <= len(rest) or type(meta.get("written_ns")) is not int:
+            raise ValueError("truncated")
+        quick, full = rest[:size], rest[size:]
+        if digest(quick) != meta.get("quick"):
+            raise ValueError("corrupt")
+        data = json.loads(quick)
+        if not isinstance(data, dict):
+            raise ValueError("not a cache")
+        self.quick = data
+        self.written_ns = meta["written_ns"]
+        self._raw, self._digest = full, meta.get("full")
 
     def save(self) -> None:
         """Write the cache atomically; a cache that cannot be written is only a slower next run."""
         if self.path is None:
             return
-        body = json.dumps(
+        quick = json.dumps(self.quick, separators=(",", ":")).encode("utf-8")
+        full = json.dumps(self.full(), separators=(",", ":")).encode("utf-8")
+        head = json.dumps(
             {
-                "files": self.files,
-                "stats": self.stats,
-                "groups": self.groups,
-                "outputs": self.outputs,
-                "written_ns": time.time_ns(),
-            },
-            separators=(",", ":"),
+                "environment": self.environment,
+                "written_ns": self.started_ns,
+                "quick_size": len(quick),
+                "quick": digest(quick),
+                "full": digest(full),
+            }
         ).encode("utf-8")
-        head = json.dumps({"environment": self.environment, "digest": digest(body)}).encode("utf-8")
         directory = os.path.dirname(self.path)
         try:
             os.makedirs(directory, mode=0o700, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".flowc-", suffix=".tmp", dir=directory)
             try:
                 with os.fdopen(fd, "wb") as f:
-                    f.write(MAGIC + head + b"\n" + body)
+                    f.write(MAGIC + head + b"\n" + quick + full)
                 os.replace(tmp, self.path)
             except BaseException:
                 try:
@@ -226,28 +289,6 @@ class Cache:
             _evict(directory)
         except OSError:
             pass
-
-
-def _parse(raw: bytes, env: str) -> dict[str, Any]:
-    if not raw.startswith(MAGIC):
-        raise ValueError("not a flowc cache file")
-    head, sep, body = raw[len(MAGIC) :].partition(b"\n")
-    if not sep:
-        raise ValueError("truncated")
-    meta = json.loads(head)
-    if not isinstance(meta, dict) or meta.get("environment") != env:
-        raise ValueError("written by another flowc or for another grammar")
-    if meta.get("digest") != digest(body):
-        raise ValueError("corrupt")
-    data = json.loads(body)
-    if not isinstance(data, dict):
-        raise ValueError("not a cache")
-    for name in ("files", "stats", "groups", "outputs"):
-        if not isinstance(data.get(name), dict):
-            raise ValueError(f"no {name}")
-    if type(data.get("written_ns")) is not int:
-        raise ValueError("no time stamp")
-    return data
 
 
 def _evict(directory: str) -> None:

@@ -362,7 +362,7 @@ def build(paths, out, target, fmt, werror, color, jobs, no_cache, cache_dir):
 
 def _build_twiml(paths, out, fmt, werror, color, jobs, no_cache, cache_dir) -> None:
     """``flowc build --target twiml``, reusing what the cache holds (see incremental.py)."""
-    from .output import NotOurs, OutputError, write_tree
+    from .output import NotOurs, OutputError, WriteResult, write_tree
 
     outcome = _analyse(paths, jobs, no_cache, cache_dir, render=True)
     run = outcome.run
@@ -372,34 +372,35 @@ def _build_twiml(paths, out, fmt, werror, color, jobs, no_cache, cache_dir) -> N
             _report(replace(outcome, diagnostics=_with_unsupported(outcome)), fmt, werror, color)
             click.echo("nothing written: fix the errors above", err=True)
             sys.exit(EXIT_FLOW_ERRORS)
-        if outcome.unsupported:
-            files, unchanged, expected = {}, set(), {}
-        else:
-            files, unchanged, expected = run.documents(out)
+        documents = None if outcome.unsupported else run.documents(out)
         run.close()
         result = replace(outcome, diagnostics=(*outcome.diagnostics, *outcome.unsupported))
         _, failed = _report(result, fmt, werror, color)
-        if failed:
+        if failed or documents is None:
             run.remember()
             click.echo("nothing written: the twiml target cannot build these flows", err=True)
             sys.exit(EXIT_FLOW_ERRORS)
-        try:
+        if documents.untouched:
+            written = WriteResult(written=(), unchanged=(), removed=())
+        else:
             try:
-                written = write_tree(out, files, unchanged=unchanged)
-            except NotOurs:
-                files, _, expected = run.documents(out, trust_outputs=False)
-                written = write_tree(out, files)
-        except OutputError as exc:
-            run.remember(out, None)
-            raise OutputProblem(str(exc)) from None
-        except OSError as exc:
-            run.remember(out, None)
-            raise OutputProblem(f"cannot write to {out}: {exc}") from None
-        run.remember(out, expected, touched=(*written.written, *written.removed))
+                try:
+                    written = write_tree(out, documents.files, unchanged=documents.unchanged)
+                except NotOurs:
+                    documents = run.documents(out, trust_outputs=False)
+                    written = write_tree(out, documents.files)
+            except OutputError as exc:
+                run.remember(out, None)
+                raise OutputProblem(str(exc)) from None
+            except OSError as exc:
+                run.remember(out, None)
+                raise OutputProblem(f"cannot write to {out}: {exc}") from None
+        run.remember(out, documents, touched=(*written.written, *written.removed))
         if fmt == "text":
+            unchanged = documents.count - len(written.written)
             click.echo(
-                f"{len(expected)} TwiML files in {out} ({len(written.written)} written, "
-                f"{len(written.unchanged)} unchanged, {len(written.removed)} removed)",
+                f"{documents.count} TwiML files in {out} ({len(written.written)} written, "
+                f"{unchanged} unchanged, {len(written.removed)} removed)",
                 err=True,
             )
         sys.exit(EXIT_OK)

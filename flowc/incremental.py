@@ -105,7 +105,8 @@ def process(path: str, data: bytes, render: bool) -> tuple[dict[str, Any], dict[
     docs = None
     if render and not unsupported:
         docs = twiml.emit(_OneFlow(flow)).files
-        record["x"] = [[rel, digest(body)] for rel, body in docs.items()]
+        record["x"] = list(docs)
+        record["xh"] = _documents_digest(docs)
     return record, docs, flow
 
 
@@ -297,10 +298,9 @@ class _Changed(Exception):
 class Sources(Mapping[str, SourceFile]):
     """The build's files, decoded when asked for (only files with diagnostics are)."""
 
-    def __init__(self, files: list[str], bytes_of, records: dict[str, dict]):
+    def __init__(self, files: list[str], bytes_of):
         self._files = set(files)
         self._bytes_of = bytes_of
-        self._records = records
         self._decoded: dict[str, SourceFile | None] = {}
 
     def __getitem__(self, path: str) -> SourceFile:
@@ -310,7 +310,7 @@ class Sources(Mapping[str, SourceFile]):
         return found
 
     def get(self, path: str, default: Any = None) -> Any:
-        if path not in self._files or self._records.get(path, {}).get("k") == "bad":
+        if path not in self._files:
             return default
         if path not in self._decoded:
             from .project import decode_file
@@ -325,6 +325,18 @@ class Sources(Mapping[str, SourceFile]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Documents:
+    """What a build writes: ``files`` rendered now, ``unchanged`` known to be on disk
+    already; ``untouched`` when the output directory needs no change at all."""
+
+    files: dict[str, bytes]
+    unchanged: set[str]
+    made: dict[str, str]  # per flow file, the digest of its documents
+    count: int  # documents of the build
+    untouched: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -374,9 +386,13 @@ class _Run:
         self.docs: dict[str, dict[str, bytes]] = {}  # documents rendered in this run, by source file
         self.local = _Local()
         self.pool: _Pool | None = None
-        self.sources = Sources(files, self.bytes_of, self.records)
+        self.sources = Sources(files, self._display_bytes)
+        self.quick: dict[str, Any] | None = None  # the cache's snapshot, when it answered this run
+        self.neighbours = False  # whether neighbours were read (then no snapshot is kept)
+        self.result: tuple[list, list] | None = None  # diagnostics and unsupported, encoded
         self.groups: dict[str, Any] = {}
         self.parsed = 0  # files parsed in this run (for the benchmark and the tests)
+        self.changed = False  # whether the cache needs writing
 
     # -- files
 
@@ -419,6 +435,14 @@ class _Run:
         """Whether a cached record has all this run needs."""
         return not (self.render and record.get("k") == "ok" and not record.get("u") and "x" not in record)
 
+    def _display_bytes(self, path: str) -> bytes | None:
+        """A file's bytes to show its lines under a message."""
+        if path in self.data:
+            return self.data[path]
+        from .project import read_bytes
+
+        return read_bytes(path)[0]
+
     def bytes_of(self, path: str) -> bytes | None:
         """The bytes of a file whose record is known, as they were hashed."""
         if path in self.data:
@@ -452,13 +476,50 @@ class _Run:
             if data is not None:
                 todo.append((path, data))
         self._parse(todo)
+        if todo or any(self.stats.get(p) != self.cache.stats.get(p) for p in paths):
+            self.changed = True
 
     # -- the whole
 
+    def _snapshot_key(self) -> str | None:
+        """A digest of the ``stat`` of every file of the build, None when one cannot be read."""
+        parts = []
+        for path in self.files:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return None
+            parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0{st.st_ctime_ns}\n")
+        return digest("".join(parts).encode("utf-8"))
+
+    def _quick(self) -> Outcome | None:
+        """The last run's result, when no file changed since (the quick part of the cache)."""
+        snap = self.cache.quick.get("snapshot")
+        if not self.trust_stat or not isinstance(snap, dict) or (self.render and not snap.get("render")):
+            return None
+        if snap.get("key") != self._snapshot_key():
+            return None
+        from .project import read_bytes
+
+        for path, sha in snap.get("racy", {}).items():
+            data, _ = read_bytes(path)
+            if data is None or digest(data) != sha:
+                return None
+            self.data[path] = data
+        diagnostics = tuple(decode(d) for d in snap["diagnostics"])
+        unsupported = tuple(decode(d) for d in snap["unsupported"])
+        self.quick = snap
+        self.result = (snap["diagnostics"], snap["unsupported"])
+        return Outcome(units=tuple(self.files), diagnostics=diagnostics, unsupported=unsupported, run=self)
+
     def analyse(self) -> Outcome:
+        return self._quick() or self._analyse()
+
+    def _analyse(self) -> Outcome:
         from .project import _neighbours
         from .source import SourceFile
 
+        self.quick = None
         self._load(self.files)
         records = self.records
         known: dict[str, str] = {}  # flow name -> the file that declares it first
@@ -483,6 +544,7 @@ class _Run:
                 else:
                     unparsed.add(SourceFile(path, "").stem)
             universe.extend((path, False) for path in neighbours)
+            self.neighbours = True
         missing_unparsed = sorted(unparsed - set(known))
         groups = _groups([(p, built) for p, built in universe if records[p]["k"] == "ok"], records)
 
@@ -490,27 +552,45 @@ class _Run:
         names_key = digest("\n".join(names).encode("utf-8") + b"\0" + "\n".join(missing_unparsed).encode())
         found: dict[int, list] = {}
         todo = []
+        keys: dict[str, int] = {}
+        alone: dict[int, str] = {}  # a group of one file of the build: its result lives in the file's record
         for gid, members in enumerate(groups):
+            if not any(built for _, built in members):
+                found[gid] = []  # the checks report only on the flows of the build
+                continue
             missing = any(name not in known for p, _ in members for name in records[p]["r"])
-            key = digest(
-                repr(([(p, built, records[p]["h"]) for p, built in members], names_key if missing else None)).encode()
-            )
-            cached = self.cache.groups.get(key)
+            if len(members) == 1 and not missing:
+                path = members[0][0]
+                alone[gid] = path
+                cached = records[path].get("g")
+            else:
+                key = digest(
+                    repr(([(p, built, records[p]["h"]) for p, built in members], names_key if missing else None))
+                    .encode("utf-8")
+                )
+                keys[key] = gid
+                cached = self.cache.groups.get(key)
             if isinstance(cached, list):
                 found[gid] = cached
             else:
                 todo.append((gid, members, names if missing else None, missing_unparsed if missing else []))
-            self.groups[key] = gid
         if todo:
+            self.changed = True
             for gid, diags in self._check(todo):
                 found[gid] = diags
-        self.groups = {key: found[gid] for key, gid in self.groups.items()}
+        for gid, path in alone.items():
+            if records[path].get("g") != found[gid]:
+                records[path] = {**records[path], "g": found[gid]}
+        self.groups = {key: found[gid] for key, gid in keys.items()}
+        if self.groups.keys() != self.cache.groups.keys():
+            self.changed = True
 
         diagnostics = [decode(d) for p in self.files for d in records[p]["d"]]
         for gid in range(len(groups)):
             diagnostics.extend(decode(d) for d in found[gid])
         unsupported = [decode(d) for p in self.files if records[p]["k"] == "ok" for d in records[p]["u"]]
         diagnostics.sort(key=Diagnostic.sort_key)
+        self.result = ([encode(d) for d in diagnostics], [encode(d) for d in unsupported])
         return Outcome(
             units=tuple(self.files), diagnostics=tuple(diagnostics), unsupported=tuple(unsupported), run=self
         )
@@ -530,80 +610,174 @@ class _Run:
 
     # -- TwiML documents
 
-    def documents(
-        self, out: str, *, trust_outputs: bool = True
-    ) -> tuple[dict[str, bytes], set[str], dict[str, str]]:
+    def documents(self, out: str, *, trust_outputs: bool = True) -> Documents:
         """For a build into ``out`` with no errors: the documents to hand to
         ``write_tree`` (rendered now), those on disk already as the last build
-        left them (not rendered), and the hash of every document."""
-        expected: dict[str, str] = {}
-        origin: dict[str, str] = {}
+        left them (neither rendered nor read), and, per flow file, the digest of
+        its documents' names and bytes (what :meth:`remember` records)."""
+        real = os.path.realpath(out)
+        if self.quick is not None:
+            state = self.cache.quick.get("outputs", {}).get(real)
+            if (
+                trust_outputs
+                and isinstance(state, dict)
+                and state.get("made") == self.quick.get("made")
+                and state.get("m") == _stat_of(os.path.join(out, _MANIFEST()))
+                and state.get("dirs_key") == _dirs_key(out, state.get("dirs", []))
+            ):
+                return Documents(files={}, unchanged=set(), made={}, count=state["count"], untouched=True)
+            self._analyse()  # something in the output directory changed: look at each flow
+        state = self.cache.outputs.get(real)
+        valid = trust_outputs and isinstance(state, dict) and _stat_of(os.path.join(out, _MANIFEST())) == state.get("m")
+        if not valid:
+            state = {"s": {}, "d": {}}
+        previous, dirs = state.get("s", {}), state.get("d", {})
+        seen: dict[str, bool] = {}
+        unchanged: set[str] = set()
+        need: list[str] = []
+        made: dict[str, str] = {}
+        count = 0
         for path in self.files:
             record = self.records[path]
-            for rel, sha in record.get("x", ()):
-                expected[rel] = sha
-                origin[rel] = path
-        state = self.cache.outputs.get(os.path.realpath(out))
-        unchanged: set[str] = set()
-        if trust_outputs and isinstance(state, dict) and _stat_of(os.path.join(out, _MANIFEST())) == state.get("m"):
-            previous = state.get("f", {})
-            dirs = state.get("d", {})
-            seen: dict[str, bool] = {}
-            for rel, sha in expected.items():
-                if previous.get(rel) != sha:
-                    continue
-                directory = rel.rpartition("/")[0]
-                if directory not in seen:
-                    seen[directory] = _stat_of(os.path.join(out, directory)) == dirs.get(directory)
-                if seen[directory]:
-                    unchanged.add(rel)
-        need = sorted({origin[rel] for rel in expected if rel not in unchanged and origin[rel] not in self.docs})
+            if "x" not in record:
+                continue
+            rels = record["x"]
+            count += len(rels)
+            made[path] = record["xh"]
+            if previous.get(path) == record["xh"] and all(self._same_dir(out, rel, dirs, seen) for rel in rels):
+                unchanged.update(rels)
+            elif path not in self.docs:
+                need.append(path)
         if need:
             self._parse([(p, self.bytes_of(p)) for p in need])
         files: dict[str, bytes] = {}
-        for rel in expected:
-            if rel not in unchanged:
-                body = self.docs[origin[rel]][rel]
-                if digest(body) != expected[rel]:
-                    raise _Changed(origin[rel])  # pragma: no cover - rendering is deterministic
-                files[rel] = body
-        return files, unchanged, expected
+        for path in self.files:
+            record = self.records[path]
+            rels = record.get("x", ())
+            if rels and rels[0] not in unchanged:
+                docs = self.docs[path]
+                if _documents_digest(docs) != record["xh"]:
+                    raise _Changed(path)  # pragma: no cover - rendering is deterministic
+                files.update(docs)
+        untouched = valid and not files and previous == made
+        return Documents(files=files, unchanged=unchanged - set(files), made=made, count=count, untouched=untouched)
 
-    def remember(self, out: str | None = None, expected: dict[str, str] | None = None, touched=()) -> None:
-        """Store what this run learnt; with ``out``, also what the build left there."""
+    @staticmethod
+    def _same_dir(out: str, rel: str, dirs: dict, seen: dict[str, bool]) -> bool:
+        directory = rel.rpartition("/")[0]
+        if directory not in seen:
+            seen[directory] = _stat_of(os.path.join(out, directory)) == dirs.get(directory)
+        return seen[directory]
+
+    def remember(self, out: str | None = None, documents: Documents | None = None, touched=()) -> None:
+        """Store what this run learnt; with ``out``, also what the build left there
+        (``documents`` from :meth:`documents`, None when the build failed part way)."""
         cache = self.cache
         if cache.path is None:
             return
-        cache.files = {p: r for p, r in self.records.items() if r.get("h") is not None}
-        cache.stats = {p: s for p, s in self.stats.items() if p in cache.files}
-        cache.groups = self.groups
+        if out is not None and documents is not None and documents.untouched and self.quick is not None:
+            return  # nothing changed, in the flows or in the output directory
+        if self.quick is None:
+            files = {p: r for p, r in self.records.items() if r.get("h") is not None}
+            if files.keys() != cache.files.keys() or any(cache.files[p] is not r for p, r in files.items()):
+                self.changed = True
+            cache.replace(
+                files=files,
+                stats={p: s for p, s in self.stats.items() if p in files},
+                groups=self.groups,
+            )
+            self._snapshot()
         if out is not None:
             real = os.path.realpath(out)
-            if expected is None:
+            old = cache.outputs.get(real)
+            if documents is None:
                 cache.outputs.pop(real, None)
-            else:
-                old = cache.outputs.get(real)
+                cache.quick.get("outputs", {}).pop(real, None)
+                self.changed = True
+            elif touched or not isinstance(old, dict) or old.get("s") != documents.made or self.changed:
                 old_dirs = old.get("d", {}) if isinstance(old, dict) else {}
                 changed = {rel.rpartition("/")[0] for rel in touched}
-                dirs = {}
-                for rel in expected:
-                    directory = rel.rpartition("/")[0]
-                    if directory not in dirs:
-                        if directory in old_dirs and directory not in changed:
-                            dirs[directory] = old_dirs[directory]
-                        else:
-                            dirs[directory] = _stat_of(os.path.join(out, directory))
-                cache.outputs[real] = {
-                    "m": _stat_of(os.path.join(out, _MANIFEST())),
-                    "f": expected,
-                    "d": dirs,
+                dirs: dict[str, Any] = {}
+                for path in documents.made:
+                    for rel in self.records[path]["x"]:
+                        directory = rel.rpartition("/")[0]
+                        if directory not in dirs:
+                            if directory in old_dirs and directory not in changed:
+                                dirs[directory] = old_dirs[directory]
+                            else:
+                                dirs[directory] = _stat_of(os.path.join(out, directory))
+                manifest = _stat_of(os.path.join(out, _MANIFEST()))
+                cache.outputs[real] = {"m": manifest, "s": documents.made, "d": dirs}
+                names = sorted(dirs)
+                cache.quick.setdefault("outputs", {})[real] = {
+                    "m": manifest,
+                    "made": _made_key(documents.made),
+                    "dirs": names,
+                    "dirs_key": digest(repr([dirs[d] for d in names]).encode("utf-8")),
+                    "count": documents.count,
                 }
-        cache.save()
+                self.changed = True
+        if self.changed or cache.ignored is not None:
+            cache.save()
+
+    def _snapshot(self) -> None:
+        """The quick part of the cache: this run's result and what the files' ``stat`` was."""
+        key = None if self.neighbours or self.result is None else self._recorded_key()
+        if key is None:
+            self.cache.quick.pop("snapshot", None)
+            return
+        racy = {
+            p: self.records[p]["h"] for p in self.files if self.stats[p][1] >= self.cache.started_ns - RACY_NS
+        }
+        render = self.render and all(
+            "x" in r or r.get("k") != "ok" or r.get("u") for r in (self.records[p] for p in self.files)
+        )
+        old = self.cache.quick.get("snapshot")
+        snap = {
+            "key": key,
+            "racy": racy,
+            "render": render,
+            "made": _made_key({p: self.records[p]["xh"] for p in self.files if "x" in self.records[p]}),
+            "diagnostics": self.result[0],
+            "unsupported": self.result[1],
+        }
+        if old != snap:
+            self.cache.quick["snapshot"] = snap
+            self.changed = True
+
+    def _recorded_key(self) -> str | None:
+        parts = []
+        for path in self.files:
+            stat = self.stats.get(path)
+            if stat is None or self.records[path].get("h") is None:
+                return None
+            size, mtime, ino, ctime = stat
+            parts.append(f"{path}\0{size}\0{mtime}\0{ino}\0{ctime}\n")
+        return digest("".join(parts).encode("utf-8"))
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
             self.pool = None
+
+
+def _documents_digest(docs: dict[str, bytes]) -> str:
+    """One digest of a flow's documents, names and bytes."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    for rel, body in docs.items():
+        h.update(f"{rel}\0{len(body)}\0".encode())
+        h.update(body)
+    return h.hexdigest()
+
+
+def _made_key(made: dict[str, str]) -> str:
+    return digest(repr(sorted(made.items())).encode("utf-8"))
+
+
+def _dirs_key(out: str, dirs: list[str]) -> str:
+    return digest(repr([_stat_of(os.path.join(out, d)) for d in dirs]).encode("utf-8"))
 
 
 def _MANIFEST() -> str:

@@ -63,21 +63,47 @@ def collect(paths: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
-            inside: list[str] = []
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                inside.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(FLOW_SUFFIX))
+            inside: list[tuple[str, str]] = []
+            _walk(path, os.path.realpath(path), inside)
             if not inside:
                 raise NoFlowFiles(path)
             candidates = inside
         else:
-            candidates = [path]
-        for candidate in candidates:
-            key = os.path.realpath(candidate)
+            candidates = [(path, os.path.realpath(path))]
+        for candidate, key in candidates:
             if key not in seen:
                 seen.add(key)
                 found.append(os.path.normpath(candidate))
     return found
+
+
+def _walk(top: str, real_top: str, found: list[tuple[str, str]]) -> None:
+    """The ``.flow`` files under ``top`` as ``os.walk`` finds them (sorted, hidden
+    directories and links to directories not entered), each with its real path.
+    Only a file that is itself a symbolic link costs a ``realpath``."""
+    try:
+        with os.scandir(top) as scan:
+            entries = list(scan)
+    except OSError:
+        return
+    dirs: list[str] = []
+    files: list[os.DirEntry] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            dirs.append(entry.name)
+        elif entry.name.endswith(FLOW_SUFFIX):
+            files.append(entry)
+    for entry in sorted(files, key=lambda e: e.name):
+        path = os.path.join(top, entry.name)
+        found.append((path, os.path.realpath(path) if entry.is_symlink() else os.path.join(real_top, entry.name)))
+    for name in sorted(d for d in dirs if not d.startswith(".")):
+        path = os.path.join(top, name)
+        if not os.path.islink(path):
+            _walk(path, os.path.join(real_top, name), found)
 
 
 def read(path: str) -> tuple[SourceFile | None, list[Diagnostic]]:

@@ -292,10 +292,10 @@ def test_internal_errors_exit_2_with_a_short_message(tmp_path, monkeypatch, caps
     import flowc.project as project
     from flowc import cli as cli_module
 
-    def boom(paths):
+    def boom(source):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(project, "load", boom)
+    monkeypatch.setattr(project, "parse_source", boom)
     monkeypatch.setattr("sys.argv", ["flowc", "check", write(tmp_path / "v.flow", VOICEMAIL)])
     with pytest.raises(SystemExit) as exit_info:
         cli_module.main()
