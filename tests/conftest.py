@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 import textwrap
 
 import pytest
 
 import flowc
 from flowc.project import load
+
+
+# flowc check and build keep a cache (see flowc/cache.py); the tests keep theirs apart
+# from the user's, in a directory of their own, removed at the end.
+_CACHE = tempfile.mkdtemp(prefix="flowc-test-cache-")
+os.environ["FLOWC_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 
 
 def pytest_report_header(config) -> str:
