@@ -148,11 +148,11 @@ def main() -> None:
         row("build after one flow changed", runner.run("build", "flows", "-o", "out"))
         row("check, nothing changed", runner.run("check", "flows"))
 
-        fresh = ["build", "flows", "-o", "clean"] + (["--no-cache"] if runner.parallel else [])
-        runner.run(*fresh)
-        same, count = trees_equal(os.path.join(work, "out"), os.path.join(work, "clean"))
-        print(f"{'':<34} after one change: {count:,} files, "
-              f"{'byte-identical to a clean build' if same else 'DIFFERENT from a clean build'}")
+        if runner.parallel:  # an older flowc rebuilds everything anyway
+            runner.run("build", "flows", "-o", "clean", "--no-cache")
+            same, count = trees_equal(os.path.join(work, "out"), os.path.join(work, "clean"))
+            verdict = "byte-identical to a clean build" if same else "DIFFERENT from a clean build"
+            print(f"{'':<34} after one change: {count:,} files, {verdict}")
         print()
         if serial is not None:
             speedup = serial / clean

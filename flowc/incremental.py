@@ -36,7 +36,7 @@ import os
 import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .cache import Cache, decode, digest, encode
 from .diagnostics import Diagnostic
@@ -186,6 +186,7 @@ def _serve(conn) -> None:
         kind = request[0]
         if kind == "stop":
             return
+        answer: tuple[str, Any]
         try:
             if kind == "parse":
                 answer = ("ok", local.parse(request[1], request[2]))
@@ -235,8 +236,9 @@ class _Pool:
                 conn.send(("parse", chunks.pop(), render))
                 busy[conn] = index
         while busy:
-            for conn in wait(list(busy)):
-                index = busy.pop(conn)  # type: ignore[call-overload]
+            for ready in wait(list(busy)):
+                conn = cast(Any, ready)
+                index = busy.pop(conn)
                 for path, record, docs in self._answer(conn):
                     if record.get("k") == "ok":
                         self.owner[path] = index
@@ -443,7 +445,7 @@ class _Run:
 
         return read_bytes(path)[0]
 
-    def bytes_of(self, path: str) -> bytes | None:
+    def bytes_of(self, path: str) -> bytes:
         """The bytes of a file whose record is known, as they were hashed."""
         if path in self.data:
             return self.data[path]
@@ -722,8 +724,9 @@ class _Run:
 
     def _snapshot(self) -> None:
         """The quick part of the cache: this run's result and what the files' ``stat`` was."""
-        key = None if self.neighbours or self.result is None else self._recorded_key()
-        if key is None:
+        result = self.result
+        key = None if self.neighbours or result is None else self._recorded_key()
+        if key is None or result is None:
             self.cache.quick.pop("snapshot", None)
             return
         racy = {
@@ -738,8 +741,8 @@ class _Run:
             "racy": racy,
             "render": render,
             "made": _made_key({p: self.records[p]["xh"] for p in self.files if "x" in self.records[p]}),
-            "diagnostics": self.result[0],
-            "unsupported": self.result[1],
+            "diagnostics": result[0],
+            "unsupported": result[1],
         }
         if old != snap:
             self.cache.quick["snapshot"] = snap

@@ -13,7 +13,6 @@ import pytest
 import flowc
 from flowc.project import load
 
-
 # flowc check and build keep a cache (see flowc/cache.py); the tests keep theirs apart
 # from the user's, in a directory of their own, removed at the end.
 _CACHE = tempfile.mkdtemp(prefix="flowc-test-cache-")
