@@ -119,8 +119,8 @@ def _load(paths):
 def _analyse(paths, jobs, no_cache: bool, cache_dir, render: bool):
     """Check (and, with ``render``, prepare the TwiML of) the flows, reusing the cache."""
     from .cache import Cache, default_dir
+    from .files import NoFlowFiles
     from .incremental import analyse, default_jobs
-    from .project import NoFlowFiles
 
     cache = Cache.disabled() if no_cache else Cache.open(cache_dir or default_dir(), list(paths))
     try:
@@ -138,10 +138,13 @@ def _with_unsupported(outcome) -> tuple:
 
 def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
     from .diagnostics import Severity
-    from .project import promote_warnings
     from .render import format_summary
 
-    diagnostics = promote_warnings(build.diagnostics) if werror else build.diagnostics
+    diagnostics = build.diagnostics
+    if werror:
+        from .project import promote_warnings
+
+        diagnostics = promote_warnings(diagnostics)
     _render(diagnostics, build.sources() if fmt == "text" else {}, fmt, _use_colour(colour))
     if fmt == "text" and diagnostics:
         click.echo(format_summary(diagnostics, len(build.units)), err=True)
@@ -179,10 +182,11 @@ def _fix(paths, write: bool):
 
 
 def _fails(diagnostics, werror: bool) -> bool:
-    from .diagnostics import has_errors
-    from .project import promote_warnings
+    from .diagnostics import Severity, has_errors
 
-    return has_errors(promote_warnings(diagnostics) if werror else diagnostics)
+    if werror:
+        return any(d.severity in (Severity.ERROR, Severity.WARNING) for d in diagnostics)
+    return has_errors(diagnostics)
 
 
 @cli.command()

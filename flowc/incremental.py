@@ -315,7 +315,7 @@ class Sources(Mapping[str, SourceFile]):
         if path not in self._files:
             return default
         if path not in self._decoded:
-            from .project import decode_file
+            from .files import decode_file
 
             data = self._bytes_of(path)
             self._decoded[path] = decode_file(path, data)[0] if data is not None else None
@@ -357,7 +357,7 @@ class Outcome:
 def analyse(paths, *, jobs: int, cache: Cache, render: bool) -> Outcome:
     """Check the files of ``paths`` (directories expanded) as :func:`flowc.project.load`
     does, reusing what ``cache`` holds; with ``render``, also prepare their TwiML."""
-    from .project import collect
+    from .files import collect
 
     files = collect(paths)
     trust = True
@@ -401,7 +401,7 @@ class _Run:
     def _look(self, path: str) -> bytes | None:
         """Fill the record of ``path`` from the cache when possible; return the bytes
         that must be parsed (None when the record is known)."""
-        from .project import read_bytes
+        from .files import read_bytes
 
         try:
             st = os.stat(path)
@@ -441,7 +441,7 @@ class _Run:
         """A file's bytes to show its lines under a message."""
         if path in self.data:
             return self.data[path]
-        from .project import read_bytes
+        from .files import read_bytes
 
         return read_bytes(path)[0]
 
@@ -449,7 +449,7 @@ class _Run:
         """The bytes of a file whose record is known, as they were hashed."""
         if path in self.data:
             return self.data[path]
-        from .project import read_bytes
+        from .files import read_bytes
 
         data, _ = read_bytes(path)
         if data is None or digest(data) != self.records[path].get("h"):
@@ -501,7 +501,7 @@ class _Run:
             return None
         if snap.get("key") != self._snapshot_key():
             return None
-        from .project import read_bytes
+        from .files import read_bytes
 
         for path, sha in snap.get("racy", {}).items():
             data, _ = read_bytes(path)
@@ -518,7 +518,7 @@ class _Run:
         return self._quick() or self._analyse()
 
     def _analyse(self) -> Outcome:
-        from .project import _neighbours
+        from .files import _neighbours
         from .source import SourceFile
 
         self.quick = None
