@@ -244,6 +244,7 @@ def check(paths, target, fix, diff, fmt, werror, color, jobs, no_cache, cache_di
         if target is not None:
             outcome = replace(outcome, diagnostics=_with_unsupported(outcome))
         _finish_check(outcome, fmt, werror, color)
+        return
     else:
         build = _load(paths)
     if target is not None:

@@ -145,7 +145,22 @@ def check_group(
 
 
 class WorkerFailed(Exception):
-    """A worker process failed (a bug in flowc); the message holds its traceback."""
+    """A worker process failed (a bug in flowc): the message is the worker's
+    exception; ``details`` its whole traceback (shown by ``--debug``)."""
+
+    def __init__(self, details: str):
+        lines = [line for line in details.strip().splitlines() if line.strip()]
+        super().__init__(f"in a worker process: {lines[-1] if lines else details}")
+        self.details = details
+
+    def __str__(self) -> str:
+        return str(self.args[0]) + ("\n" + self.details if _debugging() else "")
+
+
+def _debugging() -> bool:
+    import sys
+
+    return "--debug" in sys.argv[1:]
 
 
 class _Local:

@@ -21,7 +21,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 MANIFEST = ".flowc-manifest.json"
-_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[a-z]+)?\Z")
+_PART = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[a-z]+)?"
+_RELPATH = re.compile(rf"(?:{_PART}/)*{_PART}")  # plain names at every level
 
 
 class OutputError(Exception):
@@ -42,8 +43,7 @@ class WriteResult:
 
 
 def _check_relpath(rel: str) -> None:
-    parts = rel.split("/")
-    if not parts or not all(_PART.match(p) for p in parts):
+    if not _RELPATH.fullmatch(rel):
         raise OutputError(f"refusing to write `{rel}`: every part of an output path must be a plain name")
 
 
