@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import filecmp
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -77,15 +78,23 @@ class Runner:
         help_text = subprocess.run([flowc, "build", "--help"], capture_output=True, text=True).stdout
         self.parallel = "--jobs" in help_text
 
-    def run(self, *args: str) -> tuple[float, str, str, str]:
+    def run(self, *args: str) -> tuple[float, float, str, str, str]:
         before = load()
+        used = _children_cpu()
         start = time.perf_counter()
         done = subprocess.run([self.flowc, *args], cwd=self.cwd, env=self.env, capture_output=True, text=True)
         took = time.perf_counter() - start
+        cpu = _children_cpu() - used
         if done.returncode not in (0, 1):
             sys.exit(f"flowc {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
         last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
-        return took, before, load(), last
+        return took, cpu, before, load(), last
+
+
+def _children_cpu() -> float:
+    """User and system CPU seconds of the finished child processes (flowc and its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def trees_equal(a: str, b: str) -> tuple[bool, int]:
@@ -127,13 +136,14 @@ def main() -> None:
         print(f"parallel builds: {'yes (-j)' if runner.parallel else 'no (this flowc has no --jobs)'}")
         print()
         rows: list[tuple[str, float, str, str, str]] = []
+        print("each figure: wall clock; cpu: user + system time of flowc and its workers")
 
-        def row(name: str, result: tuple[float, str, str, str]) -> float:
-            took, before, after, last = result
+        def row(name: str, result: tuple[float, float, str, str, str]) -> float:
+            took, cpu, before, after, last = result
             rows.append((name, took, before, after, last))
             goal = GOALS.get(name)
             ratio = f"{took / goal:6.1f}x the goal of {goal:g} s" if goal else ""
-            print(f"{name:<34} {took:8.2f} s   load {before} -> {after}   {ratio}")
+            print(f"{name:<34} {took:8.2f} s  (cpu {cpu:7.2f} s)  load {before} -> {after}   {ratio}")
             print(f"{'':<34} {last}")
             return took
 
