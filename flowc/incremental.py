@@ -410,6 +410,9 @@ class _Run:
         self.groups: dict[str, Any] = {}
         self.parsed = 0  # files parsed in this run (for the benchmark and the tests)
         self.changed = False  # whether the cache needs writing
+        self._stats_seen: dict[str, list[int]] = {}  # stat taken before any file was read
+        self._cached_files: dict[str, Any] = {}
+        self._cached_stats: dict[str, Any] = {}
 
     # -- files
 
@@ -418,19 +421,21 @@ class _Run:
         that must be parsed (None when the record is known)."""
         from .files import read_bytes
 
-        try:
-            st = os.stat(path)
-            stat = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
-        except OSError:
-            stat = None
-        cached = self.cache.files.get(path)
+        stat = self._stats_seen.pop(path, None)
+        if stat is None:
+            try:
+                st = os.stat(path)
+                stat = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+            except OSError:
+                stat = None
+        cached = self._cached_files.get(path)
         if not (isinstance(cached, dict) and self._complete(cached)):
             cached = None
         if (
             self.trust_stat
             and stat is not None
             and cached is not None
-            and self.cache.stats.get(path) == stat
+            and self._cached_stats.get(path) == stat
             and stat[1] < self.cache.written_ns - RACY_NS
         ):
             self.records[path] = cached
@@ -487,6 +492,8 @@ class _Run:
                 self.docs[path] = docs
 
     def _load(self, paths: list[str]) -> None:
+        self._cached_files = self.cache.files
+        self._cached_stats = self.cache.stats
         todo = []
         for path in paths:
             data = self._look(path)
@@ -501,11 +508,13 @@ class _Run:
     def _snapshot_key(self) -> str | None:
         """A digest of the ``stat`` of every file of the build, None when one cannot be read."""
         parts = []
+        seen = self._stats_seen
         for path in self.files:
             try:
                 st = os.stat(path)
             except OSError:
                 return None
+            seen[path] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
             parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0{st.st_ctime_ns}\n")
         return digest("".join(parts).encode("utf-8"))
 
@@ -661,7 +670,7 @@ class _Run:
             rels = record["x"]
             count += len(rels)
             made[path] = record["xh"]
-            if previous.get(path) == record["xh"] and all(self._same_dir(out, rel, dirs, seen) for rel in rels):
+            if previous.get(path) == record["xh"] and all(self._same_dir(out, d, dirs, seen) for d in _dirs(rels)):
                 unchanged.update(rels)
             elif path not in self.docs:
                 need.append(path)
@@ -680,8 +689,7 @@ class _Run:
         return Documents(files=files, unchanged=unchanged - set(files), made=made, count=count, untouched=untouched)
 
     @staticmethod
-    def _same_dir(out: str, rel: str, dirs: dict, seen: dict[str, bool]) -> bool:
-        directory = rel.rpartition("/")[0]
+    def _same_dir(out: str, directory: str, dirs: dict, seen: dict[str, bool]) -> bool:
         if directory not in seen:
             seen[directory] = _stat_of(os.path.join(out, directory)) == dirs.get(directory)
         return seen[directory]
@@ -716,8 +724,7 @@ class _Run:
                 changed = {rel.rpartition("/")[0] for rel in touched}
                 dirs: dict[str, Any] = {}
                 for path in documents.made:
-                    for rel in self.records[path]["x"]:
-                        directory = rel.rpartition("/")[0]
+                    for directory in _dirs(self.records[path]["x"]):
                         if directory not in dirs:
                             if directory in old_dirs and directory not in changed:
                                 dirs[directory] = old_dirs[directory]
@@ -790,6 +797,15 @@ def _documents_digest(docs: dict[str, bytes]) -> str:
     return h.hexdigest()
 
 
+def _dirs(rels: list[str]) -> list[str]:
+    """The directories of a flow's documents (one, unless a backend changes its layout)."""
+    first = rels[0].rpartition("/")[0]
+    prefix = first + "/"
+    if all(rel.startswith(prefix) and "/" not in rel[len(prefix) :] for rel in rels):
+        return [first]
+    return sorted({rel.rpartition("/")[0] for rel in rels})
+
+
 def _made_key(made: dict[str, str]) -> str:
     return digest(repr(sorted(made.items())).encode("utf-8"))
 
@@ -821,6 +837,11 @@ def _can_fork() -> bool:
 def _groups(universe: list[tuple[str, bool]], records: dict[str, dict]) -> list[list[tuple[str, bool]]]:
     """The flows that refer to one another (or whose names are equal ignoring
     case), in groups, each in build order, the groups in the order of their first file."""
+    folded = [records[path]["n"].casefold() for path, _ in universe]
+    named: dict[str, int] = {}
+    for name in folded:
+        named[name] = named.get(name, 0) + 1
+    referred = {name.casefold() for path, _ in universe for name in records[path]["r"]}
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -836,13 +857,25 @@ def _groups(universe: list[tuple[str, bool]], records: dict[str, dict]) -> list[
         if ra != rb:
             parent[rb] = ra
 
-    for path, _ in universe:
-        record = records[path]
+    alone: set[int] = set()
+    for index, (path, _) in enumerate(universe):
+        refs = records[path]["r"]
+        if not refs and named[folded[index]] == 1 and folded[index] not in referred:
+            alone.add(index)  # refers to no flow, no flow refers to it, its name is its own
+            continue
         node = "f:" + path
-        union("n:" + record["n"].casefold(), node)
-        for name in record["r"]:
+        union("n:" + folded[index], node)
+        for name in refs:
             union("n:" + name.casefold(), node)
+    groups: list[list[tuple[str, bool]]] = []
     by_root: dict[str, list[tuple[str, bool]]] = {}
-    for member in universe:
-        by_root.setdefault(find("f:" + member[0]), []).append(member)
-    return list(by_root.values())
+    for index, member in enumerate(universe):
+        if index in alone:
+            groups.append([member])
+            continue
+        root = find("f:" + member[0])
+        if root not in by_root:
+            by_root[root] = []
+            groups.append(by_root[root])
+        by_root[root].append(member)
+    return groups

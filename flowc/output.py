@@ -203,7 +203,10 @@ def write_tree(
     # A seed is the user's from the moment it exists: even a manifest that
     # lists it (hand-edited, or from another target) never makes it ours.
     entries = _manifest_entries(out)
-    owned = set(_owned(entries or [])) - set(seeds)
+    ours = unchanged | set(files)  # plain names already (checked below, or when first written)
+    owned = (ours.intersection(entries or ()) | set(_owned([e for e in entries or () if e not in ours]))) - set(
+        seeds
+    )
     current = set(entries) if entries is not None else None  # what the manifest lists now
     targets = {rel: _inside(out, rel) for rel in sorted(files)}
     seed_paths = {rel: _inside(out, rel) for rel in sorted(seeds)}
