@@ -388,6 +388,9 @@ def analyse(paths, *, jobs: int, cache: Cache, render: bool) -> Outcome:
             if cache.empty:
                 raise
             cache.clear("its records are not what flowc writes")  # a foreign cache: never trusted
+        except BaseException:
+            run.close()
+            raise
 
 
 class _Run:
