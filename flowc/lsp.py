@@ -13,20 +13,25 @@ imports it, the rest of flowc never does.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from . import __version__, editor
+from . import __version__, editor, ir
 from .diagnostics import Diagnostic, Fix, Severity
 from .formatter import FormatterBug, format_text
 from .project import load
 from .rehearsal import editor as calls
-from .source import split_lines
+from .source import SourceFile, split_lines
+from .syntax import Parsed
 
 _SEVERITY = {
     Severity.ERROR: lsp.DiagnosticSeverity.Error,
@@ -80,7 +85,48 @@ def is_flow(uri: str, language: str | None = None) -> bool:
     return language == "flow" or uri.endswith(".flow")
 
 
+DEBOUNCE = 0.02  # seconds an edit waits for the next one before its file is checked
+
+
+class _Cancelled(Exception):
+    """A check whose version of the file is no longer the editor's."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    uri: str
+    version: int | None
+    full: bool  # a .calls file's calls are rehearsed (on open and save)
+
+
 class FlowServer(LanguageServer):
+    """The language server.
+
+    **Positions.** Each version of a document has its line table (a
+    :class:`~flowc.source.SourceFile`, split once): a position is converted
+    by looking its line up, so a request or a diagnostic costs the same
+    whatever the size of the file.
+
+    **Checks.** An edit does not check the file at once: it waits
+    :data:`DEBOUNCE` for the next edit, then the check runs on a worker
+    thread, so requests keep being answered meanwhile. A check of a version
+    that is no longer the editor's stops (between files and pieces of the
+    parse) and publishes nothing: only the diagnostics of the newest version
+    are published, with its ``version``. The flows open beside a file are
+    checked again only when what they can see of it changed: its flow's name,
+    its steps and where they lead (:func:`_summary`).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sources: dict[str, SourceFile] = {}  # path -> the line table of its current text
+        self._disk: dict[str, tuple[tuple[int, int], SourceFile]] = {}
+        self._latest: dict[str, int | None] = {}  # uri -> the version its next check is for
+        self._pending: dict[str, _Job] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flowc-check")
+        self._summaries: dict[str, object] = {}  # path -> what the flows beside it see of it
+
     def path(self, uri: str) -> str:
         return os.path.abspath(to_fs_path(uri) or uri)
 
@@ -96,30 +142,58 @@ class FlowServer(LanguageServer):
         doc = self.workspace.text_documents.get(uri)
         return is_flow(uri, doc.language_id if doc is not None else None)
 
-    def lines(self, path: str) -> list[str]:
-        text = self.texts().get(path)
-        if text is None:
-            try:
-                with open(path, encoding="utf-8") as f:
-                    text = f.read()
-            except (OSError, UnicodeDecodeError):
-                text = ""
-        return split_lines(text)
+    def source(self, path: str) -> SourceFile:
+        """The file's current text with its line table: the editor's buffer
+        when it is open, else the file on disk."""
+        doc = self.workspace.text_documents.get(from_fs_path(path) or path)
+        if doc is not None:
+            text = doc.source
+            cached = self._sources.get(path)
+            if cached is not None and cached.text is text:
+                return cached
+            found = SourceFile(path, text)
+            self._sources[path] = found
+            return found
+        try:
+            stat = os.stat(path)
+            key = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            return SourceFile(path, "")
+        kept = self._disk.get(path)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        try:
+            with open(path, encoding="utf-8") as f:
+                found = SourceFile(path, f.read())
+        except (OSError, UnicodeDecodeError):
+            found = SourceFile(path, "")
+        self._disk[path] = (key, found)
+        return found
+
+    def lines(self, path: str) -> tuple[str, ...]:
+        return self.source(path).lines
 
     def units(self, text: str) -> int:
         """Columns of ``text`` in the client's position encoding."""
+        if text.isascii():
+            return len(text)
         return self.workspace.position_codec.client_num_units(text)
 
+    def position(self, source: SourceFile, line: int, col: int) -> lsp.Position:
+        """The client's position of 0-based ``line`` and code point ``col`` in ``source``."""
+        text = source.line_text(line + 1) if line >= 0 else ""
+        col = max(col, 0)
+        return lsp.Position(line=max(line, 0), character=col if text.isascii() else self.units(text[:col]))
+
     def to_client(self, path: str, line: int, col: int) -> lsp.Position:
-        lines = self.lines(path)
-        text = lines[line] if 0 <= line < len(lines) else ""
-        return lsp.Position(line=max(line, 0), character=self.units(text[: max(col, 0)]))
+        return self.position(self.source(path), line, col)
 
     def from_client(self, uri: str, position: lsp.Position) -> tuple[str, int, int]:
         """(path, line, column in code points)."""
         path = self.path(uri)
-        lines = self.lines(path)
-        text = lines[position.line] if position.line < len(lines) else ""
+        text = self.source(path).line_text(position.line + 1)
+        if text.isascii():
+            return path, position.line, min(position.character, len(text))
         units = 0
         for col, ch in enumerate(text):
             if units >= position.character:
@@ -128,72 +202,167 @@ class FlowServer(LanguageServer):
         return path, position.line, len(text)
 
     def range(self, place: editor.Place) -> lsp.Range:
+        source = self.source(place.path)
         return lsp.Range(
-            start=self.to_client(place.path, place.line, place.start),
-            end=self.to_client(place.path, place.line, place.end),
+            start=self.position(source, place.line, place.start),
+            end=self.position(source, place.line, place.end),
         )
 
     def location(self, place: editor.Place) -> lsp.Location:
         return lsp.Location(uri=from_fs_path(place.path) or place.path, range=self.range(place))
 
-    def span_range(self, span, empty: bool = False) -> lsp.Range:
+    def span_range(self, span, empty: bool = False, sources: Mapping[str, SourceFile] | None = None) -> lsp.Range:
+        """The range of a span, in the lines of ``sources`` (the version
+        that was checked) or else of the file's current text."""
         end_line, end_col = span.end_line, span.end_col
         if (end_line, end_col) <= (span.line, span.col) and not empty:
             end_line, end_col = span.line, span.col + 1
+        source = sources.get(span.file) if sources is not None else None
+        if source is None:
+            source = self.source(span.file)
         return lsp.Range(
-            start=self.to_client(span.file, span.line - 1, span.col - 1),
-            end=self.to_client(span.file, end_line - 1, end_col - 1),
+            start=self.position(source, span.line - 1, span.col - 1),
+            end=self.position(source, end_line - 1, end_col - 1),
         )
 
-    def diagnostic(self, d: Diagnostic) -> lsp.Diagnostic:
+    def diagnostic(self, d: Diagnostic, sources: Mapping[str, SourceFile] | None = None) -> lsp.Diagnostic:
         message = d.message + (f"\nhelp: {d.hint}" if d.hint else "")
         related = [
             lsp.DiagnosticRelatedInformation(
                 location=lsp.Location(
-                    uri=from_fs_path(n.span.file) or n.span.file, range=self.span_range(n.span)
+                    uri=from_fs_path(n.span.file) or n.span.file, range=self.span_range(n.span, sources=sources)
                 ),
                 message=n.message,
             )
             for n in d.notes
         ]
         return lsp.Diagnostic(
-            range=self.span_range(d.span),
+            range=self.span_range(d.span, sources=sources),
             severity=_SEVERITY[d.severity],
             code=d.code,
             source="flowc",
             message=message,
             related_information=related or None,
-            data={"fixes": [self.fix_data(f) for f in d.fixes]} if d.fixes else None,
+            data={"fixes": [self.fix_data(f, sources) for f in d.fixes]} if d.fixes else None,
         )
 
-    def fix_data(self, fix: Fix) -> dict:
+    def fix_data(self, fix: Fix, sources: Mapping[str, SourceFile] | None = None) -> dict:
         """A fix as the diagnostic's ``data``, for the quick fix to apply."""
         return {
             "title": fix.title,
             "edits": [
                 {
                     "uri": from_fs_path(e.span.file) or e.span.file,
-                    "range": _range_data(self.span_range(e.span, empty=True)),
+                    "range": _range_data(self.span_range(e.span, empty=True, sources=sources)),
                     "newText": e.text,
                 }
                 for e in fix.edits
             ],
         }
 
-    def check(self, uri: str, full: bool = False) -> None:
-        """Publish the file's problems; a ``.calls`` file's calls are rehearsed when ``full``
-        (on open and save), its lines only read while typing."""
-        path = self.path(uri)
-        if not calls.is_calls(path) and not self.is_flow(uri):
-            return
+    # -- checks ------------------------------------------------------------------------------
+
+    def doc_version(self, uri: str) -> int | None:
+        doc = self.workspace.text_documents.get(uri)
+        return doc.version if doc is not None else None
+
+    def schedule(self, uri: str, full: bool = False, delay: float = DEBOUNCE) -> None:
+        """Check the file's current version once the edits pause (see the class's doc)."""
+        version = self.doc_version(uri)
+        self._latest[uri] = version
+        earlier = self._pending.get(uri)
+        self._pending[uri] = _Job(uri, version, full or (earlier is not None and earlier.full))
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = asyncio.get_running_loop().call_later(delay, self._flush)
+
+    def _flush(self) -> None:
+        self._timer = None
+        jobs, self._pending = list(self._pending.values()), {}
+        for job in jobs:
+            texts = self.texts()
+            future = self._worker.submit(self._check, job, texts)
+            future.add_done_callback(self._done_callback(job))
+
+    def _done_callback(self, job: _Job):
+        loop = asyncio.get_running_loop()
+
+        def done(future) -> None:
+            if future.cancelled():
+                return
+            loop.call_soon_threadsafe(self._publish, job, future)
+
+        return done
+
+    def stale(self, job: _Job) -> bool:
+        return self._latest.get(job.uri, job.version) != job.version or job.uri not in self.workspace.text_documents
+
+    def _check(self, job: _Job, texts: dict[str, str]):
+        """On the worker thread: the file's diagnostics and what its
+        neighbours see of it; ``None`` when the check went stale."""
+        if self.stale(job):
+            return None
+        path = self.path(job.uri)
         if calls.is_calls(path):
-            problems = calls.diagnostics(path, self.texts(), rehearse=full)
-            found = [self.diagnostic(d) for d in problems if d.span.file == path]
-            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
+            problems = calls.diagnostics(path, texts, rehearse=job.full)
+            return [self.diagnostic(d) for d in problems if d.span.file == path], None
+
+        def parse(source: SourceFile) -> Parsed:
+            found = editor.parse_source(source, lambda: self.stale(job))
+            if found is None or self.stale(job):
+                raise _Cancelled
+            return Parsed(found.flow, list(found.diagnostics), found.complete, found.skipped)
+
+        try:
+            build = load([path], texts=texts, parse=parse)
+        except _Cancelled:
+            return None
+        if self.stale(job):
+            return None
+        sources = build.sources()
+        found = [self.diagnostic(d, sources) for d in build.diagnostics if d.span.file == path]
+        unit = next((u for u in build.units if u.path == path), None)
+        return found, _summary(unit.flow or unit.partial if unit is not None else None)
+
+    def _publish(self, job: _Job, future) -> None:
+        """On the event loop: publish a finished check, unless it went stale."""
+        try:
+            result = future.result()
+        except Exception:
+            logging.getLogger(__name__).exception("checking %s failed", job.uri)
             return
-        build = load([path], texts=self.texts())
-        found = [self.diagnostic(d) for d in build.diagnostics if d.span.file == path]
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
+        if result is None or self.stale(job):
+            return
+        found, summary = result
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=job.uri, diagnostics=found, version=job.version)
+        )
+        path = self.path(job.uri)
+        if summary is None or self._summaries.get(path) == summary:
+            return
+        first = path not in self._summaries
+        self._summaries[path] = summary
+        if first:
+            return
+        # What the flows beside it see of this file changed: check them again.
+        directory = os.path.dirname(path)
+        for uri in list(self.workspace.text_documents):
+            if uri != job.uri and self.is_flow(uri) and os.path.dirname(self.path(uri)) == directory:
+                self.schedule(uri, delay=0)
+
+    def check(self, uri: str, full: bool = False) -> None:
+        """Check a flow or a ``.calls`` file (see :meth:`schedule`); a ``.calls``
+        file's calls are rehearsed when ``full`` (on open and save), its lines
+        only read while typing. Other documents are left alone."""
+        if calls.is_calls(self.path(uri)) or self.is_flow(uri):
+            self.schedule(uri, full)
+
+    def forget(self, uri: str) -> None:
+        path = self.path(uri)
+        self._latest.pop(uri, None)
+        self._pending.pop(uri, None)
+        self._sources.pop(path, None)
+        editor.forget(path)
 
     def flows(self, path: str) -> list[editor.Parsed]:
         return editor.siblings(path, self.texts())
@@ -206,6 +375,29 @@ class FlowServer(LanguageServer):
         return flows, editor.step_at(flows[0], line, col)
 
 
+def _summary(flow: ir.Flow | None) -> object:
+    """What the flows beside a file can see of it: its flow's name, and each
+    step's name, kind and targets. Their diagnostics change only when this does."""
+    if flow is None:
+        return None
+    return (
+        flow.name,
+        tuple(
+            (
+                step.name,
+                step.is_branch,
+                tuple(
+                    (t.flow, t.step)
+                    for verb in ir.walk(step.verbs)
+                    for t in ir.targets(verb)
+                    if isinstance(t, ir.StepTarget)
+                ),
+            )
+            for step in flow.steps
+        ),
+    )
+
+
 server = FlowServer("flowc", __version__)
 
 
@@ -216,12 +408,8 @@ def did_open(ls: FlowServer, params: lsp.DidOpenTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: FlowServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    # Open flows beside it are checked again when what they see of it changes (FlowServer._publish).
     ls.check(params.text_document.uri)
-    # Open flows beside it may refer to its steps: check them again too.
-    directory = os.path.dirname(ls.path(params.text_document.uri))
-    for uri in list(ls.workspace.text_documents):
-        if uri != params.text_document.uri and os.path.dirname(ls.path(uri)) == directory and ls.is_flow(uri):
-            ls.check(uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
@@ -231,6 +419,7 @@ def did_save(ls: FlowServer, params: lsp.DidSaveTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: FlowServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    ls.forget(params.text_document.uri)
     ls.text_document_publish_diagnostics(
         lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
     )
@@ -241,7 +430,7 @@ def hover(ls: FlowServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if not ls.is_flow(params.text_document.uri):
         return None
     path, line, col = ls.from_client(params.text_document.uri, params.position)
-    found = editor.hover_text(path, "\n".join(ls.lines(path)), line, col, ls.flows(path))
+    found = editor.hover_text(path, ls.source(path).text, line, col, ls.flows(path))
     if found is None:
         return None
     text, place = found
@@ -257,7 +446,7 @@ def completion(ls: FlowServer, params: lsp.CompletionParams) -> lsp.CompletionLi
         return lsp.CompletionList(is_incomplete=False, items=[])
     path, line, col = ls.from_client(params.text_document.uri, params.position)
     lines = ls.lines(path)
-    found = editor.complete("\n".join(lines), line, col, ls.flows(path))
+    found = editor.complete(ls.source(path).text, line, col, ls.flows(path))
     # Each item replaces the word being typed (a `flow.step` reference with
     # its dot), whatever the client's own idea of a word.
     start = editor.typed_start(lines[line] if line < len(lines) else "", col)
@@ -386,7 +575,7 @@ def semantic_tokens(ls: FlowServer, params: lsp.SemanticTokensParams) -> lsp.Sem
     lines = ls.lines(path)
     data: list[int] = []
     last_line = last_start = 0
-    for line, start, length, kind in editor.semantic_tokens("\n".join(lines)):
+    for line, start, length, kind in editor.semantic_tokens(ls.source(path).text):
         text = lines[line]
         begin = ls.units(text[:start])
         size = ls.units(text[start : start + length])
@@ -434,7 +623,7 @@ def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[ls
 
 def _calls_outline(ls: FlowServer, path: str) -> list[lsp.DocumentSymbol]:
     """The outline of a .calls file: its calls."""
-    file = calls.outline(path, "\n".join(ls.lines(path)))
+    file = calls.outline(path, ls.source(path).text)
     out = []
     for scenario in file.scenarios:
         end = scenario.lines[-1].span if scenario.lines else scenario.span

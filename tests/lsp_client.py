@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+CMD = [sys.executable, "-m", "flowc.cli", "lsp"]
 WAIT = 60  # seconds before a missing answer fails the test (a guard, not a measurement)
 
 
@@ -23,7 +24,7 @@ class LspError(Exception):
 class Client:
     def __init__(self, root: Path):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "flowc.cli", "lsp"],
+            CMD,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
