@@ -14,16 +14,20 @@ imports it, the rest of flowc never does.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import default_converter
 from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import TextDocument, Workspace
 
 from . import __version__, editor, ir
 from .diagnostics import Diagnostic, Fix, Severity
@@ -65,6 +69,22 @@ class _Refusals(logging.Filter):
         return True
 
 
+class _Json:
+    """A result already in its JSON form, sent as it is (see ``_converter``)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: object) -> None:
+        self.data = data
+
+
+def _converter():
+    """pygls's converter, sending a :class:`_Json` result as it is."""
+    converter = default_converter()
+    converter.register_unstructure_hook(_Json, lambda found: found.data)
+    return converter
+
+
 def _range_data(r: lsp.Range) -> dict:
     return {
         "start": {"line": r.start.line, "character": r.start.character},
@@ -79,13 +99,54 @@ def _range_of(data: dict) -> lsp.Range:
     )
 
 
+class _Document(TextDocument):
+    """An open document whose edits are applied where they fall, in the
+    line model of :mod:`flowc.source` (lines end at ``\\n``): an edit costs
+    a look for its line, not a new split of the whole text."""
+
+    def _apply_incremental_change(self, change: lsp.TextDocumentContentChangePartial) -> None:
+        text = self.source
+        start = self._offset(text, change.range.start)
+        end = max(self._offset(text, change.range.end), start)
+        self._source = text[:start] + change.text + text[end:]
+
+    def _offset(self, text: str, position: lsp.Position) -> int:
+        at = 0
+        for _ in range(position.line):
+            at = text.find("\n", at) + 1
+            if not at:
+                return len(text)
+        stop = text.find("\n", at)
+        line = text[at : len(text) if stop < 0 else stop].removesuffix("\r")
+        if line.isascii():
+            return at + min(position.character, len(line))
+        units = 0
+        for col, ch in enumerate(line):
+            if units >= position.character:
+                return at + col
+            units += self.position_codec.client_num_units(ch)
+        return at + len(line)
+
+
+class _Workspace(Workspace):
+    def _create_text_document(self, doc_uri, source=None, version=None, language_id=None) -> TextDocument:
+        return _Document(
+            doc_uri,
+            source=source,
+            version=version,
+            language_id=language_id,
+            sync_kind=self._sync_kind,
+            position_codec=self._position_codec,
+        )
+
+
 def is_flow(uri: str, language: str | None = None) -> bool:
     """Whether a document is a flow: its language is `flow`, or its name
     ends in `.flow`. Other documents of the editor are left alone."""
     return language == "flow" or uri.endswith(".flow")
 
 
-DEBOUNCE = 0.02  # seconds an edit waits for the next one before its file is checked
+DEBOUNCE = 0.02  # seconds an edit waits for the next one before its file is checked (checkDelayMs)
 
 
 class _Cancelled(Exception):
@@ -126,6 +187,7 @@ class FlowServer(LanguageServer):
         self._timer: asyncio.TimerHandle | None = None
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flowc-check")
         self._summaries: dict[str, object] = {}  # path -> what the flows beside it see of it
+        self.debounce = DEBOUNCE
 
     def path(self, uri: str) -> str:
         return os.path.abspath(to_fs_path(uri) or uri)
@@ -145,7 +207,7 @@ class FlowServer(LanguageServer):
     def source(self, path: str) -> SourceFile:
         """The file's current text with its line table: the editor's buffer
         when it is open, else the file on disk."""
-        doc = self.workspace.text_documents.get(from_fs_path(path) or path)
+        doc = self.workspace.text_documents.get(_uri(path))
         if doc is not None:
             text = doc.source
             cached = self._sources.get(path)
@@ -266,7 +328,7 @@ class FlowServer(LanguageServer):
         doc = self.workspace.text_documents.get(uri)
         return doc.version if doc is not None else None
 
-    def schedule(self, uri: str, full: bool = False, delay: float = DEBOUNCE) -> None:
+    def schedule(self, uri: str, full: bool = False, delay: float | None = None) -> None:
         """Check the file's current version once the edits pause (see the class's doc)."""
         version = self.doc_version(uri)
         self._latest[uri] = version
@@ -274,7 +336,9 @@ class FlowServer(LanguageServer):
         self._pending[uri] = _Job(uri, version, full or (earlier is not None and earlier.full))
         if self._timer is not None:
             self._timer.cancel()
-        self._timer = asyncio.get_running_loop().call_later(delay, self._flush)
+        self._timer = asyncio.get_running_loop().call_later(
+            self.debounce if delay is None else delay, self._flush
+        )
 
     def _flush(self) -> None:
         self._timer = None
@@ -375,6 +439,12 @@ class FlowServer(LanguageServer):
         return flows, editor.step_at(flows[0], line, col)
 
 
+@functools.lru_cache(maxsize=1024)
+def _uri(path: str) -> str:
+    """The key of the file among the workspace's documents."""
+    return unquote(from_fs_path(path) or path)
+
+
 def _summary(flow: ir.Flow | None) -> object:
     """What the flows beside a file can see of it: its flow's name, and each
     step's name, kind and targets. Their diagnostics change only when this does."""
@@ -398,7 +468,19 @@ def _summary(flow: ir.Flow | None) -> object:
     )
 
 
-server = FlowServer("flowc", __version__)
+server = FlowServer("flowc", __version__, converter_factory=_converter)
+
+
+@server.feature(lsp.INITIALIZE)
+def initialize(ls: FlowServer, params: lsp.InitializeParams) -> None:
+    """Settings from the client's ``initializationOptions``: ``checkDelayMs``,
+    how long an edit waits for the next one before the file is checked."""
+    # Open documents apply their edits in flowc's line model (see _Document).
+    ls.workspace.__class__ = _Workspace
+    options = params.initialization_options
+    delay = options.get("checkDelayMs") if isinstance(options, dict) else None
+    if isinstance(delay, int | float) and not isinstance(delay, bool) and 0 <= delay <= 10_000:
+        ls.debounce = delay / 1000
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
@@ -594,31 +676,40 @@ def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[ls
     path = ls.path(params.text_document.uri)
     if calls.is_calls(path):
         return _calls_outline(ls, path)
-    parsed = ls.flows(path)[0]
-    symbols: list[lsp.DocumentSymbol] = []
+    source = ls.source(path)
+    parsed = editor.parse_text(path, source.text)
     if parsed.flow is None:
-        return symbols
+        return []
     flow = parsed.flow
+
+    lines, units = source.lines, ls.units
+
+    def at(line: int, col: int) -> dict:
+        text = lines[line] if 0 <= line < len(lines) else ""
+        return {"line": line, "character": col if text.isascii() else units(text[:col])}
+
+    symbols = []
     for step, name in editor.outline(parsed):
         last = step.verbs[-1]
         while last.body:
             last = last.body[-1]
-        whole = editor.Place(path, step.span.line - 1, step.span.col - 1, 0)
         end_line = last.span.end_line
         if end_line in parsed.skipped:  # a stand-in for a line that did not parse: to its end
-            end = ls.to_client(path, end_line - 1, len(parsed.line(end_line)))
+            end = at(end_line - 1, len(parsed.line(end_line)))
         else:
-            end = ls.to_client(path, end_line - 1, last.span.end_col - 1)
+            end = at(end_line - 1, last.span.end_col - 1)
         symbols.append(
-            lsp.DocumentSymbol(
-                name=step.name,
-                detail="branch step" if step.is_branch else f"{flow.name}/{step.name}.xml",
-                kind=lsp.SymbolKind.Function,
-                range=lsp.Range(start=ls.range(whole).start, end=end),
-                selection_range=ls.range(name),
-            )
+            {
+                "name": step.name,
+                "detail": "branch step" if step.is_branch else f"{flow.name}/{step.name}.xml",
+                "kind": lsp.SymbolKind.Function.value,
+                "range": {"start": at(step.span.line - 1, step.span.col - 1), "end": end},
+                "selectionRange": {"start": at(name.line, name.start), "end": at(name.line, name.end)},
+            }
         )
-    return symbols
+    # A thousand steps make a thousand symbols: they are sent as JSON built
+    # here, without a typed object for each position on the way.
+    return _Json(symbols)  # type: ignore[return-value]
 
 
 def _calls_outline(ls: FlowServer, path: str) -> list[lsp.DocumentSymbol]:
@@ -642,6 +733,7 @@ def _calls_outline(ls: FlowServer, path: str) -> list[lsp.DocumentSymbol]:
 
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+@server.thread()  # a long file takes long: the other requests are answered meanwhile
 def formatting(ls: FlowServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
     if not ls.is_flow(params.text_document.uri):
         return None
