@@ -17,6 +17,7 @@ import asyncio
 import functools
 import logging
 import os
+import sys
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -188,6 +189,7 @@ class FlowServer(LanguageServer):
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flowc-check")
         self._summaries: dict[str, object] = {}  # path -> what the flows beside it see of it
         self.debounce = DEBOUNCE
+        self.shut_down = False
 
     def path(self, uri: str) -> str:
         return os.path.abspath(to_fs_path(uri) or uri)
@@ -481,6 +483,19 @@ def initialize(ls: FlowServer, params: lsp.InitializeParams) -> None:
     delay = options.get("checkDelayMs") if isinstance(options, dict) else None
     if isinstance(delay, int | float) and not isinstance(delay, bool) and 0 <= delay <= 10_000:
         ls.debounce = delay / 1000
+
+
+@server.feature(lsp.SHUTDOWN)
+def shutdown(ls: FlowServer, params: None) -> None:
+    ls.shut_down = True
+
+
+@server.feature(lsp.EXIT)
+def exit_now(ls: FlowServer, params: None) -> None:
+    """Exit at once, without waiting for a check or a long request under way:
+    the editor has gone. The exit code is LSP's: 0 after ``shutdown``, else 1."""
+    sys.stdout.flush()
+    os._exit(0 if ls.shut_down else 1)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
