@@ -164,7 +164,7 @@ class IncrementalParser:
     ) -> Parsed | None:
         if check_indent_chars(source) is not None:
             raise _Unsure
-        old, new = self._pieces, {}
+        old, new = self._pieces, dict[str, _Piece]()
         reused = parsed = 0
         steps: list[ir.Step] = []
         diagnostics: list[Diagnostic] = []
