@@ -17,6 +17,7 @@ import asyncio
 import functools
 import logging
 import os
+import re
 import sys
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +31,7 @@ from pygls.protocol import default_converter
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument, Workspace
 
-from . import __version__, editor, ir
+from . import __version__, editor
 from .diagnostics import Diagnostic, Fix, Severity
 from .formatter import FormatterBug, format_text
 from .project import load
@@ -388,7 +389,9 @@ class FlowServer(LanguageServer):
         sources = build.sources()
         found = [self.diagnostic(d, sources) for d in build.diagnostics if d.span.file == path]
         unit = next((u for u in build.units if u.path == path), None)
-        return found, _summary(unit.flow or unit.partial if unit is not None else None)
+        if unit is None or unit.source is None:
+            return found, None
+        return found, _summary(unit.source.text, unit.flow is not None)
 
     def _publish(self, job: _Job, future) -> None:
         """On the event loop: publish a finished check, unless it went stale."""
@@ -447,26 +450,18 @@ def _uri(path: str) -> str:
     return unquote(from_fs_path(path) or path)
 
 
-def _summary(flow: ir.Flow | None) -> object:
-    """What the flows beside a file can see of it: its flow's name, and each
-    step's name, kind and targets. Their diagnostics change only when this does."""
-    if flow is None:
-        return None
-    return (
-        flow.name,
-        tuple(
-            (
-                step.name,
-                step.is_branch,
-                tuple(
-                    (t.flow, t.step)
-                    for verb in ir.walk(step.verbs)
-                    for t in ir.targets(verb)
-                    if isinstance(t, ir.StepTarget)
-                ),
-            )
-            for step in flow.steps
-        ),
+_SAID = re.compile(r'^([ \t]*say\b[^"\n]*)"(?:[^"\\\n]|\\.)*"', re.MULTILINE)
+
+
+def _summary(text: str, complete: bool) -> object:
+    """What the flows beside a file can see of it, as text: whether it
+    parses, and its lines without blank and comment lines, trailing spaces
+    and what a ``say`` says. Equal summaries make the same flow but for
+    positions and spoken texts, which is all the other flows' diagnostics can
+    depend on; so typing in a ``say`` or a comment checks none of them again."""
+    lines = _SAID.sub(r'\1""', text).split("\n")
+    return complete, "\n".join(
+        line.rstrip() for line in lines if line.strip() and not line.lstrip().startswith("#")
     )
 
 
