@@ -624,8 +624,8 @@ CASES = [
         "transcribe typo url",
         "step start:\n    record max 20s transcribe htp//x -> /h\n",
         "2:31",
-        'unexpected `htp`, expected an option of `record` (`beep`, `finish`, `max`, …), an absolute URL, a URL path, a quoted string ("...") or …',
-        None,
+        "`htp//` is not a URL's scheme: a URL starts with `https://` or `http://`",
+        "write `http://`",
         "in step `start`, opened here",
     ),
     Case(
@@ -924,7 +924,8 @@ HABITS = [
         "step start:\n    record numDigits 4 -> /h\n",
         "2:12-2:23",
         "`numDigits` is TwiML's name for `digits`, an option of `gather`, not of `record`",
-        None,
+        "remove it: the options of `record` are `max`, `timeout`, `finish`, `beep`, `trim`, `transcribe` "
+        "and `status`",
         None,
     ),
     Habit(
@@ -972,7 +973,8 @@ HABITS = [
         "step start:\n    gather maxLength 20 -> /h\n",
         "2:12-2:24",
         "`maxLength` is TwiML's name for `max`, an option of `record`, not of `gather`",
-        None,
+        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, "
+        "`speech-timeout`, `hints`, `language` and `profanity-filter`",
         None,
     ),
     Habit(
@@ -1316,8 +1318,8 @@ HABITS = [
         "step start:\n    record maxLength -> /h\n",
         "2:12-2:21",
         "the recording's label `maxLength` is TwiML's name for the option `max`",
-        "write `max DURATION`",
-        None,
+        "write `max DURATION`; `max 1h` is Twilio's default",
+        "step start:\n    record max 1h -> /h\n",
         code="FL060",
     ),
     Habit(
