@@ -127,8 +127,13 @@ def attribute(word: str, verb: str | None = None) -> Attribute | None:
         return None
     best = next((a for a in found if a.verb.name == verb), found[0])
     option = best.option.name
-    if word not in (best.attribute, best.option.field) and (
-        difflib.SequenceMatcher(None, word, option).ratio() >= 0.6
+    # A near miss of the option's own name (`timelimit`) on a verb that has
+    # the option reads as a misspelling, which the syntax error names; on
+    # another verb it is that verb's TwiML name all the same.
+    if (
+        word not in (best.attribute, best.option.field)
+        and verb in (None, best.verb.name)
+        and _normal(word) == _normal(option)
     ):
         return None
     return best
@@ -528,6 +533,7 @@ def _twiml_attribute(line: Line) -> Found | None:
                 or raw == "->"
                 or option.shape is Shape.SWITCH
                 and not _separated(line.text, m.end(1))
+                and _unquote(raw).lower() not in (*_TRUE, *_FALSE, *option.switch_values)
             ):
                 end = m.end(1)
             if raw == "->":
