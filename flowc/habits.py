@@ -504,7 +504,7 @@ def _missing_arrow(line: Line) -> Found | None:
 
 def _loop_times(line: Line) -> Found | None:
     """`loop 2 times`."""
-    m = re.search(r"(?<![\w-])loop\s+(\d+)\s+times?\b", line.text)
+    m = re.search(r"(?<![\w-])loop\s+(\d+)(?:\s+times?\b|\s*[x×]\b)", line.text)
     if not m:
         return None
     text = f"loop {m.group(1)}"
@@ -706,16 +706,19 @@ def _comma_list(line: Line) -> Found | None:
     """`input dtmf, speech`, `on completed, absent`, `input [dtmf, speech]`."""
     names = "|".join(re.escape(n) for n in (*_LISTS, vocabulary.EVENTS))
     m = re.search(
-        rf"(?<![\w-])({names})\s+(\[\s*[\w-]+(?:\s*,\s*[\w-]+)*\s*\]|[\w-]+(?:\s*,\s*[\w-]+)+)", line.text
+        rf"(?<![\w-])({names})\s+(\[\s*[\w-]+(?:\s*,\s*[\w-]+)*\s*\]|[\w-]+(?:\s*[,|/+]\s*[\w-]+)+)",
+        line.text,
     )
     if not m:
         return None
-    words = " ".join(p for p in re.split(r"[\s,\[\]]+", m.group(2)) if p)
+    words = " ".join(p for p in re.split(r"[\s,|/+\[\]]+", m.group(2)) if p)
     text = f"{m.group(1)} {words}"
+    mark = next((c for c in m.group(2) if c in ",|/+"), ",")
     return Found(
         m.start(),
         m.end(),
-        f"the words of `{m.group(1)}` are separated by spaces, not commas",
+        f"the words of `{m.group(1)}` are separated by spaces, not "
+        + ("commas" if mark == "," else f"`{mark}`"),
         f"write `{text}`",
         text,
     )
@@ -1001,6 +1004,9 @@ def _triple_quotes(line: Line) -> Found | None:
     m = re.search(r"(\"\"\"|''')(.*?)(\1|$)", line.text)
     if not m:
         return None
+    if not line.text[: m.start()].strip() and not line.text[m.end() : line.code_end].strip():
+        text = f"# {m.group(2).strip()}"  # a docstring, alone on its line
+        return Found(m.start(), m.end(), "a comment starts with `#`", f"write `{text}`", text)
     text = _quoted(m.group(2))
     return Found(m.start(), m.end(), "text is in one pair of double quotes", f"write {text}", text)
 
@@ -1334,6 +1340,162 @@ def _pass(line: Line) -> Found | None:
     )
 
 
+def _upper_case_word(line: Line) -> Found | None:
+    """`RECORD max 20s`, `STEP start:`: keywords are lower case."""
+    m = re.match(r"[ \t]*([A-Z][A-Z_-]+)\b", line.text)
+    if not m or m.group(1).lower() not in (*vocabulary.BY_NAME, "step", "flow"):
+        return None
+    text = m.group(1).lower()
+    return Found(
+        m.start(1), m.end(1), f"`{m.group(1)}`: keywords are written in lower case", f"write `{text}`", text
+    )
+
+
+def _quoted_word(line: Line) -> Found | None:
+    """`record "max" 20s`, `gather digits "4"`: JSON's quotes around an
+    option's name, or around a number."""
+    verb = line.verb
+    options = _OPTIONS.get(verb or "", {})
+    pieces = line.pieces
+    for i, piece in enumerate(pieces):
+        if piece.kind != "string" or i == 0:
+            continue
+        inner = _unquote(piece.text)
+        if inner in options and pieces[i - 1].text != inner:
+            option = options[inner]
+            if option.shape in (Shape.STRING, Shape.TEXT) and i + 1 >= len(pieces):
+                continue
+            return Found(
+                piece.start,
+                piece.end,
+                f"an option's name is written without quotes: `{inner}`",
+                f"write `{inner}`",
+                inner,
+            )
+        before = options.get(pieces[i - 1].text)
+        if before is not None and before.shape in (
+            Shape.NUMBER,
+            Shape.DURATION,
+            Shape.DURATION_OR_OFF,
+            Shape.DURATION_OR_AUTO,
+        ):
+            text = written(before, inner)
+            if text is None:
+                continue
+            value = text.split(" ", 1)[1]
+            return Found(
+                piece.start,
+                piece.end,
+                f"the value of `{before.name}` is written without quotes",
+                f"write `{before.name} {value}`",
+                value,
+            )
+    return None
+
+
+def _keyword_value_equals(line: Line) -> Found | None:
+    """`play digits=1234`: a verb's keyword value after a space, in quotes."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    if verb is None:
+        return None
+    for value in verb.values:
+        if not value.keyword:
+            continue
+        m = re.search(
+            rf"(?<![\w-]){re.escape(value.keyword)}(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s\"'#]+)", line.text
+        )
+        if m:
+            inner = _unquote(m.group(2))
+            text = f"{value.keyword} " + (_quoted(inner) if value.placeholder.startswith('"') else inner)
+            return Found(
+                m.start(),
+                m.end(),
+                f"`{m.group()}`: `{value.keyword}` and its value are separated by a space",
+                f"write `{text}`",
+                text,
+            )
+    return None
+
+
+def _nested_element(line: Line) -> Found | None:
+    """`dial <Number>+15551234567</Number>`: a noun's text is the verb's value."""
+    m = re.search(r"(?<=\S)\s+(<([A-Z][A-Za-z]*)(?:\s[^>]*)?>([^<]*)</\2>)", line.text)
+    if not m or line.verb is None:
+        return None
+    text = _quoted(m.group(3).strip())
+    return Found(
+        m.start(1),
+        m.end(1),
+        f"`<{m.group(2)}>` is TwiML's: the value is written after `{line.verb}`, in quotes",
+        f"write `{line.verb} {text}`",
+        text,
+    )
+
+
+def _continued_line(line: Line) -> Found | None:
+    """`say "Hello \\` going on on the next line: text is on one line."""
+    code = line.text.rstrip()
+    if not code.endswith("\\"):
+        return None
+    quote = code.find('"')
+    start = quote if quote >= 0 else len(code) - 1
+    return Found(
+        start,
+        len(code),
+        "a line does not go on with `\\`: a text is written on one line",
+        "join the text and the line after it into one line",
+        None,
+    )
+
+
+def _unknown_camel_case(line: Line) -> Found | None:
+    """`gather actionOnEmptyResult`: a TwiML attribute the language does not
+    have (the ones it has are recognised by :func:`_twiml_attribute`)."""
+    verb = line.verb
+    if verb is None:
+        return None
+    for piece in line.pieces[1:]:
+        m = re.fullmatch(r"([a-z]+(?:[A-Z][a-z0-9]*)+)(?:=.*)?", piece.text)
+        if piece.kind != "word" or not m or attribute(m.group(1), verb) is not None:
+            continue
+        if difflib.get_close_matches(m.group(1), list(_OPTIONS.get(verb, {})), n=1, cutoff=0.6):
+            return None  # a misspelt option, which the syntax error names
+        return Found(
+            piece.start,
+            piece.start + len(m.group(1)),
+            f"`{m.group(1)}` is not an option of `{verb}`: flowc does not write this TwiML attribute",
+            _options_of(verb),
+            None,
+        )
+    return None
+
+
+def _verb_in_the_line(line: Line) -> Found | None:
+    """`dial "+1555" record`: a verb's name among another verb's options."""
+    verb = line.verb
+    if verb is None:
+        return None
+    for piece in line.pieces[1:]:
+        if (
+            piece.kind != "word"
+            or piece.text not in vocabulary.BY_NAME
+            or piece.text in _OPTIONS.get(verb, {})
+        ):
+            continue
+        if line.verb == "record" and piece is line.pieces[1]:
+            continue  # the recording's label
+        return Found(
+            piece.start,
+            piece.end,
+            f"`{piece.text}` is not an option of `{verb}`: a verb starts a line of its own",
+            _options_of(verb)
+            .replace("remove it: ", "the options of a verb follow it: ")
+            .replace("the options of a verb follow it: the options", "the options"),
+            None,
+        )
+    return None
+
+
 HABITS: tuple[Habit, ...] = (
     _indented_step,
     _yaml_step,
@@ -1345,6 +1507,9 @@ HABITS: tuple[Habit, ...] = (
     _block_without_colon,
     _element_with_content,
     _element,
+    _upper_case_word,
+    _nested_element,
+    _continued_line,
     _list_item,
     _python_branch,
     _comparison,
@@ -1367,7 +1532,10 @@ HABITS: tuple[Habit, ...] = (
     _action_attribute,
     _method_attribute,
     _value_named,
+    _keyword_value_equals,
     _twiml_attribute,
+    _unknown_camel_case,
+    _quoted_word,
     _option_equals,
     _loop_times,
     _loop_forever,
@@ -1383,6 +1551,7 @@ HABITS: tuple[Habit, ...] = (
     _arrow_not_last,
     _arrow_without_target,
     _missing_arrow,
+    _verb_in_the_line,
     _statements_on_one_line,
     _semicolon,
     _colon_without_block,

@@ -615,8 +615,8 @@ def _habit(result: _Reading | Diagnostic, source: SourceFile) -> Diagnostic | No
             title = f"add `{found.text}`"
         elif found.text == "":
             title = f"remove `{source.line_text(line)[found.start : found.end].strip()}`"
-        elif found.hint is not None and found.hint.startswith(("write ", "remove ")):
-            title = found.hint
+        elif "\n" in found.text and found.hint is not None:
+            title = found.hint  # `write `hangup` on the next line`
         fixes = (replace_span(where, found.text, title, safe=found.safe),)
     if found.start == found.end:
         where = Span.point(source.path, line, found.start + 1)
