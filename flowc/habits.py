@@ -160,6 +160,8 @@ def written(option: Option, raw: str | None, callback: bool = False) -> str | No
     shape = option.shape
     if callback or shape is Shape.CALLBACK:
         return f"{name} {value}" if value and re.match(r"(https?://|/)\S*\Z", value) else None
+    if shape is Shape.SWITCH_URL and value is not None and re.match(r"(https?://|/)\S*\Z", value):
+        return f"{name} {value}"
     if shape is Shape.SWITCH or shape is Shape.SWITCH_URL:
         on, off = option.switch_values
         if value is None or value.lower() in (*_TRUE, on):
@@ -339,7 +341,20 @@ def _block_without_colon(line: Line) -> Found | None:
     )
 
 
-_ARROWS = ("=>", "\u2192", "\u21d2", "-->", "\u2014>", "\u2013>", "- >")
+_ARROWS = (
+    "=>",
+    "\u2192",
+    "\u21d2",
+    "\u27f6",
+    "\u27f9",
+    "\u2794",
+    "\u279c",
+    "-->",
+    "\u2014>",
+    "\u2013>",
+    "- >",
+    "->>",
+)
 
 
 def _arrow(line: Line) -> Found | None:
@@ -391,11 +406,11 @@ def _element(line: Line) -> Found | None:
 
 def _call_parentheses(line: Line) -> Found | None:
     """`hangup()`: a verb is not a function call."""
-    m = re.match(r"[ \t]*([a-z]+)(\(\s*\))", line.text)
+    m = re.match(r"[ \t]*([a-z]+)\s*(\(\s*\))", line.text)
     if not m or m.group(1) not in vocabulary.BY_NAME:
         return None
     return Found(
-        m.start(2),
+        m.end(1),
         m.end(2),
         f"`{m.group(1)}` is a verb, not a function: it takes no parentheses",
         f"write `{m.group(1)}`",
@@ -1142,7 +1157,7 @@ def _relative_path(line: Line) -> Found | None:
     )
 
 
-_SUBSECOND = re.compile(r"(?<![\w.])(\d+)ms\b|(?<![\w.])(\d+\.\d+)(s|m|h)?\b")
+_SUBSECOND = re.compile(r"(?<![\w.])(\d+)ms\b|(?<![\w.,])(\d+[.,]\d+)(s|m|h)?\b")
 
 
 def _subsecond(line: Line) -> Found | None:
@@ -1156,7 +1171,7 @@ def _subsecond(line: Line) -> Found | None:
         else:
             unit = m.group(3) or "s"
             scale = {"s": 1, "m": 60, "h": 3600}[unit]
-            seconds = max(1, round(float(m.group(2)) * scale))
+            seconds = max(1, round(float(m.group(2).replace(",", ".")) * scale))
             minutes, rest = divmod(seconds, 60)
             text = f"{minutes}m{rest}s" if minutes and rest else f"{minutes}m" if minutes else f"{rest}s"
         return Found(
@@ -1188,6 +1203,17 @@ def _unquoted_string_option(line: Line) -> Found | None:
     if not strings:
         return None
     names = "|".join(re.escape(n) for n in strings)
+    listed = re.search(rf"(?<![\w-])({names})[ \t]+(\[[^\]]*\])", line.text)
+    if listed and _outside_strings(line.text, listed.start()):
+        words = [_unquote(w.strip()) for w in listed.group(2)[1:-1].split(",") if w.strip()]
+        text = _quoted(", ".join(words))
+        return Found(
+            listed.start(2),
+            listed.end(2),
+            f"the value of `{listed.group(1)}` is one quoted text, not a list",
+            f"write `{listed.group(1)} {text}`",
+            text,
+        )
     m = re.search(rf"(?<![\w-])({names})[ \t]+(#[#*0-9]*(?=\s|$)|[^\s\"'#]+)", line.text)
     if not m or not _outside_strings(line.text, m.start()) or m.group(2) == "->":
         return None
@@ -1496,11 +1522,122 @@ def _verb_in_the_line(line: Line) -> Found | None:
     return None
 
 
+def _mixed_quotes(line: Line) -> Found | None:
+    """`say "Hello'`: a text opened with `"` is closed with `"`."""
+    m = re.search(
+        r"\"([^\"]*)['\u2019\u201d]\s*$", line.text[: line.code_end] if "#" not in line.text else line.text
+    )
+    if not m or line.text[: m.start()].count('"') % 2:
+        return None
+    text = _quoted(m.group(1))
+    return Found(
+        m.start(),
+        m.start() + len(m.group().rstrip()),
+        'a text opened with `"` is closed with `"`',
+        f"write {text}",
+        text,
+    )
+
+
+def _spaced_name(line: Line) -> Found | None:
+    """`step main menu:`, `flow my flow`: a name is one word."""
+    m = re.match(r"(step|flow)\s+([A-Za-z_]\w*(?:[ \t]+[A-Za-z_]\w*)+)[ \t]*(:?)[ \t]*(?=#|$)", line.text)
+    if not m or (m.group(1) == "step") != bool(m.group(3)):
+        return None
+    name = "_".join(m.group(2).split())
+    return Found(
+        m.start(2),
+        m.end(2),
+        f"a {m.group(1)} name is one word: letters, digits and `_`",
+        f"write `{name}`",
+        name,
+    )
+
+
+def _polly_voice(line: Line) -> Found | None:
+    """`voice Polly Joanna`: a Polly or Google voice is one word with a `.`."""
+    m = re.search(r"(?<![\w-])voice\s+((Polly|Google)[ \t]+([A-Z][\w-]*))", line.text)
+    if not m:
+        return None
+    text = f"{m.group(2)}.{m.group(3)}"
+    return Found(m.start(1), m.end(1), f"a voice is one word: `{text}`", f"write `{text}`", text)
+
+
+def _when_keys(line: Line) -> Found | None:
+    """`when 1 -> sales`, `when digits 1, 2 -> sales`: the keys are quoted
+    after `digits`, one `when` line for each."""
+    m = re.match(
+        r"([ \t]+)when\s+(digits\s+)?([0-9*#]+(?:\s*(?:,|or|\|)\s*[0-9*#]+)*)\s*(->.*?)\s*(?=#|$)", line.text
+    )
+    if not m:
+        return None
+    keys = [k for k in re.split(r"\s*(?:,|or|\|)\s*", m.group(3)) if k]
+    lines = [f'when digits "{k}" {m.group(4)}' for k in keys]
+    text = ("\n" + m.group(1)).join(lines)
+    start = len(m.group(1))
+    if len(keys) > 1:
+        message = "one `when` line for each key, quoted after `digits`"
+        hint = f"write `{lines[0]}` and `{lines[1]}`" + (" …" if len(keys) > 2 else "")
+        return Found(start, m.end(4), message, hint, text)
+    keys_text = ("" if m.group(2) else "digits ") + f'"{keys[0]}"'
+    return Found(
+        m.start(3),
+        m.end(3),
+        'the keys of `when` are quoted after `digits`: `when digits "1"`',
+        f"write `{lines[0]}`",
+        keys_text,
+    )
+
+
+def _phone_number(line: Line) -> Found | None:
+    """`dial +1 555 123 4567`: the number is quoted, in E.164 form."""
+    m = re.match(r"[ \t]*dial\s+(\+?[0-9(][0-9 ().-]*[0-9])(?=\s*(?:->|#|$|[a-z]))", line.text)
+    if not m or " " not in m.group(1):
+        return None
+    digits = re.sub(r"[ ().-]", "", m.group(1))
+    text = _quoted(digits)
+    return Found(
+        m.start(1),
+        m.end(1),
+        "the number to dial is quoted, written without spaces",
+        f"write `dial {text}`",
+        text,
+    )
+
+
+def _options_in_a_block(line: Line) -> Found | None:
+    """`record:` with `max: 20s` under it: options are on the verb's line."""
+    m = re.match(r"([ \t]+)([a-z-]+)\s*[:=]?\s*(.*?)\s*(?=#|$)", line.text)
+    if not m:
+        return None
+    number = line.number - 1
+    while number >= 0 and not line.lines[number].split("#", 1)[0].strip():
+        number -= 1
+    if number < 0:
+        return None
+    above = Line(line.lines, number, 0)
+    pieces = above.pieces
+    verb = pieces[0].text.rstrip(":") if pieces else None
+    if verb not in _OPTIONS or m.group(2) not in _OPTIONS[verb]:
+        return None
+    head = above.text[: above.code_end].rstrip(":").strip()
+    option = _OPTIONS[verb][m.group(2)]
+    text = written(option, m.group(3) or None)
+    return Found(
+        len(m.group(1)),
+        len(m.group(1)) + len(m.group(2)),
+        f"`{m.group(2)}` is an option of `{verb}`: options are written on the verb's line",
+        f"write `{head} {text or option.syntax}` on one line",
+        None,
+    )
+
+
 HABITS: tuple[Habit, ...] = (
     _indented_step,
     _yaml_step,
     _step_parentheses,
     _step_one_line,
+    _spaced_name,
     _hyphenated_flow,
     _flow_colon,
     _brace,
@@ -1512,6 +1649,9 @@ HABITS: tuple[Habit, ...] = (
     _continued_line,
     _list_item,
     _python_branch,
+    _when_keys,
+    _options_in_a_block,
+    _phone_number,
     _comparison,
     _goto,
     _pass,
@@ -1519,6 +1659,7 @@ HABITS: tuple[Habit, ...] = (
     _reference_parentheses,
     _arrow,
     _triple_quotes,
+    _mixed_quotes,
     _single_quotes,
     _string_prefix,
     _concatenation,
@@ -1531,6 +1672,7 @@ HABITS: tuple[Habit, ...] = (
     _hyphenated_reference,
     _action_attribute,
     _method_attribute,
+    _polly_voice,
     _value_named,
     _keyword_value_equals,
     _twiml_attribute,

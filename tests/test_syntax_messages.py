@@ -511,9 +511,9 @@ CASES = [
     Case(
         "flow extra word",
         "flow my flow\nstep start:\n    hangup\n",
-        "1:9",
-        "unexpected `flow`, expected the end of the line",
-        None,
+        "1:6",
+        "a flow name is one word: letters, digits and `_`",
+        "write `my_flow`",
         None,
     ),
     Case(
@@ -584,8 +584,8 @@ CASES = [
         "when unquoted key",
         "step start:\n    when digits 1 -> sales\n",
         "2:17",
-        'unexpected `1`, expected a quoted string ("...")',
-        None,
+        'the keys of `when` are quoted after `digits`: `when digits "1"`',
+        'write `when digits "1" -> sales`',
         "in step `start`, opened here",
     ),
     Case(
