@@ -1623,11 +1623,13 @@ def _options_in_a_block(line: Line) -> Found | None:
     head = above.text[: above.code_end].rstrip(":").strip()
     option = _OPTIONS[verb][m.group(2)]
     text = written(option, m.group(3) or None)
+    verb_part, arrow, target = head.partition(" ->")
+    whole = f"{verb_part} {text or option.syntax}" + (f" ->{target}" if arrow else "")
     return Found(
-        len(m.group(1)),
+        min(len(m.group(1)), line.col),  # the parser may stop at the indentation
         len(m.group(1)) + len(m.group(2)),
         f"`{m.group(2)}` is an option of `{verb}`: options are written on the verb's line",
-        f"write `{head} {text or option.syntax}` on one line",
+        f"write `{whole}` on one line",
         None,
     )
 
