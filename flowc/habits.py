@@ -305,10 +305,10 @@ def _indented_step(line: Line) -> Found | None:
 
 def _hyphenated_flow(line: Line) -> Found | None:
     """`flow main-menu`: the hint about `_` for flows, as for steps."""
-    m = re.match(r"flow\s+([A-Za-z_]\w*(?:-\w+)+)", line.text)
+    m = re.match(r"flow\s+([A-Za-z_]\w*(?:[-.]\w+)+)", line.text)
     if not m:
         return None
-    name = m.group(1).replace("-", "_")
+    name = m.group(1).replace("-", "_").replace(".", "_")
     return Found(
         m.start(1),
         m.end(1),
@@ -485,9 +485,11 @@ def _value_named(line: Line) -> Found | None:
 def _action_attribute(line: Line) -> Found | None:
     """`gather action="/h"`: the action is written `-> /h`, last on the line."""
     verb = vocabulary.BY_NAME.get(line.verb or "")
-    if verb is None or verb.arrow is None or "action" not in verb.arrow.fields:
+    if verb is None or verb.arrow is None:
         return None
-    m = re.search(r"(?<![\w-])action\s*[=:]\s*(\"[^\"]*\"|'[^']*'|[^\s\"'#]+)", line.text)
+    # `<Redirect>`'s URL is its text: `redirect url=/next` is the same habit
+    name = "action" if "action" in verb.arrow.fields else "url"
+    m = re.search(rf"(?<![\w-]){name}\s*[=:]\s*(\"[^\"]*\"|'[^']*'|[^\s\"'#]+)", line.text)
     if not m:
         return None
     arrow = f"-> {_unquote(m.group(1))}"
@@ -496,7 +498,9 @@ def _action_attribute(line: Line) -> Found | None:
     return Found(
         m.start(),
         line.code_end if rest else m.end(),
-        f"`{m.group()}` is TwiML's spelling: the action is written `->` and its target",
+        f"`{m.group()}` is TwiML's spelling: the action is written `->` and its target"
+        if name == "action"
+        else f"`{m.group()}` is TwiML's spelling: the target is written after `->`",
         f"write `{arrow}` at the end of the line",
         text,
     )
@@ -1307,6 +1311,8 @@ def _statements_on_one_line(line: Line) -> Found | None:
         rest = line.text[at + 1 : line.code_end].strip()
         if not rest:
             return None
+        if rest.split()[0] not in vocabulary.BY_NAME:  # `; a comment`, as in INI files
+            return Found(at, at + 1, "a comment starts with `#`", "write `#`", "#")
         start = len(line.text[:at].rstrip(" \t"))
         indent = line.text[: len(line.text) - len(line.text.lstrip(" \t"))]
         return Found(
@@ -1634,12 +1640,93 @@ def _options_in_a_block(line: Line) -> Found | None:
     )
 
 
+def _attribute_prefix(line: Line) -> Found | None:
+    """`gather num 4`: the start of a TwiML attribute name (`numDigits`)."""
+    verb = line.verb
+    if verb is None:
+        return None
+    for piece in line.pieces[1:]:
+        word = piece.text
+        if (
+            piece.kind != "word"
+            or not piece.start <= line.col <= piece.end
+            or len(word) < 3
+            or not word.isalpha()
+            or word in vocabulary.keywords()
+        ):
+            continue
+        if difflib.get_close_matches(word, list(_OPTIONS.get(verb, {})), n=1, cutoff=0.6):
+            return None  # a misspelt option, which the syntax error names
+        for a in (a for items in ATTRIBUTES.values() for a in items):
+            if a.verb.name != verb or a.part != "value" or not _normal(a.attribute).startswith(word.lower()):
+                continue
+            raw, end = _value_after(line.text, piece.end)
+            text = written(a.option, raw, a.callback) if raw is not None and raw != "->" else None
+            if text is None:
+                end = piece.end
+            return Found(
+                piece.start,
+                end,
+                f"`{word}` is not an option of `{verb}`",
+                f"did you mean `{a.option.name}` (TwiML's `{a.attribute}`)?",
+                text,
+                safe=False,
+            )
+    return None
+
+
+def _name_with_a_digit_first(line: Line) -> Found | None:
+    """`step 1st:`: a name starts with a letter or `_`."""
+    m = re.match(r"(step|flow)\s+(\d\w*)", line.text)
+    if not m:
+        return None
+    return Found(
+        m.start(2),
+        m.end(2),
+        f"a {m.group(1)} name starts with a letter or `_`, not a digit",
+        f"write a name such as `{m.group(1)}_{m.group(2)}`",
+        None,
+    )
+
+
+def _negative_duration(line: Line) -> Found | None:
+    """`pause -1s`: a duration is not negative."""
+    m = re.search(r"(?<![\w-])-(\d+[hms]?)\b", line.text)
+    if not m or not _outside_strings(line.text, m.start()) or line.verb is None:
+        return None
+    return Found(
+        m.start(), m.end(), "a duration is not negative", f"write `{m.group(1)}`", m.group(1), safe=False
+    )
+
+
+def _hyphenated_negation(line: Line) -> Found | None:
+    """`record no-beep`: `no` and the switch are two words."""
+    switches = [n for n, o in _OPTIONS.get(line.verb or "", {}).items() if o.shape is Shape.SWITCH]
+    if not switches:
+        return None
+    names = "|".join(re.escape(n) for n in switches)
+    m = re.search(rf"(?<![\w-]){vocabulary.NEGATION}[-_]({names})(?![\w-])", line.text)
+    if not m:
+        return None
+    text = f"{vocabulary.NEGATION} {m.group(1)}"
+    return Found(m.start(), m.end(), f"`{text}` is two words", f"write `{text}`", text)
+
+
+def _double_arrow(line: Line) -> Found | None:
+    """`redirect -> -> next`: one arrow."""
+    m = re.search(r"->(\s*->)+", line.text)
+    if not m:
+        return None
+    return Found(m.start(), m.end(), "one `->` before the target", "write `->`", "->")
+
+
 HABITS: tuple[Habit, ...] = (
     _indented_step,
     _yaml_step,
     _step_parentheses,
     _step_one_line,
     _spaced_name,
+    _name_with_a_digit_first,
     _hyphenated_flow,
     _flow_colon,
     _brace,
@@ -1660,6 +1747,7 @@ HABITS: tuple[Habit, ...] = (
     _call_parentheses,
     _reference_parentheses,
     _arrow,
+    _double_arrow,
     _triple_quotes,
     _mixed_quotes,
     _single_quotes,
@@ -1679,6 +1767,8 @@ HABITS: tuple[Habit, ...] = (
     _keyword_value_equals,
     _twiml_attribute,
     _unknown_camel_case,
+    _hyphenated_negation,
+    _negative_duration,
     _quoted_word,
     _option_equals,
     _loop_times,
@@ -1696,6 +1786,7 @@ HABITS: tuple[Habit, ...] = (
     _arrow_without_target,
     _missing_arrow,
     _verb_in_the_line,
+    _attribute_prefix,
     _statements_on_one_line,
     _semicolon,
     _colon_without_block,
