@@ -429,7 +429,7 @@ def _step_targets(parsed: Parsed) -> Iterable[ir.Target]:
     """The step references of the lines that parsed."""
     for step in parsed.flow.steps:
         for verb in ir.walk(step.verbs):
-            for target in ir.targets(verb):
+            for target in (*ir.targets(verb), *ir.callbacks(verb)):
                 if target.is_step and target.span.end_line not in parsed.skipped:
                     yield target
 

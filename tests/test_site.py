@@ -68,7 +68,7 @@ def test_index_and_one_page_per_flow(tmp_path):
     for name in example_flows():
         assert f"{name}/index.html" in files
     assert "index.html" in files
-    assert "TwiML files and 4 pages" in result.output
+    assert "TwiML files and 9 pages" in result.output
     index = page(tmp_path / "index.html")
     listed = index.xpath("//tr[@data-flow]/@data-flow")
     assert listed == example_flows()
@@ -409,4 +409,4 @@ def test_every_link_between_steps_resolves_inside_the_site_and_is_fetched_with_g
                 rel = resolved[len("https://host.example/site/") :]
             assert rel in files, (name, url)
             assert el.get("method") == "GET", (name, url)
-    assert links == 9  # every step link of the examples and the two flows above
+    assert links == 14  # every step link of the examples and the two flows above

@@ -66,7 +66,8 @@ def _method(v: ir.Target) -> str | None:
 
 
 def _switch(on: str, off: str) -> Format:
-    return lambda v: on if v.on else off
+    # A switch may also take a word of its own (`beep onEnter`).
+    return lambda v: v.value if isinstance(v, ir.Text) else (on if v.on else off)
 
 
 def _formats(option: vocabulary.Option | None) -> dict[str, Format]:
@@ -82,44 +83,70 @@ def _rows(verb: vocabulary.Verb) -> tuple[tuple[str, str, Format], ...]:
     )
 
 
-_IR_CLASSES = ir.verb_classes()
+_WITH_ELEMENT = tuple(v for v in vocabulary.VERBS if v.element is not None)
 
-# verb → ((IR field, TwiML attribute, format), ...), in the order they are
-# written. `action` is handled by _verb because its URL depends on the flow.
-ATTRIBUTES: dict[type, tuple[tuple[str, str, Format], ...]] = {
-    _IR_CLASSES[verb.name]: _rows(verb) for verb in vocabulary.ELEMENTS
+# verb or noun (by its name) → ((IR field, TwiML attribute, format), ...), in
+# the order they are written. `action` is handled by _verb because its URL
+# depends on the flow.
+ATTRIBUTES: dict[str, tuple[tuple[str, str, Format], ...]] = {
+    verb.name: _rows(verb) for verb in _WITH_ELEMENT
 }
 
-TAGS = {_IR_CLASSES[verb.name]: verb.element for verb in vocabulary.ELEMENTS}
+# Elements whose `->` has no method attribute (`<Pay>`).
+_HAS_METHOD = {v.name: v.arrow.method for v in vocabulary.VERBS if v.arrow is not None}
+
+TAGS: dict[str, str] = {verb.name: verb.element for verb in _WITH_ELEMENT}  # type: ignore[misc]
 
 
-# verb → its text content, for the verbs that have one.
-CONTENT: dict[type, Callable[[ir.Verb, ir.Flow], str | None]] = {
-    ir.Say: lambda verb, flow: verb.text.value,
-    ir.Play: lambda verb, flow: verb.url.text if verb.url is not None else None,
-    ir.Redirect: lambda verb, flow: step_url(flow, verb.target),
-    ir.Dial: lambda verb, flow: verb.number.value,
+def _text(value: object) -> str | None:
+    if isinstance(value, ir.Target):
+        return value.text
+    return _value(value) if value is not None else None  # type: ignore[arg-type]
+
+
+def _content_of(field: str) -> Callable[[ir.Verb, ir.Flow], str | None]:
+    return lambda verb, flow: _text(verb.get(field))
+
+
+# verb → its text content, for the verbs that have one. A generated element's
+# content is its value without an attribute (`conference NAME`).
+CONTENT: dict[str, Callable[[ir.Verb, ir.Flow], str | None]] = {
+    "say": lambda verb, flow: verb.text.value,  # type: ignore[attr-defined]
+    "play": lambda verb, flow: verb.url.text if verb.url is not None else None,  # type: ignore[attr-defined]
+    "redirect": lambda verb, flow: step_url(flow, verb.target),  # type: ignore[attr-defined]
+    "dial": lambda verb, flow: verb.number.value if verb.number is not None else None,  # type: ignore[attr-defined]
+    **{
+        verb.name: _content_of(value.field)
+        for verb in vocabulary.GENERATED
+        for value in verb.values
+        if value.attribute is None
+    },
 }
 
 
 def _verb(parent: etree._Element, verb: ir.Verb, flow: ir.Flow) -> None:
-    kind = type(verb)
+    name = verb.name
     attributes = {}
-    for field, attribute, fmt in ATTRIBUTES[kind]:
-        value = getattr(verb, field)
-        if value:  # None and () are options the source did not write
+    for field, attribute, fmt in ATTRIBUTES[name]:
+        value = verb.get(field)
+        if isinstance(value, ir.Target) and value.is_step:  # a callback that fetches a step's TwiML
+            text = step_url(flow, value) if fmt is _url else action_method(value)
+            if text is not None:
+                attributes[attribute] = text
+        elif value:  # None and () are options the source did not write
             text = fmt(value)
             if text is not None:
                 attributes[attribute] = text
-    target = verb.target if kind is ir.Redirect else getattr(verb, "action", None)
+    redirect = isinstance(verb, ir.Redirect)
+    target = verb.target if isinstance(verb, ir.Redirect) else verb.get("action")
     if target is not None:
-        if kind is not ir.Redirect:
+        if not redirect:
             attributes["action"] = step_url(flow, target)
-        method = action_method(target)
+        method = action_method(target) if _HAS_METHOD.get(name, True) else None
         if method is not None:
             attributes["method"] = method
-    el = etree.SubElement(parent, TAGS[kind], attributes)
-    content = CONTENT.get(kind)
+    el = etree.SubElement(parent, TAGS[name], attributes)
+    content = CONTENT.get(name)
     if content is not None:
         el.text = content(verb, flow) or None
     for child in verb.body:

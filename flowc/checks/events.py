@@ -17,21 +17,32 @@ CODES = ("FL303",)
 LOCAL = True  # sees one verb or one step at a time
 EVENTS = vocabulary.verb("record").option("status").events  # type: ignore[union-attr]
 
+# (verb or noun, option) → the events its callback documents, from the vocabulary.
+_CALLBACKS = {
+    v.name: tuple(o for o in v.options if o.shape is vocabulary.Shape.CALLBACK and o.events)
+    for v in vocabulary.VERBS
+}
+
+
+def _kind(verb: ir.Verb, option: vocabulary.Option) -> str:
+    if isinstance(verb, ir.Record):
+        return "a recording status event"
+    return f"an event of `{verb.name} {option.name}`"
+
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
-            if not isinstance(verb, ir.Record):
-                continue
-            seen = set()
-            for event in verb.status_events:
-                if event.value not in EVENTS:
-                    yield report(
-                        "FL303",
-                        f"`{event.value}` is not a recording status event; write {allowed(EVENTS)}",
-                        event.span,
-                        hint=did_you_mean(event.value, EVENTS),
-                    )
-                elif event.value in seen:
-                    yield report("FL303", f"the event `{event.value}` is listed twice", event.span)
-                seen.add(event.value)
+            for option in _CALLBACKS.get(verb.name, ()):
+                seen = set()
+                for event in verb.get(f"{option.field}_events") or ():
+                    if event.value not in option.events:
+                        yield report(
+                            "FL303",
+                            f"`{event.value}` is not {_kind(verb, option)}; write {allowed(option.events)}",
+                            event.span,
+                            hint=did_you_mean(event.value, option.events),
+                        )
+                    elif event.value in seen:
+                        yield report("FL303", f"the event `{event.value}` is listed twice", event.span)
+                    seen.add(event.value)

@@ -20,7 +20,7 @@ LOCAL = False  # needs the whole flow
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
-            for target in ir.targets(verb):
+            for target in (*ir.targets(verb), *ir.callbacks(verb)):
                 if target.kind is ir.TargetKind.STEP:
                     if flow.step(target.step) is None:
                         yield report(

@@ -82,7 +82,7 @@ def _verb(verb: ir.Verb):
             language.span,
             hint="write a BCP-47 tag such as `en-US` or `fr-FR`",
         )
-    if isinstance(verb, ir.Dial) and not verb.number.value.strip():
+    if isinstance(verb, ir.Dial) and verb.number is not None and not verb.number.value.strip():
         yield report("FL306", "the number to dial is empty", verb.number.span)
     if isinstance(verb, ir.Say) and not verb.text.value.strip():
         yield report("FL306", "`say` has no text to say", verb.text.span)
