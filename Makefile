@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # A regular (non-editable) install, as a user gets it.
-$(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find flowc grammar -type f -name '*.py' -o -name '*.lark' -o -name '*.j2')
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(shell find flowc grammar -type f \( -name '*.py' -o -name '*.lark' -o -name '*.j2' -o -name '*.css' -o -name '*.js' \))
 	$(BIN)/python -m pip install --quiet .
 	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps .
 	touch $@
@@ -39,12 +39,15 @@ run: $(VENV)/.installed $(VENV)/.installed-site $(VENV)/.installed-flask
 	@echo "The Flask app for every flow under flows/ is in $(OUT)/voiceapp/ (your code goes in $(OUT)/voiceapp/handlers.py)."
 	@echo "Start it (see docs/flask.md):"
 	@echo "  cd $(OUT) && TWILIO_AUTH_TOKEN=<your auth token> $(abspath $(BIN))/flask --app voiceapp run"
-	@echo "  cd $(OUT) && TWILIO_AUTH_TOKEN=<your auth token> $(abspath $(BIN))/gunicorn 'voiceapp:create_app()'"
+	@echo "  cd $(OUT) && TWILIO_AUTH_TOKEN=<your auth token> $(abspath $(BIN))/gunicorn --config voiceapp/gunicorn_config.py"
 
 system-deps:
 	bash scripts/system-deps.sh
 
+# ruff and mypy read their settings from pyproject.toml; both must pass before the tests run.
 test: $(VENV)/.installed-test system-deps
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	cd tests && ../$(BIN)/python -m pytest -c ../pyproject.toml --rootdir .. $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
@@ -67,3 +70,11 @@ $(TEXTMATE)/node_modules/.installed: $(TEXTMATE)/package.json $(TEXTMATE)/packag
 	touch $@
 
 test: $(TEXTMATE)/node_modules/.installed
+
+# The browser tests run axe-core (npm, pinned by the lock file) in the site's pages.
+AXE := tests/axe
+$(AXE)/node_modules/.installed: $(AXE)/package.json $(AXE)/package-lock.json | system-deps
+	cd $(AXE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(AXE)/node_modules/.installed

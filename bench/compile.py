@@ -56,10 +56,10 @@ from flowc.backends import twiml as backend
 from flowc.checks import CheckContext, run_checks
 from flowc.codes import report
 from flowc.diagnostics import Diagnostic, Severity
-from flowc.syntax import parse
-from flowc.syntax.grammar import parser_session
 from flowc.project import load
 from flowc.source import SourceFile
+from flowc.syntax import parse
+from flowc.syntax.grammar import parser_session
 
 try:
     from twilio.twiml.voice_response import VoiceResponse

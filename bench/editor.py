@@ -34,8 +34,8 @@ if ROOT not in sys.path:
 from compile import generate_all  # noqa: E402 - bench/compile.py, beside this script
 
 from flowc.formatter import format_source  # noqa: E402
-from flowc.syntax import parse  # noqa: E402
 from flowc.source import SourceFile  # noqa: E402
+from flowc.syntax import parse  # noqa: E402
 
 
 def best(fn, repeat: int) -> float:

@@ -19,8 +19,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from flowc.project import load  # noqa: E402
-from flowc.render import format_text  # noqa: E402
+from flowc.project import load
+from flowc.render import format_text
 
 
 def long_line(kilobytes: int) -> str:

@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flowc.syntax.recovery import MAX_ERRORS, PIECE_LINES, parse_recovering  # noqa: E402
 from flowc.project import load  # noqa: E402
 from flowc.source import SourceFile  # noqa: E402
+from flowc.syntax.recovery import MAX_ERRORS, PIECE_LINES, parse_recovering  # noqa: E402
 
 
 def generated(steps: int, bad_every: int) -> str:

@@ -139,15 +139,11 @@ def check(paths, target, fmt, werror, color):
     flow not among them, against the .flow files beside them.
     """
     build = _load(paths)
-    if target is not None and build.ok:
+    if target is not None:
         from .backends import target as backend
-        from .diagnostics import Diagnostic
+        from .backends import with_target
 
-        extra = backend(target).unsupported(build)
-        if extra:
-            build = replace(
-                build, diagnostics=tuple(sorted((*build.diagnostics, *extra), key=Diagnostic.sort_key))
-            )
+        build = replace(build, diagnostics=with_target(build, backend(target)))
     _, failed = _report(build, fmt, werror, color)
     if not failed and fmt == "text":
         from .render import format_summary
@@ -203,13 +199,19 @@ def build(paths, out, target, fmt, werror, color):
         raise click.UsageError(str(exc)) from None
     result = _load(paths)
     if _fails(result.diagnostics, werror):
-        _report(result, fmt, werror, color)
+        # What the target cannot express too, as `check --target` reports it.
+        from .backends import with_target
+
+        _report(replace(result, diagnostics=with_target(result, module)), fmt, werror, color)
         click.echo("nothing written: fix the errors above", err=True)
         sys.exit(EXIT_FLOW_ERRORS)
     emission = module.emit(result)
     # One report for the flows' and the target's diagnostics: a machine
     # format must be a single document.
-    result = replace(result, diagnostics=(*result.diagnostics, *emission.diagnostics))
+    replaced = getattr(module, "SUPERSEDES", {})
+    covered = {(replaced[d.code], d.span) for d in emission.diagnostics if d.code in replaced}
+    kept = tuple(d for d in result.diagnostics if (d.code, d.span) not in covered)
+    result = replace(result, diagnostics=(*kept, *emission.diagnostics))
     _, failed = _report(result, fmt, werror, color)
     if failed:
         click.echo(f"nothing written: the {target} target cannot build these flows", err=True)

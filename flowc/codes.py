@@ -48,8 +48,8 @@ parser goes on at the next line (a broken `step` line is read as the step it
 names, a broken `gather ...:` line is skipped with its block). Until the file
 parses, only the checks that look at one verb or one step at a time run on
 it; checks that need the whole flow (references, unreachable steps, cycles,
-the entry step, settings) wait, so that the lines that did not parse cause no
-false reports.
+the entry step, limits that depend on the flow's settings) wait, so that the
+lines that did not parse cause no false reports.
 """,
     ),
     Code(
@@ -288,7 +288,8 @@ caller is asked to record (or choose) again and again.
 Following every `->` from these steps only ever leads back into them: no step
 in the cycle hangs up, ends, or reaches a URL outside the flow. The caller is
 stuck until they hang up and Twilio keeps fetching documents. The cycle is
-reported once, with its path.
+reported once, with its path; a cycle of more than ten steps is shown by its
+first ten, its last and the number of steps in between.
 
     step a:
         redirect -> b
@@ -402,8 +403,18 @@ are not empty.
         summary="A URL is malformed or not absolute where it must be.",
         explanation="""\
 `base-url` must be an absolute `http` or `https` URL without a query or
-fragment, since step files are appended to it. URLs may not contain spaces or
-control characters.
+fragment, since step files are appended to it. URLs may not be empty or
+contain spaces or control characters, and the host of a URL must be readable:
+`[` and `]` only around an IPv6 address, a port from 0 to 65535, and no
+character that Unicode normalisation turns into `/`, `?`, `#`, `@` or `:`
+(such as `⩴`, which becomes `::=`).
+
+    base-url https://ex]ample.com/       # error: a `]` with no `[`
+    record -> "//[a/b"                   # error: a `[` with no `]`
+    redirect -> "https://h:99999/x"      # error: no such port
+
+    base-url https://example.com/
+    redirect -> "https://[2001:db8::1]:8443/x"
 """,
     ),
     Code(
@@ -806,6 +817,24 @@ is answered by `on_ivr_choice` in `handlers.py` (letters and digits kept,
 every other run of characters becomes `_`). Two paths that differ only in
 punctuation or case, such as `/ivr-choice` and `/ivr_choice`, would share one
 name. Rename one of the paths.
+""",
+    ),
+    Code(
+        id="FL823",
+        name="flask-url-too-long",
+        severity=W,
+        summary="A URL of the flask app is longer than its server accepts in a request line.",
+        explanation="""\
+gunicorn, which serves the app built by `flowc build --target flask`, refuses
+a request line (method, URL with its query string, protocol) longer than 4094
+bytes (`limit_request_line` in the generated `gunicorn_config.py`), and Twilio
+adds the call's parameters to the query string of a GET, which takes up to
+about a kilobyte more. A step (served at `/<flow>/<step>.xml`) or a callback
+path whose URL leaves less room than that gets 414 from the server instead
+of TwiML. Use shorter flow, step or path names.
+
+    step please_hold_while_we_connect_you_to_the_next_available_agent_…:   # warning
+    step hold:
 """,
     ),
 )

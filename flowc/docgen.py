@@ -24,7 +24,10 @@ def _docstring(module) -> str:
 
 
 def diagnostics_markdown() -> str:
-    reporters = {code: check for check in CHECKS for code in check.CODES}
+    reporters: dict[str, list] = {}
+    for check in CHECKS:
+        for code in check.CODES:
+            reporters.setdefault(code, []).append(check)
     out = [
         "# Diagnostics",
         "",
@@ -43,12 +46,13 @@ def diagnostics_markdown() -> str:
     for code in REGISTRY.values():
         out += ["", f"## {code.id} {code.name}", "", f"**{code.severity}**: {code.summary}", ""]
         out.append(code.explanation.rstrip())
-        check = reporters.get(code.id)
+        checks = reporters.get(code.id, [])
         out.append("")
-        if check is None:
+        if not checks:
             out.append("Reported while reading and parsing the file.")
-        else:
+        for i, check in enumerate(checks):
             name = check.__name__.rsplit(".", 1)[-1]
+            out += [""] if i else []
             out += [f"Reported by the check `{name}` (`flowc/checks/{name}.py`):", ""]
             out += ["> " + line if line else ">" for line in _docstring(check).splitlines()]
     return "\n".join(out) + "\n"

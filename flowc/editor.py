@@ -186,6 +186,11 @@ def keyword(verb: str | None, word: str) -> Keyword | None:
     return _BY_WORD.get((verb, word))
 
 
+def _known(verb: str | None, word: str) -> Keyword:
+    """The entry of a word the tables list (a verb, a setting, an option of the verb)."""
+    return _BY_WORD[(verb, word)]
+
+
 # ---- words of a line ---------------------------------------------------------------------
 
 _PIECES = re.compile(
@@ -209,6 +214,8 @@ def words(line: str) -> list[Word]:
     out = []
     for m in _PIECES.finditer(line):
         kind = m.lastgroup
+        if kind is None:  # every alternative of _PIECES is a named group
+            continue
         if kind == "word" and m.group().endswith(":") and len(m.group()) > 1:
             out.append(Word(kind, m.group()[:-1], m.start(), m.end() - 1))
             continue
@@ -257,9 +264,9 @@ def hover(text: str, line: int, col: int) -> tuple[Keyword, Word] | None:
     first = items[0]
     if word is first:
         if verb is not None:
-            return keyword(None, verb), word
+            return _known(None, verb), word
         if word.text in ("flow", "step", *SETTINGS):
-            return keyword(None, word.text), word
+            return _known(None, word.text), word
         return None
     if verb is None or _after_arrow(items, word):
         return None
@@ -268,7 +275,7 @@ def hover(text: str, line: int, col: int) -> tuple[Keyword, Word] | None:
         return (found, word) if found else None
     previous = items[items.index(word) - 1]
     if verb == "play" and word.text == "digits" and previous is first:
-        return keyword("play", "digits"), word
+        return _known("play", "digits"), word
     if verb == "record" and previous is first and word.text not in OPTIONS["record"] and word.text != "no":
         return None  # a label
     found = keyword(verb, word.text)
@@ -418,23 +425,28 @@ def outline(parsed: Parsed) -> list[tuple[ir.Step, Place]]:
     return steps(parsed)
 
 
-def flow_place(parsed: Parsed) -> Place:
-    """Where the flow is named: its `flow` line, else the start of the file."""
+def flow_place(parsed: Parsed) -> Place | None:
+    """Where the flow is named: its `flow` line, else the start of the file
+    (``None`` when nothing of the file parsed)."""
     flow = parsed.flow
+    if flow is None:
+        return None
     written = _written(parsed, flow.name_span, flow.name) if flow.declared else None
     return written or _place(flow.name_span)
 
 
-def _step_targets(parsed: Parsed) -> Iterable[ir.Target]:
+def _step_targets(parsed: Parsed) -> Iterable[ir.StepTarget]:
     """The step references of the lines that parsed."""
+    if parsed.flow is None:
+        return
     for step in parsed.flow.steps:
         for verb in ir.walk(step.verbs):
             for target in (*ir.targets(verb), *ir.callbacks(verb)):
-                if target.is_step and target.span.end_line not in parsed.skipped:
+                if isinstance(target, ir.StepTarget) and target.span.end_line not in parsed.skipped:
                     yield target
 
 
-def _target_places(target: ir.Target) -> tuple[Place, Place]:
+def _target_places(target: ir.StepTarget) -> tuple[Place, Place]:
     """The whole reference (`name` or `flow.name`) and its step part."""
     span = target.span
     whole = Place(span.file, span.end_line - 1, span.end_col - 1 - len(target.text), span.end_col - 1)
@@ -472,7 +484,7 @@ def flow_at(parsed: Parsed, line: int, col: int) -> str | None:
     if parsed.flow is None:
         return None
     for target in _step_targets(parsed):
-        if target.kind is ir.TargetKind.FLOW_STEP:
+        if target.flow is not None:
             whole, _ = _target_places(target)
             if whole.line == line and whole.start <= col < whole.start + len(target.flow):
                 return target.flow
@@ -567,7 +579,7 @@ def rename(
             f"`{new}` is not a step name: use letters, digits and _, not starting with a digit"
         )
     found = find_flow(flows, flow_name)
-    if found is None or found.flow.step(step_name) is None:
+    if found is None or found.flow is None or found.flow.step(step_name) is None:
         raise RenameRefused(f"there is no step `{step_name}` in flow `{flow_name}`")
     if not _has_headers(found.flow):
         raise RenameRefused("this flow has no step headers: its one step is always called `main`")
@@ -635,10 +647,10 @@ def complete(text: str, line: int, col: int, flows: list[Parsed]) -> list[Comple
     indented = before[: len(before) - len(before.lstrip(" \t"))] != ""
     if not done:
         if indented and _in_settings(lines, line):
-            return [_keyword_item(keyword(None, s)) for s in SETTINGS]
-        found = [_keyword_item(keyword(None, v)) for v in LINE_WORDS]
+            return [_keyword_item(_known(None, s)) for s in SETTINGS]
+        found = [_keyword_item(_known(None, v)) for v in LINE_WORDS]
         if not indented:
-            found += [_keyword_item(keyword(None, "step")), _keyword_item(keyword(None, "flow"))]
+            found += [_keyword_item(_known(None, "step")), _keyword_item(_known(None, "flow"))]
         return found
     arrow = next((i for i, w in enumerate(done) if w.kind == "arrow"), None)
     if arrow is not None:
@@ -652,13 +664,14 @@ def complete(text: str, line: int, col: int, flows: list[Parsed]) -> list[Comple
     if verb is None:
         values = VALUE_WORDS.get((None, done[0].text)) if len(done) == 1 else None
         return [Completion(v, "value") for v in values or ()]
-    values = VALUE_WORDS.get((verb, last))
+    values = VALUE_WORDS.get((verb, last)) if last is not None else None
     if values:
         return [Completion(v, "value") for v in values]
     written = {w.text for w in done}
-    found = [_keyword_item(keyword(verb, o)) for o in OPTIONS[verb] if o not in written]
-    if keyword(verb, "->") is not None:
-        found.append(_keyword_item(keyword(verb, "->")))
+    found = [_keyword_item(_known(verb, o)) for o in OPTIONS[verb] if o not in written]
+    arrow_entry = keyword(verb, "->")
+    if arrow_entry is not None:
+        found.append(_keyword_item(arrow_entry))
     return found
 
 

@@ -81,7 +81,7 @@ def _meaning(value):
         return (type(value).__name__,) + tuple(
             (f.name, _meaning(getattr(value, f.name)))
             for f in dataclasses.fields(value)
-            if not f.name.endswith("span") and f.name not in ("keyword", "path")
+            if f.compare and not f.name.endswith("span") and f.name not in ("keyword", "path")
         )
     if isinstance(value, tuple):
         return tuple(_meaning(v) for v in value)
@@ -160,7 +160,7 @@ class _Layout:
         end = span.end_col if span.end_line == span.line else len(line) + 1
         return line[span.col - 1 : end - 1]
 
-    def url(self, target: ir.Target, literal: str | None = None) -> str:
+    def url(self, target: ir.UrlTarget, literal: str | None = None) -> str:
         literal = self.written(target.span) if literal is None else literal
         if literal.startswith('"') and "\\" not in literal:
             inner = literal[1:-1]
@@ -181,7 +181,7 @@ class _Layout:
         if target.method is not None:
             words.append(target.method.value)
             literal = literal[len(target.method.value) :].lstrip(" \t")
-        words.append(target.text if target.is_step else self.url(target, literal))
+        words.append(target.text if isinstance(target, ir.StepTarget) else self.url(target, literal))
         return " ".join(words)
 
     def option(self, verb: ir.Verb, option: vocabulary.Option) -> list[str]:
@@ -242,7 +242,7 @@ class _Layout:
         elif isinstance(verb, ir.Play):
             if verb.url is not None:
                 words.append(self.url(verb.url))
-            else:
+            elif verb.digits is not None:
                 words += ["digits", self.written(verb.digits.span)]
         elif isinstance(verb, ir.Pause):
             if verb.length is not None:

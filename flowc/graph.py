@@ -92,12 +92,13 @@ class StepNode:
 
 def resolve(flow: ir.Flow, target: ir.Target, flows: Mapping[str, ir.Flow]) -> StepId | None:
     """The step a step target points at, or ``None`` (URL, or not found)."""
-    if target.kind is ir.TargetKind.STEP:
+    if not isinstance(target, ir.StepTarget):
+        return None
+    if target.flow is None:
         return (flow.name, target.step) if flow.step(target.step) is not None else None
-    if target.kind is ir.TargetKind.FLOW_STEP:
-        other = flows.get(target.flow)
-        if other is not None and other.step(target.step) is not None:
-            return (other.name, target.step)
+    other = flows.get(target.flow)
+    if other is not None and other.step(target.step) is not None:
+        return (other.name, target.step)
     return None
 
 

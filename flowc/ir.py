@@ -9,11 +9,19 @@ backends emit only what the source wrote.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar, dataclass_transform
 
 from .source import Span
 
-node = dataclass(frozen=True, slots=True, kw_only=True)
+_T = TypeVar("_T")
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
+def node(cls: type[_T]) -> type[_T]:
+    """Make ``cls`` an IR node: a frozen, slotted, keyword-only dataclass."""
+    return dataclass(frozen=True, slots=True, kw_only=True)(cls)
 
 
 # ---- values -------------------------------------------------------------------
@@ -56,23 +64,41 @@ class TargetKind(enum.Enum):
 
 
 @node
-class Target:
-    """Where a ``->`` or a callback points.
+class StepTarget:
+    """A ``->`` to a step: ``-> handle``, or ``-> billing.start`` in another flow.
 
-    ``text`` is the URL as written (or ``flow.step``); ``flow`` and ``step`` are
-    set for step references (``flow`` is ``None`` for the current flow).
+    ``text`` is the reference as written; ``flow`` is ``None`` for the current
+    flow (a ``flow.step`` reference naming the current flow keeps its name).
     """
+
+    text: str
+    span: Span
+    step: str
+    flow: str | None = None
+    method: Text | None = None
+
+    is_step = True
+
+    @property
+    def kind(self) -> TargetKind:
+        return TargetKind.STEP if self.flow is None else TargetKind.FLOW_STEP
+
+
+@node
+class UrlTarget:
+    """A ``->`` or a callback to a URL, ``text`` as written; ``kind`` is
+    :attr:`TargetKind.PATH`, :attr:`~TargetKind.ABSOLUTE` or :attr:`~TargetKind.RELATIVE`."""
 
     kind: TargetKind
     text: str
     span: Span
     method: Text | None = None
-    flow: str | None = None
-    step: str | None = None
 
-    @property
-    def is_step(self) -> bool:
-        return self.kind in (TargetKind.STEP, TargetKind.FLOW_STEP)
+    is_step = False
+
+
+Target = StepTarget | UrlTarget
+"""Where a ``->`` or a callback points: a step or a URL."""
 
 
 # ---- verbs ----------------------------------------------------------------------
@@ -105,7 +131,7 @@ class Say(Verb):
 
 @node
 class Play(Verb):
-    url: Target | None = None
+    url: UrlTarget | None = None
     digits: Text | None = None
     loop: Number | None = None
 
@@ -128,8 +154,8 @@ class Record(Verb):
     beep: Switch | None = None
     trim: Switch | None = None
     transcribe: Switch | None = None
-    transcribe_callback: Target | None = None
-    status: Target | None = None
+    transcribe_callback: UrlTarget | None = None
+    status: UrlTarget | None = None
     status_events: tuple[Text, ...] = ()
     recording_configuration_id: Text | None = None
     action: Target | None = None
@@ -247,7 +273,7 @@ class When(Verb):
 
     input: str  # what is compared: "digits"
     value: Text  # the key as written
-    target: Target  # always a step reference
+    target: StepTarget
 
     name = "when"
 
@@ -256,7 +282,7 @@ class When(Verb):
 class Otherwise(Verb):
     """``otherwise -> start``: where a branch step sends a call no ``when`` matched."""
 
-    target: Target
+    target: StepTarget
 
     name = "otherwise"
 
@@ -290,7 +316,7 @@ class Context(enum.Enum):
 class Settings:
     max_call_duration: Duration | None = None
     contexts: tuple[Text, ...] = ()
-    base_url: Target | None = None
+    base_url: UrlTarget | None = None
 
     def context(self, kind: Context) -> Text | None:
         """The ``context`` setting of this kind, if the flow declares it."""
@@ -309,20 +335,29 @@ class Flow:
     settings: Settings
     steps: tuple[Step, ...]
 
+    _by_name: dict[str, Step] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name: dict[str, Step] = {}
+        for s in self.steps:
+            by_name.setdefault(s.name, s)  # the first of duplicates, reported elsewhere
+        object.__setattr__(self, "_by_name", by_name)
+
     @property
     def entry(self) -> Step | None:
         return self.steps[0] if self.steps else None
 
     def step(self, name: str) -> Step | None:
-        for s in self.steps:
-            if s.name == name:
-                return s
-        return None
+        """The step called ``name`` (the first one, if several are), without a scan."""
+        return self._by_name.get(name)
+
+
+_ONE_TARGET = (Redirect, When, Otherwise)  # a tuple: isinstance is faster with it than with a union
 
 
 def targets(verb: Verb) -> tuple[Target, ...]:
     """The targets a verb can send the call to (its action, redirect or branch)."""
-    if isinstance(verb, Redirect | When | Otherwise):
+    if isinstance(verb, _ONE_TARGET):
         return (verb.target,)
     action = getattr(verb, "action", None)
     return (action,) if action is not None else ()
@@ -348,7 +383,7 @@ def step_callbacks(verb: Verb) -> tuple[Target, ...]:
     return tuple(found)
 
 
-def walk(verbs: tuple[Verb, ...]):
+def walk(verbs: tuple[Verb, ...]) -> Iterator[Verb]:
     """Every verb, depth first, nested ones included."""
     for verb in verbs:
         yield verb

@@ -207,9 +207,8 @@ def definition(ls: FlowServer, params: lsp.DefinitionParams) -> lsp.Location | N
     flow_name = editor.flow_at(flows[0], line, col)
     if flow_name is not None:
         target = editor.find_flow(flows, flow_name)
-        if target is None:
-            return None
-        return ls.location(editor.flow_place(target))
+        place = editor.flow_place(target) if target is not None else None
+        return ls.location(place) if place is not None else None
     found = editor.step_at(flows[0], line, col)
     if found is None:
         return None
@@ -264,7 +263,10 @@ def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[ls
     the file has syntax errors, the steps that parsed)."""
     path = ls.path(params.text_document.uri)
     parsed = ls.flows(path)[0]
-    symbols = []
+    symbols: list[lsp.DocumentSymbol] = []
+    if parsed.flow is None:
+        return symbols
+    flow = parsed.flow
     for step, name in editor.outline(parsed):
         last = step.verbs[-1]
         while last.body:
@@ -278,7 +280,7 @@ def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[ls
         symbols.append(
             lsp.DocumentSymbol(
                 name=step.name,
-                detail="branch step" if step.is_branch else f"{parsed.flow.name}/{step.name}.xml",
+                detail="branch step" if step.is_branch else f"{flow.name}/{step.name}.xml",
                 kind=lsp.SymbolKind.Function,
                 range=lsp.Range(start=ls.range(whole).start, end=end),
                 selection_range=ls.range(name),

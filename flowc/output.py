@@ -193,7 +193,8 @@ def write_tree(out: str, files: dict[str, bytes], seeds: dict[str, bytes] | None
     # Record every file we may create before creating it, so an interrupted
     # build never leaves a file of ours that the manifest does not list.
     _write_manifest(out, owned | set(files))
-    written, unchanged = [], []
+    written: list[str] = []
+    unchanged: list[str] = []
     for rel, path in targets.items():
         (unchanged if _same(path, files[rel]) else written).append(rel)
     for directory in sorted({os.path.dirname(targets[rel]) for rel in written}):
@@ -221,7 +222,8 @@ def write_tree(out: str, files: dict[str, bytes], seeds: dict[str, bytes] | None
                 os.rmdir(parent)  # only succeeds when empty
             except OSError:
                 pass
-    created, kept = [], []
+    created: list[str] = []
+    kept: list[str] = []
     for rel, path in seed_paths.items():
         os.makedirs(os.path.dirname(path), exist_ok=True)
         (created if _create(path, seeds[rel]) else kept).append(rel)

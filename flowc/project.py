@@ -16,8 +16,8 @@ from . import ir
 from .checks import LOCAL_CHECKS, CheckContext, run_checks
 from .codes import report
 from .diagnostics import Diagnostic, Severity, has_errors
-from .syntax import parse_recovering
 from .source import DecodeFailure, SourceFile, Span, decode
+from .syntax import parse_recovering
 
 FLOW_SUFFIX = ".flow"
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -63,7 +63,7 @@ def collect(paths: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
-            inside = []
+            inside: list[str] = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 inside.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(FLOW_SUFFIX))
@@ -106,6 +106,8 @@ def read(path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
 
 
 def _parse_file(path: str, texts: Mapping[str, str] | None = None) -> tuple[Unit, list[Diagnostic]]:
+    source: SourceFile | None
+    found: list[Diagnostic]
     if texts is not None and path in texts:
         source, found = SourceFile(path, texts[path]), []
     else:
@@ -143,7 +145,11 @@ def _missing_flows(flows: Iterable[ir.Flow], known: dict[str, ir.Flow]) -> bool:
         for step in flow.steps:
             for verb in ir.walk(step.verbs):
                 for target in ir.targets(verb):
-                    if target.kind is ir.TargetKind.FLOW_STEP and target.flow not in known:
+                    if (
+                        isinstance(target, ir.StepTarget)
+                        and target.flow is not None
+                        and target.flow not in known
+                    ):
                         return True
     return False
 

@@ -225,7 +225,7 @@ def to_sarif(
     results = []
     for d in diagnostics:
         text = d.message + (f"\nhelp: {d.hint}" if d.hint else "")
-        result = {
+        result: dict[str, object] = {
             "ruleId": d.code,
             "level": _SARIF_LEVELS[d.severity],
             "message": {"text": text},

@@ -6,9 +6,11 @@ edited. Files are written with :func:`flowc.output.write_tree`, so a
 rebuild replaces each page atomically and never touches a file it did not
 write.
 
-The served pages carry one more script than the built site: it asks the
-server for the number of the current build (``/.flowc/build``) every second
-and reloads the page when it changes.
+Every page it serves (404s and messages included) carries one more script than
+the built site: it asks the server for the number of the current build
+(``/.flowc/build``) every second and reloads the page when it changes. The
+script is added as the page is sent, so a folder kept with ``-o DIR`` holds
+the site as ``flowc build`` writes it.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-from .backends import site
+from .backends import site, with_target
 from .diagnostics import Severity
 from .output import write_tree
 from .project import FLOW_SUFFIX, NoFlowFiles, load
@@ -55,67 +57,76 @@ RELOAD_SCRIPT = b"""<script>
 """
 
 
-def _live(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The pages with the reload script, for serving."""
-    out = {}
-    for name, data in files.items():
-        if name.endswith(".html"):
-            at = data.rfind(b"</body>")
-            data = data[:at] + RELOAD_SCRIPT + data[at:]
-        out[name] = data
-    return out
+def _live(page: bytes) -> bytes:
+    """A page with the reload script, as it is served (the files on disk never carry it)."""
+    at = page.rfind(b"</body>")
+    if at < 0:
+        return page + RELOAD_SCRIPT
+    return page[:at] + RELOAD_SCRIPT + page[at:]
 
 
-def rebuild(paths: Sequence[str], out: str, echo: Callable[[str], None], *, live: bool = False) -> Rebuilt:
+def rebuild(paths: Sequence[str], out: str, echo: Callable[[str], None]) -> Rebuilt:
     """Build the preview of ``paths`` into ``out``; report diagnostics through ``echo``.
-    ``live`` adds the script that reloads a page when the next build is done."""
-    wrap = _live if live else dict
+
+    It reports what ``flowc check --target site`` reports: the flows' diagnostics
+    and the site target's, one per problem."""
     try:
         build = load(paths)
     except NoFlowFiles as exc:
         message = f"no .flow files under {exc.args[0]}"
-        write_tree(out, wrap({"index.html": _message_page(message)}))
+        write_tree(out, {"index.html": site.message_page(message)})
         echo(f"error: {message}")
         return Rebuilt(flows=0, errors=1, warnings=0)
-    extra = site.unsupported(build)
-    result = site.render(build, extra=extra)
-    write_tree(out, wrap(result.files))
-    diagnostics = sorted([*build.diagnostics, *extra], key=lambda d: d.sort_key())
+    build = replace(build, diagnostics=with_target(build, site))
+    result = site.render(build)
+    write_tree(out, result.files)
     sources = build.sources()
-    for d in diagnostics:
+    for d in build.diagnostics:
         echo(format_text(d, sources))
     for notice in result.notices:
         echo(f"note: {notice}")
-    echo(format_summary(diagnostics, len(build.units)))
+    echo(format_summary(build.diagnostics, len(build.units)))
     return Rebuilt(
         flows=len(build.flows),
-        errors=sum(d.severity is Severity.ERROR for d in diagnostics),
-        warnings=sum(d.severity is Severity.WARNING for d in diagnostics),
+        errors=sum(d.severity is Severity.ERROR for d in build.diagnostics),
+        warnings=sum(d.severity is Severity.WARNING for d in build.diagnostics),
     )
-
-
-def _message_page(message: str) -> bytes:
-    import html
-
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
-        f'<title>flowc serve</title></head><body><p class="banner">{html.escape(message)}</p></body></html>\n'
-    ).encode()
 
 
 class _Handler(SimpleHTTPRequestHandler):
     generation: list[int]  # the number of the current build, shared with serve()
+    live: bool  # add the reload script to the pages
 
     def do_GET(self):
-        if self.path.split("?", 1)[0] == BUILD_PATH:
-            body = str(self.generation[0]).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path == BUILD_PATH:
+            self._send(200, "text/plain; charset=utf-8", str(self.generation[0]).encode())
+            return
+        local = self.translate_path(path)
+        if os.path.isdir(local):
+            if not path.endswith("/"):
+                super().do_GET()  # the redirect to the folder's URL with a slash
+                return
+            local = os.path.join(local, "index.html")
+        if local.endswith(".html") or path.endswith("/"):
+            try:
+                with open(local, "rb") as f:
+                    page = f.read()
+            except OSError:
+                message = f"{path} is not part of this preview (yet): it appears when a rebuild makes it"
+                page = site.message_page(message, "Not found")
+                self._send(404, "text/html; charset=utf-8", _live(page) if self.live else page)
+                return
+            self._send(200, "text/html; charset=utf-8", _live(page) if self.live else page)
             return
         super().do_GET()
+
+    def _send(self, status: int, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
         pass  # quiet: the terminal is for diagnostics
@@ -128,9 +139,14 @@ class _Handler(SimpleHTTPRequestHandler):
 def start_server(
     directory: str, host: str, port: int, generation: list[int] | None = None
 ) -> ThreadingHTTPServer:
-    """Serve ``directory`` from a thread; ``generation[0]`` is the build number
-    the pages poll (``/.flowc/build``)."""
-    handler = type("Handler", (_Handler,), {"generation": generation if generation is not None else [0]})
+    """Serve ``directory`` from a thread. With ``generation``, a live preview: the
+    pages carry the script that polls the build number ``generation[0]``
+    (``/.flowc/build``) and reloads them when it changes."""
+    handler = type(
+        "Handler",
+        (_Handler,),
+        {"generation": generation if generation is not None else [0], "live": generation is not None},
+    )
     server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=directory))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="flowc-serve", daemon=True).start()
@@ -174,10 +190,10 @@ def serve(
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     _stop_on_sigterm()
     temporary = out is None
-    directory = tempfile.mkdtemp(prefix="flowc-site-") if temporary else out
+    directory: str = tempfile.mkdtemp(prefix="flowc-site-") if out is None else out
     try:
         generation = [1]
-        rebuild(paths, directory, echo, live=True)
+        rebuild(paths, directory, echo)
         server = start_server(directory, host, port, generation)
         shown_host = f"[{host}]" if ":" in host else host
         echo(f"serving the site of {', '.join(paths)} at http://{shown_host}:{server.server_address[1]}/")
@@ -188,7 +204,7 @@ def serve(
             ):
                 echo("change detected: rebuilding")
                 try:
-                    rebuild(paths, directory, echo, live=True)
+                    rebuild(paths, directory, echo)
                     generation[0] += 1
                 except OSError as exc:  # e.g. the output folder was removed: keep serving
                     echo(f"error: the rebuild failed: {exc}")

@@ -24,7 +24,10 @@ def split_lines(text: str) -> list[str]:
     """The lines of ``text`` without their endings, split as the lexer splits
     (at ``\n`` only; a ``\r`` before it is part of the ending). A text that
     ends with a newline has an empty last line, as an editor shows it."""
-    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    lines = text.split("\n")
+    if "\r" not in text:
+        return lines
+    return [line.removesuffix("\r") for line in lines]
 
 
 def split_lines_keepends(text: str) -> list[str]:

@@ -16,6 +16,11 @@ missing=()
 for program in "${!NEEDS[@]}"; do
     command -v "$program" >/dev/null 2>&1 || missing+=("${NEEDS[$program]}")
 done
+# The flask target's storage tests start a throw-away PostgreSQL server
+# (tests/pg_server.py); Debian keeps its programs in /usr/lib/postgresql/*/bin.
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null 2>&1; then
+    missing+=(postgresql)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""

@@ -6,7 +6,13 @@ import textwrap
 
 import pytest
 
+import flowc
 from flowc.project import load
+
+
+def pytest_report_header(config) -> str:
+    # Which flowc the tests run against: the installed package, not the source tree.
+    return f"flowc {flowc.__version__}: {flowc.__file__}"
 
 
 def pytest_addoption(parser):

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import http.client
 import importlib
 import itertools
+import os
+import signal
+import socket
+import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -92,3 +99,81 @@ def _as_sent(url: str) -> dict:
     """The request line as a server passes it on (werkzeug's test client does
     not): the path and query exactly as sent."""
     return {"RAW_URI": url, "REQUEST_URI": url}
+
+
+# ---- servers in subprocesses ------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "FLOWC_", "WEB_CONCURRENCY"))}
+    env.pop("DATABASE_URL", None)
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    return {**env, **extra}
+
+
+class Server:
+    """A server started from a command line; its standard error is collected."""
+
+    def __init__(self, args, *, cwd, env, port):
+        self.port = port
+        self.proc = subprocess.Popen(
+            args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
+        self._err: list[bytes] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        deadline = time.monotonic() + 30
+        while True:
+            if self.proc.poll() is not None:
+                self._reader.join(5)
+                raise AssertionError(f"the server exited: {self.stderr}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, f"the server did not start: {self.stderr}"
+                time.sleep(0.1)
+
+    def _read(self):
+        for line in self.proc.stderr:
+            self._err.append(line)
+
+    @property
+    def stderr(self) -> str:
+        return b"".join(self._err).decode("utf-8", "replace")
+
+    def wait_for(self, text: str, timeout: float = 10) -> str:
+        deadline = time.monotonic() + timeout
+        while text not in self.stderr and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.stderr
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._reader.join(5)
+
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+
+def request(port, method, target, body=None, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, target, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.getheader("Content-Type"), response.read()
+    finally:
+        conn.close()

@@ -305,6 +305,47 @@ def test_internal_errors_exit_2_with_a_short_message(tmp_path, monkeypatch, caps
     assert "Traceback" not in err
 
 
+# ---- URLs urllib.parse refuses: a diagnostic, never an internal error ----------------------------
+
+
+def run_main(monkeypatch, capsys, *argv: str) -> tuple[int, str]:
+    """Run the real entry point (with its internal-error handler); its exit status and stderr."""
+    from flowc import cli as cli_module
+
+    monkeypatch.setattr("sys.argv", ["flowc", *argv])
+    with pytest.raises(SystemExit) as exit_info:
+        cli_module.main()
+    return exit_info.value.code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "url, col, message",
+    [
+        ("https://ex]ample.com/", 14, "the host of the URL has a `]` with no `[`"),
+        ("https://a\u2a74b.com/", 14, "the host of the URL holds `\u2a74`, which Unicode normalisation"),
+    ],
+)
+def test_check_reports_an_unreadable_base_url(tmp_path, monkeypatch, capsys, url, col, message):
+    path = write(tmp_path / "v.flow", f"flow v\n    base-url {url}\n\nstep start:\n    hangup\n")
+    status, err = run_main(monkeypatch, capsys, "check", path)
+    assert status == 1
+    assert f"{path}:2:{col}: error[FL307]: {message}" in err
+    assert "internal error" not in err
+
+
+def test_build_for_flask_reports_an_unreadable_network_path(tmp_path, monkeypatch, capsys):
+    path = write(tmp_path / "v.flow", 'flow v\n\nstep start:\n    record -> "//[a/b"\n')
+    status, err = run_main(monkeypatch, capsys, "check", path)
+    assert status == 1
+    assert f"{path}:4:12: error[FL307]: the host of the URL has a `[` with no `]`" in err
+    out = tmp_path / "app"
+    status, err = run_main(monkeypatch, capsys, "build", "--target", "flask", path, "-o", str(out))
+    assert status == 1
+    assert f"{path}:4:12: error[FL307]" in err
+    assert "internal error" not in err
+    assert not out.exists()
+
+
 # ---- targets and branch steps ----------------------------------------------------
 
 BRANCHING = """\

@@ -102,6 +102,7 @@ def test_the_app_has_exactly_the_routes_of_the_flows(voiceapp):
     app, _ = voiceapp
     rules = {r.rule for r in app.url_map.iter_rules()}
     assert rules == set(static_documents()) | {
+        "/healthz",
         "/support/choice.xml",
         "/ivr/choice",
         "/recording-status",

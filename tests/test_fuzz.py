@@ -18,11 +18,24 @@ note) has a registered code and a span inside the file, with line and column
 >= 1; ``flowc check`` exits with 0 or 1 (never 2, never an exception), agreeing
 with the build, and ``--format json`` prints valid JSON listing the same
 codes. When a build has no error every step renders to well-formed XML with
-one element per verb, byte-identical when rendered twice.
+one element per verb, byte-identical when rendered twice, and every target
+(twiml, site, flask) builds it without an internal error: a target refuses
+only what it cannot express, with a registered diagnostic, and otherwise
+produces well-formed XML, pages and Python.
+
+``flowc fmt`` never fails with an internal error: it formats a file that
+parses, leaves any other untouched, and its output is a fixed point (a second
+run changes nothing) that means what the original meant (the same IR apart
+from positions, the same diagnostics).
+
+The runs are reproducible: every property draws the same examples on every
+run (``derandomize``) and no example database is read or written. A failure
+prints the example and a blob for ``@reproduce_failure``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -30,40 +43,49 @@ import string
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from flowc.backends import TARGETS
+from flowc.backends import target as backend
 from flowc.backends.twiml import render_step, unsupported
 from flowc.cli import cli
 from flowc.codes import REGISTRY
 from flowc.diagnostics import Severity
 from flowc.project import load
+from flowc.source import Span
 
 # ---- example budget ----------------------------------------------------------------
-# max_examples per property; together several thousand inputs, well under a
-# minute on two cores.
+# max_examples per property: about a minute of CPU in all (2 cores; see the durations
+# pytest prints with --durations=0).
 
-BYTES_LOAD_EXAMPLES = 1500
-BYTES_CLI_EXAMPLES = 300
-VALID_EXAMPLES = 800
-VALID_CLI_EXAMPLES = 150
-MUTATED_LOAD_EXAMPLES = 1500
-MUTATED_CLI_EXAMPLES = 300
+BYTES_LOAD_EXAMPLES = 400
+BYTES_CLI_EXAMPLES = 100
+VALID_EXAMPLES = 200
+VALID_CLI_EXAMPLES = 60
+VALID_FMT_EXAMPLES = 150
+VALID_TARGET_EXAMPLES = 40
+MUTATED_LOAD_EXAMPLES = 250
+MUTATED_CLI_EXAMPLES = 100
+MUTATED_FMT_EXAMPLES = 150
 TOTAL_EXAMPLES = (
     BYTES_LOAD_EXAMPLES
     + BYTES_CLI_EXAMPLES
     + VALID_EXAMPLES
     + VALID_CLI_EXAMPLES
+    + VALID_FMT_EXAMPLES
+    + VALID_TARGET_EXAMPLES
     + MUTATED_LOAD_EXAMPLES
     + MUTATED_CLI_EXAMPLES
+    + MUTATED_FMT_EXAMPLES
 )
 
 settings.register_profile(
     "flowc-fuzz",
     deadline=None,
-    derandomize=False,
-    database=None,
+    derandomize=True,  # the same examples on every run, in CI as on a laptop
+    database=None,  # nothing read from or written to .hypothesis/
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
@@ -87,13 +109,9 @@ def write(directory, name: str, data: bytes) -> str:
     return path
 
 
-def check_build(path: str):
-    """load() never raises; its diagnostics are well formed; a build with no
-    error renders to well-formed, deterministic XML."""
-    build = load([path])
-    with open(path, "rb") as f:
-        lines = f.read().count(b"\n") + 1
-    for d in build.diagnostics:
+def check_diagnostics(diagnostics, lines: int) -> None:
+    """Every diagnostic has a registered code and spans inside the file."""
+    for d in diagnostics:
         assert d.code in REGISTRY, f"unregistered code {d.code}: {d.message}"
         assert isinstance(d.severity, Severity)
         for what, span in ((d.code, d.span), *((f"note of {d.code}", n.span) for n in d.notes)):
@@ -101,6 +119,18 @@ def check_build(path: str):
             assert span.line >= 1 and span.col >= 1, where
             assert span.line <= lines, f"{where} (the file has {lines} lines)"
             assert (span.end_line, span.end_col) >= (span.line, span.col), where
+
+
+def line_count(path: str) -> int:
+    with open(path, "rb") as f:
+        return f.read().count(b"\n") + 1
+
+
+def check_build(path: str):
+    """load() never raises; its diagnostics are well formed; a build with no
+    error renders to well-formed, deterministic XML."""
+    build = load([path])
+    check_diagnostics(build.diagnostics, line_count(path))
     if build.ok:
         branching = {(d.span.file, d.span.line) for d in unsupported(build)}
         for flow in build.flows:
@@ -118,18 +148,94 @@ def check_build(path: str):
     return build
 
 
+def invoke(*args: str):
+    """Run flowc in-process; an exception other than an exit is a crash."""
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"flowc {' '.join(args)} raised {result.exception!r}") from result.exception
+    return result
+
+
 def check_cli(path: str, build) -> None:
     """flowc check exits 0 or 1, in text and JSON, and JSON output parses."""
-    runner = CliRunner()
     for args in (["check", path], ["check", "--format", "json", path]):
-        result = runner.invoke(cli, args)
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise AssertionError(f"flowc {' '.join(args)} raised {result.exception!r}") from result.exception
+        result = invoke(*args)
         assert result.exit_code == (0 if build.ok else 1), (args, result.exit_code, result.output)
         if "json" in args:
             reported = json.loads(result.stdout)
             assert isinstance(reported, list)
             assert [r["code"] for r in reported] == [d.code for d in build.diagnostics]
+
+
+def meaning(value):
+    """A flow's IR without positions: what formatting must keep."""
+    if isinstance(value, Span):
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__,) + tuple(
+            (f.name, meaning(getattr(value, f.name))) for f in dataclasses.fields(value)
+        )
+    if isinstance(value, tuple | list):
+        return tuple(meaning(v) for v in value)
+    if isinstance(value, dict):
+        return {k: meaning(v) for k, v in value.items()}
+    return value
+
+
+def said(build) -> list[tuple[str, str, str]]:
+    return sorted((d.code, str(d.severity), d.message) for d in build.diagnostics)
+
+
+def check_format(path: str, build, *, must_format: bool = False) -> None:
+    """flowc fmt formats a file that parses and leaves any other untouched;
+    its output is a fixed point and means what the original meant."""
+    with open(path, "rb") as f:
+        before = f.read()
+    result = invoke("fmt", path)
+    assert result.exit_code in (0, 1), (result.exit_code, result.output)
+    with open(path, "rb") as f:
+        after = f.read()
+    event(f"fmt exit {result.exit_code}")
+    if result.exit_code == 1:
+        assert not must_format, result.output
+        assert after == before, "flowc fmt changed a file it could not format"
+        assert not build.ok, "flowc fmt refused a file that checks clean:\n" + result.output
+        return
+    again = invoke("fmt", "--check", path)
+    assert again.exit_code == 0, "formatting twice changes the text:\n" + after.decode("utf-8", "replace")
+    with open(path, "rb") as f:
+        assert f.read() == after
+    formatted = load([path])
+    assert meaning(formatted.flows) == meaning(build.flows), after.decode("utf-8", "replace")
+    assert said(formatted) == said(build), after.decode("utf-8", "replace")
+
+
+TARGET_FILES = {".xml": etree.fromstring, ".py": lambda data: compile(data, "<generated>", "exec")}
+
+
+def check_targets(build) -> None:
+    """A flow that checks clean builds on every target, or the target says
+    what it cannot express; never an internal error."""
+    if not build.ok:
+        return
+    lines = max(line_count(path) for path in build.sources())
+    branches = any(step.is_branch for flow in build.flows for step in flow.steps)
+    for name in TARGETS:
+        module = backend(name)
+        module.require()
+        emission = module.emit(build)
+        check_diagnostics(emission.diagnostics, lines)
+        errors = {d.code for d in emission.diagnostics if d.severity is Severity.ERROR}
+        event(f"{name}: " + (" ".join(sorted(errors)) if errors else "built"))
+        if name == "twiml":
+            assert errors == ({"FL802"} if branches else set()), emission.diagnostics
+        if errors:
+            continue
+        assert emission.files, f"the {name} target built nothing"
+        for rel, data in emission.files.items():
+            check = TARGET_FILES.get(os.path.splitext(rel)[1])
+            if check is not None:
+                check(data)
 
 
 # ---- arbitrary bytes -------------------------------------------------------------------
@@ -457,6 +563,23 @@ def statements(draw, scope: Scope) -> list[tuple[int, str]]:
     return lines
 
 
+branch_keys = st.lists(st.text(alphabet=KEYS, min_size=1, max_size=3), min_size=1, max_size=4, unique=True)
+
+
+def branch(draw, scope: Scope) -> list[tuple[int, str]]:
+    """The lines of a branch step: `when digits` lines, perhaps `otherwise`,
+    each to a later step (served by the flask target only)."""
+
+    def to() -> str:
+        step = pick(draw, scope.later_steps)
+        return f"-> {scope.flow}.{step}" if draw(st.booleans()) else f"-> {step}"
+
+    lines = [(0, f'when digits "{key}" {to()}') for key in draw(branch_keys)]
+    if draw(st.booleans()):
+        lines.append((0, f"otherwise {to()}"))
+    return lines
+
+
 @st.composite
 def valid_flows(draw) -> bytes:
     indent = draw(st.sampled_from(["    ", "  ", "\t", "        "]))
@@ -497,7 +620,8 @@ def valid_flows(draw) -> bytes:
             body.append((0, ""))
             body.append((0, f"step {name}:"))
             scope = Scope(flow, steps[i + 1 :], contexts, base_url, call_limit)
-            body += [(level + 1, text) for level, text in statements(draw, scope)]
+            lines = branch(draw, scope) if i and steps[i + 1 :] and draw(st.integers(0, 3)) == 0 else None
+            body += [(level + 1, text) for level, text in lines or statements(draw, scope)]
 
     # Comments, blank lines and trailing blanks where the language allows them.
     decorated: list[tuple[int, str]] = []
@@ -557,6 +681,22 @@ def test_generated_flows_compile_clean(workdir, data):
 def test_cli_accepts_generated_flows(workdir, data):
     path, build = _compile_clean(workdir, "valid_cli", data)
     check_cli(path, build)
+
+
+@settings(FUZZ, max_examples=VALID_FMT_EXAMPLES)
+@given(data=valid_flows())
+@example(data=GATHER_BLOCK_AFTER_WORD)
+def test_fmt_formats_generated_flows_keeping_their_meaning(workdir, data):
+    path, build = _compile_clean(workdir, "valid_fmt", data)
+    check_format(path, build, must_format=True)
+
+
+@settings(FUZZ, max_examples=VALID_TARGET_EXAMPLES)
+@given(data=valid_flows())
+@example(data=GATHER_BLOCK_AFTER_WORD)
+def test_every_target_builds_generated_flows(workdir, data):
+    _, build = _compile_clean(workdir, "valid_targets", data)
+    check_targets(build)
 
 
 # ---- mutated flows ----------------------------------------------------------------------
@@ -736,3 +876,12 @@ def test_mutated_flows_never_crash(workdir, data):
 def test_cli_on_mutated_flows(workdir, data):
     path = write(workdir, "mutated_cli", data)
     check_cli(path, check_build(path))
+
+
+@settings(FUZZ, max_examples=MUTATED_FMT_EXAMPLES)
+@given(data=mutated_flows())
+def test_fmt_and_targets_on_mutated_flows(workdir, data):
+    path = write(workdir, "mutated_fmt", data)
+    build = check_build(path)
+    check_targets(build)
+    check_format(path, build)

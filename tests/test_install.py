@@ -74,3 +74,50 @@ def test_installed_version_matches_the_source(installed):
     finally:
         sys.path.pop(0)
     assert namespace["__version__"] in result.stdout
+
+
+def test_wheel_ships_the_templates_and_assets_of_the_targets(installed):
+    """The site's and the flask target's templates, CSS and JS are package files."""
+    found = subprocess.run(
+        [
+            str(installed / "python"),
+            "-c",
+            (
+                "import os, flowc.backends as b; d = os.path.dirname(b.__file__); "
+                "print('\\n'.join(sorted(os.path.relpath(os.path.join(r, f), d) "
+                "for r, _, fs in os.walk(d) for f in fs if not f.endswith('.pyc'))))"
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    source = ROOT / "flowc" / "backends"
+    expected = sorted(
+        p.relative_to(source).as_posix()
+        for p in source.rglob("*")
+        if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts
+    )
+    assert [p for p in expected if p.startswith("site_templates/")], expected
+    assert {"site_templates/site.css", "site_templates/site.js"} <= set(found)
+    assert found == expected
+
+
+def test_the_makefile_reinstalls_when_any_package_file_changes():
+    """`make` reinstalls the non-editable package when a file under flowc/ or grammar/
+    changes: the install rule's `find` must name every kind of file shipped."""
+    import fnmatch
+    import re
+
+    makefile = (ROOT / "Makefile").read_text().splitlines()
+    rule = next(line for line in makefile if line.startswith("$(VENV)/.installed:"))
+    patterns = re.findall(r"-name '([^']+)'", rule)
+    shipped = {
+        p.name
+        for folder in ("flowc", "grammar")
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert shipped
+    unwatched = sorted(n for n in shipped if not any(fnmatch.fnmatch(n, pat) for pat in patterns))
+    assert unwatched == []

@@ -8,8 +8,8 @@ import pytest
 from conftest import codes, where
 
 from flowc.diagnostics import Severity
-from flowc.syntax.indentation import MAX_DEPTH
 from flowc.project import NoFlowFiles, load, read
+from flowc.syntax.indentation import MAX_DEPTH
 
 
 def only(build, code=None):

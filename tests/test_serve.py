@@ -67,7 +67,7 @@ class Server:
             with urllib.request.urlopen(self.url + path, timeout=30) as r:
                 return r.status, r.headers.get("Content-Type", ""), r.read()
         except urllib.error.HTTPError as exc:
-            return exc.code, "", b""
+            return exc.code, exc.headers.get("Content-Type", ""), exc.read()
 
     def poll(self, path: str, predicate) -> bytes:
         """Fetch ``path`` until ``predicate(body)`` holds, or fail at the deadline."""
@@ -157,10 +157,12 @@ def test_rebuild_reports_errors_instead_of_stopping(tmp_path):
     src.write_text("step start:\n    record max 20s -> POST done\nstep done:\n    hangup\n", encoding="utf-8")
     lines: list[str] = []
     result = rebuild([str(src)], str(tmp_path / "out"), lines.append)
-    assert (result.flows, result.errors, result.warnings) == (1, 1, 1)  # FL900 and FL701
+    # FL900, and not FL701 as well: one problem, one diagnostic
+    assert (result.flows, result.errors, result.warnings) == (1, 1, 0)
     assert any("error[FL900]" in line for line in lines)
+    assert not any("FL701" in line for line in lines)
     page = (tmp_path / "out" / "main" / "index.html").read_text(encoding="utf-8")
-    assert 'data-code="FL900"' in page and 'data-code="FL701"' in page
+    assert 'data-code="FL900"' in page and 'data-code="FL701"' not in page
     assert not (tmp_path / "out" / "main" / "start.xml").exists()
 
 
@@ -194,3 +196,32 @@ def test_serve_on_a_busy_port_says_so(flows, tmp_path):
     assert result.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_syntax_error_keeps_the_flows_page_which_reloads_and_recovers(flows, tmp_path):
+    out = tmp_path / "kept"
+    server = Server([str(flows), "-o", str(out), "--port", "0"], cwd=tmp_path)
+    try:
+        server.poll("voicemail/index.html", lambda b: b'id="step-handle"' in b)
+        (flows / "voicemail.flow").write_text(
+            VOICEMAIL.replace("step start:", "step start"), encoding="utf-8"
+        )
+        # the page stays (no 404), shows the error where it is, and still reloads itself
+        page = server.poll("voicemail/index.html", lambda b: b"FL001" in b)
+        assert b"syntax errors" in page and b'id="step-start"' in page and b'id="step-handle"' in page
+        assert b'fetch("/.flowc/build"' in page
+        index = server.poll("", lambda b: b"FL001" in b)
+        assert b'data-flow="voicemail"' in index  # still in the table
+        # a page the preview does not have is a 404 that reloads too
+        status, kind, body = server.get("nothing/index.html")
+        assert status == 404 and kind.startswith("text/html")
+        assert b'fetch("/.flowc/build"' in body
+        # fixed: the page recovers, with its TwiML
+        (flows / "voicemail.flow").write_text(VOICEMAIL, encoding="utf-8")
+        page = server.poll("voicemail/index.html", lambda b: b"FL001" not in b)
+        assert server.get("voicemail/start.xml")[0] == 200
+    finally:
+        assert server.stop() == 0
+    # the folder kept with -o holds the site as `flowc build` writes it: no reload script
+    pages = list(out.rglob("*.html"))
+    assert pages and not [p for p in pages if b"/.flowc/build" in p.read_bytes()]

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 from lxml import html as lhtml
+from site_helpers import BROKEN, wide_flow
 
 from flowc.backends import site
 from flowc.cli import cli
@@ -354,7 +355,9 @@ def test_branch_steps_are_refused_with_the_twiml_targets_diagnostic(tmp_path):
 def test_the_preview_draws_branch_edges(tmp_path):
     b = load([str(SUPPORT)])
     files = site.render(b, extra=site.unsupported(b)).files
-    assert not [name for name in files if name.endswith(".xml")]  # a flow with errors has no TwiML
+    # only the branch step, the one with the error, has no TwiML; the other steps keep theirs
+    xml = sorted(name for name in files if name.endswith(".xml"))
+    assert xml == sorted(f"support/{s.name}.xml" for s in b.flows[0].steps if s.name != "choice")
     doc = lhtml.fromstring(files["support/index.html"])
     branch = doc.xpath("//*[local-name()='g'][contains(@class, 'branch-edge')]")
     labels = sorted(
@@ -410,3 +413,335 @@ def test_every_link_between_steps_resolves_inside_the_site_and_is_fetched_with_g
             assert rel in files, (name, url)
             assert el.get("method") == "GET", (name, url)
     assert links == 14  # every step link of the examples and the two flows above
+
+
+# ---- templates ---------------------------------------------------------------------------------
+
+
+TEMPLATES = ROOT / "flowc" / "backends" / "site_templates"
+
+
+@needs_dot
+def test_pages_come_from_the_templates_with_the_css_and_script_package_files(tmp_path):
+    assert build(EXAMPLES, tmp_path).exit_code == 0
+    css = (TEMPLATES / "site.css").read_text(encoding="utf-8")
+
+    def script(*names):
+        return "\n" + "".join((TEMPLATES / n).read_text(encoding="utf-8") for n in names)
+
+    for name, scripts in (
+        ("index.html", ("site.js", "index.js")),
+        ("voicemail/index.html", ("site.js", "graph.js")),
+    ):
+        doc = page(tmp_path / name)
+        assert doc.xpath("//style")[0].text.endswith(css)  # after Pygments' styles, so it wins
+        assert [s.text for s in doc.xpath("//script")] == [script(*scripts)]
+    assert not re.search(r"<style>|<script>|<html", (ROOT / "flowc" / "backends" / "site.py").read_text())
+
+
+def test_the_templates_escape_what_they_print():
+    env = site._environment()
+    assert env.autoescape is True
+    assert b"&lt;b&gt;&amp;&quot;&#x27;" in site.message_page("<b>&\"'")
+
+
+def test_without_jinja2_the_cli_says_how_to_install_it(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "jinja2", None)
+    result = build(EXAMPLES, tmp_path / "out")
+    assert result.exit_code == 2
+    assert "jinja2" in result.output and "pip install 'flowc[site]'" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+# ---- big graphs ------------------------------------------------------------------------------
+
+
+@needs_dot
+def test_each_flow_writes_its_graph_as_svg_dot_and_mermaid_and_wide_graphs_run_left_to_right(tmp_path):
+    src = write(tmp_path / "src" / "wide.flow", wide_flow())
+    result = build([src, *EXAMPLES], tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    doc = page(out / "wide" / "index.html")
+    assert doc.xpath("//figcaption//a/@href") == ["graph.svg", "graph.dot", "graph.mmd"]
+    svg = etree.parse(str(out / "wide" / "graph.svg")).getroot()
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    steps = svg.xpath("//*[local-name()='g'][contains(concat(' ', @class, ' '), ' step ')]")
+    assert len(steps) == 41
+    # the standalone drawing links into the page
+    assert set(svg.xpath("//*[local-name()='a']/@*[local-name()='href']")) >= {"index.html#step-s0"}
+    dot = (out / "wide" / "graph.dot").read_text(encoding="utf-8")
+    assert dot.startswith('digraph "wide" {') and 'rankdir="LR"' in dot
+    assert 'rankdir="TB"' in (out / "voicemail" / "graph.dot").read_text(encoding="utf-8")
+    mmd = (out / "wide" / "graph.mmd").read_text(encoding="utf-8")
+    assert "flowchart LR" in mmd.splitlines()
+    assert all(f"s_s{i}[" in mmd for i in range(41))
+    assert '-->|"input received"| s_s1' in mmd
+    # laid out left to right, the graph is taller than wide instead of ~3,000 pt wide
+    width = float(svg.get("width").removesuffix("pt"))
+    height = float(svg.get("height").removesuffix("pt"))
+    assert width < height and width < 1400
+
+
+def test_mermaid_labels_are_escaped():
+    b = load([str(write_tmp("evil.flow", HOSTILE))])
+    files = site.render(b, dot=None).files
+    mmd = files["evil/graph.mmd"].decode("utf-8")
+    for line in mmd.splitlines()[2:]:
+        # every label is one quoted string: no quote, bracket or pipe of the URL leaks out
+        assert line.count('"') in (0, 2, 4), line
+    assert "#quot;];evil[label=#quot;x" in mmd
+    assert "<svg" not in mmd and "#lt;svg/onload=alert(4)#gt;" in mmd
+
+
+def write_tmp(name: str, text: str) -> Path:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="flowc-site-"))
+    return write(folder / name, text)
+
+
+# ---- a page for every flow ----------------------------------------------------------------------
+
+
+@needs_dot
+def test_a_file_with_syntax_errors_gets_its_page_with_what_parsed(tmp_path):
+    src = write(tmp_path / "desk.flow", BROKEN)
+    b = load([str(src)])
+    assert not b.ok and b.units[0].flow is None
+    files = site.render(b).files
+    assert "desk/index.html" in files
+    doc = lhtml.fromstring(files["desk/index.html"])
+    assert "syntax errors" in doc.xpath("//div[@class='banner']")[0].text_content()
+    # its graph: what parsed
+    nodes = doc.xpath("//*[local-name()='g'][contains(concat(' ', @class, ' '), ' step ')]/@id")
+    assert sorted(nodes) == ["n-step-bye", "n-step-menu", "n-step-start"]
+    # the diagnostics inline, under the steps they are in, and the source
+    menu = doc.xpath("//section[@id='step-menu']")[0]
+    assert [p.get("data-code") for p in menu.xpath(".//pre[@data-code]")] == ["FL001", "FL001"]
+    assert "recrd max 20s" in menu.text_content()
+    assert "syntax errors" in menu.text_content()  # why there is no TwiML
+    assert not [name for name in files if name.endswith(".xml")]
+    # the index lists the flow in its table, not at the bottom
+    index = lhtml.fromstring(files["index.html"])
+    row = index.xpath('//tr[@data-flow="desk"]')
+    assert row and "does not parse" in row[0].text_content()
+    assert not index.xpath("//div[@id='unbuilt']")
+
+
+# ---- errors first ----------------------------------------------------------------------------
+
+
+@needs_dot
+def test_errors_are_marked_in_the_graph_the_headings_and_the_index_and_other_steps_keep_their_twiml(tmp_path):
+    src = write(
+        tmp_path / "desk.flow",
+        """\
+flow desk
+
+step start:
+    gather digits 1 -> menu:
+        say "Press 1 for the menu."
+    redirect -> start_over
+
+step menu:
+    record max 20s -> start
+    say "never played"
+
+step lost:
+    say "Nobody reaches this step."
+""",
+    )
+    b = load([str(src)])
+    files = site.render(b, extra=site.unsupported(b)).files
+    doc = lhtml.fromstring(files["desk/index.html"])
+
+    def node(cls):
+        return doc.xpath(f"//*[local-name()='g'][contains(concat(' ', @class, ' '), ' {cls} ')]/@id")
+
+    assert node("has-error") == ["n-step-start"]
+    assert sorted(node("has-warning")) == ["n-step-lost", "n-step-menu"]
+    label = "".join(doc.xpath("//*[@id='n-step-start']//*[local-name()='text']/text()"))
+    assert "1 error" in label
+    assert doc.xpath("//section[@id='step-start']/h2/span[@class='badge error']/text()") == ["1 error"]
+    assert doc.xpath("//section[@id='step-menu']/h2/span[@class='badge warning']/text()") == ["1 warning"]
+    assert doc.xpath("//section[@id='step-start']/@class") == ["step has-error"]
+    # the marked lines carry their severity
+    assert doc.xpath("//section[@id='step-start']//span[contains(@class, 'mark-error')]")
+    assert doc.xpath("//section[@id='step-menu']//span[contains(@class, 'mark-warning')]")
+    # one error does not hide the TwiML of the steps it is not in
+    assert "desk/start.xml" not in files
+    assert files["desk/menu.xml"].startswith(b"<?xml") and "desk/lost.xml" in files
+    assert doc.xpath("//section[@id='step-menu']//a[@class='twiml-link']/@href") == ["menu.xml"]
+    # the index: errors before warnings, each entry linked to its step
+    index = lhtml.fromstring(files["index.html"])
+    lists = index.xpath('//tr[@data-flow="desk"]//ul')
+    assert [u.get("class") for u in lists] == ["problems errors", "problems warnings"]
+    links = index.xpath('//tr[@data-flow="desk"]//ul//a/@href')
+    assert links[0] == "desk/index.html#step-start"
+    assert set(links[1:]) == {"desk/index.html#step-menu", "desk/index.html#step-lost"}
+
+
+def test_the_sites_styles_come_after_pygments_so_its_markers_win():
+    b = load([str(FLOWS / "voicemail.flow")])
+    html = site.render(b, dot=None).files["voicemail/index.html"].decode("utf-8")
+    style = html[html.index("<style>") : html.index("</style>")]
+    assert style.index(".hl .hll { background-color") < style.index(".hl .hll { background: transparent; }")
+    assert style.index("prefers-color-scheme: dark") < style.index(".hl .line.mark-error")
+
+
+# ---- determinism: the order of the arguments ------------------------------------------------------
+
+
+@needs_dot
+def test_the_site_does_not_depend_on_the_order_of_the_files(tmp_path):
+    write(tmp_path / "src" / "zeta.flow", "flow alpha\nstep start:\n    hangup\n")  # file order != name order
+    write(tmp_path / "src" / "broken.flow", "step start\n    hangup\n")
+    files = [*EXAMPLES, tmp_path / "src" / "zeta.flow", tmp_path / "src" / "broken.flow"]
+    sites = []
+    for n, order in enumerate((files, files[::-1], files[2:] + files[:2])):
+        assert build(order, tmp_path / f"out{n}").exit_code == 1  # broken.flow: nothing written
+        b = load([str(p) for p in order])
+        sites.append(site.render(b, extra=site.unsupported(b)).files)
+    assert sites[0] == sites[1] == sites[2]
+    index = lhtml.fromstring(sites[0]["index.html"])
+    assert index.xpath("//tr[@data-flow]/@data-flow") == [
+        "alpha",
+        "assistant",
+        "broken",
+        "helpdesk",
+        "ivr",
+        "payments",
+        "recording",
+        "standup",
+        "standup_host",
+        "voicemail",
+    ]
+    clean = [*EXAMPLES, tmp_path / "src" / "zeta.flow"]
+    assert build(clean, tmp_path / "a").exit_code == 0
+    assert build(clean[::-1], tmp_path / "b").exit_code == 0
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+# ---- check, build and serve agree ------------------------------------------------------------------
+
+
+def test_check_build_and_serve_report_the_same_diagnostics_for_the_site(tmp_path):
+    import json
+
+    from flowc.serve import rebuild
+
+    src = write(
+        tmp_path / "main.flow",
+        "step start:\n    record max 20s -> POST done\nstep done:\n    redirect -> nowhere\n",
+    )
+
+    def codes(args):
+        result = CliRunner().invoke(cli, [*args, "--format", "json"])
+        assert result.exit_code == 1
+        return sorted((d["line"], d["column"], d["code"]) for d in json.loads(result.stdout))
+
+    check = codes(["check", "--target", "site", str(src)])
+    assert check == [(2, 23, "FL900"), (4, 14, "FL104")]  # FL900 alone on its span: no FL701 beside it
+    assert codes(["build", "--target", "site", str(src), "-o", str(tmp_path / "out")]) == check
+    lines: list[str] = []
+    rebuild([str(src)], str(tmp_path / "preview"), lines.append)
+    served = sorted(
+        (int(m.group(1)), int(m.group(2)), m.group(3))
+        for line in lines
+        if (m := re.match(r".*?:(\d+):(\d+): \w+\[(FL\d+)\]", line))
+    )
+    assert served == check
+    # the twiml target still warns about the POST, with its own code
+    assert codes(["check", "--target", "twiml", str(src)]) == [(2, 23, "FL701"), (4, 14, "FL104")]
+
+
+# ---- accessibility -------------------------------------------------------------------------------
+
+
+@needs_dot
+def test_the_graph_has_a_text_version_and_its_links_are_not_hidden(tmp_path):
+    assert build(EXAMPLES, tmp_path).exit_code == 0
+    doc = page(tmp_path / "ivr" / "index.html")
+    assert not doc.xpath("//*[@role='img']")  # role=img would hide the node links from screen readers
+    graph = doc.xpath("//div[@class='graph']")[0]
+    assert graph.get("role") == "region" and graph.get("tabindex") == "0"
+    rows = doc.xpath("//details[@class='edges']//tbody/tr")
+    edges = doc.xpath("//*[local-name()='g'][contains(concat(' ', @class, ' '), ' edge ')]")
+    assert len(rows) == len(edges) > 0
+    assert all(e.get("aria-hidden") == "true" for e in edges)  # read from the table, one edge a row
+    texts = [[td.text_content() for td in row.xpath("td")] for row in rows]
+    assert ["call arrives", "start", "entry"] in texts
+    assert ["start", "again", "no input: redirect"] in texts
+    # each row's steps link to their sections
+    assert doc.xpath("//details[@class='edges']//a/@href")[0].startswith("#step-")
+
+
+# ---- many flows --------------------------------------------------------------------------------
+
+
+@needs_dot
+def test_a_shared_step_says_which_steps_of_which_flows_lead_to_it(tmp_path):
+    write(tmp_path / "src" / "billing.flow", 'flow billing\nstep start:\n    say "Billing."\n    hangup\n')
+    write(
+        tmp_path / "src" / "main.flow",
+        'step start:\n    gather digits 1 -> billing.start:\n        say "Hi"\n',
+    )
+    write(tmp_path / "src" / "sales.flow", "flow sales\nstep start:\n    redirect -> billing.start\n")
+    assert build([tmp_path / "src"], tmp_path / "out").exit_code == 0
+    doc = page(tmp_path / "out" / "billing" / "index.html")
+    reached = doc.xpath("//section[@id='step-start']//p[@class='reached']/a")
+    assert [(a.text, a.get("href")) for a in reached] == [
+        ("main.start", "../main/index.html#step-start"),
+        ("sales.start", "../sales/index.html#step-start"),
+    ]
+
+
+def test_the_index_of_many_flows_has_search_filter_sort_and_totals(tmp_path):
+    for i in range(200):
+        extra = "    redirect -> nowhere\n" if i % 50 == 0 else ""
+        write(tmp_path / "src" / f"f{i:03}.flow", f"step start:\n{extra}    hangup\n")
+    b = load([str(tmp_path / "src")])
+    index = lhtml.fromstring(site.render(b, dot=None).files["index.html"])
+    assert index.xpath("//input[@type='search']") and index.xpath("//select[@id='sort']")
+    assert index.xpath("//select[@id='filter']/option/@value") == ["all", "problems", "errors", "clean"]
+    rows = index.xpath("//tr[@data-flow]")
+    assert len(rows) == 200
+    assert [r.get("data-errors") for r in rows].count("1") == 4
+    totals = index.xpath("//span[@class='totals']")[0].text_content()
+    assert totals.startswith("200 flows · 200 steps") and "4 errors" in totals
+
+
+@needs_dot
+def test_adding_a_step_changes_a_few_lines_of_the_graph_and_the_page(tmp_path):
+    import difflib
+
+    steps = [f'step s{i}:\n    say "Step {i}."\n    redirect -> s{i + 1}\n' for i in range(8)]
+    steps.append("step s8:\n    hangup\n")
+    before = "flow chain\n\n" + "\n".join(steps)
+    after = before.replace("    redirect -> s4\n", "    redirect -> extra\n") + (
+        '\nstep extra:\n    say "A new step."\n    redirect -> s4\n'
+    )
+    out = {}
+    for name, text in (("before", before), ("after", after)):
+        src = write(tmp_path / name / "chain.flow", text)
+        assert build([src], tmp_path / f"site-{name}").exit_code == 0
+        out[name] = tmp_path / f"site-{name}" / "chain"
+
+    def changed(file):
+        a = (out["before"] / file).read_text(encoding="utf-8").splitlines()
+        b = (out["after"] / file).read_text(encoding="utf-8").splitlines()
+        return [
+            line
+            for line in difflib.unified_diff(a, b, lineterm="", n=0)
+            if line[:1] in "+-" and line[:3] not in ("+++", "---")
+        ]
+
+    dot = changed("graph.dot")
+    # the new node and its edges, and the one edge that now goes to it
+    assert len(dot) <= 6, dot
+    assert any('"step extra"' in line and line.startswith("+") for line in dot)
+    assert len(changed("graph.mmd")) <= 6
+    assert len(changed("index.html")) <= 24, len(changed("index.html"))

@@ -134,3 +134,24 @@ def test_many_repeated_options_on_one_long_line_are_each_reported_once(tmp_path)
     assert len(twice) == 1999
     assert {d.message for d in twice} == {"the option `max` is written twice"}
     assert twice[-1].span.col == len("    record") + 1 + 8 * 1999 + 1
+
+
+def test_parses_in_threads_share_no_state():
+    """Each parse has its own transformer: parses running at the same time
+    give what they give one at a time (and their diagnostics stay apart)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from flowc.syntax import parse
+
+    texts = [
+        f'flow f{i}\n\nstep s{i}:\n    say "{i}" loop {i} loop {i}\n    record max {i + 2}s -> s{i}\n'
+        for i in range(40)
+    ]
+    sources = [SourceFile(f"f{i}.flow", t) for i, t in enumerate(texts)]
+    alone = [parse(s) for s in sources]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(parse, sources * 3))
+    assert together == alone * 3
+    for (flow, found), source in zip(alone, sources, strict=True):
+        assert flow is not None and flow.name == source.stem
+        assert [(d.code, d.span.file) for d in found] == [("FL007", source.path)]

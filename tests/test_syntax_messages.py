@@ -250,6 +250,14 @@ CASES = [
         "in step `start`, opened here",
     ),
     Case(
+        "opt profanity-filter",
+        "step start:\n    gather profanity-filtr -> /h\n",
+        "2:12",
+        "unexpected `profanity-filtr`, expected an option of `gather` (`action-on-empty-result`, `barge-in`, `debug`, …), `->` or the end of the line",
+        "did you mean `profanity-filter`?",
+        "in step `start`, opened here",
+    ),
+    Case(
         "opt time-limit",
         'step start:\n    dial "+15551234567" timelimit 1h\n',
         "2:25",

@@ -12,6 +12,11 @@ needs is not installed (the CLI calls it before reading any flow);
 --target`` reports it without building); ``emit`` returns the files, or
 those diagnostics and no files.
 
+A target may also define ``SUPERSEDES``, a mapping from one of its codes to
+the code of a flow check that says less about the same problem (the site's
+``FL900`` replaces the ``FL701`` warning); :func:`with_target` then reports
+only the target's diagnostic on that span.
+
 ``flowc build --target NAME`` looks the module up in :data:`TARGETS`, so a
 target is added by writing its module and listing it here. What a target
 cannot express is a diagnostic, never an exception.
@@ -58,6 +63,19 @@ class Emission:
     notices: tuple[str, ...] = ()  # said once on stderr, e.g. a missing helper program
     seeds: dict[str, bytes] = field(default_factory=dict)
     after_write: Callable[[str], tuple[str, ...]] | None = None
+
+
+def with_target(build, module) -> tuple[Diagnostic, ...]:
+    """The build's diagnostics and those of the target ``module`` (its ``unsupported``),
+    as one sorted report, whether or not the flows have errors, so ``check --target``,
+    ``build --target`` and ``serve`` say the same. A target may declare
+    ``SUPERSEDES = {its code: a flow check's code}``: the flow check's diagnostic on
+    the same span is then left out, so one problem is reported once."""
+    extra = tuple(module.unsupported(build))
+    replaced = getattr(module, "SUPERSEDES", {})
+    covered = {(replaced[d.code], d.span) for d in extra if d.code in replaced}
+    kept = [d for d in build.diagnostics if (d.code, d.span) not in covered]
+    return tuple(sorted({*kept, *extra}, key=Diagnostic.sort_key))
 
 
 def target(name: str):

@@ -24,16 +24,53 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote
 
-from .. import __version__, ir
+from .. import __version__, ir, urls
 from ..codes import report
 from ..diagnostics import Diagnostic, Note, has_errors
+from ..source import Span
 from . import Emission, MissingDependency
 from .twiml import render_step
 
 HANDLERS_MODULE = "handlers.py"
+_APP_HOST = "app.invalid"
 TEMPLATES = "flask_templates"
+HEALTH = "/healthz"  # answered by the app itself (security.py, app.py)
+
+# Generated modules and files: template name -> path in the package.
+GENERATED = {
+    "__init__.py.j2": "__init__.py",
+    "app.py.j2": "app.py",
+    "flows.py.j2": "flows.py",
+    "logs.py.j2": "logs.py",
+    "models.py.j2": "models.py",
+    "respond.py.j2": "respond.py",
+    "security.py.j2": "security.py",
+    "store.py.j2": "store.py",
+    "requirements.txt.j2": "requirements.txt",
+    "gunicorn_config.py.j2": "gunicorn_config.py",
+    "Procfile.j2": "Procfile",
+    "Dockerfile.j2": "Dockerfile",
+}
+# Files for the user, created once: template name -> path in the package.
+SEEDS = {
+    "handlers.py.j2": HANDLERS_MODULE,
+    "tests/__init__.py.j2": "tests/__init__.py",
+    "tests/conftest.py.j2": "tests/conftest.py",
+    "tests/test_routes.py.j2": "tests/test_routes.py",
+}
+# What the generated app runs on, pinned in its requirements.txt: the versions
+# the test extra of pyproject.toml installs, so the tests run what users deploy.
+PINS = (
+    "flask==3.1.3",
+    "werkzeug==3.1.9",
+    "twilio==9.13.0",
+    "gunicorn==27.0.1",
+    "# For a DATABASE_URL that is not SQLite (PostgreSQL: postgresql+psycopg://user:password@host/db):",
+    "sqlalchemy==2.1.9",
+    "psycopg[binary]==3.3.9",
+)
 
 
 class Code(str):
@@ -154,7 +191,7 @@ class Use:
     flow: str
     step: str
     verb: str
-    span: object
+    span: Span
 
 
 @dataclass
@@ -176,19 +213,21 @@ class Callback:
 
 
 def _route_path(flow: ir.Flow, step: ir.Step, target: ir.Target) -> str | None:
-    """The path on this app a URL target requests, or None (a step, or another host)."""
-    if target.is_step:
+    """The path on this app a URL target requests, or None (a step, another host, or no URL)."""
+    if isinstance(target, ir.StepTarget) or target.kind is ir.TargetKind.ABSOLUTE:
         return None
-    if target.kind is ir.TargetKind.PATH:
-        url = target.text
-    elif target.kind is ir.TargetKind.RELATIVE:
-        url = urljoin(f"/{flow.name}/{step.name}.xml", target.text)
-    else:
+    url = urls.split(target.text)
+    if isinstance(url, urls.UrlError) or url.scheme or url.netloc:
         return None
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+    if target.kind is ir.TargetKind.RELATIVE:
+        # Resolved against the step's own URL, as Twilio resolves it; the host
+        # stands for wherever the app is served.
+        url = urls.join(f"https://{_APP_HOST}{step_path(flow.name, step.name)}", target.text)
+        if isinstance(url, urls.UrlError) or url.netloc != _APP_HOST:
+            return None
+    if not url.path.startswith("/"):
         return None
-    return unquote(parts.path)
+    return unquote(url.path)
 
 
 def step_path(flow: str, step: str) -> str:
@@ -211,8 +250,35 @@ def _callbacks_of(verb: ir.Verb) -> Iterable[tuple[ir.Target, Kind]]:
             yield verb.action, Kind.DIAL_ACTION
     elif isinstance(verb, ir.Redirect):
         yield verb.target, Kind.REDIRECT
-    elif isinstance(verb, ir.BRANCH_VERBS) and not verb.target.is_step:
-        yield verb.target, Kind.REDIRECT  # answered with a <Redirect> to the URL
+    # `when` and `otherwise` point at steps (ir.StepTarget): no callback path.
+
+
+# gunicorn_config.py's limit_request_line: the longest request line the server accepts.
+LIMIT_REQUEST_LINE = 4094
+# Room kept for the query string Twilio adds to a GET: the call's parameters
+# (CallSid, AccountSid, From, To, caller's and callee's places, …).
+QUERY_ROOM = 1024
+# The longest URL path (as sent, percent-encoded) that leaves that room.
+MAX_PATH = LIMIT_REQUEST_LINE - len("POST  HTTP/1.1") - QUERY_ROOM
+_SENT_AS_IS = "/:@!$&'()*+,;=-._~"
+
+
+def _short(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _too_long(path: str, what: str, span) -> Diagnostic | None:
+    sent = len(quote(path, safe=_SENT_AS_IS))
+    if sent <= MAX_PATH:
+        return None
+    return report(
+        "FL823",
+        f"{what} is {sent} characters long; the server accepts request lines of at most "
+        f"{LIMIT_REQUEST_LINE} bytes and Twilio adds the call's parameters to a GET, so paths over "
+        f"{MAX_PATH} characters may get 414 instead of TwiML",
+        span,
+        hint="use shorter names",
+    )
 
 
 def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnostic]]:
@@ -220,8 +286,14 @@ def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnos
     flows = list(flows)
     steps = {step_path(f.name, s.name) for f in flows for s in f.steps}
     found: dict[str, Callback] = {}
-    first_span: dict[str, object] = {}
+    first_span: dict[str, Span] = {}
     problems: list[Diagnostic] = []
+    for flow in flows:
+        for step in flow.steps:
+            url = step_path(flow.name, step.name)
+            long = _too_long(url, f"the URL of step `{_short(flow.name + '.' + step.name)}`", step.name_span)
+            if long is not None:
+                problems.append(long)
     for flow in flows:
         for step in flow.steps:
             for verb in ir.walk(step.verbs):
@@ -237,6 +309,17 @@ def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnos
                                 "`<` or `>` or start with `//`",
                                 target.span,
                                 hint="use a plain path such as /recording-status",
+                            )
+                        )
+                        continue
+                    if path == HEALTH:
+                        problems.append(
+                            report(
+                                "FL820",
+                                f"the flask target cannot serve `{target.text}`: the app answers "
+                                f"{HEALTH} itself, for health checks",
+                                target.span,
+                                hint="choose another path",
                             )
                         )
                         continue
@@ -257,6 +340,9 @@ def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnos
                     if cb is None:
                         cb = found[path] = Callback(path=path, kind=kind, handler=handler_name(path))
                         first_span[path] = target.span
+                        long = _too_long(path, f"the callback path `{_short(path)}`", target.span)
+                        if long is not None:
+                            problems.append(long)
                     elif cb.kind is not kind:
                         problems.append(
                             report(
@@ -308,9 +394,7 @@ def _redirect_document(flow: ir.Flow, step: ir.Step, target: ir.Target) -> bytes
 
 
 def _outcome(flow: ir.Flow, step: ir.Step, target: ir.Target) -> Outcome:
-    if target.kind is ir.TargetKind.STEP or (
-        target.kind is ir.TargetKind.FLOW_STEP and target.flow == flow.name
-    ):
+    if isinstance(target, ir.StepTarget) and target.flow in (None, flow.name):
         return Outcome(step=target.step)
     return Outcome(document=_redirect_document(flow, step, target))
 
@@ -388,10 +472,19 @@ class ModelField:
     param: str
     name: Code
     type: Code
+    convert: Code  # the converter of models.py: str, text, sid, int or float
 
     @property
     def label(self) -> Code:
         return _ident(self.param)  # a parameter name of Twilio's, from the table above
+
+
+def _convert(param: str) -> Code:
+    if param in TYPES:
+        return Code(TYPES[param])
+    if param.endswith("Sid"):
+        return Code("sid")
+    return Code("text" if param == "TranscriptionText" else "str")
 
 
 def _models() -> list[dict]:
@@ -403,7 +496,12 @@ def _models() -> list[dict]:
                 "cls": _ident(cls),
                 "kind": Code(kind.value),
                 "fields": [
-                    ModelField(param=p, name=_ident(attribute(p)), type=Code(TYPES.get(p, "str")))
+                    ModelField(
+                        param=p,
+                        name=_ident(attribute(p)),
+                        type=Code(TYPES.get(p, "str")),
+                        convert=_convert(p),
+                    )
                     for p in names
                 ],
             }
@@ -481,11 +579,9 @@ def emit(build) -> Emission:
         "kinds": [(_ident(k.name), k.value) for k in Kind],
         "answers": [_ident(k.name) for k in Kind if k in ANSWERS_TWIML],
     }
-    files = {}
-    for name in ("__init__.py", "app.py", "flows.py", "models.py", "security.py", "store.py", "respond.py"):
-        files[name] = env.get_template(name + ".j2").render(context).encode("utf-8")
-    files["requirements.txt"] = env.get_template("requirements.txt.j2").render(context).encode("utf-8")
-    seeds = {HANDLERS_MODULE: env.get_template("handlers.py.j2").render(context).encode("utf-8")}
+    context["pins"] = [Code(line) for line in PINS]
+    files = {path: env.get_template(name).render(context).encode("utf-8") for name, path in GENERATED.items()}
+    seeds = {path: env.get_template(name).render(context).encode("utf-8") for name, path in SEEDS.items()}
     stubs = {cb.handler: _handler_stub(cb) for cb in cbs}
 
     def after_write(out: str) -> tuple[str, ...]:
@@ -501,19 +597,49 @@ def emit(build) -> Emission:
     )
 
 
-def defined_functions(path: str) -> set[str] | None:
-    """Names of the top-level functions of a module, or None when it cannot be read."""
+class HandlersError(Exception):
+    """The user's module cannot be read or does not parse; the message says where."""
+
+
+def _top_level(body: list[ast.stmt]) -> Iterable[ast.stmt]:
+    """The statements that run when the module is imported: those of the module's
+    body and, recursively, of its ``if``, ``try``, ``with``, ``for``, ``while`` and
+    ``match`` blocks (not of functions or classes)."""
+    for node in body:
+        yield node
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            yield from _top_level(getattr(node, name, []) or [])
+        for handler in getattr(node, "handlers", []) or []:
+            yield from _top_level(handler.body)
+        for case in getattr(node, "cases", []) or []:
+            yield from _top_level(case.body)
+
+
+def defined_functions(path: str) -> set[str]:
+    """Names a module defines at its top level (functions, assignments, imports),
+    also inside blocks such as ``if``. Raises :class:`HandlersError`."""
     try:
         with open(path, encoding="utf-8") as f:
-            tree = ast.parse(f.read(), filename=path)
-    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
-        return None
+            source = f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HandlersError(f"{path}: cannot be read: {exc}") from None
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        where = f"{path}:{exc.lineno or 1}:{exc.offset or 1}"
+        raise HandlersError(f"{where}: {exc.msg}") from None
+    except ValueError as exc:  # a NUL byte
+        raise HandlersError(f"{path}: {exc}") from None
     names = set()
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+    for node in _top_level(tree.body):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names.add(node.name)
         elif isinstance(node, ast.Assign):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
         elif isinstance(node, ast.ImportFrom | ast.Import):
             names.update((a.asname or a.name).split(".")[0] for a in node.names)
     return names
@@ -521,9 +647,14 @@ def defined_functions(path: str) -> set[str] | None:
 
 def missing_handlers(path: str, stubs: dict[str, dict]) -> tuple[str, ...]:
     """What to tell the user about handlers their module does not define yet."""
-    names = defined_functions(path)
-    if names is None:
-        return (f"note: cannot read {path} to look for missing handlers; the app answers them by default",)
+    try:
+        names = defined_functions(path)
+    except HandlersError as exc:
+        return (
+            f"error: {exc}\n"
+            f"  {os.path.basename(path)} does not parse, so the app cannot start until it is fixed "
+            "(the generated modules were written)",
+        )
     lines = []
     for name in sorted(set(stubs) - names):
         stub = stubs[name]

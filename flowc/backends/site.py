@@ -18,6 +18,8 @@ only flows without errors.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import os
 import re
@@ -25,7 +27,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import ir
 from ..codes import REGISTRY, report
@@ -41,17 +43,26 @@ try:
 
     from ..pygments_lexer import FlowLexer
 except ImportError:  # pragma: no cover - reported by require()
-    HtmlFormatter = None
+    HtmlFormatter = None  # type: ignore[assignment,misc]  # Pygments is an optional extra
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 DOT_BATCH = 200  # graphs per `dot` process
 DOT_TIMEOUT = 300  # seconds for one batch
+# FL900 (POST to a step: an error for a static site) is the site's FL701 (a warning
+# for the twiml target): on the same span, only FL900 is reported.
+SUPERSEDES = {"FL900": "FL701"}
 
 
 def require() -> None:
     """Raise :class:`MissingDependency` when the site's libraries are missing."""
     if HtmlFormatter is None:
         raise MissingDependency("the site target needs Pygments; install it with: pip install 'flowc[site]'")
+    try:
+        import jinja2  # noqa: F401 - renders the pages
+    except ImportError:
+        raise MissingDependency(
+            "the site target needs jinja2; install it with: pip install 'flowc[site]'"
+        ) from None
 
 
 # ---- diagnostics of the target -----------------------------------------------------
@@ -66,7 +77,7 @@ def site_diagnostics(flows: Iterable[ir.Flow], built: set[str], known: Iterable[
         for step in flow.steps:
             for verb in ir.walk(step.verbs):
                 for target in ir.targets(verb):
-                    if not target.is_step:
+                    if not isinstance(target, ir.StepTarget):
                         continue
                     if target.method is not None and target.method.value == "POST":
                         found.append(
@@ -100,7 +111,7 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;") + '"'
 
 
-def _attrs(**attrs: str) -> str:
+def _attrs(**attrs: str | None) -> str:
     return "[" + ", ".join(f"{k}={_q(v)}" for k, v in attrs.items() if v is not None) + "]"
 
 
@@ -156,7 +167,7 @@ def cycles_of(graph: CallGraph) -> dict[tuple[str, str], int]:
 def step_facts(flow: ir.Flow, reachable: set, cycles: dict[tuple[str, str], int]) -> dict[str, StepFacts]:
     """What the graph and the page flag about each step of ``flow``; ``reachable``
     and ``cycles`` are computed once for the whole build."""
-    facts = {}
+    facts: dict[str, StepFacts] = {}
     for i, step in enumerate(flow.steps):
         sid = (flow.name, step.name)
         facts.setdefault(
@@ -172,40 +183,118 @@ def step_facts(flow: ir.Flow, reachable: set, cycles: dict[tuple[str, str], int]
     return facts
 
 
-def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_flows: set[str]) -> str:
-    """The DOT text of one flow's call-flow graph."""
-    out = [
-        f"digraph {_q(flow.name)} {{",
-        f"  graph {_attrs(id='callflow', rankdir='TB', bgcolor='transparent', fontname='Helvetica', nodesep='0.35', ranksep='0.45')};",
-        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#374151", '
-        'fontname="Helvetica", fontsize="12", margin="0.15,0.06"];',
-        '  edge [color="#4b5563", fontname="Helvetica", fontsize="10", fontcolor="#374151"];',
-    ]
-    out.append(
-        f"  call {_attrs(id='n-call', label='call arrives', shape='plaintext', style='', fontcolor='#6b7280', **{'class': 'call'})};"
+@dataclass(slots=True)
+class GraphNode:
+    """A box of the call-flow graph: a step, the call's start and end, or what lies outside."""
+
+    name: str  # the DOT node ID; never a step name alone, so nothing collides
+    label: str
+    kind: str  # step, call, end, external, callback, other-flow, missing
+    attrs: dict[str, str]
+    step: str | None = None  # the step of this flow it draws
+    href: str | None = None
+
+
+@dataclass(slots=True)
+class GraphEdge:
+    src: str
+    dst: str
+    label: str
+    id: str
+    attrs: dict[str, str]
+
+
+@dataclass(slots=True)
+class FlowGraph:
+    """One flow's call-flow graph, from which the DOT text, the Mermaid text and the
+    table of edges (the graph's text version) are all written."""
+
+    name: str
+    rankdir: str
+    nodes: dict[str, GraphNode]
+    edges: list[GraphEdge]
+
+
+WIDE = 6  # steps side by side in one rank before the graph is laid out left to right
+
+
+def _rankdir(flow: ir.Flow, graph: CallGraph) -> str:
+    """Top to bottom, unless some rank would hold more than ``WIDE`` steps (a wide menu):
+    then left to right, so the graph grows down the page instead of off its side."""
+    if flow.entry is None:
+        return "TB"
+    depth = {(flow.name, flow.entry.name): 0}
+    todo = [(flow.name, flow.entry.name)]
+    for sid in todo:
+        if sid not in graph.nodes:
+            continue
+        for nxt in graph.successors(sid):
+            if nxt[0] == flow.name and nxt not in depth:
+                depth[nxt] = depth[sid] + 1
+                todo.append(nxt)
+    width: dict[int, int] = {}
+    for d in depth.values():
+        width[d] = width.get(d, 0) + 1
+    return "LR" if max(width.values()) > WIDE else "TB"
+
+
+def _slug(text: str) -> str:
+    """A short, stable, id-safe name for any text (a URL)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def flow_graph(
+    flow: ir.Flow,
+    graph: CallGraph,
+    facts: dict[str, StepFacts],
+    site_flows: set[str],
+    problems: dict[str, tuple[int, int]] | None = None,
+) -> FlowGraph:
+    """The graph of one flow. ``problems`` maps a step to its (errors, warnings)."""
+    problems = problems or {}
+    nodes: dict[str, GraphNode] = {}
+    edges: list[GraphEdge] = []
+    per_step: dict[str, int] = {}
+
+    def edge(src: GraphNode, dst: GraphNode, label: str, key: str, **attrs: str) -> None:
+        per_step[key] = per_step.get(key, 0) + 1
+        edges.append(GraphEdge(src.name, dst.name, label, f"e-{key}-{per_step[key]}", attrs))
+
+    call = GraphNode(
+        "call arrives",
+        "call arrives",
+        "call",
+        {"id": "n-call", "shape": "plaintext", "style": "", "fontcolor": "#4b5563", "class": "call"},
     )
-    extra_nodes: dict[str, str] = {}  # DOT node name -> its statement
-    edges: list[str] = []
-    ends = False
-    edge_no = 0
+    nodes[call.name] = call
+    end = GraphNode(
+        "the call ends",
+        "end",
+        "end",
+        {
+            "id": "n-end",
+            "shape": "doublecircle",
+            "style": "filled",
+            "fillcolor": "#f3f4f6",
+            "fontsize": "9",
+            "width": "0.42",
+            "fixedsize": "true",
+            "tooltip": "the call ends",
+            "class": "end",
+        },
+    )
 
-    def edge(src: str, dst: str, label: str, **attrs: str) -> None:
-        nonlocal edge_no
-        edge_no += 1
-        edges.append(f"  {src} -> {dst} {_attrs(id=f'e{edge_no}', label=label, tooltip=label, **attrs)};")
-
-    entry = flow.entry
-    for i, step in enumerate(flow.steps):
+    steps: dict[str, GraphNode] = {}
+    for step in flow.steps:
         f = facts.get(step.name)
-        node = f"s{i}"
-        if f is None or any(s.name == step.name for s in flow.steps[:i]):
+        if f is None or step.name in steps:
             continue  # a duplicate name (an error); drawn once
         classes = ["step"]
-        attrs: dict[str, str] = {
-            "label": step.name,
-            "href": f"#step-{step.name}",
-            "tooltip": f"step {step.name}",
-        }
+        attrs: dict[str, str] = {"id": f"n-step-{step.name}", "tooltip": f"step {step.name}"}
         notes = []
         if f.entry:
             classes.append("entry")
@@ -219,125 +308,235 @@ def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_
         if not f.reachable:
             classes.append("unreachable")
             attrs["style"] = "rounded,filled,dashed"
-            attrs["fontcolor"] = "#6b7280"
+            attrs["fontcolor"] = "#4b5563"
             notes.append("unreachable")
         if f.ending == "no more verbs":
             classes.append("dead-end")
             attrs["fillcolor"] = "#fef3c7"
             notes.append("dead end")
-        if notes:
-            attrs["label"] = step.name + "\n" + ", ".join(notes)
+        errors, warnings = problems.get(step.name, (0, 0))
+        if errors:
+            classes.append("has-error")
+            attrs.update(color="#b91c1c", fillcolor="#fee2e2", penwidth="3", fontcolor="#7f1d1d")
+            notes.insert(0, "✖ " + _plural(errors, "error"))
+        elif warnings:
+            classes.append("has-warning")
+            attrs.update(color="#b45309", penwidth="2.5")
+            notes.insert(0, "▲ " + _plural(warnings, "warning"))
+        label = step.name + ("\n" + ", ".join(notes) if notes else "")
         attrs["class"] = " ".join(classes)
-        out.append(f"  {node} {_attrs(id=f'n-step-{step.name}', **attrs)};")
-        if f.ending is not None:
-            ends = True
-            edge(node, "end", f.ending, style="dashed", color="#9ca3af", **{"class": "ends"})
+        node = GraphNode(f"step {step.name}", label, "step", attrs, step=step.name, href=f"#step-{step.name}")
+        nodes[node.name] = steps[step.name] = node
 
-    if entry is not None:
-        edge("call", f"s{0}", "entry", color="#0369a1", penwidth="2", **{"class": "entry-edge"})
+    if flow.entry is not None and flow.entry.name in steps:
+        edge(
+            call,
+            steps[flow.entry.name],
+            "entry",
+            "entry",
+            color="#0369a1",
+            penwidth="2",
+            **{"class": "entry-edge"},
+        )
 
-    index_of = {}
-    for i, step in enumerate(flow.steps):
-        index_of.setdefault(step.name, i)
+    def outside(name: str, label: str, kind: str, **attrs: str) -> GraphNode:
+        if name not in nodes:
+            nodes[name] = GraphNode(name, label, kind, {"class": kind, **attrs})
+        return nodes[name]
 
-    for i, step in enumerate(flow.steps):
-        if index_of[step.name] != i:
+    def url_node(url: str, kind: str) -> GraphNode:
+        shape = "note" if kind == "external" else "component"
+        return outside(
+            f"{kind} {url}",
+            _short(url),
+            kind,
+            id=f"n-{kind}-{_slug(url)}",
+            shape=shape,
+            style="filled",
+            fillcolor="#f9fafb" if kind == "external" else "#f5f3ff",
+            fontsize="10",
+            tooltip=url,
+        )
+
+    seen_steps: set[str] = set()
+    for step in flow.steps:
+        if step.name in seen_steps or step.name not in steps:
             continue
-        node = graph.nodes.get((flow.name, step.name))
-        src = f"s{i}"
+        seen_steps.add(step.name)
+        src = steps[step.name]
+        sid = (flow.name, step.name)
+        gnode = graph.nodes.get(sid)
         after_gather = False
         edges_by_verb: dict[int, list[Edge]] = {}
-        if node is not None:
-            for ed in node.edges:
+        if gnode is not None and gnode.step is step:
+            for ed in gnode.edges:
                 edges_by_verb.setdefault(id(ed.verb), []).append(ed)
         for verb in step.verbs:
             for ed in edges_by_verb.get(id(verb), ()):
                 label = _label(ed, after_gather)
-                attrs = {}
+                look: dict[str, str] = {}
                 if ed.kind is EdgeKind.BRANCH:
-                    attrs = {"color": "#6d28d9", "fontcolor": "#6d28d9", "class": "branch-edge"}
-                if ed.target.kind is ir.TargetKind.STEP and ed.dest is not None:
-                    dst = f"s{index_of[ed.target.step]}"
+                    look = {"color": "#6d28d9", "fontcolor": "#6d28d9", "class": "branch-edge"}
+                target = ed.target
+                if (
+                    isinstance(target, ir.StepTarget)
+                    and target.flow is None
+                    and ed.dest is not None
+                    and target.step in steps
+                ):
+                    dst = steps[target.step]
                     cycle = facts[step.name].cycle
-                    if cycle is not None and facts[ed.target.step].cycle == cycle:
-                        classes = " ".join(filter(None, [attrs.get("class"), "loop-edge"]))
-                        attrs = {
+                    if cycle is not None and facts[target.step].cycle == cycle:
+                        look = {
                             "color": "#c2410c",
                             "penwidth": "2",
                             "fontcolor": "#c2410c",
-                            "class": classes,
+                            "class": " ".join(filter(None, [look.get("class"), "loop-edge"])),
                         }
-                elif ed.target.is_step:
-                    text = f"{ed.target.flow or flow.name}.{ed.target.step}"
-                    dst = "x_" + re.sub(r"\W", "_", text)
-                    if dst not in extra_nodes:
-                        extra_nodes[dst] = _other_step(dst, len(extra_nodes), ed, text, site_flows)
+                elif isinstance(target, ir.StepTarget):
+                    text = f"{target.flow or flow.name}.{target.step}"
+                    if ed.dest is None:
+                        dst = outside(
+                            f"missing {text}",
+                            target.text + "\nmissing",
+                            "missing",
+                            id=f"n-missing-{_slug(text)}",
+                            color="#b91c1c",
+                            fontcolor="#b91c1c",
+                            style="rounded,dashed",
+                            tooltip=f"no step {target.text}",
+                        )
+                    else:
+                        href = None
+                        if target.flow in site_flows:
+                            href = f"../{target.flow}/index.html#step-{target.step}"
+                        dst = outside(
+                            text,
+                            text,
+                            "other-flow",
+                            id=f"n-flow-{_slug(text)}",
+                            style="rounded,dashed",
+                            fillcolor="#f3f4f6",
+                            tooltip=f"step {text} of another flow",
+                        )
+                        dst.href = href
                 else:
-                    dst = _external(extra_nodes, ed.target.text, "external")
-                edge(src, dst, label, **attrs)
+                    dst = url_node(target.text, "external")
+                edge(src, dst, label, step.name, **look)
             if isinstance(verb, ir.Record | ir.Gather) and verb.action is None:
                 kind = EdgeKind.RECORDED if isinstance(verb, ir.Record) else EdgeKind.GATHERED
-                edge(src, src, f"{kind.value} (same document)", color="#b45309", **{"class": "self"})
+                edge(
+                    src, src, f"{kind.value} (same document)", step.name, color="#b45309", **{"class": "self"}
+                )
             if isinstance(verb, ir.Record):
                 for cb, what in (
                     (verb.status, "recording status"),
                     (verb.transcribe_callback, "transcription"),
                 ):
                     if cb is not None:
-                        dst = _external(extra_nodes, cb.text, "callback")
-                        edge(src, dst, what, style="dashed", arrowhead="empty", **{"class": "callback"})
+                        dst = url_node(cb.text, "callback")
+                        edge(
+                            src,
+                            dst,
+                            what,
+                            step.name,
+                            style="dashed",
+                            arrowhead="empty",
+                            **{"class": "callback"},
+                        )
             if isinstance(verb, ir.Gather):
                 after_gather = True
             if ends_document(verb):
                 break
-    out.extend(extra_nodes.values())
-    if ends:
-        out.append(
-            f"  end {_attrs(id='n-end', label='end', shape='doublecircle', style='filled', fillcolor='#f3f4f6', fontsize='9', width='0.42', fixedsize='true', tooltip='the call ends', **{'class': 'end'})};"
+        f = facts[step.name]
+        if f.ending is not None:
+            nodes.setdefault(end.name, end)
+            edge(src, end, f.ending, step.name + "-end", style="dashed", color="#6b7280", **{"class": "ends"})
+    return FlowGraph(flow.name, _rankdir(flow, graph), nodes, edges)
+
+
+def graph_dot(g: FlowGraph) -> str:
+    """The DOT text of a flow's graph: one line per node and per edge, named after the
+    steps, so adding a step adds lines and changes no other."""
+    out = [
+        f"digraph {_q(g.name)} {{",
+        "  graph "
+        + _attrs(
+            id="callflow",
+            rankdir=g.rankdir,
+            bgcolor="transparent",
+            fontname="Helvetica",
+            nodesep="0.35",
+            ranksep="0.45",
         )
-    out.extend(edges)
+        + ";",
+        (
+            '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#374151", '
+            'fontname="Helvetica", fontsize="12", margin="0.15,0.06"];'
+        ),
+        '  edge [color="#4b5563", fontname="Helvetica", fontsize="10", fontcolor="#374151"];',
+    ]
+    for node in g.nodes.values():
+        attrs = dict(node.attrs)
+        if node.href is not None:
+            attrs["href"] = node.href
+        out.append(f"  {_q(node.name)} {_attrs(label=node.label, **attrs)};")
+    for e in g.edges:
+        out.append(
+            f"  {_q(e.src)} -> {_q(e.dst)} {_attrs(id=e.id, label=e.label, tooltip=e.label, **e.attrs)};"
+        )
     out.append("}")
     return "\n".join(out) + "\n"
 
 
-def _other_step(name: str, n: int, edge: Edge, text: str, site_flows: set[str]) -> str:
-    """A node for a step outside this flow's page: another flow's, or a missing one."""
-    if edge.dest is None:
-        attrs = _attrs(
-            id=f"n-missing-{n}",
-            label=edge.target.text + "\nmissing",
-            color="#b91c1c",
-            fontcolor="#b91c1c",
-            style="rounded,dashed",
-            tooltip=f"no step {edge.target.text}",
-            **{"class": "missing"},
-        )
-    else:
-        href = None
-        if edge.target.flow in site_flows:
-            href = f"../{edge.target.flow}/index.html#step-{edge.target.step}"
-        attrs = _attrs(
-            id=f"n-flow-{n}",
-            label=text,
-            style="rounded,dashed",
-            fillcolor="#f3f4f6",
-            href=href,
-            tooltip=f"step {text} of another flow",
-            **{"class": "other-flow"},
-        )
-    return f"  {name} {attrs};"
+def flow_dot(flow: ir.Flow, graph: CallGraph, facts: dict[str, StepFacts], site_flows: set[str]) -> str:
+    """The DOT text of one flow's call-flow graph."""
+    return graph_dot(flow_graph(flow, graph, facts, site_flows))
 
 
-def _external(nodes: dict[str, str], url: str, kind: str) -> str:
-    key = f"u{kind[0]}_{len(nodes)}"
-    for name, stmt in nodes.items():
-        if name.startswith(f"u{kind[0]}_") and f"tooltip={_q(url)}" in stmt:
-            return name
-    shape = "note" if kind == "external" else "component"
-    nodes[key] = (
-        f"  {key} {_attrs(id=f'n-{kind}-{len(nodes)}', label=_short(url), shape=shape, style='filled', fillcolor='#f9fafb' if kind == 'external' else '#f5f3ff', fontsize='10', tooltip=url, **{'class': kind})};"
-    )
-    return key
+def _mm(text: str) -> str:
+    """A Mermaid label in quotes: quotes, angle brackets and `#` as Mermaid's entities."""
+    text = text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    return '"' + text.replace("\n", "<br>") + '"'
+
+
+_MM_SHAPES = {
+    "step": ('["', '"]'),
+    "call": ('(["', '"])'),
+    "end": ('(("', '"))'),
+    "external": ('[/"', '"/]'),
+    "callback": ('[/"', '"/]'),
+    "other-flow": ('["', '"]'),
+    "missing": ('["', '"]'),
+}
+
+
+def graph_mermaid(g: FlowGraph) -> str:
+    """The graph as a Mermaid flowchart (GitHub and GitLab draw it in reviews)."""
+    ids: dict[str, str] = {}
+    for node in g.nodes.values():
+        ids[node.name] = (
+            f"s_{node.step}" if node.step is not None else f"{node.kind.replace('-', '_')}_{_slug(node.name)}"
+        )
+    lines = [f"%% call flow {g.name}, written by flowc", f"flowchart {g.rankdir}"]
+    for node in g.nodes.values():
+        start, end = _MM_SHAPES[node.kind]
+        lines.append(f"  {ids[node.name]}{start}{_mm(node.label)[1:-1]}{end}")
+    for e in g.edges:
+        lines.append(f"  {ids[e.src]} -->|{_mm(e.label)}| {ids[e.dst]}")
+    styles = {
+        "has-error": "fill:#fee2e2,stroke:#b91c1c,stroke-width:3px,color:#7f1d1d",
+        "has-warning": "stroke:#b45309,stroke-width:2px",
+        "entry": "fill:#e0f2fe,stroke-width:2px",
+        "missing": "stroke:#b91c1c,stroke-dasharray:4,color:#b91c1c",
+        "unreachable": "stroke-dasharray:4",
+    }
+    for cls, style in styles.items():
+        members = [ids[n.name] for n in g.nodes.values() if cls in n.attrs.get("class", "").split()]
+        if members:
+            lines.append(f"  classDef {cls.replace('-', '_')} {style}")
+            lines.append(f"  class {','.join(members)} {cls.replace('-', '_')}")
+    return "\n".join(lines) + "\n"
 
 
 # ---- running dot -----------------------------------------------------------------------
@@ -353,160 +552,143 @@ _PAGE_ID = re.compile(rb'id="page\d+,\d+_')
 
 
 def run_dot(texts: list[str], exe: str) -> list[str]:
-    """SVG for each DOT text, from one ``dot`` process per batch."""
-    svgs: list[str] = []
-    for start in range(0, len(texts), DOT_BATCH):
-        batch = texts[start : start + DOT_BATCH]
-        try:
-            proc = subprocess.run(
-                [exe, "-Tsvg"],
-                input="".join(batch).encode("utf-8"),
-                capture_output=True,
-                timeout=DOT_TIMEOUT,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise DotFailed(str(exc)) from None
-        docs = proc.stdout.split(b"<?xml ")[1:]
-        if proc.returncode != 0 or len(docs) != len(batch):
-            message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise DotFailed(message[0] if message else f"exit status {proc.returncode}")
-        for doc in docs:
-            m = _SVG_START.search(doc)
-            svg = _COMMENT.sub(b"", doc[m.start() :]) if m else b""
-            svg = _PAGE_ID.sub(b'id="', svg)
-            svgs.append(svg.decode("utf-8").strip())
+    """SVG for each DOT text, from one ``dot`` process per batch, as many at a time
+    as there are CPUs."""
+    batches = [texts[start : start + DOT_BATCH] for start in range(0, len(texts), DOT_BATCH)]
+    if len(batches) <= 1:
+        return [svg for batch in batches for svg in _dot_batch(batch, exe)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(batches), os.cpu_count() or 1)) as pool:
+        return [svg for svgs in pool.map(lambda batch: _dot_batch(batch, exe), batches) for svg in svgs]
+
+
+def _dot_batch(batch: list[str], exe: str) -> list[str]:
+    try:
+        proc = subprocess.run(
+            [exe, "-Tsvg"],
+            input="".join(batch).encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise DotFailed(str(exc)) from None
+    docs = proc.stdout.split(b"<?xml ")[1:]
+    if proc.returncode != 0 or len(docs) != len(batch):
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DotFailed(message[0] if message else f"exit status {proc.returncode}")
+    svgs = []
+    for doc in docs:
+        m = _SVG_START.search(doc)
+        svg = _COMMENT.sub(b"", doc[m.start() :]) if m else b""
+        svg = _PAGE_ID.sub(b'id="', svg)
+        svgs.append(svg.decode("utf-8").strip())
     return svgs
 
 
 # ---- HTML ----------------------------------------------------------------------------------
 
-e = html.escape
-
-CSS = """
-:root { color-scheme: light; --fg: #111827; --muted: #6b7280; --line: #e5e7eb; --bg: #ffffff;
-  --panel: #f9fafb; --accent: #0369a1; --warn: #b45309; --err: #b91c1c; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
-header.top { padding: 14px 28px; border-bottom: 1px solid var(--line); background: var(--panel); }
-header.top h1 { margin: 0; font-size: 22px; }
-header.top h1 code { font-size: inherit; }
-header.top .sub { color: var(--muted); font-size: 13px; }
-header.top a { color: var(--accent); text-decoration: none; }
-main { padding: 18px 28px 40px; max-width: 1400px; }
-a { color: var(--accent); }
-code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
-table.flows { border-collapse: collapse; width: 100%; }
-table.flows th, table.flows td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-table.flows th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
-.url { display: inline-flex; gap: 6px; align-items: center; flex-wrap: wrap; }
-.url code { background: var(--panel); border: 1px solid var(--line); border-radius: 4px; padding: 1px 6px; word-break: break-all; }
-button.copy { font: inherit; font-size: 12px; padding: 1px 8px; border: 1px solid #cbd5e1; border-radius: 4px; background: #fff; cursor: pointer; }
-button.copy:hover { background: #f1f5f9; }
-.count-warning { color: var(--warn); font-weight: 600; }
-.count-error { color: var(--err); font-weight: 600; }
-.ok { color: #15803d; }
-.banner { border: 1px solid #fca5a5; background: #fef2f2; color: var(--err); padding: 10px 14px; border-radius: 6px; margin: 0 0 16px; }
-.notice { border: 1px solid #fcd34d; background: #fffbeb; padding: 10px 14px; border-radius: 6px; margin: 0 0 16px; }
-.graph { border: 1px solid var(--line); border-radius: 8px; padding: 12px; background: #fff; overflow-x: auto; text-align: center; }
-.graph svg { max-width: 100%; height: auto; }
-.graph svg a { cursor: pointer; }
-.legend { color: var(--muted); font-size: 13px; margin: 6px 0 18px; }
-.legend span { margin-right: 14px; }
-.legend .sw { display: inline-block; width: 12px; height: 12px; border-radius: 3px; vertical-align: -1px; margin-right: 4px; border: 2px solid #374151; }
-section.step { border-top: 1px solid var(--line); padding-top: 10px; margin-top: 22px; }
-section.step h2 { font-size: 18px; margin: 0 0 6px; display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
-section.step h2 .links { font-size: 13px; font-weight: normal; }
-.badge { font-size: 11px; font-weight: 600; padding: 1px 7px; border-radius: 9px; background: #e5e7eb; color: #374151; }
-.badge.entry { background: #e0f2fe; color: #075985; }
-.badge.loop { background: #ffedd5; color: #9a3412; }
-.badge.dead-end { background: #fef3c7; color: #92400e; }
-.badge.unreachable { background: #f3f4f6; color: #6b7280; }
-.side { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
-@media (max-width: 900px) { .side { grid-template-columns: minmax(0, 1fr); } }
-.side > div { min-width: 0; }
-.side h3 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 4px 0; }
-.hl { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; }
-.hl pre { margin: 0; padding: 8px 10px; line-height: 1.45; white-space: pre-wrap; overflow-wrap: anywhere; }
-.hl .linenos { color: #9ca3af; margin-right: 6px; user-select: none; }
-.hl .hll { background-color: #fef3c7; display: inline-block; min-width: 100%; }
-.diags { margin-top: 8px; }
-pre.diag { margin: 6px 0; padding: 8px 10px; border-left: 4px solid var(--warn); background: #fffbeb; white-space: pre-wrap; word-break: break-word; }
-pre.diag.error { border-left-color: var(--err); background: #fef2f2; }
-pre.diag.info { border-left-color: var(--accent); background: #f0f9ff; }
-.muted { color: var(--muted); }
-footer { color: var(--muted); font-size: 12px; padding: 12px 28px 24px; }
-"""
-
-SCRIPT = """
-document.querySelectorAll("button.copy").forEach(function (button) {
-  button.addEventListener("click", function () {
-    var text = new URL(button.getAttribute("data-copy"), document.baseURI).href;
-    function done() {
-      button.setAttribute("data-copied", text);
-      button.textContent = "Copied";
-      setTimeout(function () { button.textContent = "Copy"; }, 1500);
-    }
-    function fallback() {
-      var area = document.createElement("textarea");
-      area.value = text;
-      document.body.appendChild(area);
-      area.select();
-      try { document.execCommand("copy"); done(); } catch (err) { window.prompt("Copy this URL:", text); }
-      document.body.removeChild(area);
-    }
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, fallback);
-    } else {
-      fallback();
-    }
-  });
-});
-"""
+TEMPLATES = "site_templates"
 
 
-def _page(title: str, heading: str, sub: str, body: str, extra_css: str) -> bytes:
+def _escape(value: object) -> object:
+    """Every value a template prints, escaped as :func:`html.escape` does (``&quot;``,
+    ``&#x27;``); HTML made here (Pygments, the SVG) comes in as ``Markup`` and is kept."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return value
+    return Markup(html.escape(str(value)))
+
+
+@functools.cache
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), TEMPLATES)),
+        autoescape=True,
+        finalize=_escape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    """The text of a package file beside the templates (``site.css``, ``site.js``)."""
+    with open(os.path.join(os.path.dirname(__file__), TEMPLATES, name), encoding="utf-8") as f:
+        return f.read()
+
+
+def _render_page(template: str, *, scripts: tuple[str, ...] = ("site.js",), **context) -> bytes:
+    """A page of ``template``, with the site's CSS and ``scripts`` (package files) inline."""
+    from markupsafe import Markup
+
     return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="generator" content="flowc">\n'
-        '<link rel="icon" href="data:,">\n'
-        f"<title>{e(title)}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n<body>\n"
-        f'<header class="top"><h1>{heading}</h1><div class="sub">{sub}</div></header>\n'
-        f"<main>\n{body}</main>\n"
-        "<footer>Built by flowc from the .flow files listed above. "
-        "The .xml files beside these pages are the TwiML Twilio fetches.</footer>\n"
-        f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
-    ).encode()
+        _environment()
+        .get_template(template)
+        .render(
+            css=Markup(_asset("site.css")),
+            script=Markup("".join(_asset(name) for name in scripts)),
+            **{k: Markup(v) if k == "extra_css" else v for k, v in {"extra_css": "", **context}.items()},
+        )
+        .encode()
+    )
 
 
-def _diag_html(d: Diagnostic, sources, paths: dict[str, str]) -> str:
-    text = format_text(_display(d, paths), {paths.get(k, k): v for k, v in sources.items()})
-    code = REGISTRY.get(d.code)
-    title = f' title="{e(code.summary)} (flowc explain {d.code})"' if code else ""
-    return f'<pre class="diag {e(str(d.severity))}" data-code="{e(d.code)}"{title}>{e(text)}</pre>\n'
+def message_page(message: str, title: str = "flowc serve") -> bytes:
+    """A page that says only ``message`` (``flowc serve`` when there is no site to
+    show, or for a page it does not have)."""
+    return _render_page("message.html.j2", title=title, message=message)
+
+
+@dataclass(slots=True)
+class _DiagView:
+    """A diagnostic as the templates show it."""
+
+    severity: str
+    code: str
+    line: int
+    col: int
+    message: str
+    text: str  # the full text rendering, with the source line
+    title: str | None  # the code's summary, as a tooltip
+    is_error: bool
+    is_warning: bool
+    href: str | None = None  # where the index links the entry: the step on the flow's page
+
+
+def _views(diags: Iterable[Diagnostic], shown, paths: dict[str, str]) -> list[_DiagView]:
+    """``shown``: the build's sources by their displayed path (made once per build)."""
+    out = []
+    for d in diags:
+        code = REGISTRY.get(d.code)
+        out.append(
+            _DiagView(
+                severity=str(d.severity),
+                code=d.code,
+                line=d.span.line,
+                col=d.span.col,
+                message=d.message,
+                text=format_text(_display(d, paths), shown),
+                title=f"{code.summary} (flowc explain {d.code})" if code else None,
+                is_error=d.severity is Severity.ERROR,
+                is_warning=d.severity is Severity.WARNING,
+            )
+        )
+    return out
 
 
 def _display(d: Diagnostic, paths: dict[str, str]) -> Diagnostic:
-    from dataclasses import replace
-
     def span(s):
         return s._replace(file=paths.get(s.file, s.file))
 
     return replace(d, span=span(d.span), notes=tuple(replace(n, span=span(n.span)) for n in d.notes))
-
-
-def _counts(diags: Iterable[Diagnostic]) -> str:
-    diags = list(diags)
-    errors = sum(d.severity is Severity.ERROR for d in diags)
-    warnings = sum(d.severity is Severity.WARNING for d in diags)
-    parts = []
-    if errors:
-        parts.append(f'<span class="count-error">{errors} error{"s" if errors != 1 else ""}</span>')
-    if warnings:
-        parts.append(f'<span class="count-warning">{warnings} warning{"s" if warnings != 1 else ""}</span>')
-    return ", ".join(parts) if parts else '<span class="ok">none</span>'
 
 
 def _entry_url(flow: ir.Flow) -> tuple[str, str]:
@@ -519,18 +701,82 @@ def _entry_url(flow: ir.Flow) -> tuple[str, str]:
     return rel, rel
 
 
+class _Formatter(HtmlFormatter if HtmlFormatter is not None else object):  # type: ignore[misc]
+    """Pygments' HTML with each line in its own block, so a wrapped line keeps its
+    indentation (a hanging indent, ``--i`` characters) and a line a diagnostic
+    points at carries the severity (``mark-error``, ``mark-warning``)."""
+
+    marks: dict[int, str]
+    indents: list[int]
+
+    def wrap(self, source):
+        width = len(str(self.linenostart + len(self.indents) - 1)) + 1
+        number = self.linenostart
+
+        def lines():
+            nonlocal number
+            for kind, text in source:
+                if kind != 1:
+                    yield kind, text
+                    continue
+                mark = self.marks.get(number)
+                cls = f"line mark-{mark}" if mark else "line"
+                indent = (
+                    self.indents[number - self.linenostart]
+                    if number - self.linenostart < len(self.indents)
+                    else 0
+                )
+                body = text.removesuffix("\n")
+                yield 1, f'<span class="{cls}" style="--i:{width + indent}">{body}</span>'
+                number += 1
+
+        return super().wrap(lines())
+
+
 _FORMATTER = None
 
 
-def _highlight(text: str, lexer, first_line: int, marked: Iterable[int]) -> str:
-    """Highlighted HTML with line numbers from ``first_line``; ``marked`` lines
-    (numbers in the file) get a background."""
+def _highlight(text: str, lexer, first_line: int, marks: dict[int, str] | None = None):
+    """Highlighted HTML (``Markup``) with line numbers from ``first_line``; ``marks``
+    maps lines (numbers in the file) to the worst severity pointing at them."""
+    from markupsafe import Markup
+
     global _FORMATTER
     if _FORMATTER is None:  # building its style sheet is the costly part: do it once
-        _FORMATTER = HtmlFormatter(linenos="inline", cssclass="hl", wrapcode=True)
+        _FORMATTER = _Formatter(linenos="inline", cssclass="hl", wrapcode=True)
+    marks = marks or {}
     _FORMATTER.linenostart = first_line
-    _FORMATTER.hl_lines = {n - first_line + 1 for n in marked}
-    return _pygments_highlight(text, lexer, _FORMATTER)
+    _FORMATTER.hl_lines = {n - first_line + 1 for n in marks}
+    _FORMATTER.marks = marks
+    _FORMATTER.indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n")]
+    # focusable, so a block that scrolls sideways (a long URL is never broken) can be
+    # scrolled from the keyboard
+    out = _pygments_highlight(text, lexer, _FORMATTER)
+    return Markup(out.replace('<div class="hl">', '<div class="hl" tabindex="0">', 1))
+
+
+def _marks(diags: Iterable[Diagnostic]) -> dict[int, str]:
+    """Line → the worst severity of the diagnostics that point at it."""
+    marks: dict[int, str] = {}
+    for d in diags:
+        if d.severity is Severity.ERROR or d.span.line not in marks:
+            marks[d.span.line] = str(d.severity)
+    return marks
+
+
+@functools.cache
+def _styles() -> str:
+    """Pygments' colours for the light and the dark scheme (the site's own CSS comes
+    after them, so its markers and backgrounds win)."""
+    light = HtmlFormatter(cssclass="hl").get_style_defs(".hl")
+    dark = HtmlFormatter(cssclass="hl", style=DARK_STYLE).get_style_defs(".hl")
+    dark = "\n".join(
+        line for line in dark.splitlines() if not line.startswith(("pre {", "td.linenos", "span.linenos"))
+    )
+    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+
+
+DARK_STYLE = "github-dark"
 
 
 # ---- the site --------------------------------------------------------------------------------
@@ -556,278 +802,347 @@ def _display_paths(paths: Iterable[str]) -> dict[str, str]:
     return {p: os.path.relpath(a, root).replace(os.sep, "/") for p, a in absolute.items()}
 
 
+@dataclass(slots=True)
+class _Drawn:
+    """A flow that gets a page: parsed whole, or (``partial``) what parsed of a file
+    with syntax errors."""
+
+    flow: ir.Flow
+    path: str  # as shown
+    partial: bool
+    diags: list[Diagnostic]
+    facts: dict[str, StepFacts] = field(default_factory=dict)
+    graph: FlowGraph | None = None
+    dot: str = ""
+    svg: str | None = None
+
+
+def _inline_svg(svg: str) -> str:
+    """The SVG as it sits in the page: on one line, so a changed graph is one changed
+    line of the page's diff (``graph.dot`` and ``graph.mmd`` are the readable diffs),
+    and with the edges' labels hidden from screen readers, which read the table of
+    edges instead of labels run together."""
+    svg = svg.replace(">\n<", "><").replace("\n", " ")
+    return svg.replace('class="edge', 'aria-hidden="true" class="edge')
+
+
+def _standalone_svg(svg: str) -> bytes:
+    """``graph.svg``: the drawing at full size, its step links pointing into the page."""
+    svg = svg.replace('xlink:href="#step-', 'xlink:href="index.html#step-')
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg + "\n").encode("utf-8")
+
+
 def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = True) -> Site:
     """The files of the site for ``build`` and the diagnostics ``extra``.
 
-    Flows with errors are drawn too, without their TwiML, and files that did
-    not parse are listed on the index with their diagnostics. ``dot``
-    is the program to run (``True``: find ``dot`` on the PATH; ``None``:
-    show DOT text).
+    Every flow gets a page, whatever its state: a file with syntax errors is
+    drawn from what parsed of it. A step shows (and, in this preview, gets) its
+    TwiML when no error points into it or into the flow's header; ``emit``
+    only runs without errors, so a built site has every step's. Files that
+    could not be read are listed on the index with their diagnostics. ``dot``
+    is the program to run (``True``: find ``dot`` on the PATH; ``None``: show
+    DOT text). The output does not depend on the order of the files.
     """
     require()
     site = Site()
-    diagnostics = sorted([*build.diagnostics, *extra], key=Diagnostic.sort_key)
+    diagnostics = sorted({*build.diagnostics, *extra}, key=Diagnostic.sort_key)
     by_file: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         by_file.setdefault(d.span.file, []).append(d)
     sources = build.sources()
     paths = _display_paths(u.path for u in build.units)
+    shown = {paths.get(k, k): v for k, v in sources.items()}
 
-    flows: list[ir.Flow] = []
+    # One page per flow name, in the order of the names (then of the paths), so
+    # the site is the same whatever order the files were given in.
+    units = sorted(build.units, key=lambda u: (paths.get(u.path, u.path), u.path))
+    candidates = []
+    for unit in units:
+        flow = unit.flow if unit.flow is not None else unit.partial
+        if flow is not None and _IDENT.match(flow.name) and flow.steps:
+            candidates.append((unit, flow))
+    candidates.sort(key=lambda c: (c[1].name.casefold(), c[1].name, paths.get(c[0].path, c[0].path)))
+    drawn: list[_Drawn] = []
     seen: set[str] = set()
-    for flow in build.flows:
-        if _IDENT.match(flow.name) and flow.name.casefold() not in seen and flow.steps:
-            seen.add(flow.name.casefold())
-            flows.append(flow)
-    names = {f.name for f in flows}
-    graph = CallGraph(build.known.values(), build.known)
-    roots = [(f.name, f.entry.name) for f in flows if f.entry is not None]
+    for unit, flow in candidates:
+        if flow.name.casefold() in seen:
+            continue
+        seen.add(flow.name.casefold())
+        drawn.append(
+            _Drawn(flow, paths.get(unit.path, unit.path), unit.flow is None, by_file.get(unit.path, []))
+        )
+    names = {d.flow.name for d in drawn}
+    known = dict(build.known)
+    for d in drawn:
+        known.setdefault(d.flow.name, d.flow)
+    graph = CallGraph([*build.known.values(), *(d.flow for d in drawn if d.partial)], known)
+    roots = [(d.flow.name, d.flow.entry.name) for d in drawn if d.flow.entry is not None]
     reachable, cycles = graph.reachable(roots), cycles_of(graph)
+    reached_from = _reached_from(graph, names)
 
-    dots = []
-    facts_of = {}
-    for flow in flows:
-        facts = step_facts(flow, reachable, cycles)
-        facts_of[flow.name] = facts
-        dots.append(flow_dot(flow, graph, facts, names))
+    for d in drawn:
+        d.facts = step_facts(d.flow, reachable, cycles)
+        d.graph = flow_graph(d.flow, graph, d.facts, names, _step_problems(d.flow, d.diags))
+        d.dot = graph_dot(d.graph)
 
     exe = shutil.which("dot") if dot is True else (dot or None)
-    svgs: list[str | None] = [None] * len(flows)
     if exe is None:
         site.notices.append(
             "Graphviz `dot` was not found, so the flow pages show the graph as DOT text; "
             "install Graphviz (Debian: apt install graphviz) to draw it"
         )
-    elif flows:
+    elif drawn:
         started = time.perf_counter()
         try:
-            svgs = list(run_dot(dots, exe))
+            for d, svg in zip(drawn, run_dot([d.dot for d in drawn], exe), strict=True):
+                d.svg = svg
         except DotFailed as exc:
             site.notices.append(
                 f"Graphviz `dot` failed ({exc}), so the flow pages show the graph as DOT text"
             )
         site.dot_seconds = time.perf_counter() - started
 
-    style_css = HtmlFormatter(cssclass="hl").get_style_defs(".hl")
     flow_lexer, xml_lexer = FlowLexer(), XmlLexer()
-    failed_files = {d.span.file for d in diagnostics if d.severity is Severity.ERROR}
-
     rows = []
-    for flow, dot_text, svg in zip(flows, dots, svgs, strict=True):
-        diags = by_file.get(flow.path, [])
-        documents = {}
-        if flow.path not in failed_files:
-            documents = twiml.render_flow(flow)
-            for name, data in documents.items():
-                site.files[f"{flow.name}/{name}"] = data
+    for d in drawn:
+        name = d.flow.name
+        documents = _documents(d)
+        for step_file, data in documents.items():
+            site.files[f"{name}/{step_file}"] = data
         site.documents += len(documents)
-        page = _flow_page(
-            flow,
-            facts_of[flow.name],
-            dot_text,
-            svg,
-            exe is None or svg is None,
-            documents,
-            diags,
-            sources,
-            paths,
-            style_css,
-            flow_lexer,
-            xml_lexer,
+        site.files[f"{name}/graph.dot"] = d.dot.encode("utf-8")
+        if d.graph is not None:
+            site.files[f"{name}/graph.mmd"] = graph_mermaid(d.graph).encode("utf-8")
+        if d.svg is not None:
+            site.files[f"{name}/graph.svg"] = _standalone_svg(d.svg)
+        site.files[f"{name}/index.html"] = _flow_page(
+            d, documents, sources, shown, paths, reached_from, flow_lexer, xml_lexer
         )
-        site.files[f"{flow.name}/index.html"] = page
         site.pages += 1
-        rows.append(_index_row(flow, diags, paths, bool(documents)))
+        entry = f"{d.flow.entry.name}.xml" if d.flow.entry is not None else None
+        rows.append(_index_row(d, entry in documents, shown, paths))
 
-    drawn = {id(f) for f in flows}
-    others = [u for u in build.units if u.flow is None or id(u.flow) not in drawn]
-    site.files["index.html"] = _index_page(rows, others, by_file, sources, paths, diagnostics, site.notices)
+    drawn_ids = {id(d.flow) for d in drawn}
+    others = [
+        {"path": paths.get(u.path, u.path), "diags": _views(by_file.get(u.path, []), shown, paths)}
+        for u in units
+        if (u.flow if u.flow is not None else u.partial) is None
+        or id(u.flow if u.flow is not None else u.partial) not in drawn_ids
+    ]
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
+    site.files["index.html"] = _render_page(
+        "index.html.j2",
+        scripts=("site.js", "index.js"),
+        rows=rows,
+        others=others,
+        errors=errors,
+        warnings=warnings,
+        steps=sum(len(d.flow.steps) for d in drawn),
+        notices=site.notices,
+    )
     site.pages += 1
     return site
 
 
-def _index_row(flow: ir.Flow, diags: list[Diagnostic], paths, built: bool) -> str:
-    shown, link = _entry_url(flow)
-    url = (
-        f'<a class="twiml-link" href="{e(link)}"><code>{e(shown)}</code></a>'
-        if built
-        else f"<code>{e(shown)}</code>"
-    )
-    return (
-        f'<tr data-flow="{e(flow.name)}"><td><a class="flow-link" href="{e(flow.name)}/index.html">{e(flow.name)}</a>'
-        f'<div class="muted mono">{e(paths.get(flow.path, flow.path))}</div></td>'
-        f'<td><span class="url">{url}'
-        f'<button class="copy" type="button" data-copy="{e(shown)}">Copy</button></span></td>'
-        f'<td class="steps">{len(flow.steps)}</td>'
-        f"<td>{_counts(diags)}{_diag_list(diags)}</td></tr>\n"
-    )
+def _step_of(flow: ir.Flow, line: int) -> ir.Step | None:
+    for step in flow.steps:
+        if step.span.line <= line <= step.span.end_line:
+            return step
+    return None
 
 
-def _diag_list(diags: list[Diagnostic]) -> str:
-    if not diags:
-        return ""
-    items = "".join(
-        f'<li><span class="mono">{d.span.line}:{d.span.col}</span> {e(str(d.severity))}[{e(d.code)}]: {e(d.message)}</li>'
-        for d in diags
-    )
-    return f'<ul class="muted">{items}</ul>'
+def _step_problems(flow: ir.Flow, diags: Iterable[Diagnostic]) -> dict[str, tuple[int, int]]:
+    """Step → (errors, warnings) pointing into it."""
+    out: dict[str, tuple[int, int]] = {}
+    for d in diags:
+        step = _step_of(flow, d.span.line)
+        if step is None:
+            continue
+        e, w = out.get(step.name, (0, 0))
+        out[step.name] = (e + (d.severity is Severity.ERROR), w + (d.severity is Severity.WARNING))
+    return out
 
 
-def _index_page(rows, others, by_file, sources, paths, diagnostics, notices) -> bytes:
-    body = []
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+def _documents(d: _Drawn) -> dict[str, bytes]:
+    """The TwiML of the steps that can be trusted: none for a file with syntax
+    errors or an error outside every step (the settings shape every URL); else
+    every step that no error points into and that does not branch."""
+    if d.partial:
+        return {}
+    bad: set[str] = set()
+    for diag in d.diags:
+        if diag.severity is not Severity.ERROR:
+            continue
+        step = _step_of(d.flow, diag.span.line)
+        if step is None:
+            return {}
+        bad.add(step.name)
+    documents = {}
+    for step in d.flow.steps:
+        if step.name in bad or step.is_branch or f"{step.name}.xml" in documents:
+            continue
+        documents[f"{step.name}.xml"] = twiml.render_step(d.flow, step)
+    return documents
+
+
+def _reached_from(graph: CallGraph, names: set[str]) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Step → the steps that lead to it, of any flow of the site (sorted)."""
+    into: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for sid, node in graph.nodes.items():
+        if sid[0] not in names:
+            continue
+        for edge in node.edges:
+            if edge.dest is not None and edge.dest != sid:
+                into.setdefault(edge.dest, set()).add(sid)
+    return {k: sorted(v) for k, v in into.items()}
+
+
+def _index_row(d: _Drawn, built: bool, sources, paths) -> dict:
+    url, link = _entry_url(d.flow)
+    views = _views(d.diags, sources, paths)
+    for view, diag in zip(views, d.diags, strict=True):
+        step = _step_of(d.flow, diag.span.line)
+        view.href = f"{d.flow.name}/index.html#" + (f"step-{step.name}" if step else "flow")
+    return {
+        "name": d.flow.name,
+        "path": d.path,
+        "shown": url,
+        "href": link if built else None,
+        "steps": len(d.flow.steps),
+        "partial": d.partial,
+        "errors": [v for v in views if v.is_error],
+        "warnings": [v for v in views if v.is_warning],
+        "others": [v for v in views if not v.is_error and not v.is_warning],
+        "diags": views,
+    }
+
+
+def _badges(f: StepFacts | None, errors: int = 0, warnings: int = 0) -> list[tuple[str, str]]:
+    """(class, text) of the badges beside a step's name; problems first."""
+    badges = []
     if errors:
-        body.append(
-            f'<div class="banner" id="errors">This preview has {errors} error{"s" if errors != 1 else ""}: '
-            "<code>flowc build</code> writes nothing until they are fixed. "
-            "Pages of flows with errors show no TwiML.</div>\n"
-        )
-    for notice in notices:
-        body.append(f'<div class="notice">{e(notice)}</div>\n')
-    body.append(
-        '<table class="flows"><thead><tr><th>Flow</th><th>Entry URL</th><th>Steps</th><th>Problems</th></tr></thead>\n<tbody>\n'
-    )
-    body.extend(rows)
-    body.append("</tbody></table>\n")
-    if others:
-        body.append('<h2>Files that could not be drawn</h2>\n<div id="unbuilt">\n')
-        for unit in others:
-            body.append(f'<h3 class="mono">{e(paths.get(unit.path, unit.path))}</h3>\n')
-            for d in by_file.get(unit.path, []):
-                body.append(_diag_html(d, sources, paths))
-        body.append("</div>\n")
-    body.append(
-        '<p class="muted">Point a phone number (or a call) at the entry URL of a flow, '
-        "once these files are on a web server. Every link between steps is relative, "
-        "or absolute under the flow's <code>base-url</code>, and fetched with GET.</p>\n"
-    )
-    n = len(rows)
-    return _page(
-        "Call flows",
-        "Call flows",
-        f"{n} flow{'s' if n != 1 else ''}",
-        "".join(body),
-        "",
-    )
+        badges.append(("error", _plural(errors, "error")))
+    if warnings:
+        badges.append(("warning", _plural(warnings, "warning")))
+    if f is None:
+        return badges
+    if f.entry:
+        badges.append(("entry", "entry"))
+    if f.loop:
+        badges.append(("loop", "loop"))
+    if f.ending == "no more verbs":
+        badges.append(("dead-end", "dead end"))
+    elif f.ending:
+        badges.append(("", f"ends: {f.ending}"))
+    if not f.reachable:
+        badges.append(("unreachable", "unreachable"))
+    return badges
+
+
+def _edge_rows(g: FlowGraph) -> list[dict]:
+    """The graph's text version: one row per edge."""
+
+    def describe(node: GraphNode) -> dict:
+        text = node.label.split("\n")[0] if node.kind != "end" else "the call ends"
+        return {"text": text, "href": node.href, "kind": node.kind}
+
+    return [
+        {"src": describe(g.nodes[e.src]), "dst": describe(g.nodes[e.dst]), "label": e.label} for e in g.edges
+    ]
 
 
 def _flow_page(
-    flow, facts, dot_text, svg, no_svg, documents, diags, sources, paths, style_css, flow_lexer, xml_lexer
+    d: _Drawn, documents, sources, shown_sources, paths, reached_from, flow_lexer, xml_lexer
 ) -> bytes:
+    from markupsafe import Markup
+
+    flow = d.flow
     source = sources.get(flow.path)
     lines = list(source.lines) if source is not None else []
-    body = []
-    if any(d.severity is Severity.ERROR for d in diags):
-        body.append(
-            '<div class="banner">This flow has errors: its TwiML is not built until they are fixed.</div>\n'
-        )
-    shown, _ = _entry_url(flow)
-    entry = flow.entry.name if flow.entry else ""
-    url = (
-        f'<a class="twiml-link" href="{e(entry)}.xml"><code>{e(shown)}</code></a>'
-        if documents
-        else f"<code>{e(shown)}</code>"
-    )
-    body.append(
-        f'<p>Entry URL: <span class="url">{url}'
-        f'<button class="copy" type="button" data-copy="{e(shown if flow.settings.base_url else entry + ".xml")}">Copy</button></span></p>\n'
-    )
-    if no_svg:
-        body.append(
-            '<div class="notice">Graphviz <code>dot</code> was not available when this site was built; '
-            "this is the graph in DOT (render it with <code>dot -Tsvg</code>).</div>\n"
-            f'<pre class="dot">{e(dot_text)}</pre>\n'
-        )
-    else:
-        body.append(
-            f'<div class="graph" role="img" aria-label="call-flow graph of {e(flow.name)}">{svg}</div>\n'
-        )
-    body.append(
-        '<div class="legend"><span><span class="sw" style="background:#e0f2fe;border-width:3px"></span>entry step</span>'
-        '<span><span class="sw" style="border-color:#c2410c"></span>loop (steps that can repeat)</span>'
-        '<span><span class="sw" style="background:#fef3c7"></span>dead end (the call ends after the last verb)</span>'
-        '<span><span class="sw" style="border-style:dashed"></span>unreachable or in another flow</span>'
-        "<span>notes: URLs and callbacks outside the site</span>"
-        + (
-            '<span><span class="sw" style="border-color:#6d28d9"></span>branch on the keys pressed</span>'
-            if any(step.is_branch for step in flow.steps)
-            else ""
-        )
-        + "</div>\n"
-    )
 
-    step_ranges = [(s.span.line, s.span.end_line) for s in flow.steps]
-    step_diags: list[list[Diagnostic]] = [[] for _ in flow.steps]
+    step_diags: dict[int, list[Diagnostic]] = {}
     flow_diags = []
-    for d in diags:
-        for i, (a, b) in enumerate(step_ranges):
-            if a <= d.span.line <= b:
-                step_diags[i].append(d)
+    for diag in d.diags:
+        for i, s in enumerate(flow.steps):
+            if s.span.line <= diag.span.line <= s.span.end_line:
+                step_diags.setdefault(i, []).append(diag)
                 break
         else:
-            flow_diags.append(d)
+            flow_diags.append(diag)
 
     first = flow.steps[0].span.line if flow.steps else len(lines) + 1
     header_end = first - 1
     while header_end >= 1 and not lines[header_end - 1].strip():
         header_end -= 1
-    if header_end >= 1 or flow_diags:
-        body.append('<section class="flow-header"><h2>Flow</h2>\n')
-        if header_end >= 1:
-            text = "\n".join(lines[:header_end]) + "\n"
-            body.append(_highlight(text, flow_lexer, 1, [d.span.line for d in flow_diags]))
-        body.append("".join(_diag_html(d, sources, paths) for d in flow_diags))
-        body.append("</section>\n")
+    header = None
+    if header_end >= 1:
+        text = "\n".join(lines[:header_end]) + "\n"
+        header = _highlight(text, flow_lexer, 1, _marks(flow_diags))
 
+    steps = []
     for i, step in enumerate(flow.steps):
-        f = facts.get(step.name)
-        badges = []
-        if f is not None:
-            if f.entry:
-                badges.append('<span class="badge entry">entry</span>')
-            if f.loop:
-                badges.append('<span class="badge loop">loop</span>')
-            if f.ending == "no more verbs":
-                badges.append('<span class="badge dead-end">dead end</span>')
-            elif f.ending:
-                badges.append(f'<span class="badge">ends: {e(f.ending)}</span>')
-            if not f.reachable:
-                badges.append('<span class="badge unreachable">unreachable</span>')
-        a, b = step_ranges[i]
+        a, b = step.span.line, step.span.end_line
         text = "\n".join(lines[a - 1 : b]) + "\n"
-        src_html = _highlight(text, flow_lexer, a, [d.span.line for d in step_diags[i]])
         doc = documents.get(f"{step.name}.xml")
-        if doc is not None:
-            xml_html = _highlight(doc.decode("utf-8"), xml_lexer, 1, [])
-            link = f'<span class="links"><a class="twiml-link" href="{e(step.name)}.xml">{e(step.name)}.xml</a></span>'
-        else:
-            xml_html = (
-                '<p class="muted">None: a branch step is decided on the server '
-                "(<code>flowc build --target flask</code>).</p>"
-                if step.is_branch
-                else '<p class="muted">Not built: fix the errors of this flow.</p>'
-            )
-            link = ""
-        body.append(
-            f'<section class="step" id="step-{e(step.name)}"><h2>{e(step.name)} {"".join(badges)} {link}</h2>\n'
-            f'<div class="side"><div><h3>Source</h3>{src_html}</div><div><h3>TwiML</h3>{xml_html}</div></div>\n'
+        mine = _by_severity(step_diags.get(i, []))
+        errors = sum(x.severity is Severity.ERROR for x in mine)
+        warnings = sum(x.severity is Severity.WARNING for x in mine)
+        sources_of = []
+        for other in reached_from.get((flow.name, step.name), []):
+            if other[0] == flow.name:
+                sources_of.append({"text": other[1], "href": f"#step-{other[1]}", "other": False})
+            else:
+                sources_of.append(
+                    {
+                        "text": f"{other[0]}.{other[1]}",
+                        "href": f"../{other[0]}/index.html#step-{other[1]}",
+                        "other": True,
+                    }
+                )
+        steps.append(
+            {
+                "name": step.name,
+                "badges": _badges(d.facts.get(step.name), errors, warnings),
+                "problem": "error" if errors else "warning" if warnings else "",
+                "source": _highlight(text, flow_lexer, a, _marks(mine)),
+                "twiml": None if doc is None else _highlight(doc.decode("utf-8"), xml_lexer, 1),
+                "branch": step.is_branch,
+                "diags": _views(mine, shown_sources, paths),
+                "reached_from": sources_of,
+            }
         )
-        if step_diags[i]:
-            body.append(
-                '<div class="diags">'
-                + "".join(_diag_html(d, sources, paths) for d in step_diags[i])
-                + "</div>\n"
-            )
-        body.append("</section>\n")
 
-    n = len(flow.steps)
-    sub = (
-        f'<a href="../index.html">All flows</a> · <span class="mono">{e(paths.get(flow.path, flow.path))}</span>'
-        f" · {n} step{'s' if n != 1 else ''} · problems: {_counts(diags)}"
+    shown, _ = _entry_url(flow)
+    entry = flow.entry.name if flow.entry else ""
+    return _render_page(
+        "flow.html.j2",
+        scripts=("site.js", "graph.js"),
+        flow=flow,
+        path=d.path,
+        partial=d.partial,
+        diags=_views(d.diags, shown_sources, paths),
+        has_errors=any(x.severity is Severity.ERROR for x in d.diags),
+        built_steps=len(documents),
+        shown=shown,
+        href=f"{entry}.xml" if f"{entry}.xml" in documents else None,
+        copy=shown if flow.settings.base_url else entry + ".xml",
+        svg=None if d.svg is None else Markup(_inline_svg(d.svg)),
+        dot=d.dot,
+        rankdir=d.graph.rankdir if d.graph else "TB",
+        edges=_edge_rows(d.graph) if d.graph else [],
+        branches=any(step.is_branch for step in flow.steps),
+        header=header,
+        flow_diags=_views(_by_severity(flow_diags), shown_sources, paths),
+        steps=steps,
+        extra_css=_styles(),
     )
-    return _page(
-        f"{flow.name} · call flow", f"Flow <code>{e(flow.name)}</code>", sub, "".join(body), style_css
-    )
+
+
+def _by_severity(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Errors first, then warnings, then the rest; by position within each."""
+    order = {Severity.ERROR: 0, Severity.WARNING: 1}
+    return sorted(diags, key=lambda d: (order.get(d.severity, 2), d.sort_key()))
 
 
 # ---- the target ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ with 405).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from lxml import etree
 
@@ -23,7 +24,7 @@ XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 def step_url(flow: ir.Flow, target: ir.Target) -> str:
     """The URL a target compiles to, seen from a document of ``flow``."""
-    if not target.is_step:
+    if not isinstance(target, ir.StepTarget):
         return target.text
     dest_flow = target.flow or flow.name
     base = flow.settings.base_url
@@ -42,7 +43,9 @@ def action_method(target: ir.Target) -> str | None:
 
 # ---- value formats ---------------------------------------------------------------
 
-Format = Callable[[object], str | None]
+# A format takes the value of its row's IR field, whose type differs from row
+# to row (Text, Number, Duration, Switch, UrlTarget, a tuple of Text), hence Any.
+Format = Callable[[Any], str | None]
 
 
 def _value(v: ir.Text | ir.Number | ir.Duration) -> str:
@@ -57,11 +60,11 @@ def _words(v: tuple[ir.Text, ...]) -> str:
     return " ".join(w.value for w in v)
 
 
-def _url(v: ir.Target) -> str:
+def _url(v: ir.UrlTarget) -> str:
     return v.text
 
 
-def _method(v: ir.Target) -> str | None:
+def _method(v: ir.UrlTarget) -> str | None:
     return v.method.value if v.method is not None else None
 
 
@@ -104,29 +107,29 @@ def _text(value: object) -> str | None:
     return _value(value) if value is not None else None  # type: ignore[arg-type]
 
 
-def _content_of(field: str) -> Callable[[ir.Verb, ir.Flow], str | None]:
-    return lambda verb, flow: _text(verb.get(field))
+# A generated element's content: the field of its value that has no attribute.
+_CONTENT_FIELD = {v.name: value.field for v in vocabulary.GENERATED for value in v.values if value.attribute is None}
 
 
-# verb → its text content, for the verbs that have one. A generated element's
-# content is its value without an attribute (`conference NAME`).
-CONTENT: dict[str, Callable[[ir.Verb, ir.Flow], str | None]] = {
-    "say": lambda verb, flow: verb.text.value,  # type: ignore[attr-defined]
-    "play": lambda verb, flow: verb.url.text if verb.url is not None else None,  # type: ignore[attr-defined]
-    "redirect": lambda verb, flow: step_url(flow, verb.target),  # type: ignore[attr-defined]
-    "dial": lambda verb, flow: verb.number.value if verb.number is not None else None,  # type: ignore[attr-defined]
-    **{
-        verb.name: _content_of(value.field)
-        for verb in vocabulary.GENERATED
-        for value in verb.values
-        if value.attribute is None
-    },
-}
+def _content(verb: ir.Verb, flow: ir.Flow) -> str | None:
+    """The text content of the verbs that have one."""
+    if isinstance(verb, ir.Say):
+        return verb.text.value
+    if isinstance(verb, ir.Play):
+        return verb.url.text if verb.url is not None else None
+    if isinstance(verb, ir.Redirect):
+        return step_url(flow, verb.target)
+    if isinstance(verb, ir.Dial):
+        return verb.number.value if verb.number is not None else None
+    if isinstance(verb, ir.Element):  # its value without an attribute: `conference NAME`
+        field = _CONTENT_FIELD.get(verb.kind)
+        return _text(verb.get(field)) if field is not None else None
+    return None
 
 
 def _verb(parent: etree._Element, verb: ir.Verb, flow: ir.Flow) -> None:
     name = verb.name
-    attributes = {}
+    attributes: dict[str, str] = {}
     for field, attribute, fmt in ATTRIBUTES[name]:
         value = verb.get(field)
         if isinstance(value, ir.Target) and value.is_step:  # a callback that fetches a step's TwiML
@@ -146,9 +149,7 @@ def _verb(parent: etree._Element, verb: ir.Verb, flow: ir.Flow) -> None:
         if method is not None:
             attributes["method"] = method
     el = etree.SubElement(parent, TAGS[name], attributes)
-    content = CONTENT.get(name)
-    if content is not None:
-        el.text = content(verb, flow) or None
+    el.text = _content(verb, flow) or None
     for child in verb.body:
         _verb(el, child, flow)
 

@@ -2,8 +2,8 @@
 
 Each check is a module with a docstring (what it finds, why it hurts a live
 call, a bad and a good example), the tuple ``CODES`` of codes it reports,
-``LOCAL`` (whether it sees only one verb or step at a time) and a
-``run(ctx)`` generator of diagnostics.
+``LOCAL`` (whether it may run on part of a flow, see ``LOCAL_CHECKS``) and
+a ``run(ctx)`` generator of diagnostics.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from . import (
     sids,
     sip_uris,
     step_cycles,
+    time_limit,
     transcription,
     unreachable_steps,
     unreachable_verbs,
@@ -65,6 +66,7 @@ CHECKS = (
     events,
     methods,
     durations,
+    time_limit,
     values,
     ranges,
     choices,
@@ -83,11 +85,16 @@ CHECKS = (
 )
 
 
-# The checks that look at one verb, or one step's sequence of verbs, at a
-# time and use nothing of the flow beyond it (no references, no graph, no
-# settings, not the entry step): each says so with ``LOCAL = True``. They
-# alone run on what parsed of a file with syntax errors: a check that needs
-# the whole flow would report false problems about the lines that are missing.
+# The checks that find on part of a flow only what they would find on the
+# whole flow: each says so with ``LOCAL = True``. They judge each verb, each
+# step's lines or each setting by itself (or, like duplicate_steps, compare
+# only what is there), and read nothing that a missing line could change:
+# not references, the graph, the entry step, nor a setting to judge a verb.
+# They alone run on what parsed of a file with syntax errors; a check that
+# needs the whole flow would report false problems about the missing lines.
+# tests/test_local_checks.py runs every check on the parts of many flows (each
+# step alone, the settings alone, a step, verb or setting left out) and holds
+# each declaration to this, in both directions.
 LOCAL_CHECKS = tuple(check for check in CHECKS if check.LOCAL)
 
 

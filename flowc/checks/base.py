@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -61,9 +62,16 @@ def allowed(values) -> str:
     return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
 
 
-@functools.cache
-def _value_fields(kind: type) -> tuple[str, ...]:
-    return tuple(name for name in kind.__dataclass_fields__ if name not in ("span", "keyword", "body"))
+_VALUE_FIELDS: dict[type[ir.Verb], tuple[str, ...]] = {}
+
+
+def _value_fields(kind: type[ir.Verb]) -> tuple[str, ...]:
+    found = _VALUE_FIELDS.get(kind)
+    if found is None:
+        found = _VALUE_FIELDS[kind] = tuple(
+            f.name for f in dataclasses.fields(kind) if f.name not in ("span", "keyword", "body")
+        )
+    return found
 
 
 def strings(verb: ir.Verb) -> Iterator[tuple[str, Span]]:

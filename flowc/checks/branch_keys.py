@@ -28,7 +28,6 @@ from __future__ import annotations
 from .. import ir
 from ..codes import report
 from ..diagnostics import Note
-from ..graph import EdgeKind
 from .base import CheckContext
 from .branches import KEYS
 
@@ -53,7 +52,7 @@ def run(ctx: CheckContext):
     feeders: dict[tuple[str, str], list[ir.Gather]] = {}
     for node in graph.nodes.values():
         for edge in node.edges:
-            if edge.kind is EdgeKind.GATHERED and edge.dest is not None:
+            if isinstance(edge.verb, ir.Gather) and edge.dest is not None:  # a GATHERED edge
                 feeders.setdefault(edge.dest, []).append(edge.verb)
     for flow in ctx.flows:
         for step in flow.steps:

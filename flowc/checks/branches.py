@@ -29,7 +29,7 @@ from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL801", "FL803", "FL804", "FL805")
-LOCAL = False  # needs the whole flow
+LOCAL = True  # judges each step's lines by themselves
 KEYS = frozenset("0123456789*#")
 
 

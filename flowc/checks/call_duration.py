@@ -12,7 +12,7 @@ from ..codes import report
 from .base import LONGEST_MAX_CALL_DURATION, CheckContext
 
 CODES = ("FL308",)
-LOCAL = False  # needs the whole flow
+LOCAL = True  # judges the setting by itself
 
 
 def run(ctx: CheckContext):

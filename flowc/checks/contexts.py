@@ -18,7 +18,7 @@ from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL601", "FL602", "FL603")
-LOCAL = False  # needs the whole flow
+LOCAL = False  # judges a verb by the flow's settings
 CLIENT_MAX_LENGTH = 600
 
 

@@ -16,7 +16,7 @@ from ..codes import report
 from .base import CheckContext, strings
 
 CODES = ("FL310",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each verb and each setting by itself
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 

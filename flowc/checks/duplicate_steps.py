@@ -10,17 +10,18 @@ Good: ``step menu:`` ... ``step menu_again:``.
 
 from __future__ import annotations
 
+from .. import ir
 from ..codes import report
 from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL102",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # compares the steps there are: a missing step can hide a duplicate, not make one
 
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        seen = {}
+        seen: dict[str, ir.Step] = {}
         for step in flow.steps:
             first = seen.get(step.name.casefold())
             if first is None:

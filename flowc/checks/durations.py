@@ -1,9 +1,10 @@
 """Durations that are zero or out of range where Twilio forbids it.
 
 ``pause``, gather ``timeout`` and ``speech-timeout``, dial ``timeout`` and
-``time-limit`` need at least one second; dial ``timeout`` is at most 600 s and
-``time-limit`` at most the maximum call duration. (``record timeout off``,
-or ``0s``, turns the silence timeout off, which Twilio allows.)
+``time-limit`` need at least one second; dial ``timeout`` is at most 600 s.
+(``record timeout off``, or ``0s``, turns the silence timeout off, which
+Twilio allows. That ``time-limit`` is at most the maximum call duration is
+checked by ``time_limit``, since it reads the flow's settings.)
 
 Bad: ``pause 0s``, ``dial "+15551234567" timeout 20m``.
 Good: ``pause 1s``, ``dial "+15551234567" timeout 30s``.
@@ -13,14 +14,14 @@ from __future__ import annotations
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, max_call_duration
+from .base import CheckContext
 
 CODES = ("FL305",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each verb by itself
 DIAL_TIMEOUT_MAX = 600
 
 
-def _limits(verb: ir.Verb, call_limit: int):
+def _limits(verb: ir.Verb):
     if isinstance(verb, ir.Pause):
         yield "pause", verb.length, None
     elif isinstance(verb, ir.Gather):
@@ -29,14 +30,13 @@ def _limits(verb: ir.Verb, call_limit: int):
             yield "speech-timeout", verb.speech_timeout, None
     elif isinstance(verb, ir.Dial):
         yield "timeout", verb.timeout, DIAL_TIMEOUT_MAX
-        yield "time-limit", verb.time_limit, call_limit
+        yield "time-limit", verb.time_limit, None
 
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        call_limit = max_call_duration(flow)
         for _, verb in ctx.verbs(flow):
-            for option, duration, upper in _limits(verb, call_limit):
+            for option, duration, upper in _limits(verb):
                 if duration is None:
                     continue
                 if duration.seconds < 1:

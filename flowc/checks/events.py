@@ -14,7 +14,7 @@ from ..codes import report
 from .base import CheckContext, allowed, did_you_mean
 
 CODES = ("FL303",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each verb by itself
 EVENTS = vocabulary.verb("record").option("status").events  # type: ignore[union-attr]
 
 # (verb or noun, option) → the events its callback documents, from the vocabulary.

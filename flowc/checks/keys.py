@@ -14,7 +14,7 @@ from ..codes import report
 from .base import CheckContext
 
 CODES = ("FL302",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each verb by itself
 KEYS = frozenset("0123456789#*")
 
 

@@ -15,7 +15,7 @@ from ..codes import report
 from .base import CheckContext, max_call_duration
 
 CODES = ("FL301",)
-LOCAL = False  # needs the whole flow
+LOCAL = False  # judges a verb by the flow's settings
 
 
 def run(ctx: CheckContext):

@@ -25,7 +25,7 @@ from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL401",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each step's lines by themselves
 IN_GATHER = (ir.Say, ir.Play, ir.Pause)
 
 
@@ -58,8 +58,20 @@ def _check(parent: ir.Verb):
         yield from _check(child)
 
 
+def _parents(noun: str) -> list[str]:
+    return [v.name for v in vocabulary.VERBS if noun in v.children]
+
+
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for step in flow.steps:
             for verb in step.verbs:
+                entry = vocabulary.BY_NAME.get(verb.name)
+                if entry is not None and entry.noun:
+                    yield report(
+                        "FL401",
+                        f"`{verb.name}` is a noun: it is written in the block of {_listed(_parents(verb.name))}",
+                        verb.keyword,
+                        hint=f"indent it under a `{_parents(verb.name)[0]}:` line",
+                    )
                 yield from _check(verb)

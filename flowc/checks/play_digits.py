@@ -14,7 +14,7 @@ from ..codes import report
 from .base import CheckContext
 
 CODES = ("FL309",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each verb by itself
 TONES = frozenset("0123456789*#w")
 
 

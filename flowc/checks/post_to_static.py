@@ -16,7 +16,7 @@ from ..codes import report
 from .base import CheckContext
 
 CODES = ("FL701",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each verb by itself
 
 
 def run(ctx: CheckContext):

@@ -19,7 +19,7 @@ from ..codes import report
 from .base import CheckContext, did_you_mean
 
 CODES = ("FL060",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each verb by itself
 
 _RECORD = vocabulary.verb("record")
 # The words that begin an option of `record` (`no` only comes before `beep`

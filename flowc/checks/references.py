@@ -21,7 +21,9 @@ def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
             for target in (*ir.targets(verb), *ir.callbacks(verb)):
-                if target.kind is ir.TargetKind.STEP:
+                if not isinstance(target, ir.StepTarget):
+                    continue
+                if target.flow is None:
                     if flow.step(target.step) is None:
                         yield report(
                             "FL104",
@@ -29,7 +31,7 @@ def run(ctx: CheckContext):
                             target.span,
                             hint=did_you_mean(target.step, (s.name for s in flow.steps)),
                         )
-                elif target.kind is ir.TargetKind.FLOW_STEP:
+                else:
                     other = ctx.known.get(target.flow)
                     if other is None and target.flow in ctx.unparsed:
                         continue

@@ -21,7 +21,7 @@ from ..diagnostics import Note
 from .base import CheckContext
 
 CODES = ("FL205",)
-LOCAL = False  # needs the whole flow
+LOCAL = True  # judges each step's lines by themselves
 
 
 def run(ctx: CheckContext):

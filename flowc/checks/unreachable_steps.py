@@ -27,12 +27,15 @@ def run(ctx: CheckContext):
     for flow in ctx.flows:
         if ctx.known.get(flow.name) is not flow:
             continue
+        entry = flow.entry
+        if entry is None:
+            continue
         for step in flow.steps[1:]:
             sid = (flow.name, step.name)
             if sid not in reached and graph.nodes.get(sid) is not None and graph.nodes[sid].step is step:
                 yield report(
                     "FL204",
-                    f"no path from the entry step `{flow.entry.name}` reaches the step `{step.name}`",
+                    f"no path from the entry step `{entry.name}` reaches the step `{step.name}`",
                     step.name_span,
                     hint=f"link to it with `-> {step.name}`, or remove it",
                 )

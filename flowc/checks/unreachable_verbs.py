@@ -21,7 +21,7 @@ from ..graph import ends_document
 from .base import CheckContext
 
 CODES = ("FL201",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each step's lines by themselves
 
 
 def run(ctx: CheckContext):

@@ -1,24 +1,24 @@
 """Malformed URLs, and a ``base-url`` that cannot prefix step files.
 
 ``base-url`` must be an absolute http(s) URL with no query or fragment, since
-``/<flow>/<step>.xml`` is appended to it. No URL may be empty or hold spaces
-(write them as ``%20``).
+``/<flow>/<step>.xml`` is appended to it. No URL may be empty, hold spaces
+(write them as ``%20``), or have a host that cannot be read: a stray ``[`` or
+``]``, brackets around something other than an IPv6 address, a port that is
+not a number from 0 to 65535, or a character that Unicode normalisation turns
+into ``/``, ``?``, ``#``, ``@`` or ``:``.
 
-Bad: ``base-url example.com/ivr``, ``-> "/handle me"``.
+Bad: ``base-url example.com/ivr``, ``-> "/handle me"``, ``-> "//[a/b"``.
 Good: ``base-url https://example.com/ivr``, ``-> "/handle%20me"``.
 """
 
 from __future__ import annotations
 
-import re
-
-from .. import ir
+from .. import ir, urls
 from ..codes import report
 from .base import CheckContext
 
 CODES = ("FL307",)
-LOCAL = True  # sees one verb or one step at a time
-_SPACE = re.compile(r"\s")
+LOCAL = True  # judges each verb and each setting by itself
 
 
 def _targets(verb: ir.Verb):
@@ -26,11 +26,16 @@ def _targets(verb: ir.Verb):
     yield from ir.callbacks(verb)
 
 
-def _malformed(target: ir.Target):
-    if not target.text:
-        return report("FL307", "the URL is empty", target.span)
-    if _SPACE.search(target.text):
-        return report("FL307", "a URL cannot contain spaces", target.span, hint="write a space as `%20`")
+def _base_url(base: ir.Target):
+    url = urls.parse(base.text, base.span)
+    if not isinstance(url, urls.Url):
+        return url
+    if base.kind is not ir.TargetKind.ABSOLUTE or url.scheme not in ("http", "https") or not url.netloc:
+        return report(
+            "FL307", f"`base-url` must be an absolute http or https URL, not `{base.text}`", base.span
+        )
+    if url.query or url.fragment:
+        return report("FL307", "`base-url` cannot have a query or a fragment", base.span)
     return None
 
 
@@ -38,28 +43,12 @@ def run(ctx: CheckContext):
     for flow in ctx.flows:
         base = flow.settings.base_url
         if base is not None:
-            from urllib.parse import urlsplit  # only with a base-url; keeps start-up short
-
-            problem = _malformed(base)
-            if problem is None:
-                parts = urlsplit(base.text)
-                if (
-                    base.kind is not ir.TargetKind.ABSOLUTE
-                    or parts.scheme not in ("http", "https")
-                    or not parts.netloc
-                ):
-                    problem = report(
-                        "FL307",
-                        f"`base-url` must be an absolute http or https URL, not `{base.text}`",
-                        base.span,
-                    )
-                elif parts.query or parts.fragment:
-                    problem = report("FL307", "`base-url` cannot have a query or a fragment", base.span)
+            problem = _base_url(base)
             if problem is not None:
                 yield problem
         for _, verb in ctx.verbs(flow):
             for target in _targets(verb):
                 if not target.is_step:
-                    problem = _malformed(target)
-                    if problem is not None:
-                        yield problem
+                    url = urls.parse(target.text, target.span)
+                    if not isinstance(url, urls.Url):
+                        yield url

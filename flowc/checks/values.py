@@ -20,7 +20,7 @@ from ..codes import report
 from .base import CheckContext, allowed, did_you_mean
 
 CODES = ("FL306",)
-LOCAL = True  # sees one verb or one step at a time
+LOCAL = True  # judges each verb and each setting by itself
 REASONS = vocabulary.verb("reject").values[0].choices
 CONTEXTS = next(s.values for s in vocabulary.SETTINGS if s.name == "context")
 INPUTS = vocabulary.verb("gather").option("input").values  # type: ignore[union-attr]

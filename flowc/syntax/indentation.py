@@ -11,6 +11,7 @@ reading of the odd lines keeps the blocks whole, parsed with them re-indented
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from lark import Token
@@ -18,6 +19,7 @@ from lark import Token
 from ..codes import report
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span
+from . import tokens
 
 MAX_DEPTH = 16  # indentation levels; the language needs three
 
@@ -35,7 +37,7 @@ class GluedKeyword(Exception):
 
     def __init__(self, keyword: Token, rest: Token):
         super().__init__(f"{keyword.value}{rest.value}")
-        self.token, self.rest, self.line = keyword, rest, keyword.line
+        self.token, self.rest, self.line = keyword, rest, tokens.start(keyword)[0]
 
 
 def _glued_to(keywords: frozenset[str], previous: Token | None, tok: Token) -> bool:
@@ -72,7 +74,7 @@ class FlowIndenter:
             if first and tok.type != "_NL" and tok.column != 1:
                 raise IndentProblem("FL003", "the first line must not be indented", tok.line, 1)
             first = False
-            if _glued_to(self.keywords, previous, tok):
+            if previous is not None and _glued_to(self.keywords, previous, tok):
                 raise GluedKeyword(previous, tok)
             previous = tok
             yield tok
@@ -211,7 +213,7 @@ def untangled(source: SourceFile) -> tuple[list[str], dict[int, tuple[int, int]]
     used = _indent_char(indents)
     if used is None:
         return None
-    foreign = [i for i, ind in enumerate(indents) if ind and set(ind) != {used}]
+    foreign = {i: ind for i, ind in enumerate(indents) if ind and set(ind) != {used}}  # line -> indentation
     if not foreign:
         return None
     foreign_lines = set(foreign)
@@ -244,8 +246,7 @@ def untangled(source: SourceFile) -> tuple[list[str], dict[int, tuple[int, int]]
     for convert in readings:
         changed = list(lines)
         shifts = {}
-        for i in foreign:
-            old = indents[i]
+        for i, old in foreign.items():
             if convert is None:
                 changed[i] = ""
                 shifts[i] = (len(old), 0)
@@ -294,25 +295,31 @@ def first_word(line: str) -> str:
     return words[0] if words else ""
 
 
-def next_significant(lines: list[str], index: int) -> int | None:
+def next_significant(lines: Sequence[str], index: int) -> int | None:
     for i in range(index + 1, len(lines)):
         if indent_of(lines[i]) is not None:
             return i
     return None
 
 
-def previous_significant(lines: list[str], index: int) -> int | None:
+def previous_significant(lines: Sequence[str], index: int) -> int | None:
     for i in range(index - 1, -1, -1):
         if indent_of(lines[i]) is not None:
             return i
     return None
 
 
-_TRAILING_BLANKS = re.compile(r"(?:[ \t]*\r?\n)*[ \t]*\Z")
-
-
 def trimmed(text: str) -> str:
     """``text`` without the blank lines and spaces at its end: only what the
     lexer itself reads as blank (spaces, tabs, ``\n`` and ``\r\n``), so a
     stray ``\r`` or form feed at the end is an error as it is anywhere else."""
-    return _TRAILING_BLANKS.sub("", text)
+    end = len(text)
+    while end:
+        char = text[end - 1]
+        if char in " \t":
+            end -= 1
+        elif char == "\n":
+            end -= 2 if end > 1 and text[end - 2] == "\r" else 1
+        else:
+            break
+    return text[:end]

@@ -22,6 +22,7 @@ from .. import vocabulary
 from ..codes import report
 from ..diagnostics import Diagnostic, Note
 from ..source import SourceFile, Span, split_lines
+from . import tokens
 from .grammar import keyword, keyword_terminals
 from .indentation import GluedKeyword, IndentProblem, indent_of, previous_significant, trimmed
 
@@ -66,7 +67,7 @@ def _expected_words(expected, verb: str | None = None) -> str:
     line_options = _options_of(verb)
     for name in sorted(expected, key=lambda n: (n in structure, n)):
         kw = keyword(name)
-        if kw in _NOUNS and kw not in line_options:
+        if kw in _NOUNS and (kw not in line_options or "_NL" not in expected):
             continue  # the nouns a block may hold are named by the checks, not in every message
         if kw in _VERBS and kw not in line_options:
             verbs.append(kw)
@@ -224,9 +225,10 @@ def _enclosing_step(source: SourceFile, line: int) -> Note | None:
     if depth is None or depth == 0:
         # An unindented line is in no block, unless it was meant to open one.
         prev = previous_significant(lines, line - 1)
-        if prev is None or not lines[prev].rstrip().endswith(":"):
+        prev_depth = indent_of(lines[prev]) if prev is not None else None
+        if prev is None or prev_depth is None or not lines[prev].rstrip().endswith(":"):
             return None
-        depth = indent_of(lines[prev]) + 1
+        depth = prev_depth + 1
         line = prev + 2
     for number in range(line - 1, 0, -1):
         text = lines[number - 1]
@@ -291,8 +293,8 @@ class _Found:
         return self.stack[-2] if len(self.stack) > 1 else None
 
     def word_span(self, tok: Token, end_col: int | None = None) -> Span:
-        line = tok.line
-        return Span(self.source.path, line, tok.column, line, end_col or tok.end_column)
+        line, col = tokens.start(tok)
+        return Span(self.source.path, line, col, line, end_col or tokens.end(tok)[1])
 
 
 def _point(source: SourceFile, line: int, col: int) -> Span:
@@ -326,7 +328,8 @@ def _indent_problem(exc: IndentProblem, source: SourceFile) -> Diagnostic:
 def _glued_keyword(exc: GluedKeyword, source: SourceFile) -> Diagnostic:
     kw, rest = exc.token, str(exc.rest.value)
     word = kw.value + rest
-    span = Span(source.path, kw.line, kw.column, kw.line, kw.column + len(word))
+    line, col = tokens.start(kw)
+    span = Span(source.path, line, col, line, col + len(word))
     if exc.rest.type in keyword_terminals() or len(rest) > 2:
         hint = f"put a space after `{kw.value}`: `{kw.value} {rest}`"
     else:  # `onn`, `beeep`: a letter too many
@@ -335,7 +338,7 @@ def _glued_keyword(exc: GluedKeyword, source: SourceFile) -> Diagnostic:
         "FL001",
         f"unexpected `{word}`, expected `{kw.value}` followed by a space",
         span,
-        notes=_open_block(source, kw.line),
+        notes=_open_block(source, line),
         hint=hint,
     )
 
@@ -369,8 +372,8 @@ def _unexpected_token(exc: UnexpectedToken, source: SourceFile) -> _Reading | Di
 
 def _token_span(found: _Found) -> Span:
     tok = found.tok
-    if tok.type == "$END":
-        return _end_of_code(found.source)
+    if tok.type == "$END" or tok.line is None or tok.column is None:
+        return _end_of_code(found.source)  # the end, or a block closed at the end of the file
     line, col = tok.line, tok.column
     end_col = tok.end_column if tok.end_line == line and tok.end_column else col + 1
     return Span(found.source.path, line, col, line, max(end_col, col + 1))
@@ -402,7 +405,7 @@ def _glued_letters(found: _Found) -> _Reading | None:
         return None
     word = top.value + str(tok.value).split()[0]
     return _Reading(
-        found.word_span(top, top.column + len(word)),
+        found.word_span(top, tokens.start(top)[1] + len(word)),
         f"unexpected `{word}`, expected `{top.value}` followed by a space",
         f"did you mean `{top.value}`?",
     )
@@ -433,7 +436,7 @@ def _glued_number(found: _Found) -> Diagnostic | None:
         "FL001",
         f"`{top.value}{tok.value}` is not a duration",
         found.word_span(top, tok.end_column),
-        notes=_open_block(found.source, top.line),
+        notes=_open_block(found.source, tokens.start(top)[0]),
         hint="a duration is a number with `h`, `m` or `s`, from hours down: `20s`, `2m`, `1h30m`",
     )
 
@@ -493,11 +496,10 @@ def _near_keyword(found: _Found) -> str | None:
 
 def _step_without_arrow(found: _Found) -> str | None:
     tok = found.tok
-    if (
-        "ARROW" in found.expected
-        and re.fullmatch(r"[A-Za-z_]\w*", str(tok.value))
-        and not found.source.line_text(tok.line)[tok.end_column - 1 :].split("#", 1)[0].strip()
-    ):
+    if "ARROW" not in found.expected or not re.fullmatch(r"[A-Za-z_]\w*", str(tok.value)):
+        return None
+    after = found.source.line_text(tokens.start(tok)[0])[tokens.end(tok)[1] - 1 :]
+    if not after.split("#", 1)[0].strip():
         return f"write `-> {tok.value}` to go to the step `{tok.value}`"
     return None
 

@@ -236,7 +236,8 @@ def _over_indented(lines: list[str], index: int) -> bool:
     inside the block: then the first line was indented too far."""
     depth = indent_of(lines[index])
     parent = previous_significant(lines, index)
-    if parent is None or indent_of(lines[parent]) >= depth:
+    parent_depth = indent_of(lines[parent]) if parent is not None else None
+    if depth is None or parent is None or parent_depth is None or parent_depth >= depth:
         return False
     if not lines[parent].split("#", 1)[0].rstrip().endswith(":"):
         return False
@@ -244,7 +245,7 @@ def _over_indented(lines: list[str], index: int) -> bool:
         d = indent_of(lines[i])
         if d is None or d >= depth:
             continue
-        return d > indent_of(lines[parent])
+        return d > parent_depth
     return False
 
 
@@ -320,12 +321,14 @@ def _recover(lines: list[str], exc: Exception, line: int) -> int | None:
                 lines[i] = ""
                 last = i
         return last + 1
-    if indent_of(lines[index]) is None:
+    depth = indent_of(lines[index])
+    if depth is None:
         return None
     original = lines[index]
     nxt = next_significant(lines, index)
-    opens_block = nxt is not None and indent_of(lines[nxt]) > indent_of(lines[index])
-    if opens_block and indent_of(lines[index]) == 0:
+    nxt_depth = indent_of(lines[nxt]) if nxt is not None else None
+    opens_block = nxt_depth is not None and nxt_depth > depth
+    if opens_block and depth == 0:
         lines[index] = _repaired_header(lines, index)
         return index + 1
     if opens_block:

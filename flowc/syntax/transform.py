@@ -22,8 +22,12 @@ from ..codes import report
 from ..diagnostics import Diagnostic, Note
 from ..source import SourceFile, Span
 from ..vocabulary import Shape
+from . import tokens
 
 MAX_DIGITS = 12  # longer numbers are refused before int() sees them
+
+# Each verb's options by name.
+_OPTIONS = {v.name: {o.name: o for o in v.options} for v in vocabulary.VERBS}
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)", re.DOTALL)
@@ -81,7 +85,7 @@ def _first(items):
 
 def _start(x) -> tuple[int, int]:
     if type(x) is Token:
-        return x.line, x.column
+        return tokens.start(x)
     if isinstance(x, tuple):
         return _start(_present(x)[0])
     return x.span.line, x.span.col
@@ -89,7 +93,7 @@ def _start(x) -> tuple[int, int]:
 
 def _end(x) -> tuple[int, int]:
     if type(x) is Token:
-        return x.end_line, x.end_column
+        return tokens.end(x)
     if isinstance(x, tuple):
         return _end(_present(x)[-1])
     if isinstance(x, ir.Verb) and x.body:
@@ -138,7 +142,7 @@ class ToIR(Transformer):
         return span
 
     def _tspan(self, tok: Token) -> Span:
-        return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return tokens.span(self.file, tok)
 
     def _string(self, tok: Token) -> ir.Text:
         span = self._tspan(tok)
@@ -152,13 +156,17 @@ class ToIR(Transformer):
                 return _ESCAPES[esc]
             if len(esc) == 5:
                 return chr(int(esc[1:], 16))
-            col = tok.column + 1 + m.start()
+            col = span.col + 1 + m.start()
             self.diagnostics.append(
                 report(
                     "FL005",
                     f"unknown escape `\\{esc}` in a string",
                     Span(
-                        file=self.file, line=tok.line, col=col, end_line=tok.line, end_col=col + 1 + len(esc)
+                        file=self.file,
+                        line=span.line,
+                        col=col,
+                        end_line=span.line,
+                        end_col=col + 1 + len(esc),
                     ),
                     hint='the escapes are \\" \\\\ \\n \\t \\r and \\uXXXX; write \\\\ for a backslash',
                 )
@@ -223,22 +231,20 @@ class ToIR(Transformer):
 
     # -- targets --
 
-    def step_target(self, meta, tok: Token) -> ir.Target:
-        return ir.Target(kind=ir.TargetKind.STEP, text=tok.value, span=self._tspan(tok), step=tok.value)
+    def step_target(self, meta, tok: Token) -> ir.StepTarget:
+        return ir.StepTarget(text=tok.value, span=self._tspan(tok), step=tok.value)
 
-    def flow_step_target(self, meta, tok: Token) -> ir.Target:
+    def flow_step_target(self, meta, tok: Token) -> ir.StepTarget:
         flow, step = tok.value.split(".")
-        return ir.Target(
-            kind=ir.TargetKind.FLOW_STEP, text=tok.value, span=self._tspan(tok), flow=flow, step=step
-        )
+        return ir.StepTarget(text=tok.value, span=self._tspan(tok), flow=flow, step=step)
 
-    def path_url(self, meta, tok: Token) -> ir.Target:
-        return ir.Target(kind=ir.TargetKind.PATH, text=tok.value, span=self._tspan(tok))
+    def path_url(self, meta, tok: Token) -> ir.UrlTarget:
+        return ir.UrlTarget(kind=ir.TargetKind.PATH, text=tok.value, span=self._tspan(tok))
 
-    def absolute_url(self, meta, tok: Token) -> ir.Target:
-        return ir.Target(kind=ir.TargetKind.ABSOLUTE, text=tok.value, span=self._tspan(tok))
+    def absolute_url(self, meta, tok: Token) -> ir.UrlTarget:
+        return ir.UrlTarget(kind=ir.TargetKind.ABSOLUTE, text=tok.value, span=self._tspan(tok))
 
-    def quoted_url(self, meta, tok: Token) -> ir.Target:
+    def quoted_url(self, meta, tok: Token) -> ir.UrlTarget:
         text = self._string(tok).value
         if _SCHEME.match(text):
             kind = ir.TargetKind.ABSOLUTE
@@ -246,7 +252,7 @@ class ToIR(Transformer):
             kind = ir.TargetKind.PATH
         else:
             kind = ir.TargetKind.RELATIVE
-        return ir.Target(kind=kind, text=text, span=self._tspan(tok))
+        return ir.UrlTarget(kind=kind, text=text, span=self._tspan(tok))
 
     def arrow(self, meta, arrow: Token, method: Token | None, target: ir.Target) -> ir.Target:
         method_text = ir.Text(value=method.value, span=self._tspan(method)) if method is not None else None
@@ -321,7 +327,7 @@ class ToIR(Transformer):
         """The options of a verb line as IR fields, and its action. An option
         written twice (or contradicted: `beep` … `no beep`) is reported, and
         the first one kept."""
-        table = vocabulary.verb(verb)
+        options = _OPTIONS[verb]
         fields: dict = {}
         seen: dict[str, _Option] = {}
         action = None
@@ -331,8 +337,7 @@ class ToIR(Transformer):
             if isinstance(item, ir.Target):
                 action = item
                 continue
-            spec = table.option(item.name)
-            assert spec is not None, (verb, item.name)  # the grammar only takes the table's options
+            spec = options[item.name]  # the grammar only takes the table's options
             values = self._read(spec, item)
             first = seen.get(item.name)
             if first is not None:
@@ -469,9 +474,9 @@ class ToIR(Transformer):
     def context(self, meta, kw, word):
         return _Setting("context", self._text(word), self._span(meta))
 
-    def base_url(self, meta, kw, url):
+    def base_url(self, meta, kw: Token, url: ir.UrlTarget | Token) -> _Setting:
         if isinstance(url, Token):  # LOOSE_URL: no scheme, reported by the checks
-            url = ir.Target(kind=ir.TargetKind.RELATIVE, text=url.value, span=self._tspan(url))
+            url = ir.UrlTarget(kind=ir.TargetKind.RELATIVE, text=url.value, span=self._tspan(url))
         return _Setting("base_url", url, self._span(meta))
 
     def settings(self, meta, *items):

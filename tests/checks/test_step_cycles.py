@@ -227,3 +227,33 @@ def test_cycle_inside_a_neighbour_flow_is_not_reported_here(compile_flow):
         billing="step start:\n    redirect -> start\n",
     )
     assert found(build) == []
+
+
+def chain_flow(steps: int) -> str:
+    """s0 -> s1 -> … -> s{steps-1} -> s0, one `redirect` per step."""
+    return "".join(f"step s{i}:\n    redirect -> s{(i + 1) % steps}\n" for i in range(steps))
+
+
+def test_a_cycle_of_ten_steps_is_shown_whole(compile_flow):
+    [d] = found(compile_flow(chain_flow(10)))
+    assert d.message.endswith(": " + " -> ".join(f"s{i}" for i in [*range(10), 0]))
+    assert len(d.notes) == 10
+    assert d.notes[-1].message == "`s9` sends the call on to `s0`"
+
+
+def test_a_long_cycle_is_cut_after_its_first_steps(compile_flow):
+    build = compile_flow(chain_flow(2000))
+    [d] = found(build)
+    first_ten = " -> ".join(f"s{i}" for i in range(11))
+    assert (
+        d.message
+        == f"these steps loop forever with no way out: {first_ten} -> … -> s1999 -> s0 (2,000 steps)"
+    )
+    assert [n.message for n in d.notes[:2]] == [
+        "`s0` sends the call on to `s1`",
+        "`s1` sends the call on to `s2`",
+    ]
+    assert len(d.notes) == 11
+    assert d.notes[-1].message == "… and 1,990 more steps, until `s1999` sends the call back to `s0`"
+    assert where(d.notes[-1].span) == (4000, 14, 4000, 19)  # the `-> s0` that closes the cycle
+    assert codes(build) == ["FL203"]

@@ -100,3 +100,62 @@ def test_play_dial_and_gather_urls_are_checked(compile_flow, line, col):
 
 def test_step_references_are_not_urls(compile_flow):
     assert codes(compile_flow("step start:\n    redirect -> handle\nstep handle:\n    hangup\n")) == []
+
+
+# ---- URLs urllib cannot read: each is an FL307 error at the URL, never a crash -------------------
+
+BRACKETS_HINT = "`[` and `]` may only enclose an IPv6 address in a host, as in `https://[2001:db8::1]/`"
+
+
+def test_base_url_with_a_stray_bracket_is_reported(compile_flow):
+    build = compile_flow(with_base("https://ex]ample.com/"))
+    assert codes(build) == ["FL307"]
+    [d] = found(build)
+    assert d.message == "the host of the URL has a `]` with no `[`"
+    assert d.hint == BRACKETS_HINT
+    assert where(d) == (2, 14, 2, 35)
+
+
+def test_base_url_with_a_host_character_that_normalises_to_a_delimiter_is_reported(compile_flow):
+    build = compile_flow(with_base("https://a\u2a74b.com/"))
+    assert codes(build) == ["FL307"]
+    [d] = found(build)
+    assert d.message == "the host of the URL holds `\u2a74`, which Unicode normalisation turns into `::=`"
+    assert "xn--" in d.hint
+    assert where(d) == (2, 14, 2, 30)
+
+
+def test_a_network_path_with_an_open_bracket_is_reported(compile_flow):
+    build = compile_flow('step start:\n    record -> "//[a/b"\n')
+    assert codes(build) == ["FL307"]
+    [d] = found(build)
+    assert d.message == "the host of the URL has a `[` with no `]`"
+    assert where(d) == (2, 12, 2, 23)
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('redirect -> "https://[zz]/x"', "`[zz]` in the host of the URL is not an IPv6 address"),
+        ('redirect -> "https://[1.2.3.4]/x"', "`[1.2.3.4]` in the host of the URL is not an IPv6 address"),
+        ('redirect -> "https://h:99999/x"', "the port `99999` is not a number from 0 to 65535"),
+        ('redirect -> "https://h:8o/x"', "the port `8o` is not a number from 0 to 65535"),
+        (
+            'play "https://a\u2100b/x.mp3"',
+            "the host of the URL holds `\u2100`, which Unicode normalisation turns into `a/c`",
+        ),
+        ('record status "https://[::1/s" -> done', "the host of the URL has a `[` with no `]`"),
+    ],
+)
+def test_unreadable_urls_of_verbs_are_reported(compile_flow, line, message):
+    build = compile_flow(f"step start:\n    {line}\nstep done:\n    hangup\n")
+    [d] = found(build)
+    assert d.message == message
+    assert d.span.line == 2
+
+
+@pytest.mark.parametrize(
+    "url", ["https://[2001:db8::1]:8443/ivr", "https://[v1.x]/ivr", "https://b\u00fccher.example/ivr"]
+)
+def test_readable_hosts_are_accepted(compile_flow, url):
+    assert codes(compile_flow(with_base(url))) == []

@@ -1,0 +1,36 @@
+"""Where a Lark token is, with the types the rest of the parser needs.
+
+Lark types a token's line and columns as optional, since a token can be made
+by hand without them. Every token the lexer makes has them, and so do the
+indenter's `_INDENT` and `_DEDENT` tokens, except the `_DEDENT` tokens that
+close the open blocks at the end of the file.
+"""
+
+from __future__ import annotations
+
+from lark import Token
+
+from ..source import Span
+
+
+class NoPosition(Exception):
+    """A token made without a position reached code that needs one."""
+
+
+def start(tok: Token) -> tuple[int, int]:
+    """``(line, column)`` of the token's first character, 1-based."""
+    if tok.line is None or tok.column is None:
+        raise NoPosition(tok.type)
+    return tok.line, tok.column
+
+
+def end(tok: Token) -> tuple[int, int]:
+    """``(line, column)`` just after the token's last character."""
+    if tok.end_line is None or tok.end_column is None:
+        raise NoPosition(tok.type)
+    return tok.end_line, tok.end_column
+
+
+def span(file: str, tok: Token) -> Span:
+    """The token's span in ``file``."""
+    return Span(file, *start(tok), *end(tok))
