@@ -49,6 +49,7 @@ test: $(VENV)/.installed-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	cd tests && ../$(BIN)/python -m pytest -c ../pyproject.toml --rootdir .. $(PYTEST_ARGS)
+	$(BIN)/flowc test flows
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/compile.py

@@ -68,6 +68,9 @@ def cli(debug: bool) -> None:
     flowc fmt flows/                     rewrite flows in the canonical layout
     flowc lsp                            run the language server for editors
     flowc explain FL202                  explain a diagnostic code
+    flowc test flows/                    rehearse the calls of *.calls files
+    flowc paths flows/ivr.flow           every way through a flow
+    flowc call flows/ivr.flow            call a flow from the terminal
 
     A directory argument means every .flow file under it. Exit status: 0 when
     there are no errors, 1 when a flow has an error, 2 for usage errors.
@@ -92,24 +95,43 @@ def _load(paths):
 def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
     from .diagnostics import Severity
     from .project import promote_warnings
-    from .render import format_summary, format_text, to_github, to_json, to_sarif
+    from .render import format_summary
 
     diagnostics = promote_warnings(build.diagnostics) if werror else build.diagnostics
-    if fmt == "json":
-        click.echo(to_json(diagnostics))
-    elif fmt == "sarif":
-        click.echo(to_sarif(diagnostics))
-    elif fmt == "github":
-        if diagnostics:
-            click.echo(to_github(diagnostics))
-    else:
-        sources = build.sources()
-        use_colour = _use_colour(colour)
-        for d in diagnostics:
-            click.echo(format_text(d, sources, colour=use_colour), err=True)
-        if diagnostics:
-            click.echo(format_summary(diagnostics, len(build.units)), err=True)
+    _render(diagnostics, build.sources() if fmt == "text" else {}, fmt, _use_colour(colour))
+    if fmt == "text" and diagnostics:
+        click.echo(format_summary(diagnostics, len(build.units)), err=True)
     return diagnostics, any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def _fix(paths, write: bool):
+    from .fixing import fix
+    from .formatter import unified_diff
+    from .output import replace_file
+    from .project import NoFlowFiles
+
+    try:
+        fixed = fix(paths)
+    except NoFlowFiles as exc:
+        raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
+    for path, (before, after) in fixed.changes.items():
+        if not write:
+            click.echo(unified_diff(path, before, after, "fixed"), nl=False)
+            continue
+        try:
+            replace_file(path, after.encode("utf-8"))
+        except OSError as exc:
+            raise OutputProblem(f"cannot write {path}: {exc}") from None
+        click.echo(f"fixed {path}", err=True)
+    if fixed.changes:
+        files = len(fixed.changes)
+        verb = "fixed" if write else "would fix"
+        click.echo(
+            f"{verb} {fixed.applied} problem{'s' if fixed.applied != 1 else ''} "
+            f"in {files} file{'s' if files != 1 else ''}",
+            err=True,
+        )
+    return fixed.build
 
 
 def _fails(diagnostics, werror: bool) -> bool:
@@ -128,17 +150,38 @@ def _fails(diagnostics, werror: bool) -> bool:
     default=None,
     help="Also report what this build target cannot express (e.g. branch steps for twiml).",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the safe fixes (the `did you mean` and `write ...` of the messages) to the files, "
+    "then report what remains.",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Write nothing; print a unified diff of the safe fixes on stdout, then report what would remain.",
+)
 @_FORMAT
 @_WERROR
 @_COLOR
-def check(paths, target, fmt, werror, color):
-    """Check flows and report problems; write nothing.
+def check(paths, target, fix, diff, fmt, werror, color):
+    """Check flows and report problems; write nothing (unless --fix).
 
     Each PATH is a .flow file or a directory searched for .flow files.
     References to other flows resolve against all files given and, for a
     flow not among them, against the .flow files beside them.
+
+    With --fix, the safe fixes are written to the files (each replaced
+    atomically), as many rounds as it takes; the problems that remain are
+    reported. Fixes that may change what a flow does (a URL given a scheme)
+    are offered by the language server, never applied here.
     """
-    build = _load(paths)
+    if diff and fmt != "text":
+        raise click.UsageError("--diff prints a diff on stdout: use it with the text format")
+    if fix or diff:
+        build = _fix(paths, write=fix and not diff)
+    else:
+        build = _load(paths)
     if target is not None:
         from .backends import target as backend
         from .backends import with_target
@@ -235,9 +278,11 @@ def build(paths, out, target, fmt, werror, color):
             click.echo(
                 f"created {os.path.join(out, rel)}: it is yours, later builds never change it", err=True
             )
+    from .backends import ErrorNotice
+
     for line in notices:
         click.echo(line, err=True)
-    sys.exit(EXIT_OK)
+    sys.exit(EXIT_FLOW_ERRORS if any(isinstance(line, ErrorNotice) for line in notices) else EXIT_OK)
 
 
 @cli.command("fmt")
@@ -325,6 +370,117 @@ def _collect(collect, paths):
         raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
 
 
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(file_okay=False),
+    help="Directory to write OUT/<flow>.flow into (default: print the one flow on stdout).",
+)
+@click.option(
+    "--name",
+    help="The flow's name, for a single file or `-` (default: the file's name; `imported` for stdin).",
+)
+@_FORMAT
+@_COLOR
+def import_command(paths, out, name, fmt, color):
+    """Turn TwiML Voice documents into flows.
+
+    \b
+    flowc import greeting.xml                 print the flow on stdout
+    flowc import twiml/ -o flows/             one flow per directory of documents
+    curl -s https://example.com/ivr.xml | flowc import - --name ivr
+
+    Each PATH is a TwiML document (a file, or `-` for stdin), which becomes a
+    flow of one step `main` named after the file, or a directory: its .xml
+    and .twiml files become one flow named after the directory, one step per
+    document, and each subdirectory is a flow of its own. A relative action
+    between documents of the import (action="handle.xml" with its method)
+    becomes a step reference (`-> handle`), so a folder of TwiML Bins or the
+    output of `flowc build` comes back as a flow.
+
+    Building the flow gives back each document, equal as XML. A document
+    that is not XML, has no <Response> root, has an element, attribute,
+    text or value the flow language cannot write, or has a DOCTYPE is
+    reported with its line, and nothing is written (exit 1). Flows are
+    written in the canonical layout of `flowc fmt`; with -o, OUT/<flow>.flow
+    is created for each (existing files are never overwritten; exit 2).
+    What `flowc check` then finds in the flows (problems of the TwiML
+    itself, such as a <Record> with no action) is printed on stderr. With
+    --format json, sarif or github (which need -o), the diagnostics go to
+    stdout in that format instead.
+    """
+    from .importer import STDIN, NoDocuments, import_paths
+    from .importer import check as check_imported
+    from .output import OutputError, create_files
+    from .render import format_summary
+
+    if paths.count(STDIN) > 1:
+        raise click.UsageError("`-` (stdin) can be given once")
+    if fmt != "text" and out is None:
+        raise click.UsageError(f"--format {fmt} needs -o DIR: the report takes standard output")
+    stdin = sys.stdin.buffer.read() if STDIN in paths else None
+    try:
+        result = import_paths(paths, name=name, stdin=stdin)
+    except NoDocuments as exc:
+        raise click.UsageError(f"no .xml or .twiml documents under {exc.args[0]}") from None
+    use_colour = _use_colour(color)
+    if not result.ok:
+        _render(result.diagnostics, result.sources, fmt, use_colour)
+        if fmt == "text":
+            click.echo(
+                format_summary(result.diagnostics, len(result.sources)).replace("checked", "read"), err=True
+            )
+            click.echo("nothing written: fix the documents above", err=True)
+        sys.exit(EXIT_FLOW_ERRORS)
+    if out is None and len(result.flows) != 1:
+        raise click.UsageError(
+            f"these paths give {len(result.flows)} flows; write them into a directory with -o DIR"
+        )
+    checked = check_imported(result.flows, out)
+    if out is None:
+        click.echo(result.flows[0].text, nl=False)
+    else:
+        files = {f"{flow.name}.flow": flow.text.encode("utf-8") for flow in result.flows}
+        try:
+            create_files(out, files)
+        except OutputError as exc:
+            raise OutputProblem(str(exc)) from None
+        except OSError as exc:
+            raise OutputProblem(f"cannot write to {out}: {exc}") from None
+        for flow in result.flows:
+            documents = len(flow.documents)
+            click.echo(
+                f"wrote {os.path.join(out, flow.name + '.flow')} "
+                f"({documents} document{'s' if documents != 1 else ''})",
+                err=True,
+            )
+    if checked.diagnostics and fmt == "text":
+        click.echo(
+            "flowc check finds these problems in the imported flows (they are the TwiML's own):", err=True
+        )
+    _render(checked.diagnostics, checked.sources(), fmt, use_colour)
+    sys.exit(EXIT_OK)
+
+
+def _render(diagnostics, sources, fmt: str, colour: bool) -> None:
+    """Diagnostics in the chosen format: text on stderr, the others on stdout."""
+    from .render import format_text, to_github, to_json, to_sarif
+
+    if fmt == "json":
+        click.echo(to_json(diagnostics))
+    elif fmt == "sarif":
+        click.echo(to_sarif(diagnostics))
+    elif fmt == "github":
+        if diagnostics:
+            click.echo(to_github(diagnostics))
+    else:
+        for d in diagnostics:
+            click.echo(format_text(d, sources, colour=colour), err=True)
+
+
 @cli.command()
 def lsp():
     """Run the language server on stdin/stdout (for editors).
@@ -384,6 +540,154 @@ def serve(paths, out, host, port):
         raise OutputProblem(str(exc)) from None
     except OSError as exc:
         raise OutputProblem(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+
+
+_AGAINST = click.option(
+    "--against",
+    default="flows",
+    show_default=True,
+    metavar="SERVER",
+    help="What answers the calls: `flows` (the .flow files compiled in memory), `flask` (the Flask app "
+    "built from them, called through WSGI with signed requests), a directory (a static build, or a "
+    "generated Flask app), or an http://127.0.0.1:PORT URL.",
+)
+
+
+@cli.command("test")
+@_PATHS
+@_AGAINST
+@click.option("--token", default=None, help="Sign requests to an http:// server with this auth token.")
+@click.option("--coverage", is_flag=True, help="Report the steps, verbs, branch keys and edges the calls ran.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the transcript of every call, not only of failures.")
+@_FORMAT
+@_COLOR
+def test_command(paths, against, token, coverage, verbose, fmt, color):
+    """Rehearse the calls of *.calls files against the flows.
+
+    Each PATH is a .calls file, a .flow file (its .calls files), or a
+    directory searched for both. Every `call` block is played by flowc in
+    Twilio's part: what the caller hears, presses and says, each request
+    and its answer. A failed expectation is reported with the call's
+    transcript. Exit status: 0 when every call passes, 1 when one fails
+    (or a file has an error), 2 for usage errors.
+    """
+    from .rehearsal import report as rehearsal_report
+    from .rehearsal.runner import Unusable
+    from .rehearsal.session import NothingToRehearse, load, run
+
+    try:
+        session = load(paths)
+    except NothingToRehearse:
+        raise click.UsageError(f"no .calls files under {' '.join(paths)}") from None
+    try:
+        run(session, against, token)
+    except Unusable as exc:
+        raise click.UsageError(str(exc)) from None
+    rehearsal_report.emit(session, fmt=fmt, colour=_use_colour(color), verbose=verbose, coverage=coverage)
+    sys.exit(EXIT_FLOW_ERRORS if session.failed else EXIT_OK)
+
+
+@cli.command("paths")
+@_PATHS
+@_AGAINST
+@click.option("--write", is_flag=True, help="Write each flow's paths to FLOW.paths.calls beside it, with the "
+              "transcript of each call as its expectations (golden scenarios).")
+@click.option("--limit", default=500, show_default=True, help="At most this many paths per flow.")
+def paths_command(paths, against, write, limit):
+    """List every distinct way through each flow, with the caller script that takes it.
+
+    Each key a branch step reads (and one it does not), no input, an empty
+    recording, each dial outcome and hanging up at each point where the call
+    waits are paths; loops are followed twice, then the caller hangs up.
+    Answers for paths the flows do not serve (`answer /path -> step`) come
+    from the settings of the FLOW.calls file beside a flow.
+    """
+    from .project import NoFlowFiles
+    from .rehearsal import paths as listing
+    from .rehearsal.runner import Unusable
+    from .rehearsal.session import paths as find
+    from .render import format_text
+
+    try:
+        session, found = find(paths, against, limit)
+    except Unusable as exc:
+        raise click.UsageError(str(exc)) from None
+    except NoFlowFiles as exc:
+        raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
+    for d in session.diagnostics:
+        click.echo(format_text(d, session.sources), err=True)
+    if session.diagnostics:
+        sys.exit(EXIT_FLOW_ERRORS)
+    assert session.index is not None
+    for item in found:
+        more = " (the limit cut the list short)" if item.truncated else ""
+        click.echo(f"{item.flow}: {len(item.paths)} path{'s' if len(item.paths) != 1 else ''}{more}")
+        for number, path in enumerate(item.paths, start=1):
+            steps = " -> ".join(dict.fromkeys(_step_names(session.index, path.result.documents)))
+            click.echo(f"  {number:>3}. {path.title}")
+            click.echo(f"       ends by {path.result.ended_by} after {len(path.result.documents)} documents: {steps}")
+        if write:
+            text = listing.write_scenarios(item.flow, item.paths, session.index, item.header)
+            _replace(item.file, text)
+            click.echo(f"wrote {item.file}", err=True)
+
+
+def _step_names(index, urls) -> list[str]:
+    out = []
+    for url in urls:
+        found = index.step_at(url)
+        out.append(f"{found[0].name}.{found[1].name}" if found else url)
+    return out
+
+
+def _replace(path: str, text: str) -> None:
+    """Write a file whole or not at all."""
+    import tempfile
+
+    directory = os.path.dirname(path) or "."
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".flowc-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+@cli.command("call")
+@click.argument("flow", type=click.Path(exists=True, dir_okay=True))
+@_AGAINST
+@click.option("--token", default=None, help="Sign requests to an http:// server with this auth token.")
+@click.option("--start", default=None, metavar="STEP", help="Start at this step instead of the first.")
+def call_command(flow, against, token, start):
+    """Call a flow from the terminal: hear it, press keys, speak, hang up.
+
+    flowc plays Twilio's part: it prints what the caller hears and each
+    request with its answer, then waits for what the caller does where the
+    call waits for input: keys (`1`, `12#`), `say "words"`, `speak 10s`,
+    `silence 5s` (an empty line is silence until the timeout), a dial
+    outcome (`completed 30s`, `busy`, `no-answer`), or `hang up`.
+    """
+    from .project import NoFlowFiles
+    from .rehearsal.live import interactive, open_call
+    from .rehearsal.runner import Unusable
+
+    try:
+        live = open_call(flow, against=against, start=start, token=token)
+    except (Unusable, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    except NoFlowFiles as exc:
+        raise click.UsageError(f"no .flow files under {exc.args[0]}") from None
+
+    def read(prompt: str):
+        try:
+            return click.prompt(prompt, default="", show_default=False, prompt_suffix="")
+        except (click.Abort, EOFError):
+            return None
+
+    interactive(live, read, click.echo)
 
 
 @cli.command()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic, Note, Severity
+from .diagnostics import Diagnostic, Fix, Note, Severity
 from .source import Span
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -153,6 +153,138 @@ verb would produce nothing for Twilio to fetch. Add a step, or remove the file.
         explanation="""\
 flowc could not open or read the file (permissions, a broken link), or the file
 is larger than 8 MiB. The message carries the operating system's reason.
+""",
+    ),
+    # ---- reading TwiML (`flowc import`) ----------------------------------------------
+    Code(
+        id="FL030",
+        name="import-not-xml",
+        severity=E,
+        summary="The document given to `flowc import` is not well-formed XML.",
+        explanation="""\
+`flowc import` reads TwiML documents, which are XML. The message is the XML
+parser's, at the line and column where the document stopped being XML: an
+unclosed element, a bare `&`, text after the root element, a file that is not
+XML at all.
+
+    <Response><Say>Tom & Jerry</Say></Response>          <!-- error -->
+
+    <Response><Say>Tom &amp; Jerry</Say></Response>
+""",
+    ),
+    Code(
+        id="FL031",
+        name="import-doctype",
+        severity=E,
+        summary="The document has a DOCTYPE, which `flowc import` refuses.",
+        explanation="""\
+TwiML documents have no document type declaration. A `<!DOCTYPE>` can declare
+entities that expand to gigabytes (the "billion laughs" document) or that read
+local files and URLs (external entities), so flowc never loads a DTD, never
+expands an entity, never uses the network while reading, and refuses any
+document that declares one. Remove the declaration and write the text itself.
+
+    <!DOCTYPE Response [<!ENTITY name "Example Corp">]>
+    <Response><Say>Welcome to &name;</Say></Response>    <!-- error -->
+
+    <Response><Say>Welcome to Example Corp</Say></Response>
+""",
+    ),
+    Code(
+        id="FL032",
+        name="import-not-twiml",
+        severity=E,
+        summary="The root element is not `<Response>`.",
+        explanation="""\
+A TwiML Voice document is one `<Response>` element holding the verbs. Any
+other root (an HTML page, a `<Message>`-only SMS reply without `<Response>`,
+an element in a namespace) is not a document Twilio runs for a call.
+
+    <Say>Hello</Say>                                     <!-- error -->
+
+    <Response><Say>Hello</Say></Response>
+""",
+    ),
+    Code(
+        id="FL033",
+        name="import-unknown-element",
+        severity=E,
+        summary="The document has an element the flow language has no verb for.",
+        explanation="""\
+Every element of the document must be a TwiML verb the flow language writes
+(`flowc explain` and docs/language.md list them). The message suggests the
+nearest element for a misspelt one (element names are case-sensitive: `<say>`
+is not `<Say>`). Processing instructions and entity references are refused
+too.
+
+    <Response><say>Hello</say></Response>                <!-- error -->
+
+    <Response><Say>Hello</Say></Response>
+""",
+    ),
+    Code(
+        id="FL034",
+        name="import-unknown-attribute",
+        severity=E,
+        summary="An element has an attribute the flow language cannot write.",
+        explanation="""\
+Each attribute of an element must be one that an option, a value or the `->`
+of its verb writes. Attribute names are case-sensitive, and the message
+suggests the nearest one (`maxlength` → `maxLength`).
+
+    <Record maxlength="20"/>                             <!-- error -->
+
+    <Record maxLength="20"/>
+""",
+    ),
+    Code(
+        id="FL035",
+        name="import-unexpected-text",
+        severity=E,
+        summary="Text stands where TwiML allows none.",
+        explanation="""\
+Only some elements hold text (the words of `<Say>`, the URL of `<Play>` and
+`<Redirect>`, the number of `<Dial>`). Text directly in `<Response>`, in a
+`<Gather>` or `<Record>`, or beside the child elements of a verb is not
+TwiML: Twilio ignores it or refuses the document.
+
+    <Response>Hello<Hangup/></Response>                  <!-- error -->
+
+    <Response><Say>Hello</Say><Hangup/></Response>
+""",
+    ),
+    Code(
+        id="FL036",
+        name="import-inexpressible",
+        severity=E,
+        summary="A value of the document cannot be written in the flow language.",
+        explanation="""\
+`flowc import` writes only flows that build back to the same document, equal
+as XML. A value the language has no way to write is refused, and the message
+says which: a duration or a number that is not a whole number (`timeout="5.5"`,
+`loop="-1"`), a switch that is neither of its two values (`playBeep="yes"`),
+a `method` without an `action`, a callback's method without its URL, a
+method in lower case, `transcribe="false"` (write nothing: it is the default),
+an empty `<Response>` (a step needs a verb), or a line that the language
+would read differently.
+
+    <Record playBeep="True"/>                            <!-- error -->
+
+    <Record playBeep="true"/>
+""",
+    ),
+    Code(
+        id="FL037",
+        name="import-name-clash",
+        severity=E,
+        summary="Two documents would become the same step, or two imports the same flow.",
+        explanation="""\
+A document's step is named after its file (`handle.xml` is the step
+`handle`), a directory's flow after the directory, and names keep letters,
+digits and `_` only. Two files whose names give the same step (`handle.xml`
+and `handle.twiml`, `thank-you.xml` and `thank_you.xml`), or two paths that
+give the same flow, would overwrite each other. Rename one, or import them
+separately.
 """,
     ),
     Code(
@@ -837,6 +969,145 @@ of TwiML. Use shorter flow, step or path names.
     step hold:
 """,
     ),
+    # ---- call rehearsal (`flowc test`, `flowc paths`): FL950-FL999 ------------------
+    Code(
+        id="FL951",
+        name="calls-syntax-error",
+        severity=E,
+        summary="A line of a `.calls` scenario file does not follow the scenario language.",
+        explanation="""\
+A `.calls` file starts with an optional `flow NAME` line (with settings
+indented under it) and holds `call "title":` blocks; every line of a block
+is something the caller does (`press`, `say`, `silence`, `speak`, `hang up`,
+`dial`, `queue`, `pay`, `connect`) or something that must happen (`hear`,
+`expect`). Every line with a mistake is reported; the others are kept.
+
+    call "sales":
+        pres "1"                       # error: did you mean `press`?
+
+    call "sales":
+        press "1"
+        expect step ivr.sales
+
+See docs/rehearsal.md for the whole language.
+""",
+    ),
+    Code(
+        id="FL952",
+        name="calls-unknown-name",
+        severity=E,
+        summary="A scenario names a flow or a step that does not exist.",
+        explanation="""\
+The flow a `.calls` file calls (its `flow` line, or the file's stem) must be
+one of the flows given to `flowc test` or beside the file, and every step a
+scenario names (`start`, `expect step`, `expect request`, `answer ... ->`)
+must be a step of it, or `flow.step` of another flow.
+
+    flow voicemail
+    call "thanks":
+        expect step handel             # error: did you mean `handle`?
+""",
+    ),
+    Code(
+        id="FL960",
+        name="expectation-not-met",
+        severity=E,
+        summary="What a scenario expects did not happen on the rehearsed call.",
+        explanation="""\
+Expectations are checked in the order they are written, between the
+caller's actions around them: `hear "Goodbye"` written after `press "2"`
+must be heard after the key is pressed and before the caller's next action.
+The message says what happened instead, and `flowc test` prints the call's
+transcript, with the flow line of every verb.
+
+    call "sales":
+        press "1"
+        hear "Connecting you to sales"   # error if the flow says something else
+""",
+    ),
+    Code(
+        id="FL961",
+        name="script-line-unused",
+        severity=E,
+        summary="The call ended before the caller could do what this line says.",
+        explanation="""\
+The caller's actions are used where the call waits for them (a gather, a
+record, a dial, ...). A line left over when the call ends means the flow
+hung up, or ran out of verbs, earlier than the scenario thought.
+
+    call "two menus":
+        press "1"
+        press "2"                      # error when the flow ends after the first menu
+""",
+    ),
+    Code(
+        id="FL962",
+        name="script-line-misfit",
+        severity=E,
+        summary="The caller's next action does not fit where the call is waiting.",
+        explanation="""\
+A `dial` outcome is used by a `<Dial>`, `speak` by a `<Record>`, a key or
+speech by a `<Gather>` or a `<Record>`. When the call reaches a `<Dial>` and
+the script's next line is `press "1"`, the scenario and the flow disagree
+about where the call is.
+
+    call "operator":
+        press "1"                      # error: the flow dials first; write `dial busy`
+""",
+    ),
+    Code(
+        id="FL963",
+        name="call-stopped-by-limit",
+        severity=E,
+        summary="The rehearsed call was stopped by a limit: it looped or ran too long.",
+        explanation="""\
+A rehearsed call never hangs. It is stopped when it reaches the flow's
+maximum call duration (Twilio's, 4 hours by default), when documents keep
+passing the call on without anything heard or any time spent (a redirect
+loop), or when it runs more TwiML documents than the rehearsal allows. Write
+`expect call ended by limit` when that is the point of the scenario.
+
+    step a:
+        redirect -> b
+    step b:
+        redirect -> a                  # a call to `a` is stopped
+""",
+    ),
+    Code(
+        id="FL964",
+        name="call-application-error",
+        severity=E,
+        summary="The rehearsed call ended with an error Twilio would report.",
+        explanation="""\
+Twilio could not get TwiML to go on with: the URL answered an HTTP error or
+nothing (error 11200), the answer was not TwiML (12100, 12300), or it was
+empty. On a live call, the caller hears that an application error occurred
+and Twilio hangs up. A static folder answers POST with 405, as most static
+hosts do. For a path the rehearsed server does not serve, a scenario can
+give the answer with `answer /path -> step`. Write `expect call ended by
+error` when the error is what the scenario checks.
+""",
+    ),
+    Code(
+        id="FL965",
+        name="keys-nobody-reads",
+        severity=E,
+        summary="A scenario presses keys that no gather of the call reads.",
+        explanation="""\
+The keys of a `press` line went to a `<Gather>` that does not listen to keys
+(`input speech`), or to a branch step with no `when` line for them and no
+`otherwise`, where the call ends. Either the scenario or the flow is wrong.
+
+    step choice:
+        when digits "1" -> sales
+        when digits "2" -> support      # a scenario that presses "3" fails here
+
+    step choice:
+        when digits "1" -> sales
+        when digits "2" -> support
+        otherwise -> start
+""",
+    ),
 )
 
 REGISTRY: dict[str, Code] = {c.id: c for c in _CODES}
@@ -855,8 +1126,15 @@ def report(
     *,
     notes: tuple[Note, ...] = (),
     hint: str | None = None,
+    fixes: tuple[Fix, ...] = (),
 ) -> Diagnostic:
     """Make a diagnostic with the code's default severity."""
     return Diagnostic(
-        code=code, severity=REGISTRY[code].severity, message=message, span=span, notes=notes, hint=hint
+        code=code,
+        severity=REGISTRY[code].severity,
+        message=message,
+        span=span,
+        notes=notes,
+        hint=hint,
+        fixes=fixes,
     )

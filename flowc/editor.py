@@ -298,6 +298,7 @@ class Parsed:
     flow: ir.Flow | None
     complete: bool = True  # no syntax error
     skipped: frozenset[int] = frozenset()
+    diagnostics: tuple = ()  # the syntax errors
 
     def line(self, number: int) -> str:
         """The text of a line (1-based) as written."""
@@ -306,7 +307,7 @@ class Parsed:
 
 def _parsed(path: str, source: SourceFile) -> Parsed:
     result = parse_recovering(source)
-    return Parsed(path, source, result.flow, result.complete, result.skipped)
+    return Parsed(path, source, result.flow, result.complete, result.skipped, tuple(result.diagnostics))
 
 
 _PARSED: dict[str, tuple[object, Parsed]] = {}  # path -> (what it was parsed from, result)
@@ -585,6 +586,14 @@ def rename(
         raise RenameRefused("this flow has no step headers: its one step is always called `main`")
     if new != step_name and found.flow.step(new) is not None:
         raise RenameRefused(f"flow `{flow_name}` already has a step `{new}`")
+    same = next(
+        (s.name for s in found.flow.steps if s.name != step_name and s.name.lower() == new.lower()), None
+    )
+    if same is not None:
+        raise RenameRefused(
+            f"flow `{flow_name}` already has a step `{same}`: step names that differ only in case "
+            "would collide on case-insensitive file systems"
+        )
     blocker = rename_blocker(flows, flow_name, step_name)
     if blocker is not None:
         raise RenameRefused(blocker)
@@ -706,4 +715,131 @@ def _targets(text: str, flows: list[Parsed], typed: str, methods: bool) -> list[
     if "." in typed:
         prefix = typed.split(".")[0] + "."
         out = [c for c in out if c.label.startswith(prefix) and c.label != prefix]
+    return out
+
+
+def typed_start(line: str, col: int) -> int:
+    """Where the word being typed at ``col`` starts: the text a completion
+    replaces (letters, digits, `_`, `-` and the `.` of `flow.step`)."""
+    start = col
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "_-."):
+        start -= 1
+    return start
+
+
+# ---- hover beyond keywords ----------------------------------------------------------------------
+
+
+def hover_text(path: str, text: str, line: int, col: int, flows: list[Parsed]) -> tuple[str, Place] | None:
+    """The hover at the cursor, as Markdown, and the range it is about: a
+    keyword (:func:`hover`), a step reference or header, a recording's
+    label, and on a line that did not parse, what the word would be and
+    the syntax error of the line."""
+    found = hover(text, line, col)
+    parsed = flows[0] if flows else None
+    broken = parsed is not None and (line + 1) in parsed.skipped
+    if found is not None and not broken:
+        entry, word = found
+        return entry.markdown(), Place(path, line, word.start, word.end)
+    if parsed is not None and not broken:
+        step = _step_hover(flows, line, col)
+        if step is not None:
+            return step
+    lines = split_lines(text)
+    if not 0 <= line < len(lines):
+        return None
+    items = _code(lines[line])
+    under = _at(items, col)
+    if under is None:
+        return None
+    word = under
+    place = Place(path, line, word.start, word.end)
+    if not broken:
+        verb = _line_verb(items)
+        if verb == "record" and len(items) > 1 and word is items[1] and word.kind == "word":
+            return _LABEL, place
+        return None
+    parts = []
+    if found is not None:
+        parts.append(found[0].markdown())
+    elif word.kind == "word":
+        meant = next((k for k in KEYWORDS if k.word == word.text), None)
+        if meant is not None:
+            parts.append(meant.markdown())
+    for d in parsed.diagnostics if parsed is not None else ():
+        if d.span.line == line + 1:
+            parts.append(
+                f"**This line does not parse:** {d.message}" + (f"  \nhelp: {d.hint}" if d.hint else "")
+            )
+    return ("\n\n---\n\n".join(parts), place) if parts else None
+
+
+_LABEL = (
+    "```flow\nrecord LABEL [OPTION ...] [-> [METHOD] TARGET]\n```\n\n"
+    "The recording's label: it names the recording in the flow and is not written to the TwiML."
+)
+
+
+def _step_hover(flows: list[Parsed], line: int, col: int) -> tuple[str, Place] | None:
+    found = step_at(flows[0], line, col)
+    if found is None:
+        return None
+    flow_name, step_name, place = found
+    target = find_flow(flows, flow_name)
+    step = target.flow.step(step_name) if target is not None and target.flow is not None else None
+    if step is None:
+        where = f"flow `{flow_name}` has no step `{step_name}`"
+        return f"```flow\n{flow_name}.{step_name}\n```\n\n{where}.", place
+    kind = "branch step" if step.is_branch else f"`{flow_name}/{step_name}.xml`"
+    lines = [f"```flow\nstep {step_name}:\n```", f"Step `{step_name}` of flow `{flow_name}`: {kind}."]
+    declared = definition(flows, flow_name, step_name)
+    if declared is not None:
+        lines.append(f"Defined on line {declared.line + 1} of {os.path.basename(declared.path)}.")
+    return "\n\n".join(lines), place
+
+
+# ---- semantic tokens -----------------------------------------------------------------------------
+
+TOKEN_TYPES = ("keyword", "string", "comment", "number", "function", "namespace", "operator", "variable")
+_KEYWORDS = frozenset(vocabulary.keywords()) | {"GET", "POST"}
+_NUMBER = re.compile(r"(?:\d+[hms])+|\d+")
+
+
+def semantic_tokens(text: str) -> list[tuple[int, int, int, str]]:
+    """(line, start, length, type) of each word worth colouring: keywords,
+    strings, comments, durations and numbers, `->`, step names (`function`),
+    flow names (`namespace`) and recording labels (`variable`). Lines and
+    columns are 0-based code points; a line that does not parse is coloured
+    by its words all the same."""
+    out = []
+    for number, line in enumerate(split_lines(text)):
+        items = words(line)
+        code = [w for w in items if w.kind != "comment"]
+        verb = _line_verb(code)
+        first = code[0].text if code else ""
+        for i, w in enumerate(items):
+            kind = None
+            if w.kind in ("comment", "string"):
+                kind = w.kind
+            elif w.kind == "arrow":
+                kind = "operator"
+            elif (i == 1 and first == "step") or (
+                i and _after_arrow(code, w) and w.text not in ("GET", "POST") and IDENTIFIER.match(w.text)
+            ):
+                kind = "function"
+            elif i == 1 and first == "flow":
+                kind = "namespace"
+            elif w.text in _KEYWORDS and not (i and _after_arrow(code, w) and w.text not in ("GET", "POST")):
+                kind = "keyword"
+            elif _NUMBER.fullmatch(w.text):
+                kind = "number"
+            elif i and _after_arrow(code, w) and re.fullmatch(r"[A-Za-z_]\w*\.[A-Za-z_]\w*", w.text):
+                flow = w.text.split(".")[0]
+                out.append((number, w.start, len(flow), "namespace"))
+                out.append((number, w.start + len(flow) + 1, len(w.text) - len(flow) - 1, "function"))
+                continue
+            elif verb == "record" and i == 1 and IDENTIFIER.match(w.text):
+                kind = "variable"
+            if kind is not None:
+                out.append((number, w.start, w.end - w.start, kind))
     return out

@@ -98,7 +98,7 @@ class _Line:
     code: str = ""  # canonical code, without the comment
     comment: str = ""  # "# ..." or ""
     opens: bool = False  # ends in ':' and opens a block
-    indent: int = 0  # columns of indentation in the source (comments)
+    indent: int = 0  # columns of indentation in the source
     order: int = 0  # settings: canonical rank
 
 
@@ -225,7 +225,9 @@ class _Layout:
             value = element.get(spec.field)
             if value is None:
                 continue
-            if isinstance(value, ir.Target):
+            if isinstance(value, ir.StepTarget):
+                words.append(value.text)
+            elif isinstance(value, ir.UrlTarget):
                 words.append(self.url(value))
             elif isinstance(value, ir.Number):
                 words.append(str(value.value))
@@ -311,6 +313,7 @@ class _Layout:
                 if rest.startswith(":"):
                     rest = rest[1:].lstrip(" \t")
                 item.comment = rest.rstrip(" \t")
+                item.indent = len(line) - len(line.lstrip(" \t"))
                 result.append(item)
             elif line.strip(" \t"):
                 stripped = line.lstrip(" \t")
@@ -325,21 +328,28 @@ class _Layout:
     @staticmethod
     def _comment_levels(lines: list[_Line]) -> None:
         """A comment line takes the level of the next code line, except that
-        an indented comment before a line at level 0 stays in the block above
-        it."""
-        following = 0
+        a comment indented deeper than that line (or than the margin, at the
+        end of the file) stays in the block above it, at the level of the
+        nearest line above whose indentation it reaches: the end of a
+        `gather` block stays in the block, the end of a step in the step."""
+        following: _Line | None = None
+        stays = set()
         for i in range(len(lines) - 1, -1, -1):
-            if lines[i].kind not in ("comment", "blank"):
-                following = lines[i].level
-            elif lines[i].kind == "comment":
-                lines[i].level = following
-        previous = 0
-        for item in lines:
-            if item.kind == "comment":
-                if item.indent > 0 and item.level == 0:
-                    item.level = previous
-            elif item.kind != "blank":
-                previous = item.level
+            item = lines[i]
+            if item.kind not in ("comment", "blank"):
+                following = item
+            elif item.kind == "comment":
+                item.level = following.level if following is not None else 0
+                if item.indent > (following.indent if following is not None else 0):
+                    stays.add(i)
+        above: list[_Line] = []
+        for i, item in enumerate(lines):
+            if i in stays:
+                reached = next((line for line in reversed(above) if line.indent <= item.indent), None)
+                if reached is not None:
+                    item.level = max(item.level, reached.level)
+            elif item.kind not in ("comment", "blank"):
+                above.append(item)
 
     @staticmethod
     def _sort_settings(lines: list[_Line]) -> list[_Line]:
@@ -415,7 +425,7 @@ class FileResult:
         return unified_diff(self.path, self.source.text, self.text)
 
 
-def unified_diff(path: str, before: str, after: str) -> str:
+def unified_diff(path: str, before: str, after: str, label: str = "formatted") -> str:
     """A unified diff of two texts, split into lines as the lexer splits them;
     a last line without a newline is marked as such, as ``diff -u`` does."""
     import difflib  # only when a diff is asked for
@@ -425,7 +435,7 @@ def unified_diff(path: str, before: str, after: str) -> str:
         split_lines_keepends(before),
         split_lines_keepends(after),
         fromfile=f"{path} (original)",
-        tofile=f"{path} (formatted)",
+        tofile=f"{path} ({label})",
     ):
         out.append(line)
         if not line.endswith("\n"):

@@ -246,8 +246,8 @@ class Element(Verb):
     values: tuple[tuple[str, Value], ...] = ()
     action: Target | None = None
 
-    @property  # type: ignore[override]
-    def name(self) -> str:
+    @property
+    def name(self) -> str:  # type: ignore[override]
         return self.kind
 
     def get(self, field: str):
@@ -370,7 +370,7 @@ def callbacks(verb: Verb) -> tuple[Target, ...]:
     if isinstance(verb, Element):
         pairs = verb.values
     else:
-        pairs = tuple((name, getattr(verb, name)) for name in verb.__dataclass_fields__)  # type: ignore[attr-defined]
+        pairs = tuple((name, getattr(verb, name)) for name in verb.__dataclass_fields__)
     return tuple(v for name, v in pairs if isinstance(v, Target) and name not in ("action", "target"))
 
 

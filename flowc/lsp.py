@@ -13,6 +13,7 @@ imports it, the rest of flowc never does.
 
 from __future__ import annotations
 
+import logging
 import os
 
 from lsprotocol import types as lsp
@@ -21,9 +22,10 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from . import __version__, editor
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Fix, Severity
 from .formatter import FormatterBug, format_text
 from .project import load
+from .rehearsal import editor as calls
 from .source import split_lines
 
 _SEVERITY = {
@@ -45,13 +47,54 @@ class RequestFailed(JsonRpcException):
     CODE = -32803
 
 
+class _Refusals(logging.Filter):
+    """A refused request (a rename the flow cannot take) is logged in one
+    line, without a traceback: it is an answer, not a failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, RequestFailed):
+            record.msg, record.args = "refused: %s", (exc.message,)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def _range_data(r: lsp.Range) -> dict:
+    return {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }
+
+
+def _range_of(data: dict) -> lsp.Range:
+    return lsp.Range(
+        start=lsp.Position(line=data["start"]["line"], character=data["start"]["character"]),
+        end=lsp.Position(line=data["end"]["line"], character=data["end"]["character"]),
+    )
+
+
+def is_flow(uri: str, language: str | None = None) -> bool:
+    """Whether a document is a flow: its language is `flow`, or its name
+    ends in `.flow`. Other documents of the editor are left alone."""
+    return language == "flow" or uri.endswith(".flow")
+
+
 class FlowServer(LanguageServer):
     def path(self, uri: str) -> str:
         return os.path.abspath(to_fs_path(uri) or uri)
 
     def texts(self) -> dict[str, str]:
         """The editor's text of every open flow, by absolute path."""
-        return {self.path(uri): doc.source for uri, doc in self.workspace.text_documents.items()}
+        return {
+            self.path(uri): doc.source
+            for uri, doc in self.workspace.text_documents.items()
+            if is_flow(uri, doc.language_id)
+        }
+
+    def is_flow(self, uri: str) -> bool:
+        doc = self.workspace.text_documents.get(uri)
+        return is_flow(uri, doc.language_id if doc is not None else None)
 
     def lines(self, path: str) -> list[str]:
         text = self.texts().get(path)
@@ -93,9 +136,9 @@ class FlowServer(LanguageServer):
     def location(self, place: editor.Place) -> lsp.Location:
         return lsp.Location(uri=from_fs_path(place.path) or place.path, range=self.range(place))
 
-    def span_range(self, span) -> lsp.Range:
+    def span_range(self, span, empty: bool = False) -> lsp.Range:
         end_line, end_col = span.end_line, span.end_col
-        if (end_line, end_col) <= (span.line, span.col):
+        if (end_line, end_col) <= (span.line, span.col) and not empty:
             end_line, end_col = span.line, span.col + 1
         return lsp.Range(
             start=self.to_client(span.file, span.line - 1, span.col - 1),
@@ -120,10 +163,34 @@ class FlowServer(LanguageServer):
             source="flowc",
             message=message,
             related_information=related or None,
+            data={"fixes": [self.fix_data(f) for f in d.fixes]} if d.fixes else None,
         )
 
-    def check(self, uri: str) -> None:
+    def fix_data(self, fix: Fix) -> dict:
+        """A fix as the diagnostic's ``data``, for the quick fix to apply."""
+        return {
+            "title": fix.title,
+            "edits": [
+                {
+                    "uri": from_fs_path(e.span.file) or e.span.file,
+                    "range": _range_data(self.span_range(e.span, empty=True)),
+                    "newText": e.text,
+                }
+                for e in fix.edits
+            ],
+        }
+
+    def check(self, uri: str, full: bool = False) -> None:
+        """Publish the file's problems; a ``.calls`` file's calls are rehearsed when ``full``
+        (on open and save), its lines only read while typing."""
         path = self.path(uri)
+        if not calls.is_calls(path) and not self.is_flow(uri):
+            return
+        if calls.is_calls(path):
+            problems = calls.diagnostics(path, self.texts(), rehearse=full)
+            found = [self.diagnostic(d) for d in problems if d.span.file == path]
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
+            return
         build = load([path], texts=self.texts())
         found = [self.diagnostic(d) for d in build.diagnostics if d.span.file == path]
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
@@ -144,7 +211,7 @@ server = FlowServer("flowc", __version__)
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: FlowServer, params: lsp.DidOpenTextDocumentParams) -> None:
-    ls.check(params.text_document.uri)
+    ls.check(params.text_document.uri, full=True)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
@@ -153,13 +220,13 @@ def did_change(ls: FlowServer, params: lsp.DidChangeTextDocumentParams) -> None:
     # Open flows beside it may refer to its steps: check them again too.
     directory = os.path.dirname(ls.path(params.text_document.uri))
     for uri in list(ls.workspace.text_documents):
-        if uri != params.text_document.uri and os.path.dirname(ls.path(uri)) == directory:
+        if uri != params.text_document.uri and os.path.dirname(ls.path(uri)) == directory and ls.is_flow(uri):
             ls.check(uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: FlowServer, params: lsp.DidSaveTextDocumentParams) -> None:
-    ls.check(params.text_document.uri)
+    ls.check(params.text_document.uri, full=True)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
@@ -171,21 +238,30 @@ def did_close(ls: FlowServer, params: lsp.DidCloseTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
 def hover(ls: FlowServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    if not ls.is_flow(params.text_document.uri):
+        return None
     path, line, col = ls.from_client(params.text_document.uri, params.position)
-    found = editor.hover("\n".join(ls.lines(path)), line, col)
+    found = editor.hover_text(path, "\n".join(ls.lines(path)), line, col, ls.flows(path))
     if found is None:
         return None
-    entry, word = found
+    text, place = found
     return lsp.Hover(
-        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=entry.markdown()),
-        range=ls.range(editor.Place(path, line, word.start, word.end)),
+        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text),
+        range=ls.range(place),
     )
 
 
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ".", ">"]))
 def completion(ls: FlowServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+    if not ls.is_flow(params.text_document.uri):
+        return lsp.CompletionList(is_incomplete=False, items=[])
     path, line, col = ls.from_client(params.text_document.uri, params.position)
-    found = editor.complete("\n".join(ls.lines(path)), line, col, ls.flows(path))
+    lines = ls.lines(path)
+    found = editor.complete("\n".join(lines), line, col, ls.flows(path))
+    # Each item replaces the word being typed (a `flow.step` reference with
+    # its dot), whatever the client's own idea of a word.
+    start = editor.typed_start(lines[line] if line < len(lines) else "", col)
+    replaced = ls.range(editor.Place(path, line, start, col))
     items = [
         lsp.CompletionItem(
             label=c.label,
@@ -194,6 +270,8 @@ def completion(ls: FlowServer, params: lsp.CompletionParams) -> lsp.CompletionLi
             documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=c.documentation)
             if c.documentation
             else None,
+            text_edit=lsp.TextEdit(range=replaced, new_text=c.label),
+            filter_text=c.label,
         )
         for c in found
     ]
@@ -202,6 +280,8 @@ def completion(ls: FlowServer, params: lsp.CompletionParams) -> lsp.CompletionLi
 
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: FlowServer, params: lsp.DefinitionParams) -> lsp.Location | None:
+    if not ls.is_flow(params.text_document.uri):
+        return None
     path, line, col = ls.from_client(params.text_document.uri, params.position)
     flows = ls.flows(path)
     flow_name = editor.flow_at(flows[0], line, col)
@@ -218,6 +298,8 @@ def definition(ls: FlowServer, params: lsp.DefinitionParams) -> lsp.Location | N
 
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
 def references(ls: FlowServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
+    if not ls.is_flow(params.text_document.uri):
+        return []
     flows, found = ls.step_under_cursor(params.text_document.uri, params.position)
     if found is None:
         return []
@@ -231,6 +313,8 @@ def references(ls: FlowServer, params: lsp.ReferenceParams) -> list[lsp.Location
 
 @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
 def prepare_rename(ls: FlowServer, params: lsp.PrepareRenameParams) -> lsp.Range | None:
+    if not ls.is_flow(params.text_document.uri):
+        return None
     flows, found = ls.step_under_cursor(params.text_document.uri, params.position)
     if found is None:
         return None
@@ -242,6 +326,10 @@ def prepare_rename(ls: FlowServer, params: lsp.PrepareRenameParams) -> lsp.Range
 
 @server.feature(lsp.TEXT_DOCUMENT_RENAME)
 def rename(ls: FlowServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+    if calls.is_calls(ls.path(params.text_document.uri)):
+        raise RequestFailed("steps are renamed from their .flow file")
+    if not ls.is_flow(params.text_document.uri):
+        return None
     flows, found = ls.step_under_cursor(params.text_document.uri, params.position)
     if found is None:
         raise RequestFailed("place the cursor on a step name or a step reference to rename a step")
@@ -257,11 +345,66 @@ def rename(ls: FlowServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None
     )
 
 
+@server.feature(
+    lsp.TEXT_DOCUMENT_CODE_ACTION,
+    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+)
+def code_action(ls: FlowServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    """A quick fix for every fix a diagnostic in the range carries: the
+    "did you mean" and "write ..." of its hint, one keystroke away."""
+    actions = []
+    for d in params.context.diagnostics:
+        data = d.data if isinstance(d.data, dict) else {}
+        for fix in data.get("fixes", ()):
+            changes: dict[str, list[lsp.TextEdit]] = {}
+            for e in fix["edits"]:
+                changes.setdefault(e["uri"], []).append(
+                    lsp.TextEdit(range=_range_of(e["range"]), new_text=e["newText"])
+                )
+            actions.append(
+                lsp.CodeAction(
+                    title=fix["title"][:1].upper() + fix["title"][1:],
+                    kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=[d],
+                    edit=lsp.WorkspaceEdit(changes=changes),
+                    is_preferred=len(data["fixes"]) == 1,
+                )
+            )
+    return actions
+
+
+@server.feature(
+    lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+    lsp.SemanticTokensLegend(token_types=list(editor.TOKEN_TYPES), token_modifiers=[]),
+)
+def semantic_tokens(ls: FlowServer, params: lsp.SemanticTokensParams) -> lsp.SemanticTokens | None:
+    """Keywords, strings, comments, numbers, `->`, steps, flows and labels,
+    for editors that colour by meaning; relative positions, as LSP wants."""
+    if not ls.is_flow(params.text_document.uri):
+        return None
+    path = ls.path(params.text_document.uri)
+    lines = ls.lines(path)
+    data: list[int] = []
+    last_line = last_start = 0
+    for line, start, length, kind in editor.semantic_tokens("\n".join(lines)):
+        text = lines[line]
+        begin = ls.units(text[:start])
+        size = ls.units(text[start : start + length])
+        delta = line - last_line
+        data += [delta, begin - (last_start if delta == 0 else 0), size, editor.TOKEN_TYPES.index(kind), 0]
+        last_line, last_start = line, begin
+    return lsp.SemanticTokens(data=data)
+
+
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
     """The outline: the flow's steps, each with the lines it spans (while
     the file has syntax errors, the steps that parsed)."""
+    if not ls.is_flow(params.text_document.uri):
+        return []
     path = ls.path(params.text_document.uri)
+    if calls.is_calls(path):
+        return _calls_outline(ls, path)
     parsed = ls.flows(path)[0]
     symbols: list[lsp.DocumentSymbol] = []
     if parsed.flow is None:
@@ -289,8 +432,30 @@ def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[ls
     return symbols
 
 
+def _calls_outline(ls: FlowServer, path: str) -> list[lsp.DocumentSymbol]:
+    """The outline of a .calls file: its calls."""
+    file = calls.outline(path, "\n".join(ls.lines(path)))
+    out = []
+    for scenario in file.scenarios:
+        end = scenario.lines[-1].span if scenario.lines else scenario.span
+        title = ls.span_range(scenario.span)
+        out.append(
+            lsp.DocumentSymbol(
+                name=scenario.title,
+                detail=f"call to {file.flow}",
+                kind=lsp.SymbolKind.Event,
+                range=lsp.Range(start=lsp.Position(line=scenario.span.line - 1, character=0),
+                                end=ls.span_range(end).end),
+                selection_range=title,
+            )
+        )
+    return out
+
+
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
 def formatting(ls: FlowServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
+    if not ls.is_flow(params.text_document.uri):
+        return None
     path = ls.path(params.text_document.uri)
     text = ls.workspace.get_text_document(params.text_document.uri).source
     try:
@@ -307,4 +472,5 @@ def formatting(ls: FlowServer, params: lsp.DocumentFormattingParams) -> list[lsp
 
 
 def main() -> None:
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_Refusals())
     server.start_io()

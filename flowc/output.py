@@ -237,6 +237,38 @@ def write_tree(out: str, files: dict[str, bytes], seeds: dict[str, bytes] | None
     )
 
 
+def create_files(out: str, files: dict[str, bytes]) -> tuple[str, ...]:
+    """Create each of ``files`` (plain names relative to OUT) where nothing
+    exists yet, all or nothing: when any path is taken, nothing is written;
+    every file is complete on disk before it appears under its name, and a
+    failure part way removes the files this call created. Returns the paths
+    written. No manifest: the files are the user's from the start."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise OutputError(f"{out} exists and is not a directory")
+    targets = {rel: os.path.join(out, *rel.split("/")) for rel in sorted(files)}
+    for rel in targets:
+        _check_relpath(rel)
+    for path in targets.values():
+        if os.path.lexists(path):
+            raise OutputError(
+                f"refusing to overwrite {path}: it exists; move it away or choose another directory"
+            )
+    os.makedirs(out, exist_ok=True)
+    for rel in targets:
+        _inside(out, rel)  # after makedirs, so that a symbolic link in OUT is seen
+    created: list[str] = []
+    try:
+        for rel, path in targets.items():
+            if not _create(path, files[rel]):
+                raise OutputError(f"refusing to overwrite {path}: it appeared while writing")
+            created.append(path)
+    except BaseException:
+        for path in created:
+            _discard(path)
+        raise
+    return tuple(created)
+
+
 def replace_file(path: str, data: bytes) -> None:
     """Replace one existing file atomically, keeping its permission bits
     (used by ``flowc fmt`` on the user's own files)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Fix, Severity
 from .source import SourceFile, Span
 
 _COLOURS = {
@@ -96,6 +96,44 @@ def format_summary(diagnostics: Iterable[Diagnostic], files: int) -> str:
     return f"{checked} checked: " + ", ".join(parts)
 
 
+def _json_fix(fix: Fix) -> dict:
+    """A fix as JSON: its title, whether ``check --fix`` applies it, and its
+    edits (the text that replaces each range; columns are 1-based, the end
+    exclusive, as for diagnostics)."""
+    return {
+        "title": fix.title,
+        "safe": fix.safe,
+        "edits": [
+            {
+                "file": e.span.file,
+                "line": e.span.line,
+                "column": e.span.col,
+                "end_line": e.span.end_line,
+                "end_column": e.span.end_col,
+                "text": e.text,
+            }
+            for e in fix.edits
+        ],
+    }
+
+
+def _sarif_fix(fix: Fix) -> dict:
+    """A fix in SARIF's shape: one artifact change per file, each a list of
+    replacements."""
+    changes: dict[str, list[dict]] = {}
+    for e in fix.edits:
+        changes.setdefault(e.span.file, []).append(
+            {"deletedRegion": _region(e.span), "insertedContent": {"text": e.text}}
+        )
+    return {
+        "description": {"text": fix.title},
+        "artifactChanges": [
+            {"artifactLocation": _artifact(file), "replacements": replacements}
+            for file, replacements in changes.items()
+        ],
+    }
+
+
 def to_json(diagnostics: Iterable[Diagnostic]) -> str:
     import json  # only for --format json; keeps start-up short
 
@@ -128,6 +166,7 @@ def to_json(diagnostics: Iterable[Diagnostic]) -> str:
                     if d.notes
                     else {}
                 ),
+                **({"fixes": [_json_fix(f) for f in d.fixes]} if d.fixes else {}),
             }
             for d in diagnostics
         ],
@@ -233,6 +272,8 @@ def to_sarif(
         }
         if d.code in index:
             result["ruleIndex"] = index[d.code]
+        if d.fixes:
+            result["fixes"] = [_sarif_fix(f) for f in d.fixes]
         if d.notes:
             result["relatedLocations"] = [
                 {"id": i, "message": {"text": n.message}, **_location(n.span)} for i, n in enumerate(d.notes)

@@ -2127,6 +2127,8 @@ ELEMENTS: tuple[Verb, ...] = tuple(
 NOUNS: tuple[Verb, ...] = tuple(v for v in VERBS if v.noun)  # written in the block of an element
 GENERATED: tuple[Verb, ...] = tuple(v for v in VERBS if v.generated)  # their rules come from the table
 BRANCH_LINES: tuple[Verb, ...] = tuple(v for v in VERBS if v.element is None)
+# The verb of each TwiML element, for reading TwiML back (`flowc import`).
+BY_ELEMENT: dict[str, Verb] = {v.element: v for v in VERBS if v.element is not None}
 
 
 def verb(name: str) -> Verb:

@@ -21,6 +21,8 @@ from click.testing import CliRunner
 from flowc.cli import cli
 from flowc.codes import REGISTRY
 
+REHEARSED = "step start:\n    record max 20s finish \"*\" -> done\nstep done:\n    say \"Bye.\"\n    hangup\n"
+
 
 @dataclass(frozen=True)
 class Broken:
@@ -38,6 +40,11 @@ class Case:
 def one(text: str, *at: str, target: str | None = None) -> Case:
     command = ("check",) if target is None else ("check", "--target", target)
     return Case(files={"main.flow": text}, at=at, command=command)
+
+
+def imported(document: str, *at: str) -> Case:
+    """A TwiML document given to `flowc import`."""
+    return Case(files={"in.xml": document}, at=at, command=("import", "-o", "{dir}/out"), paths=("in.xml",))
 
 
 MENU = """\
@@ -74,6 +81,23 @@ CASES: dict[str, Case] = {
     "FL007": one("step start:\n    record max 20s max 30s -> done\n" + DONE, "main.flow:2:20"),
     "FL008": one("# nothing yet\nflow main\n", "main.flow:2:6"),
     "FL009": Case(files={"flows/main.flow": Broken()}, at=("flows/main.flow:1:1",), paths=("flows",)),
+    # reading TwiML (`flowc import`)
+    "FL030": imported("<Response>\n  <Say>Hi\n</Response>\n", "in.xml:3:12"),
+    "FL031": imported(
+        '<?xml version="1.0"?>\n<!DOCTYPE Response [<!ENTITY x "y">]>\n<Response><Say>&x;</Say></Response>\n',
+        "in.xml:2:1",
+    ),
+    "FL032": imported("<Say>Hi</Say>\n", "in.xml:1:1"),
+    "FL033": imported("<Response>\n  <Sya>Hi</Sya>\n</Response>\n", "in.xml:2:3"),
+    "FL034": imported('<Response>\n  <Record maxlength="20"/>\n</Response>\n', "in.xml:2:11"),
+    "FL035": imported("<Response>\n  <Hangup/>\n  Goodbye\n</Response>\n", "in.xml:3:3"),
+    "FL036": imported('<Response>\n  <Pause length="1.5"/>\n</Response>\n', "in.xml:2:10"),
+    "FL037": Case(
+        files={"in/thank-you.xml": "<Response><Hangup/></Response>", "in/thank_you.twiml": "<Response/>"},
+        at=("in/thank_you.twiml:1:1",),
+        command=("import", "-o", "{dir}/out"),
+        paths=("in",),
+    ),
     "FL060": one("step start:\n    record mx -> done\n" + DONE, "main.flow:2:12"),
     # names and references
     "FL101": Case(
@@ -165,6 +189,27 @@ CASES: dict[str, Case] = {
     "FL823": one(
         f"step start:\n    redirect -> {LONG}\nstep {LONG}:\n    hangup\n", "main.flow:3:6", target="flask"
     ),
+    # call rehearsal: `flowc test` on a scenario file beside the flow
+    "FL951": Case(files={"main.flow": REHEARSED, "main.calls": 'call "x":\n    pres "1"\n'},
+                  at=("main.calls:2:5",), command=("test",), paths=("main.calls",)),
+    "FL952": Case(files={"main.flow": REHEARSED, "main.calls": 'call "x":\n    expect step dnoe\n'},
+                  at=("main.calls:2:17",), command=("test",), paths=("main.calls",)),
+    "FL960": Case(files={"main.flow": REHEARSED, "main.calls": 'call "x":\n    speak 3s\n    press "*"\n    hear "Hi"\n'},
+                  at=("main.calls:4:5",), command=("test",), paths=("main.calls",)),
+    "FL961": Case(files={"main.flow": REHEARSED, "main.calls": 'call "x":\n    speak 3s\n    press "*"\n    press "1"\n'},
+                  at=("main.calls:4:5",), command=("test",), paths=("main.calls",)),
+    "FL962": Case(files={"main.flow": REHEARSED, "main.calls": 'call "x":\n    dial busy\n'},
+                  at=("main.calls:2:5",), command=("test",), paths=("main.calls",)),
+    "FL963": Case(files={"main.flow": "flow main\n    max-call-duration 1h\nstep start:\n    pause 50m\n"
+                                      "    record max 30m -> done\nstep done:\n    hangup\n",
+                         "main.calls": 'call "x":\n    speak 30m\n'},
+                  at=("main.calls:1:6",), command=("test",), paths=("main.calls",)),
+    "FL964": Case(files={"main.flow": "step start:\n    gather digits 1 -> /missing\n",
+                         "main.calls": 'call "x":\n    press "1"\n'},
+                  at=("main.calls:1:6",), command=("test",), paths=("main.calls",)),
+    "FL965": Case(files={"main.flow": "step start:\n    gather digits 1 -> b\nstep b:\n    when digits \"1\" -> c\nstep c:\n    hangup\n",
+                         "main.calls": 'call "x":\n    press "2"\n'},
+                  at=("main.calls:2:5",), command=("test",), paths=("main.calls",)),
 }
 
 

@@ -142,6 +142,7 @@ def test_a_handlers_module_that_does_not_parse_is_an_error_with_its_line(tmp_pat
     assert flowc_build([FLOWS], out).exit_code == 0
     (out / "handlers.py").write_text("import logging\n\ndef broken(:\n    pass\n")
     result = flowc_build([FLOWS], out)
+    assert result.exit_code == 1
     assert f"error: {out / 'handlers.py'}:3:12: invalid syntax" in result.output
     assert "the app cannot start until it is fixed" in result.output
     assert "answers by default" not in result.output and "has no handler" not in result.output

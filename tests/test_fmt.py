@@ -26,6 +26,7 @@ from flowc.cli import cli
 from flowc.formatter import format_text
 from flowc.project import load
 from flowc.source import decode
+from flowc.syntax.indentation import code_of
 
 FMT = Path(__file__).parent / "fmt"
 CASES = sorted(p.stem for p in FMT.glob("*.flow"))
@@ -361,3 +362,50 @@ def test_format_file_reports_each_outcome_without_writing(tmp_path):
     assert results["broken.flow"].outcome is Outcome.BROKEN
     assert [d.code for d in results["broken.flow"].problems] == ["FL001"]
     assert messy.read_text(encoding="utf-8") == "pause   2s\n"
+
+
+def test_a_comment_at_the_end_of_a_gather_block_stays_in_the_block():
+    text = (
+        'step start:\n    gather digits 1 -> next:\n        say "Press 1"\n        # end of the prompt\n'
+        '    say "Nothing pressed"\n    # end of start\n\nstep next:\n    hangup\n'
+    )
+    formatted, problems = format_text(text, "main.flow")
+    assert problems == []
+    assert formatted == text
+    # At step level, after the block, it stays at step level.
+    moved = text.replace("        # end of the prompt", "    # after the prompt")
+    assert format_text(moved, "main.flow")[0] == moved
+
+
+@st.composite
+def commented_flows(draw) -> tuple[bytes, int]:
+    """A valid flow with a comment after one of its lines, at that line's
+    indentation, and perhaps no final newline: (data, the comment's line)."""
+    data = draw(valid_flows())
+    lines = decode(data).rstrip("\n").split("\n")
+    code = [i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
+    after = draw(st.sampled_from(code))
+    line = lines[after]
+    if code_of(line).endswith(":"):  # a `#` inside a string is not a comment
+        after = code[-1]
+        line = lines[after]
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    lines.insert(after + 1, f"{indent}# placed here")
+    text = "\n".join(lines) + ("\n" if draw(st.booleans()) else "")
+    return text.encode("utf-8"), after + 1
+
+
+@settings(FUZZ, max_examples=FORMAT_EXAMPLES)
+@given(case=commented_flows())
+def test_a_comment_keeps_the_level_of_the_line_above_it(tmp_path_factory, case):
+    data, _ = case
+    check_formatting(tmp_path_factory.getbasetemp(), data, 0)
+    text, _ = format_text(decode(data), "fuzz.flow")
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.strip() == "# placed here")
+    above = next(line for line in reversed(lines[:at]) if line.strip())
+    if not above.lstrip().startswith(("flow", "max-call-duration", "context", "base-url")):
+        width = len(above) - len(above.lstrip(" "))
+        if code_of(above).endswith(":"):
+            return  # after a header: the first line of its block
+        assert len(lines[at]) - len(lines[at].lstrip(" ")) == width, text

@@ -352,3 +352,67 @@ def test_github_multi_line_span_has_no_columns():
         "endLine": "4",
         "title": f"FL201 {REGISTRY['FL201'].name}",
     }
+
+
+MISTAKEN = "step start:\n    record maxLength 20 -> /h\n"
+
+
+def test_json_and_sarif_carry_the_fixes(runner, tmp_path, validator):
+    path = write(tmp_path / "main.flow", MISTAKEN)
+    (found,) = json.loads(runner.invoke(cli, ["check", "--format", "json", path]).stdout)
+    assert found["fixes"] == [
+        {
+            "title": "write `max 20s`",
+            "safe": True,
+            "edits": [
+                {"file": path, "line": 2, "column": 12, "end_line": 2, "end_column": 24, "text": "max 20s"}
+            ],
+        }
+    ]
+    log = json.loads(runner.invoke(cli, ["check", "--format", "sarif", path]).stdout)
+    assert_valid(validator, log)
+    (fix,) = log["runs"][0]["results"][0]["fixes"]
+    assert fix["description"]["text"] == "write `max 20s`"
+    (change,) = fix["artifactChanges"]
+    assert change["replacements"] == [
+        {
+            "deletedRegion": {"startLine": 2, "startColumn": 12, "endLine": 2, "endColumn": 24},
+            "insertedContent": {"text": "max 20s"},
+        }
+    ]
+
+
+def test_json_without_fixes_has_no_fixes_key(runner, tmp_path):
+    path = write(tmp_path / "main.flow", "step start:\n    redirect -> nowhere\n")
+    (found,) = json.loads(runner.invoke(cli, ["check", "--format", "json", path]).stdout)
+    assert "fixes" not in found
+
+
+def test_check_fix_applies_the_safe_fixes_in_rounds(runner, tmp_path):
+    path = tmp_path / "main.flow"
+    path.write_text(
+        "step start:\n    record maxLength 20 playBeep=false -> next\n\nstep next:\n    sya 'Thanks'\n"
+        "    redirect -> example.com/next\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["check", "--diff", str(path)])
+    assert "+    record max 20s no beep -> next" in result.stdout
+    assert '+    say "Thanks"' in result.stdout
+    assert "would fix 4 problems in 1 file" in result.stderr
+    assert "maxLength" in path.read_text(encoding="utf-8")  # --diff writes nothing
+    result = runner.invoke(cli, ["check", "--fix", str(path)])
+    assert result.exit_code == 1  # the URL's scheme is not a safe fix: it remains
+    assert path.read_text(encoding="utf-8") == (
+        'step start:\n    record max 20s no beep -> next\n\nstep next:\n    say "Thanks"\n'
+        "    redirect -> example.com/next\n"
+    )
+    assert "has no scheme" in result.stderr
+    assert "fixed 4 problems in 1 file" in result.stderr
+    clean = runner.invoke(cli, ["check", "--fix", write(tmp_path / "ok.flow", "hangup\n")])
+    assert clean.exit_code == 0 and "fixed" not in clean.stderr
+
+
+def test_check_diff_needs_the_text_format(runner, tmp_path):
+    result = runner.invoke(cli, ["check", "--diff", "--format", "json", write(tmp_path / "m.flow", MISTAKEN)])
+    assert result.exit_code == 2
+    assert "--diff" in result.stderr

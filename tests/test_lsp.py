@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 from lsp_client import Client, LspError
 
-from flowc import editor
+from flowc import editor, vocabulary
 from flowc.cli import cli
 from flowc.formatter import format_text
 from flowc.project import load
+from flowc.vocabulary import Shape
 
 MAIN = textwrap.dedent(
     """\
@@ -76,6 +77,7 @@ def test_initialize_announces_the_features(client):
         "renameProvider",
         "documentFormattingProvider",
         "documentSymbolProvider",
+        "codeActionProvider",
     ):
         assert caps.get(feature), feature
 
@@ -176,6 +178,39 @@ SAMPLE = textwrap.dedent(
         otherwise -> start
     """
 )
+
+
+def _written(option: vocabulary.Option) -> str:
+    """``option`` written with a value of its shape (events too, for a callback)."""
+    n = option.name
+    match option.shape:
+        case Shape.SWITCH:
+            return n
+        case Shape.CALLBACK:
+            return f"{n} /cb" + (f" on {option.events[0]}" if option.events else "")
+        case Shape.SWITCH_URL | Shape.URL:
+            return f"{n} /u"
+        case Shape.STRING:
+            return f'{n} "x"'
+        case Shape.WORD | Shape.WORDS:
+            return f"{n} {option.values[0] if option.values else 'x'}"
+        case Shape.NUMBER:
+            return f"{n} 1"
+        case Shape.TEXT:
+            return f"{n} x"
+    return f"{n} 5s"
+
+
+def _generated_sample() -> str:
+    """One line per element the table generates, with every option it has: so that
+    every keyword of the vocabulary has a place in the sample to hover on."""
+    lines = ["", "step every:"]
+    for entry in vocabulary.GENERATED:
+        lines.append("    " + " ".join([entry.name, *(_written(o) for o in entry.options)]))
+    return "\n".join(lines) + "\n"
+
+
+SAMPLE += _generated_sample()
 
 
 def _where(keyword: editor.Keyword) -> tuple[int, int]:
@@ -625,3 +660,147 @@ def test_rename_refuses_when_the_flow_line_did_not_parse(client, project):
     uri = client.open(project / "main.flow", text)
     with pytest.raises(LspError, match="the `flow` line of main.flow does not parse"):
         client.at("textDocument/prepareRename", uri, *position(text, 7, "handle"))
+
+
+# ---- fixes one keystroke away, and what else an editor expects -----------------------------------
+
+
+def test_code_actions_apply_the_fix_of_a_diagnostic(client, project):
+    text = "flow main\n\nstep start:\n    record maxLength 20 -> handle\n\nstep handle:\n    hangup\n"
+    uri = client.open(project / "main.flow", text)
+    (diagnostic,) = client.diagnostics(uri)
+    assert diagnostic["range"] == {"start": {"line": 3, "character": 11}, "end": {"line": 3, "character": 23}}
+    actions = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": uri},
+            "range": diagnostic["range"],
+            "context": {"diagnostics": [diagnostic]},
+        },
+    )
+    (action,) = actions
+    assert action["kind"] == "quickfix"
+    assert action["title"] == "Write `max 20s`"
+    (edit,) = action["edit"]["changes"][uri]
+    assert edit == {"range": diagnostic["range"], "newText": "max 20s"}
+
+
+def test_code_action_of_did_you_mean_and_of_an_insertion(client, project):
+    uri = client.open(project / "main.flow", 'flow main\n\nstep start\n    sya "Hello"\n')
+    diagnostic = client.diagnostics(uri)[0]
+    params = {
+        "textDocument": {"uri": uri},
+        "range": diagnostic["range"],
+        "context": {"diagnostics": [diagnostic]},
+    }
+    (action,) = client.request("textDocument/codeAction", params)
+    (edit,) = action["edit"]["changes"][uri]
+    # `step start` lacks its `:`: the fix inserts it (an empty range).
+    assert edit == {
+        "range": {"start": {"line": 2, "character": 10}, "end": {"line": 2, "character": 10}},
+        "newText": ":",
+    }
+    client.change(uri, 'flow main\n\nstep start:\n    sya "Hello"\n')
+    diagnostic = client.diagnostics(uri)[0]
+    params["context"] = {"diagnostics": [diagnostic]}
+    params["range"] = diagnostic["range"]
+    (action,) = client.request("textDocument/codeAction", params)
+    assert action["title"] == "Write `say`"
+    assert action["edit"]["changes"][uri][0]["newText"] == "say"
+
+
+def test_completion_items_replace_the_word_being_typed(client, project):
+    text = "flow main\n\nstep start:\n    redirect -> billing.st\n"
+    uri = client.open(project / "main.flow", text)
+    items = client.at("textDocument/completion", uri, 3, 26)["items"]
+    start = next(i for i in items if i["label"] == "billing.start")
+    # The whole `billing.st` is replaced: no `billing.billing.start`.
+    assert start["textEdit"] == {
+        "range": {"start": {"line": 3, "character": 16}, "end": {"line": 3, "character": 26}},
+        "newText": "billing.start",
+    }
+    items = client.at("textDocument/completion", uri, 3, 16)["items"]
+    assert all(i["textEdit"]["range"]["start"] == {"line": 3, "character": 16} for i in items)
+
+
+def test_hover_on_a_step_reference_a_header_and_a_label(client, project):
+    uri = client.open(project / "main.flow")
+    found = client.at("textDocument/hover", uri, *position(MAIN, 3, "handle"))
+    assert "Step `handle` of flow `main`" in found["contents"]["value"]
+    assert "Defined on line 8 of main.flow" in found["contents"]["value"]
+    assert found["range"]["start"] == {"line": 3, "character": 23}
+    other = client.at("textDocument/hover", uri, *position(MAIN, 5, "start"))
+    assert "Step `start` of flow `billing`" in other["contents"]["value"]
+    labelled = "step start:\n    record voicemail max 20s -> /h\n"
+    uri = client.open(project / "label.flow", labelled)
+    found = client.at("textDocument/hover", uri, 1, 14)
+    assert "The recording's label" in found["contents"]["value"]
+
+
+def test_hover_on_a_line_that_did_not_parse(client, project):
+    text = 'step start:\n    record maxLength 20 -> /h\n    sya "Hi" voice alice\n'
+    uri = client.open(project / "broken.flow", text)
+    found = client.at("textDocument/hover", uri, 1, 14)
+    assert "does not parse" in found["contents"]["value"]
+    assert "TwiML's spelling: the option is `max`" in found["contents"]["value"]
+    # A word of a broken line that is a keyword says what it would be.
+    voice = client.at("textDocument/hover", uri, 2, 16)
+    assert "The text-to-speech voice." in voice["contents"]["value"]
+
+
+def test_rename_refuses_a_name_differing_only_in_case(client, project):
+    text = "flow main\n\nstep menu:\n    redirect -> handle\n\nstep handle:\n    hangup\n"
+    uri = client.open(project / "main.flow", text)
+    with pytest.raises(LspError, match="already has a step `menu`: step names that differ only in case"):
+        client.at("textDocument/rename", uri, 5, 6, newName="Menu")
+
+
+def test_documents_that_are_not_flows_are_left_alone(client, project):
+    script = project / "tool.py"
+    uri = script.as_uri()
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": "import os\nsay = 1\n"}},
+    )
+    assert client.at("textDocument/hover", uri, 1, 0) is None
+    assert client.at("textDocument/completion", uri, 1, 0)["items"] == []
+    # The next diagnostics published are the flow's, not the script's.
+    flow = client.open(project / "main.flow")
+    assert client.diagnostics(flow) == []
+    assert not any(n["params"].get("uri") == uri for n in client.notifications)
+
+
+def test_a_refused_rename_is_logged_in_one_line(project):
+    c = Client(project)
+    try:
+        uri = c.open(project / "main.flow")
+        with pytest.raises(LspError):
+            c.at("textDocument/rename", uri, *position(MAIN, 7, "handle"), newName="2nd")
+        c.request("shutdown", None)
+        c.notify("exit", None)
+        c.proc.wait(timeout=20)
+        err = c.proc.stderr.read().decode()
+    finally:
+        if c.proc.poll() is None:
+            c.proc.kill()
+    assert "Traceback" not in err
+    assert "refused: `2nd` is not a step name" in err
+
+
+def test_semantic_tokens_colour_steps_flows_labels_and_keywords(client, project):
+    text = 'flow main\nstep start:  # hi\n    record voicemail max 20s -> billing.start\n    say "é" voice alice\n'
+    uri = client.open(project / "main.flow", text)
+    legend = client.initialize_result["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"]
+    data = client.request("textDocument/semanticTokens/full", {"textDocument": {"uri": uri}})["data"]
+    found, line, start = [], 0, 0
+    for i in range(0, len(data), 5):
+        delta, offset, length, kind, _ = data[i : i + 5]
+        line, start = line + delta, (start if delta == 0 else 0) + offset
+        found.append((line, text.split("\n")[line][start : start + length], legend[kind]))
+    assert (1, "start", "function") in found
+    assert (0, "main", "namespace") in found
+    assert (2, "voicemail", "variable") in found
+    assert (2, "billing", "namespace") in found and (2, "start", "function") in found
+    assert (2, "20s", "number") in found and (2, "->", "operator") in found
+    assert (3, '"é"', "string") in found and (3, "voice", "keyword") in found
+    assert (1, "# hi", "comment") in found

@@ -423,9 +423,9 @@ CASES = [
     Case(
         "stray char",
         'step start:\n    say "a" ;\n',
-        "2:13",
-        "unexpected character `;`, expected `language`, `loop`, `voice` or the end of the line",
-        None,
+        "2:12",
+        "a line ends without `;`",
+        "remove the `;`",
         "in step `start`, opened here",
     ),
     Case(
@@ -729,6 +729,843 @@ CASES = [
 ]
 
 
+class Habit(NamedTuple):
+    """A habit from TwiML, Python, YAML or JSON: the span of the whole
+    mistake, the message and hint, and the file after its fix (``None``:
+    no mechanical fix says what was meant)."""
+
+    name: str
+    source: str
+    span: str  # line:col-end_line:end_col
+    message: str
+    hint: str | None
+    fixed: str | None
+    code: str = "FL001"
+
+
+HABITS = [
+    Habit(
+        "maxLength 20",
+        "step start:\n    record maxLength 20 -> /h\n",
+        "2:12-2:24",
+        "`maxLength 20` is TwiML's spelling: the option is `max`",
+        "write `max 20s`",
+        "step start:\n    record max 20s -> /h\n",
+    ),
+    Habit(
+        "maxLength=20",
+        "step start:\n    record maxLength=20 -> /h\n",
+        "2:12-2:24",
+        "`maxLength=20` is TwiML's spelling: the option is `max`",
+        "write `max 20s`",
+        "step start:\n    record max 20s -> /h\n",
+    ),
+    Habit(
+        "max_length 20s",
+        "step start:\n    record max_length 20s -> /h\n",
+        "2:12-2:26",
+        "`max_length 20s` is TwiML's spelling: the option is `max`",
+        "write `max 20s`",
+        "step start:\n    record max 20s -> /h\n",
+    ),
+    Habit(
+        "maxlength 20",
+        "step start:\n    record maxlength 20 -> /h\n",
+        "2:12-2:24",
+        "`maxlength 20` is TwiML's spelling: the option is `max`",
+        "write `max 20s`",
+        "step start:\n    record max 20s -> /h\n",
+    ),
+    Habit(
+        "max-length 20",
+        "step start:\n    record max-length 20 -> /h\n",
+        "2:12-2:25",
+        "`max-length 20` is TwiML's spelling: the option is `max`",
+        "write `max 20s`",
+        "step start:\n    record max 20s -> /h\n",
+    ),
+    Habit(
+        'finishOnKey "#"',
+        'step start:\n    record finishOnKey "#" -> /h\n',
+        "2:12-2:27",
+        '`finishOnKey "#"` is TwiML\'s spelling: the option is `finish`',
+        'write `finish "#"`',
+        'step start:\n    record finish "#" -> /h\n',
+    ),
+    Habit(
+        "finishOnKey=#",
+        "step start:\n    record finishOnKey=# -> /h\n",
+        "2:12-2:25",
+        "`finishOnKey=#` is TwiML's spelling: the option is `finish`",
+        'write `finish "#"`',
+        'step start:\n    record finish "#" -> /h\n',
+    ),
+    Habit(
+        "playBeep=false",
+        "step start:\n    record playBeep=false -> /h\n",
+        "2:12-2:26",
+        "`playBeep=false` is TwiML's spelling: the option is `beep`",
+        "write `no beep`",
+        "step start:\n    record no beep -> /h\n",
+    ),
+    Habit(
+        "playBeep false",
+        "step start:\n    record playBeep false -> /h\n",
+        "2:12-2:26",
+        "`playBeep false` is TwiML's spelling: the option is `beep`",
+        "write `no beep`",
+        "step start:\n    record no beep -> /h\n",
+    ),
+    Habit(
+        "playBeep",
+        "step start:\n    record max 20s playBeep -> /h\n",
+        "2:20-2:28",
+        "`playBeep` is TwiML's spelling: the option is `beep`",
+        "write `beep`",
+        "step start:\n    record max 20s beep -> /h\n",
+    ),
+    Habit(
+        "playBeep (2)",
+        "step start:\n    record playBeep -> /h\n",
+        "2:12-2:20",
+        "the recording's label `playBeep` is TwiML's name for the option `beep`",
+        "write `beep`",
+        "step start:\n    record beep -> /h\n",
+        code="FL060",
+    ),
+    Habit(
+        "transcribe=true",
+        "step start:\n    record transcribe=true -> /h\n",
+        "2:12-2:27",
+        "`transcribe=true`: an option and its value are separated by a space, not `=` or `:`",
+        "write `transcribe`",
+        "step start:\n    record transcribe -> /h\n",
+    ),
+    Habit(
+        "transcribeCallback=/t",
+        "step start:\n    record transcribeCallback=/t -> /h\n",
+        "2:12-2:33",
+        "`transcribeCallback=/t` is TwiML's spelling: the option is `transcribe`",
+        "write `transcribe /t`",
+        "step start:\n    record transcribe /t -> /h\n",
+    ),
+    Habit(
+        "recordingStatusCallback /s",
+        "step start:\n    record recordingStatusCallback /s -> /h\n",
+        "2:12-2:38",
+        "`recordingStatusCallback /s` is TwiML's spelling: the option is `status`",
+        "write `status /s`",
+        "step start:\n    record status /s -> /h\n",
+    ),
+    Habit(
+        'trim="do-not-trim"',
+        'step start:\n    record trim="do-not-trim" -> /h\n',
+        "2:12-2:30",
+        '`trim="do-not-trim"`: an option and its value are separated by a space, not `=` or `:`',
+        "write `no trim`",
+        "step start:\n    record no trim -> /h\n",
+    ),
+    Habit(
+        "numDigits 4",
+        "step start:\n    gather numDigits 4 -> /h\n",
+        "2:12-2:23",
+        "`numDigits 4` is TwiML's spelling: the option is `digits`",
+        "write `digits 4`",
+        "step start:\n    gather digits 4 -> /h\n",
+    ),
+    Habit(
+        'numDigits="4"',
+        'step start:\n    gather numDigits="4" -> /h\n',
+        "2:12-2:25",
+        '`numDigits="4"` is TwiML\'s spelling: the option is `digits`',
+        "write `digits 4`",
+        "step start:\n    gather digits 4 -> /h\n",
+    ),
+    Habit(
+        "num_digits 4",
+        "step start:\n    gather num_digits 4 -> /h\n",
+        "2:12-2:24",
+        "`num_digits 4` is TwiML's spelling: the option is `digits`",
+        "write `digits 4`",
+        "step start:\n    gather digits 4 -> /h\n",
+    ),
+    Habit(
+        "speechTimeout auto",
+        "step start:\n    gather speechTimeout auto -> /h\n",
+        "2:12-2:30",
+        "`speechTimeout auto` is TwiML's spelling: the option is `speech-timeout`",
+        "write `speech-timeout auto`",
+        "step start:\n    gather speech-timeout auto -> /h\n",
+    ),
+    Habit(
+        "speechTimeout=auto",
+        "step start:\n    gather input speech speechTimeout=auto -> /h\n",
+        "2:25-2:43",
+        "`speechTimeout=auto` is TwiML's spelling: the option is `speech-timeout`",
+        "write `speech-timeout auto`",
+        "step start:\n    gather input speech speech-timeout auto -> /h\n",
+    ),
+    Habit(
+        'finishOnKey "*"',
+        'step start:\n    gather finishOnKey "*" -> /h\n',
+        "2:12-2:27",
+        '`finishOnKey "*"` is TwiML\'s spelling: the option is `finish`',
+        'write `finish "*"`',
+        'step start:\n    gather finish "*" -> /h\n',
+    ),
+    Habit(
+        "profanityFilter false",
+        "step start:\n    gather profanityFilter false -> /h\n",
+        "2:12-2:33",
+        "`profanityFilter false` is TwiML's spelling: the option is `profanity-filter`",
+        "write `no profanity-filter`",
+        "step start:\n    gather no profanity-filter -> /h\n",
+    ),
+    Habit(
+        "numDigits 4 (2)",
+        "step start:\n    record numDigits 4 -> /h\n",
+        "2:12-2:23",
+        "`numDigits` is TwiML's name for `digits`, an option of `gather`, not of `record`",
+        None,
+        None,
+    ),
+    Habit(
+        "timeLimit 60",
+        'step start:\n    dial "+15551234567" timeLimit 60\n',
+        "2:25-2:37",
+        "`timeLimit 60` is TwiML's spelling: the option is `time-limit`",
+        "write `time-limit 60s`",
+        'step start:\n    dial "+15551234567" time-limit 60s\n',
+    ),
+    Habit(
+        'callerId "+15550000000"',
+        'step start:\n    dial "+15551234567" callerId "+15550000000"\n',
+        "2:25-2:48",
+        '`callerId "+15550000000"` is TwiML\'s spelling: the option is `caller-id`',
+        'write `caller-id "+15550000000"`',
+        'step start:\n    dial "+15551234567" caller-id "+15550000000"\n',
+    ),
+    Habit(
+        'caller_id "+15550000000"',
+        'step start:\n    dial "+15551234567" caller_id "+15550000000"\n',
+        "2:25-2:49",
+        '`caller_id "+15550000000"` is TwiML\'s spelling: the option is `caller-id`',
+        'write `caller-id "+15550000000"`',
+        'step start:\n    dial "+15551234567" caller-id "+15550000000"\n',
+    ),
+    Habit(
+        "time_limit 1h",
+        'step start:\n    dial "+15551234567" time_limit 1h\n',
+        "2:25-2:38",
+        "`time_limit 1h` is TwiML's spelling: the option is `time-limit`",
+        "write `time-limit 1h`",
+        'step start:\n    dial "+15551234567" time-limit 1h\n',
+    ),
+    Habit(
+        "timeout=30",
+        'step start:\n    dial "+15551234567" timeout=30\n',
+        "2:25-2:35",
+        "`timeout=30`: an option and its value are separated by a space, not `=` or `:`",
+        "write `timeout 30s`",
+        'step start:\n    dial "+15551234567" timeout 30s\n',
+    ),
+    Habit(
+        "maxLength 20 (2)",
+        "step start:\n    gather maxLength 20 -> /h\n",
+        "2:12-2:24",
+        "`maxLength` is TwiML's name for `max`, an option of `record`, not of `gather`",
+        None,
+        None,
+    ),
+    Habit(
+        "Say",
+        'step start:\n    Say "Hello"\n',
+        "2:5-2:8",
+        "`Say` is TwiML's element: the verb is written `say`",
+        "write `say`",
+        'step start:\n    say "Hello"\n',
+    ),
+    Habit(
+        "Hangup",
+        "step start:\n    Hangup\n",
+        "2:5-2:11",
+        "`Hangup` is TwiML's element: the verb is written `hangup`",
+        "write `hangup`",
+        "step start:\n    hangup\n",
+    ),
+    Habit(
+        "()",
+        "step start:\n    hangup()\n",
+        "2:11-2:13",
+        "`hangup` is a verb, not a function: it takes no parentheses",
+        "write `hangup`",
+        "step start:\n    hangup\n",
+    ),
+    Habit(
+        "=>",
+        "step start:\n    redirect => /next\n",
+        "2:14-2:16",
+        "`=>` is not an arrow: the arrow is written `->`",
+        "write `->`",
+        "step start:\n    redirect -> /next\n",
+    ),
+    Habit(
+        "→",
+        "step start:\n    redirect → /next\n",
+        "2:14-2:15",
+        "`→` is not an arrow: the arrow is written `->`",
+        "write `->`",
+        "step start:\n    redirect -> /next\n",
+    ),
+    Habit(
+        "-->",
+        "step start:\n    record --> /h\n",
+        "2:12-2:15",
+        "`-->` is not an arrow: the arrow is written `->`",
+        "write `->`",
+        "step start:\n    record -> /h\n",
+    ),
+    Habit(
+        "'Hello'",
+        "step start:\n    say 'Hello'\n",
+        "2:9-2:16",
+        "text is written in double quotes, not single quotes",
+        'write "Hello"',
+        'step start:\n    say "Hello"\n',
+    ),
+    Habit(
+        "'+15551234567'",
+        "step start:\n    dial '+15551234567'\n",
+        "2:10-2:24",
+        "text is written in double quotes, not single quotes",
+        'write "+15551234567"',
+        'step start:\n    dial "+15551234567"\n',
+    ),
+    Habit(
+        "input dtmf, speech",
+        "step start:\n    gather input dtmf, speech -> /h\n",
+        "2:12-2:30",
+        "the words of `input` are separated by spaces, not commas",
+        "write `input dtmf speech`",
+        "step start:\n    gather input dtmf speech -> /h\n",
+    ),
+    Habit(
+        "input dtmf,speech",
+        "step start:\n    gather input dtmf,speech -> /h\n",
+        "2:12-2:29",
+        "the words of `input` are separated by spaces, not commas",
+        "write `input dtmf speech`",
+        "step start:\n    gather input dtmf speech -> /h\n",
+    ),
+    Habit(
+        "input [dtmf, speech]",
+        "step start:\n    gather input [dtmf, speech] -> /h\n",
+        "2:12-2:32",
+        "the words of `input` are separated by spaces, not commas",
+        "write `input dtmf speech`",
+        "step start:\n    gather input dtmf speech -> /h\n",
+    ),
+    Habit(
+        "on completed, absent",
+        "step start:\n    record status /s on completed, absent -> /h\n",
+        "2:22-2:42",
+        "the words of `on` are separated by spaces, not commas",
+        "write `on completed absent`",
+        "step start:\n    record status /s on completed absent -> /h\n",
+    ),
+    Habit(
+        "max=20s",
+        "step start:\n    record max=20s -> /h\n",
+        "2:12-2:19",
+        "`max=20s`: an option and its value are separated by a space, not `=` or `:`",
+        "write `max 20s`",
+        "step start:\n    record max 20s -> /h\n",
+    ),
+    Habit(
+        "max: 20s",
+        "step start:\n    record max: 20s -> /h\n",
+        "2:12-2:20",
+        "`max: 20s`: an option and its value are separated by a space, not `=` or `:`",
+        "write `max 20s`",
+        "step start:\n    record max 20s -> /h\n",
+    ),
+    Habit(
+        "voice=alice",
+        'step start:\n    say "Hi" voice=alice\n',
+        "2:14-2:25",
+        "`voice=alice`: an option and its value are separated by a space, not `=` or `:`",
+        "write `voice alice`",
+        'step start:\n    say "Hi" voice alice\n',
+    ),
+    Habit(
+        "voice: alice",
+        'step start:\n    say "Hi" voice: alice\n',
+        "2:14-2:26",
+        "`voice: alice`: an option and its value are separated by a space, not `=` or `:`",
+        "write `voice alice`",
+        'step start:\n    say "Hi" voice alice\n',
+    ),
+    Habit(
+        "loop=2",
+        'step start:\n    say "Hi" loop=2\n',
+        "2:14-2:20",
+        "`loop=2`: an option and its value are separated by a space, not `=` or `:`",
+        "write `loop 2`",
+        'step start:\n    say "Hi" loop 2\n',
+    ),
+    Habit(
+        "beep=false",
+        "step start:\n    record beep=false -> /h\n",
+        "2:12-2:22",
+        "`beep=false`: an option and its value are separated by a space, not `=` or `:`",
+        "write `no beep`",
+        "step start:\n    record no beep -> /h\n",
+    ),
+    Habit(
+        "beep false",
+        "step start:\n    record beep false -> /h\n",
+        "2:12-2:22",
+        "`beep false`: `beep` is a switch, written `beep` or `no beep`",
+        "write `no beep`",
+        "step start:\n    record no beep -> /h\n",
+    ),
+    Habit(
+        "transcribe true",
+        "step start:\n    record transcribe true -> /h\n",
+        "2:12-2:27",
+        "`transcribe true`: `transcribe` is a switch, written `transcribe` or `no transcribe`",
+        "write `transcribe`",
+        "step start:\n    record transcribe -> /h\n",
+    ),
+    Habit(
+        "2 seconds",
+        "step start:\n    pause 2 seconds\n",
+        "2:11-2:20",
+        "`2 seconds` is written `2s`",
+        "write `2s`",
+        "step start:\n    pause 2s\n",
+    ),
+    Habit(
+        "20 seconds",
+        "step start:\n    record max 20 seconds -> /h\n",
+        "2:16-2:26",
+        "`20 seconds` is written `20s`",
+        "write `20s`",
+        "step start:\n    record max 20s -> /h\n",
+    ),
+    Habit(
+        "5 minutes",
+        'step start:\n    dial "+15551234567" time-limit 5 minutes\n',
+        "2:36-2:45",
+        "`5 minutes` is written `5m`",
+        "write `5m`",
+        'step start:\n    dial "+15551234567" time-limit 5m\n',
+    ),
+    Habit(
+        "5 sec",
+        "step start:\n    gather timeout 5 sec -> /h\n",
+        "2:20-2:25",
+        "`5 sec` is written `5s`",
+        "write `5s`",
+        "step start:\n    gather timeout 5s -> /h\n",
+    ),
+    Habit(
+        "max 20s voicemail",
+        "step start:\n    record max 20s voicemail -> /h\n",
+        "2:12-2:29",
+        "the recording's label `voicemail` comes right after `record`, before the options",
+        "write `record voicemail max 20s`",
+        "step start:\n    record voicemail max 20s -> /h\n",
+    ),
+    Habit(
+        "beep voicemail",
+        "step start:\n    record beep voicemail -> /h\n",
+        "2:12-2:26",
+        "the recording's label `voicemail` comes right after `record`, before the options",
+        "write `record voicemail beep`",
+        "step start:\n    record voicemail beep -> /h\n",
+    ),
+    Habit(
+        "-> /h max 20s",
+        "step start:\n    record -> /h max 20s\n",
+        "2:12-2:25",
+        "`->` and its target end the line: options come before it",
+        "write `max 20s -> /h`",
+        "step start:\n    record max 20s -> /h\n",
+    ),
+    Habit(
+        "-> /h digits 1",
+        "step start:\n    gather -> /h digits 1\n",
+        "2:12-2:26",
+        "`->` and its target end the line: options come before it",
+        "write `digits 1 -> /h`",
+        "step start:\n    gather digits 1 -> /h\n",
+    ),
+    Habit(
+        "-> next digits 1",
+        'step start:\n    gather -> next digits 1:\n        say "Press 1"\nstep next:\n    hangup\n',
+        "2:12-2:28",
+        "`->` and its target end the line: options come before it",
+        "write `digits 1 -> next`",
+        'step start:\n    gather digits 1 -> next:\n        say "Press 1"\nstep next:\n    hangup\n',
+    ),
+    Habit(
+        "gather digits 1 -> next",
+        'step start:\n    gather digits 1 -> next\n        say "Press 1"\nstep next:\n    hangup\n',
+        "2:28-2:29",
+        "a `gather` with a block of prompts under it ends with `:`",
+        "write `gather digits 1 -> next:`",
+        'step start:\n    gather digits 1 -> next:\n        say "Press 1"\nstep next:\n    hangup\n',
+    ),
+    Habit(
+        "step",
+        'step start:\n    say "a"\n    step next:\n        hangup\n',
+        "3:1-3:9",
+        "a `step` line starts at the beginning of the line: steps do not nest",
+        "remove the indentation before `step`",
+        'step start:\n    say "a"\nstep next:\n        hangup\n',
+    ),
+    Habit(
+        "main-menu",
+        "flow main-menu\nstep start:\n    hangup\n",
+        "1:6-1:15",
+        "`main-menu` is not a flow name: a flow name is letters, digits and `_`",
+        "write `main_menu`",
+        "flow main_menu\nstep start:\n    hangup\n",
+    ),
+    Habit(
+        "main-menu (2)",
+        "step start:\n    redirect -> main-menu\nstep main_menu:\n    hangup\n",
+        "2:17-2:26",
+        "`main-menu` is not a step name: a step name is letters, digits and `_`",
+        "write `main_menu`",
+        "step start:\n    redirect -> main_menu\nstep main_menu:\n    hangup\n",
+    ),
+    Habit(
+        "billing.main-menu",
+        "step start:\n    redirect -> billing.main-menu\n",
+        "2:17-2:34",
+        "`billing.main-menu` is not a step name: a step name is letters, digits and `_`",
+        "write `billing.main_menu`",
+        "step start:\n    redirect -> billing.main_menu\n",
+    ),
+    Habit(
+        'voice alice "Hello"',
+        'step start:\n    say voice alice "Hello"\n',
+        "2:9-2:28",
+        "the text of `say` comes right after it, before the options",
+        'write `say "Hello" voice alice`',
+        'step start:\n    say "Hello" voice alice\n',
+    ),
+    Habit(
+        'voice alice language en-US "Hello"',
+        'step start:\n    say voice alice language en-US "Hello"\n',
+        "2:9-2:43",
+        "the text of `say` comes right after it, before the options",
+        'write `say "Hello" voice alice language en-US`',
+        'step start:\n    say "Hello" voice alice language en-US\n',
+    ),
+    Habit(
+        "loop 2 /a.mp3",
+        "step start:\n    play loop 2 /a.mp3\n",
+        "2:10-2:23",
+        "the url of `play` comes right after it, before the options",
+        "write `play /a.mp3 loop 2`",
+        "step start:\n    play /a.mp3 loop 2\n",
+    ),
+    Habit(
+        'timeout 20s "+15551234567"',
+        'step start:\n    dial timeout 20s "+15551234567"\n',
+        "2:10-2:36",
+        "the number of `dial` comes right after it, before the options",
+        'write `dial "+15551234567" timeout 20s`',
+        'step start:\n    dial "+15551234567" timeout 20s\n',
+    ),
+    Habit(
+        "example.com/next",
+        "step start:\n    redirect -> example.com/next\n",
+        "2:17-2:33",
+        "`example.com/next` has no scheme: a URL starts with `https://` (without one, it reads as a step of another flow)",
+        "write `https://example.com/next`",
+        "step start:\n    redirect -> https://example.com/next\n",
+    ),
+    Habit(
+        "www.example.com",
+        "step start:\n    redirect -> www.example.com\n",
+        "2:17-2:32",
+        "`www.example.com` has no scheme: a URL starts with `https://` (without one, it reads as a step of another flow)",
+        "write `https://www.example.com`",
+        "step start:\n    redirect -> https://www.example.com\n",
+    ),
+    Habit(
+        "example.com/a.mp3",
+        "step start:\n    play example.com/a.mp3\n",
+        "2:10-2:27",
+        "`example.com/a.mp3` has no scheme: a URL starts with `https://` (without one, it reads as a step of another flow)",
+        "write `https://example.com/a.mp3`",
+        "step start:\n    play https://example.com/a.mp3\n",
+    ),
+    Habit(
+        "example.com/next (2)",
+        "step start:\n    redirect -> GET example.com/next\n",
+        "2:21-2:37",
+        "`example.com/next` has no scheme: a URL starts with `https://` (without one, it reads as a step of another flow)",
+        "write `https://example.com/next`",
+        "step start:\n    redirect -> GET https://example.com/next\n",
+    ),
+    Habit(
+        "maxLength",
+        "step start:\n    record maxLength -> /h\n",
+        "2:12-2:21",
+        "the recording's label `maxLength` is TwiML's name for the option `max`",
+        "write `max DURATION`",
+        None,
+        code="FL060",
+    ),
+    Habit(
+        "numDigits",
+        "step start:\n    record numDigits -> /h\n",
+        "2:12-2:21",
+        "the recording's label `numDigits` is TwiML's name for `digits`, an option of `gather`, not of `record`",
+        "remove `numDigits`, or rename the label",
+        None,
+        code="FL060",
+    ),
+    Habit(
+        'hints="yes, no"',
+        'step start:\n    gather hints="yes, no" -> /h\n',
+        "2:12-2:27",
+        '`hints="yes, no"`: an option and its value are separated by a space, not `=` or `:`',
+        'write `hints "yes, no"`',
+        'step start:\n    gather hints "yes, no" -> /h\n',
+    ),
+    Habit(
+        "language=fr-FR",
+        "step start:\n    gather language=fr-FR -> /h\n",
+        "2:12-2:26",
+        "`language=fr-FR`: an option and its value are separated by a space, not `=` or `:`",
+        "write `language fr-FR`",
+        "step start:\n    gather language fr-FR -> /h\n",
+    ),
+    Habit(
+        'input="dtmf speech"',
+        'step start:\n    gather input="dtmf speech" -> /h\n',
+        "2:12-2:31",
+        '`input="dtmf speech"`: an option and its value are separated by a space, not `=` or `:`',
+        "write `input dtmf speech`",
+        "step start:\n    gather input dtmf speech -> /h\n",
+    ),
+    Habit(
+        'voice="Polly.Joanna"',
+        'step start:\n    say "Hi" voice="Polly.Joanna"\n',
+        "2:14-2:34",
+        '`voice="Polly.Joanna"`: an option and its value are separated by a space, not `=` or `:`',
+        "write `voice Polly.Joanna`",
+        'step start:\n    say "Hi" voice Polly.Joanna\n',
+    ),
+    Habit(
+        "loop=0",
+        "step start:\n    play /a.mp3 loop=0\n",
+        "2:17-2:23",
+        "`loop=0`: an option and its value are separated by a space, not `=` or `:`",
+        "write `loop 0`",
+        "step start:\n    play /a.mp3 loop 0\n",
+    ),
+    Habit(
+        "Pause",
+        "step start:\n    Pause 2s\n",
+        "2:5-2:10",
+        "`Pause` is TwiML's element: the verb is written `pause`",
+        "write `pause`",
+        "step start:\n    pause 2s\n",
+    ),
+    Habit(
+        "<Hangup/>",
+        "step start:\n    <Hangup/>\n",
+        "2:5-2:14",
+        "`<Hangup/>` is TwiML's element: the verb is written `hangup`",
+        "write `hangup`",
+        "step start:\n    hangup\n",
+    ),
+    Habit(
+        "-> /done timeout 20s",
+        'step start:\n    dial "+15551234567" -> /done timeout 20s\n',
+        "2:25-2:45",
+        "`->` and its target end the line: options come before it",
+        "write `timeout 20s -> /done`",
+        'step start:\n    dial "+15551234567" timeout 20s -> /done\n',
+    ),
+    Habit(
+        "timeout=0",
+        "step start:\n    record timeout=0 -> /h\n",
+        "2:12-2:21",
+        "`timeout=0`: an option and its value are separated by a space, not `=` or `:`",
+        "write `timeout off`",
+        "step start:\n    record timeout off -> /h\n",
+    ),
+    Habit(
+        "transcribeCallback /t",
+        "step start:\n    record transcribeCallback /t -> /h\n",
+        "2:12-2:33",
+        "`transcribeCallback /t` is TwiML's spelling: the option is `transcribe`",
+        "write `transcribe /t`",
+        "step start:\n    record transcribe /t -> /h\n",
+    ),
+    Habit(
+        "statusCallback",
+        "step start:\n    record statusCallback /s -> /h\n",
+        "2:12-2:26",
+        "unexpected `statusCallback`, expected an option of `record` (`beep`, `finish`, `max`, …), `->` or the end of the line",
+        "did you mean `status`?",
+        "step start:\n    record status /s -> /h\n",
+    ),
+    Habit(
+        'action="/h" digits 1',
+        'step start:\n    gather action="/h" digits 1\n',
+        "2:12-2:32",
+        '`action="/h"` is TwiML\'s spelling: the action is written `->` and its target',
+        "write `-> /h` at the end of the line",
+        "step start:\n    gather digits 1 -> /h\n",
+    ),
+    Habit(
+        "5 seconds",
+        "step start:\n    record timeout 5 seconds -> /h\n",
+        "2:20-2:29",
+        "`5 seconds` is written `5s`",
+        "write `5s`",
+        "step start:\n    record timeout 5s -> /h\n",
+    ),
+    Habit(
+        "/next",
+        "step start:\n    redirect /next\n",
+        "2:14-2:19",
+        "the target of `redirect` follows `->`",
+        "write `-> /next`",
+        "step start:\n    redirect -> /next\n",
+    ),
+    Habit(
+        'number="+15551234567"',
+        'step start:\n    dial number="+15551234567"\n',
+        "2:10-2:31",
+        "the number of `dial` is written without its name",
+        'write `dial "+15551234567"`',
+        'step start:\n    dial "+15551234567"\n',
+    ),
+    Habit(
+        "length=2",
+        "step start:\n    pause length=2\n",
+        "2:11-2:19",
+        "the length of `pause` is written without its name",
+        "write `pause 2s`",
+        "step start:\n    pause 2s\n",
+    ),
+    Habit(
+        ";",
+        "step start:\n    hangup;\n",
+        "2:11-2:12",
+        "a line ends without `;`",
+        "remove the `;`",
+        "step start:\n    hangup\n",
+    ),
+    Habit(
+        "; (2)",
+        'step start:\n    say "Hi";\n',
+        "2:13-2:14",
+        "a line ends without `;`",
+        "remove the `;`",
+        'step start:\n    say "Hi"\n',
+    ),
+    Habit(
+        "step: start",
+        "step: start\n    hangup\n",
+        "1:1-1:12",
+        "a step is written `step NAME:`",
+        "write `step start:`",
+        "step start:\n    hangup\n",
+    ),
+    Habit(
+        "step start()",
+        "step start():\n    hangup\n",
+        "1:11-1:13",
+        "a step takes no parentheses",
+        "remove `()`",
+        "step start:\n    hangup\n",
+    ),
+    Habit(
+        "input=speech",
+        'step start:\n    gather input=speech hints="yes,no" -> /h\n',
+        "2:12-2:24",
+        "`input=speech`: an option and its value are separated by a space, not `=` or `:`",
+        "write `input speech`",
+        'step start:\n    gather input speech hints="yes,no" -> /h\n',
+    ),
+    Habit(
+        "voice=Polly.Joanna",
+        'step start:\n    say "Hi" voice=Polly.Joanna language=en-US\n',
+        "2:14-2:32",
+        "`voice=Polly.Joanna`: an option and its value are separated by a space, not `=` or `:`",
+        "write `voice Polly.Joanna`",
+        'step start:\n    say "Hi" voice Polly.Joanna language=en-US\n',
+    ),
+    Habit(
+        "2min",
+        "step start:\n    record max 2min -> /h\n",
+        "2:16-2:20",
+        "`2min` is not a duration",
+        "a duration is a number with `h`, `m` or `s`, from hours down: `20s`, `2m`, `1h30m`",
+        "step start:\n    record max 2m -> /h\n",
+    ),
+    Habit(
+        "url /a.mp3",
+        "step start:\n    play url /a.mp3\n",
+        "2:10-2:20",
+        "the url of `play` is written without its name",
+        "write `play /a.mp3`",
+        "step start:\n    play /a.mp3\n",
+    ),
+    Habit(
+        "reason=busy",
+        "step start:\n    reject reason=busy\n",
+        "2:12-2:23",
+        "the reason of `reject` is written without its name",
+        "write `reject busy`",
+        "step start:\n    reject busy\n",
+    ),
+    Habit(
+        "Gather",
+        'step start:\n    Gather numDigits="1" action="/h"\n',
+        "2:5-2:11",
+        "`Gather` is TwiML's element: the verb is written `gather`",
+        "write `gather`",
+        'step start:\n    gather numDigits="1" action="/h"\n',
+    ),
+    Habit(
+        "-> /h transcribe",
+        "step start:\n    record -> /h transcribe\n",
+        "2:12-2:28",
+        "`->` and its target end the line: options come before it",
+        "write `transcribe -> /h`",
+        "step start:\n    record transcribe -> /h\n",
+    ),
+    Habit(
+        'finishOnKey="#"',
+        'step start:\n    record finishOnKey="#" maxLength="30" -> /h\n',
+        "2:12-2:27",
+        '`finishOnKey="#"` is TwiML\'s spelling: the option is `finish`',
+        'write `finish "#"`',
+        'step start:\n    record finish "#" maxLength="30" -> /h\n',
+    ),
+    Habit(
+        "loop 2 times",
+        'step start:\n    say "Hi" loop 2 times\n',
+        "2:14-2:26",
+        "`loop 2 times` is written `loop 2`",
+        "write `loop 2`",
+        'step start:\n    say "Hi" loop 2\n',
+    ),
+]
+
+
 @pytest.fixture
 def compile_text(tmp_path):
     def run(text: str):
@@ -846,3 +1683,84 @@ def test_a_misspelt_keyword_of_the_vocabulary_gets_a_suggestion(compile_text, wo
     syntax = [d for d in build.diagnostics if d.code == "FL001"]
     assert syntax, source
     assert syntax[0].hint == f"did you mean `{word}`?", (source, syntax[0].message, syntax[0].hint)
+
+
+def _errors(build) -> list:
+    return [d for d in build.diagnostics if d.severity == "error"]
+
+
+def _better(before, after) -> bool:
+    """Whether a fixed file is better: clean, fewer errors, or a syntax
+    error gone (the file now parses, and the checks say what it lacks)."""
+    errors = _errors(after)
+    if not errors or len(errors) < len(_errors(before)) or not any(d.code == "FL001" for d in errors):
+        return True
+    # One syntax error is reported at a time: the next mistake of the line
+    # now shows, further on.
+    first = min((d.span.line, d.span.col) for d in _errors(before) if d.code == "FL001")
+    return min((d.span.line, d.span.col) for d in errors if d.code == "FL001") > first
+
+
+def _apply(text: str, d) -> str:
+    from flowc.diagnostics import apply_edits
+
+    return apply_edits(text, [e for f in d.fixes for e in f.edits])[0]
+
+
+def test_the_habits_table_covers_at_least_sixty_habits():
+    assert len(HABITS) >= 60
+    assert len({h.name for h in HABITS}) == len(HABITS)
+    assert len({h.source for h in HABITS}) == len(HABITS)
+
+
+@pytest.mark.parametrize("habit", HABITS, ids=[h.name for h in HABITS])
+def test_habit(compile_text, habit):
+    build = compile_text(habit.source)
+    found = [d for d in build.diagnostics if d.code == habit.code]
+    assert len(found) == 1, build.diagnostics
+    d = found[0]
+    s = d.span
+    assert f"{s.line}:{s.col}-{s.end_line}:{s.end_col}" == habit.span
+    assert d.message == habit.message
+    assert d.hint == habit.hint
+    if habit.fixed is None:
+        assert d.fixes == ()
+        return
+    assert len(d.fixes) == 1
+    fixed = _apply(habit.source, d)
+    assert fixed == habit.fixed
+    # The fix takes the mistake away: what remains is clean, or fewer errors
+    # (a fixed habit may reveal what the flow still lacks, such as a step).
+    after = compile_text(fixed)
+    assert (d.message, d.span) not in {(x.message, x.span) for x in after.diagnostics}
+    assert _better(build, after)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_the_fix_of_a_mistake_applies(compile_text, case):
+    """Every "did you mean" and "write ..." hint of the mistakes' table that
+    says what to write comes with its fix, and applying it takes the error
+    away."""
+    build = compile_text(case.source)
+    d = build.diagnostics[0]
+    mechanical = case.hint is not None and (
+        case.hint.startswith("did you mean") or case.hint.startswith("write `") or "write `_`" in case.hint
+    )
+    if not mechanical or case.hint.startswith("write `20s`"):
+        if case.code == "FL006":
+            assert d.fixes and _apply(case.source, d) == case.source.replace(" 20 ", " 20s ")
+        return
+    assert d.fixes, case.hint
+    fixed = _apply(case.source, d)
+    after = compile_text(fixed)
+    assert (d.message, d.span) not in {(x.message, x.span) for x in after.diagnostics}
+    assert _better(build, after)
+
+
+@pytest.mark.parametrize("quoted", ["\u201cHello\u201d", "\u2018Hello\u2019"])
+def test_curly_quotes_are_made_straight(compile_text, quoted):
+    source = f"step start:\n    say {quoted}\n"
+    build = compile_text(source)
+    (d,) = build.diagnostics
+    assert d.hint == 'write text in straight double quotes: "..."'
+    assert _apply(source, d) == 'step start:\n    say "Hello"\n'

@@ -48,10 +48,10 @@ def has(line, text: str, scope: str, nth: int = 0) -> bool:
 
 def test_grammar_is_the_one_the_extension_registers():
     package = json.loads((ROOT / "editors" / "vscode" / "package.json").read_text(encoding="utf-8"))
-    (grammar,) = package["contributes"]["grammars"]
+    (grammar,) = [g for g in package["contributes"]["grammars"] if g["language"] == "flow"]
     assert (ROOT / "editors" / "vscode" / grammar["path"]).resolve() == GRAMMAR.resolve()
     assert json.loads(GRAMMAR.read_text(encoding="utf-8"))["scopeName"] == grammar["scopeName"]
-    (language,) = package["contributes"]["languages"]
+    (language,) = [lang for lang in package["contributes"]["languages"] if lang["id"] == "flow"]
     assert language["extensions"] == [".flow"]
 
 

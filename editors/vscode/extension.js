@@ -1,4 +1,4 @@
-// Starts `flowc lsp` for .flow files. Plain JavaScript: no build step.
+// Starts `flowc lsp` for .flow and .calls files. Plain JavaScript: no build step.
 "use strict";
 const vscode = require("vscode");
 const { LanguageClient } = require("vscode-languageclient/node");
@@ -11,7 +11,13 @@ function activate(context) {
     "flowc",
     "flowc",
     { command, args },
-    { documentSelector: [{ scheme: "file", language: "flow" }, { scheme: "untitled", language: "flow" }] }
+    {
+      documentSelector: [
+        { scheme: "file", language: "flow" },
+        { scheme: "untitled", language: "flow" },
+        { scheme: "file", language: "flow-calls" },
+      ],
+    }
   );
   context.subscriptions.push(client);
   return client.start().catch((err) => {

@@ -41,6 +41,12 @@ class MissingDependency(Exception):
     """A target needs a library that is not installed; the message says how to install it."""
 
 
+class ErrorNotice(str):
+    """A line an ``after_write`` hook prints that is an error: the files were
+    written, but what was built cannot run until the user fixes something, so
+    the build exits 1."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Emission:
     """What a target produced for a build.

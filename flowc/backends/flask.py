@@ -30,7 +30,7 @@ from .. import __version__, ir, urls
 from ..codes import report
 from ..diagnostics import Diagnostic, Note, has_errors
 from ..source import Span
-from . import Emission, MissingDependency
+from . import Emission, ErrorNotice, MissingDependency
 from .twiml import render_step
 
 HANDLERS_MODULE = "handlers.py"
@@ -651,9 +651,11 @@ def missing_handlers(path: str, stubs: dict[str, dict]) -> tuple[str, ...]:
         names = defined_functions(path)
     except HandlersError as exc:
         return (
-            f"error: {exc}\n"
-            f"  {os.path.basename(path)} does not parse, so the app cannot start until it is fixed "
-            "(the generated modules were written)",
+            ErrorNotice(
+                f"error: {exc}\n"
+                f"  {os.path.basename(path)} does not parse, so the app cannot start until it is fixed "
+                "(the generated modules were written)"
+            ),
         )
     lines = []
     for name in sorted(set(stubs) - names):

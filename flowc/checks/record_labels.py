@@ -7,15 +7,20 @@ instead of the intended limit, `record finsh -> handle` ends only on
 silence. A label within a letter or two of an option (the same closeness the
 syntax errors use for "did you mean") is reported with that option.
 
-Bad: ``record mx -> handle``.
+A label that is a TwiML attribute name (``record playBeep -> handle``,
+``record maxLength -> handle``) is reported with the option it is written as
+(:mod:`flowc.habits`); a switch (``beep``) comes with the fix.
+
+Bad: ``record mx -> handle``, ``record playBeep -> handle``.
 Good: ``record max 20s -> handle``, or a label that reads as none of the
 options: ``record voicemail -> handle``.
 """
 
 from __future__ import annotations
 
-from .. import ir, vocabulary
+from .. import habits, ir, vocabulary
 from ..codes import report
+from ..diagnostics import replace_span
 from .base import CheckContext, did_you_mean
 
 CODES = ("FL060",)
@@ -37,6 +42,10 @@ def run(ctx: CheckContext):
             if not isinstance(verb, ir.Record) or verb.label is None:
                 continue
             label = verb.label.value
+            twiml = habits.attribute(label, "record")
+            if twiml is not None:
+                yield _attribute(label, twiml, verb.label.span)
+                continue
             suggestion = did_you_mean(label, OPTIONS + PHRASES)
             if suggestion is None:
                 continue
@@ -47,3 +56,23 @@ def run(ctx: CheckContext):
                 hint=f"{suggestion} If `{label}` really is the recording's label, "
                 "rename it to a word that is not read as a misspelt option",
             )
+
+
+def _attribute(label: str, twiml: habits.Attribute, span):
+    option = twiml.option
+    if twiml.verb is not _RECORD:
+        return report(
+            "FL060",
+            f"the recording's label `{label}` is TwiML's name for `{option.name}`, "
+            f"an option of `{twiml.verb.name}`, not of `record`",
+            span,
+            hint=f"remove `{label}`, or rename the label",
+        )
+    text = habits.written(option, None, twiml.callback)
+    return report(
+        "FL060",
+        f"the recording's label `{label}` is TwiML's name for the option `{option.name}`",
+        span,
+        hint=f"write `{text or option.syntax}`",
+        fixes=(replace_span(span, text),) if text else (),
+    )

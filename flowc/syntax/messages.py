@@ -18,9 +18,9 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 from lark.parsers.lalr_parser_state import ParserState
 
-from .. import vocabulary
+from .. import habits, vocabulary
 from ..codes import report
-from ..diagnostics import Diagnostic, Note
+from ..diagnostics import Diagnostic, Edit, Fix, Note, replace_span
 from ..source import SourceFile, Span, split_lines
 from . import tokens
 from .grammar import keyword, keyword_terminals
@@ -272,6 +272,7 @@ class _Reading:
     hint: str | None = None
     expected: Collection[str] = ()
     final: bool = False  # reported as it is: no list of what was expected
+    fixes: tuple[Fix, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,8 +317,33 @@ def _character(char: str, source: SourceFile, line: int, col: int, expected) -> 
     else:
         message = f"unexpected character `{char}`"
     return _Reading(
-        _point(source, line, col), message, _character_hint(char, source.line_text(line)), expected
+        _point(source, line, col),
+        message,
+        _character_hint(char, source.line_text(line)),
+        expected,
+        fixes=_character_fixes(char, source, line, col),
     )
+
+
+def _character_fixes(char: str, source: SourceFile, line: int, col: int) -> tuple[Fix, ...]:
+    """Curly quotes made straight; a step name's `-` made `_`."""
+    text = source.line_text(line)
+    if char in "\u201c\u201d\u201e":
+        m = re.compile('[\u201c\u201d\u201e]([^\u201c\u201d\u201e"]*)[\u201c\u201d]').match(text, col - 1)
+        if m:
+            span = Span(source.path, line, m.start() + 1, line, m.end() + 1)
+            return (replace_span(span, f'"{m.group(1)}"'),)
+    if char in "\u2018\u2019":
+        m = re.compile('[\u2018\u2019]([^\u2018\u2019"]*)\u2019').match(text, col - 1)
+        if m:
+            span = Span(source.path, line, m.start() + 1, line, m.end() + 1)
+            return (replace_span(span, f'"{m.group(1)}"'),)
+    if char == "-":
+        m = re.match(r"(\s*step\s+)([A-Za-z_][\w-]*)", text)
+        if m and "-" in m.group(2):
+            span = Span(source.path, line, m.start(2) + 1, line, m.end(2) + 1)
+            return (replace_span(span, m.group(2).replace("-", "_")),)
+    return ()
 
 
 def _indent_problem(exc: IndentProblem, source: SourceFile) -> Diagnostic:
@@ -332,14 +358,17 @@ def _glued_keyword(exc: GluedKeyword, source: SourceFile) -> Diagnostic:
     span = Span(source.path, line, col, line, col + len(word))
     if exc.rest.type in keyword_terminals() or len(rest) > 2:
         hint = f"put a space after `{kw.value}`: `{kw.value} {rest}`"
+        fix = replace_span(span, f"{kw.value} {rest}")
     else:  # `onn`, `beeep`: a letter too many
         hint = f"did you mean `{kw.value}`?"
+        fix = replace_span(span, kw.value)
     return report(
         "FL001",
         f"unexpected `{word}`, expected `{kw.value}` followed by a space",
         span,
         notes=_open_block(source, line),
         hint=hint,
+        fixes=(fix,),
     )
 
 
@@ -432,13 +461,35 @@ def _glued_number(found: _Found) -> Diagnostic | None:
         and tok.value[:1].isalpha()
     ):
         return None
+    span = found.word_span(top, tok.end_column)
+    glued = re.fullmatch(r"(\d+)([A-Za-z]+)", f"{top.value}{tok.value}")
+    unit = _SPELT_UNITS.get(glued.group(2).lower()) if glued else None
+    number = glued.group(1) if glued else ""
     return report(
         "FL001",
         f"`{top.value}{tok.value}` is not a duration",
-        found.word_span(top, tok.end_column),
+        span,
         notes=_open_block(found.source, tokens.start(top)[0]),
         hint="a duration is a number with `h`, `m` or `s`, from hours down: `20s`, `2m`, `1h30m`",
+        fixes=(replace_span(span, number + unit),) if unit and number.isdigit() else (),
     )
+
+
+# `20sec`, `5min`: the unit a spelt-out word means.
+_SPELT_UNITS = {
+    "sec": "s",
+    "secs": "s",
+    "second": "s",
+    "seconds": "s",
+    "min": "m",
+    "mins": "m",
+    "minute": "m",
+    "minutes": "m",
+    "hr": "h",
+    "hrs": "h",
+    "hour": "h",
+    "hours": "h",
+}
 
 
 def _unexpected_word(found: _Found) -> _Reading | None:
@@ -465,10 +516,12 @@ def _lower_case_method(found: _Found) -> _Reading | None:
         and getattr(found.below, "type", None) == "ARROW"
     ):
         return None
+    span = found.word_span(top)
     return _Reading(
-        found.word_span(top),
+        span,
         f"the method `{top.value}` must be written in capitals",
         f"write `-> {top.value.upper()} {tok.value}`",
+        fixes=(replace_span(span, top.value.upper(), f"write `{top.value.upper()}`"),),
     )
 
 
@@ -548,15 +601,50 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
     if translate is None:  # pragma: no cover - UnexpectedInput has no other concrete kinds
         raise exc
     result = translate(exc, source)
+    habit = _habit(result, source)
+    if habit is not None:
+        return habit
     if isinstance(result, Diagnostic):
         return result
     span, message, hint, expected = result.span, result.message, result.hint, result.expected
+    fixes = result.fixes
     if hint is None and expected and set(expected) <= {"COLON"}:
         m = re.match(r"\s*step\s+([A-Za-z_]\w*)", source.line_text(span.line))
-        if m:
+        if m and not source.line_text(span.line)[span.col - 1 :].split("#", 1)[0].strip():
             hint = f"write `step {m.group(1)}:`"
+            at = Span(span.file, span.line, span.col, span.line, span.col)
+            fixes = (Fix(title="add `:`", edits=(Edit(span=at, text=":"),)),)
+        elif m:
+            hint = f"write `step {m.group(1)}:`"
+    if not fixes and hint is not None and span.end_line == span.line and span.end_col > span.col:
+        meant = re.fullmatch(r"did you mean `([^`]+)`\?|write `(-> \w+)` to go to the step `\w+`", hint)
+        if meant:
+            fixes = (replace_span(span, meant.group(1) or meant.group(2)),)
     if expected and not result.final:
         words = source.line_text(span.line).split()
         verb = words[0] if words and (words[0] in _VERBS or words[0] in _NOUNS) else None
         message += ", expected " + _expected_words(expected, verb)
-    return report("FL001", message, span, notes=_open_block(source, span.line), hint=hint)
+    return report("FL001", message, span, notes=_open_block(source, span.line), hint=hint, fixes=fixes)
+
+
+def _habit(result: _Reading | Diagnostic, source: SourceFile) -> Diagnostic | None:
+    """A habit from another language (:mod:`flowc.habits`) on the line of
+    the error, covering the place the parser stumbled: its message, at the
+    whole mistake, with its fix."""
+    if isinstance(result, Diagnostic) and result.code != "FL001":
+        return None
+    span = result.span
+    found = habits.recognise(source.lines, span.line - 1, span.col - 1)
+    if found is None:
+        return None
+    line = span.line + found.line
+    where = Span(source.path, line, found.start + 1, line, found.end + 1)
+    fixes: tuple[Fix, ...] = ()
+    if found.text is not None:
+        title = f"add `{found.text}`" if found.start == found.end else None
+        fixes = (replace_span(where, found.text, title, safe=found.safe),)
+    if found.start == found.end:
+        where = Span.point(source.path, line, found.start + 1)
+    return report(
+        "FL001", found.message, where, notes=_open_block(source, line), hint=found.hint, fixes=fixes
+    )

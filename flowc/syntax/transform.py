@@ -19,7 +19,7 @@ from lark import Token, Transformer
 
 from .. import ir, vocabulary
 from ..codes import report
-from ..diagnostics import Diagnostic, Note
+from ..diagnostics import Diagnostic, Note, replace_span
 from ..source import SourceFile, Span
 from ..vocabulary import Shape
 from . import tokens
@@ -198,6 +198,7 @@ class ToIR(Transformer):
                     f"the duration `{tok.value}` has no unit",
                     span,
                     hint=f"write `{tok.value}s` for seconds (or `m` for minutes, `h` for hours)",
+                    fixes=(replace_span(span, f"{tok.value}s"),),
                 )
             )
             return ir.Duration(seconds=self._int(tok), span=span)

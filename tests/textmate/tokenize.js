@@ -1,5 +1,5 @@
 // Tokenizes flow texts with the TextMate grammar, the way VS Code does.
-// stdin: {"grammar": PATH, "texts": [TEXT, ...]}
+// stdin: {"grammar": PATH, "texts": [TEXT, ...], "scope": SCOPE (default source.flow)}
 // stdout: for each text, for each line, [[token text, [scope, ...]], ...]
 "use strict";
 const fs = require("fs");
@@ -19,7 +19,7 @@ async function main() {
     loadGrammar: async () =>
       vsctm.parseRawGrammar(fs.readFileSync(input.grammar, "utf8"), input.grammar),
   });
-  const grammar = await registry.loadGrammar("source.flow");
+  const grammar = await registry.loadGrammar(input.scope || "source.flow");
   const out = input.texts.map((text) => {
     let state = vsctm.INITIAL;
     return text.split("\n").map((line) => {
