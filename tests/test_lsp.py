@@ -202,11 +202,14 @@ def _written(option: vocabulary.Option) -> str:
 
 
 def _generated_sample() -> str:
-    """One line per element the table generates, with every option it has: so that
+    """One line per element of the table, with every option it has: so that
     every keyword of the vocabulary has a place in the sample to hover on."""
     lines = ["", "step every:"]
-    for entry in vocabulary.GENERATED:
-        lines.append("    " + " ".join([entry.name, *(_written(o) for o in entry.options)]))
+    for entry in vocabulary.VERBS:
+        if entry.element is None:
+            continue
+        first = {"say": 'say "x"', "play": "play /a.mp3", "dial": 'dial "+15550100"'}.get(entry.name, entry.name)
+        lines.append("    " + " ".join([first, *(_written(o) for o in entry.options)]))
     return "\n".join(lines) + "\n"
 
 
