@@ -72,8 +72,9 @@ class Keyword:
 
 
 VERBS = tuple(v.name for v in vocabulary.ELEMENTS)
+NOUNS = tuple(v.name for v in vocabulary.NOUNS)
 BRANCHES = tuple(v.name for v in vocabulary.BRANCH_LINES)
-LINE_WORDS = VERBS + BRANCHES  # what may start a line in a step
+LINE_WORDS = VERBS + NOUNS + BRANCHES  # what may start a line in a step (nouns: in a verb's block)
 
 
 def _verb_keywords(verb: vocabulary.Verb) -> list[Keyword]:
@@ -491,7 +492,7 @@ def _step_targets(parsed: Parsed) -> Iterable[ir.StepTarget]:
         return
     for step in parsed.flow.steps:
         for verb in ir.walk(step.verbs):
-            for target in ir.targets(verb):
+            for target in (*ir.targets(verb), *ir.callbacks(verb)):
                 if isinstance(target, ir.StepTarget) and target.span.end_line not in parsed.skipped:
                     yield target
 
@@ -872,14 +873,16 @@ def semantic_tokens(text: str) -> list[tuple[int, int, int, str]]:
                 kind = w.kind
             elif w.kind == "arrow":
                 kind = "operator"
+            elif (i == 1 and first == "step") or (
+                i and _after_arrow(code, w) and w.text not in ("GET", "POST") and IDENTIFIER.match(w.text)
+            ):
+                kind = "function"
+            elif i == 1 and first == "flow":
+                kind = "namespace"
             elif w.text in _KEYWORDS and not (i and _after_arrow(code, w) and w.text not in ("GET", "POST")):
                 kind = "keyword"
             elif _NUMBER.fullmatch(w.text):
                 kind = "number"
-            elif i == 1 and first == "step" or (i and _after_arrow(code, w) and IDENTIFIER.match(w.text)):
-                kind = "function"
-            elif i == 1 and first == "flow":
-                kind = "namespace"
             elif i and _after_arrow(code, w) and re.fullmatch(r"[A-Za-z_]\w*\.[A-Za-z_]\w*", w.text):
                 flow = w.text.split(".")[0]
                 out.append((number, w.start, len(flow), "namespace"))

@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 from lsp_client import Client, LspError
 
-from flowc import editor
+from flowc import editor, vocabulary
 from flowc.cli import cli
 from flowc.formatter import format_text
 from flowc.project import load
+from flowc.vocabulary import Shape
 
 MAIN = textwrap.dedent(
     """\
@@ -177,6 +178,42 @@ SAMPLE = textwrap.dedent(
         otherwise -> start
     """
 )
+
+
+def _written(option: vocabulary.Option) -> str:
+    """``option`` written with a value of its shape (events too, for a callback)."""
+    n = option.name
+    match option.shape:
+        case Shape.SWITCH:
+            return n
+        case Shape.CALLBACK:
+            return f"{n} /cb" + (f" on {option.events[0]}" if option.events else "")
+        case Shape.SWITCH_URL | Shape.URL:
+            return f"{n} /u"
+        case Shape.STRING:
+            return f'{n} "x"'
+        case Shape.WORD | Shape.WORDS:
+            return f"{n} {option.values[0] if option.values else 'x'}"
+        case Shape.NUMBER:
+            return f"{n} 1"
+        case Shape.TEXT:
+            return f"{n} x"
+    return f"{n} 5s"
+
+
+def _generated_sample() -> str:
+    """One line per element of the table, with every option it has: so that
+    every keyword of the vocabulary has a place in the sample to hover on."""
+    lines = ["", "step every:"]
+    for entry in vocabulary.VERBS:
+        if entry.element is None:
+            continue
+        first = {"say": 'say "x"', "play": "play /a.mp3", "dial": 'dial "+15550100"'}.get(entry.name, entry.name)
+        lines.append("    " + " ".join([first, *(_written(o) for o in entry.options)]))
+    return "\n".join(lines) + "\n"
+
+
+SAMPLE += _generated_sample()
 
 
 def _where(keyword: editor.Keyword) -> tuple[int, int]:

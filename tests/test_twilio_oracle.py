@@ -13,6 +13,8 @@ option alternative of the grammar must be exercised by some case.
 
 from __future__ import annotations
 
+import inspect
+import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,13 +24,30 @@ from lark import Lark, Tree
 from lxml import etree
 from twilio.twiml.voice_response import VoiceResponse
 
-from flowc import ir
+from flowc import vocabulary
 from flowc.backends.twiml import ATTRIBUTES, TAGS, render_step
 from flowc.checks.nesting import IN_GATHER
 from flowc.diagnostics import Severity
 from flowc.project import load
 from flowc.syntax.grammar import grammar_text, keyword_terminals
 from flowc.syntax.indentation import FlowIndenter
+from flowc.vocabulary import Shape
+
+# The options of the hand-written verbs that the cases above write by hand.
+_HAND_WRITTEN_OPTIONS = {
+    "dial": ("timeout", "time-limit", "caller-id"),
+    "gather": (
+        "digits",
+        "timeout",
+        "finish",
+        "input",
+        "speech-timeout",
+        "hints",
+        "language",
+        "profanity-filter",
+    ),
+    "record": ("max", "timeout", "finish", "beep", "trim", "transcribe", "status"),
+}
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 
@@ -538,6 +557,198 @@ CASES = [
     ),
 ]
 
+
+# ---- generated cases: every option of every element of the vocabulary -----------------------
+#
+# For each verb or noun the table marks `generated` (and each option the hand-written
+# cases above do not write), one case per way of writing the option. The oracle calls
+# twilio-python's builder method of the element (found by name, as `VoiceResponse.dial`,
+# `Dial.conference`) with the keyword argument of the attribute; the test fails when
+# flowc writes an attribute twilio-python has no parameter for.
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _builder(parent: object, element: str) -> Callable:
+    """The builder method of ``element`` on an element of twilio-python's."""
+    return getattr(parent, _snake(element).replace("whats_app", "whats_app"))
+
+
+def _kwarg(method: Callable, attribute: str) -> str:
+    params = inspect.signature(method).parameters
+    for name in (_snake(attribute), _snake(attribute) + "_", attribute):
+        if name in params:
+            return name
+    raise AssertionError(f"twilio-python's {method.__qualname__} has no parameter for `{attribute}`")
+
+
+def _sample_value(value: vocabulary.Value) -> tuple[str, object]:
+    """(as written, as twilio-python takes it) for a value of a generated element."""
+    if value.sid:
+        text = value.sid + "0" * 32
+    elif value.check == "e164":
+        text = "+14155550100"
+    elif value.check == "sip":
+        text = "sip:alice@example.com"
+    elif value.shape is Shape.URL:
+        return "wss://example.com/s", "wss://example.com/s"
+    elif value.shape is Shape.NUMBER:
+        return "3", 3
+    else:
+        text = "x1"
+    return (f'"{text}"' if value.shape is Shape.STRING else text), text
+
+
+def _sample_options(option: vocabulary.Option) -> list[tuple[str, dict[str, str]]]:
+    """Ways to write an option, each with the attributes it must give."""
+    n, a = option.name, option.attribute
+    low = option.minimum if option.minimum is not None else 1
+    match option.shape:
+        case Shape.DURATION:
+            return [(f"{n} {max(low, 7)}s", {a: str(max(low, 7))})]
+        case Shape.NUMBER:
+            return [
+                (
+                    f"{n} {max(low, 2) if option.maximum is None else low}",
+                    {a: str(max(low, 2) if option.maximum is None else low)},
+                )
+            ]
+        case Shape.STRING:
+            text = option.sid + "0" * 32 if option.sid else "7"
+            return [(f'{n} "{text}"', {a: text})]
+        case Shape.TEXT:
+            return [(f"{n} en-GB", {a: "en-GB"}), (f'{n} "Polly Amy"', {a: "Polly Amy"})]
+        case Shape.WORD:
+            return [(f"{n} {option.values[0]}", {a: option.values[0]})]
+        case Shape.WORDS:
+            return [(f"{n} {' '.join(option.values[:2])}", {a: " ".join(option.values[:2])})]
+        case Shape.SWITCH:
+            on, off = option.switch_values
+            return [(n, {a: on}), (f"no {n}", {a: off}), *((f"{n} {v}", {a: v}) for v in option.values)]
+        case Shape.URL:
+            return [(f"{n} /callback", {a: "/callback"})]
+        case Shape.CALLBACK:
+            found = [(f"{n} /callback", {a: "/callback"})]
+            if option.method:
+                found.append((f"{n} GET /callback", {a: "/callback", option.method: "GET"}))
+            if option.events:
+                attr = option.events_attribute or f"{a}Event"
+                found.append(
+                    (
+                        f"{n} /callback on {' '.join(option.events[:2])}",
+                        {a: "/callback", attr: " ".join(option.events[:2])},
+                    )
+                )
+            if option.fetches:
+                found.append((f"{n} menu", {a: "menu.xml", option.method: "GET"}))
+            return found
+    raise AssertionError(option.shape)
+
+
+def _chain(entry: vocabulary.Verb) -> list[vocabulary.Verb]:
+    chain = [entry]
+    while chain[0].noun:
+        chain.insert(0, next(v for v in vocabulary.VERBS if chain[0].name in v.children and v.element))
+    return chain
+
+
+# What FL316 requires: elements that need a line in their block, or their value.
+_NEEDS_A_CHILD = ("start", "stop", "connect", "refer")
+_VALUE_NEEDED = ("client", "application", "sip")
+
+# The hand-written verbs a generated element's block may hold, as written and as built.
+_TYPED_LINES = {
+    "say": ('say "x1"', ("x1",)),
+    "play": ("play /a.mp3", ("/a.mp3",)),
+    "pause": ("pause", ()),
+    "dial": ('dial "+14155550100"', ("+14155550100",)),
+}
+
+
+def _generated_case(
+    chain: list[vocabulary.Verb], written: str, attributes: dict[str, str], tag: str, at: int = -1
+) -> Case:
+    """``chain[at]`` written with ``written`` (giving ``attributes``), each element in the block of
+    the one before it. Every element gets what Twilio requires of it (FL316): its values, its
+    required options, and a line in the block of those that need one."""
+    at = at % len(chain)
+    if chain[-1].name in _NEEDS_A_CHILD:
+        chain = [*chain, vocabulary.verb(chain[-1].children[0])]
+    entry = chain[at]
+    lines, calls = [], []
+    for depth, e in enumerate(chain):
+        last = e is entry
+        innermost = depth == len(chain) - 1
+        positional: tuple = ()
+        kwargs: dict = {}
+        if e.name in _TYPED_LINES and (last or e.name != "dial"):  # a dial with nouns has no number
+            line, positional = _TYPED_LINES[e.name]
+            words = [line]
+        else:
+            words = [e.name]
+            for value in e.values if e.generated else ():
+                if value.optional and not last and e.name not in _VALUE_NEEDED:
+                    continue
+                text, given = _sample_value(value)
+                words.append(text)
+                if value.attribute is None:
+                    positional += (given,)
+                else:
+                    kwargs[value.attribute] = given
+        extra: dict[str, str] = {}
+        for name in e.required:
+            if not (last and written.startswith(f"{name} ")):
+                option = e.option(name)
+                words.append(f"{name} {option.values[0]}")
+                extra[option.attribute] = option.values[0]
+        if last and written:
+            words.append(written)
+        lines.append("    " * depth + " ".join(words) + ("" if innermost else ":"))
+        calls.append((e.element, positional, {**kwargs, **extra, **(attributes if last else {})}))
+
+    def oracle(r: VoiceResponse) -> None:
+        node: object = r
+        for element, positional, kwargs in calls:
+            method = _builder(node, element)
+            node = method(*positional, **{_kwarg(method, k): v for k, v in kwargs.items()})
+
+    return Case(f"generated-{'-'.join(e.name for e in chain)}-{tag}", "\n".join(lines), oracle)
+
+
+GENERATED_CASES = (
+    [
+        _generated_case(_chain(entry), written, attributes, f"{i}-{written}", at=len(_chain(entry)) - 1)
+        for entry in vocabulary.VERBS
+        if entry.element is not None and (entry.generated or entry.name in ("dial", "gather", "record"))
+        for option in entry.options
+        if entry.generated or option.name not in _HAND_WRITTEN_OPTIONS.get(entry.name, ())
+        for i, (written, attributes) in enumerate(_sample_options(option))
+    ]
+    + [_generated_case(_chain(entry), "", {}, "bare") for entry in vocabulary.GENERATED]
+    + [
+        _generated_case(
+            _chain(entry),
+            "-> POST /next" if entry.arrow.method else "-> https://example.com/paid",
+            {"action": "/next", "method": "POST"}
+            if entry.arrow.method
+            else {"action": "https://example.com/paid"},
+            "action",
+        )
+        for entry in vocabulary.GENERATED
+        if entry.arrow is not None
+    ]
+    + [
+        # every child in every block that may hold it
+        _generated_case([*_chain(parent), vocabulary.verb(child)], "", {}, "nested", at=len(_chain(parent)))
+        for parent in vocabulary.VERBS
+        if parent.element is not None and parent.name != "gather"
+        for child in parent.children
+    ]
+)
+
+CASES += GENERATED_CASES
 PARAMS = [pytest.param(case, id=case.id) for case in CASES]
 
 
@@ -628,13 +839,14 @@ def _required_pairs() -> set[tuple[str, str | None]]:
     """(tag, attribute) for every row of ATTRIBUTES, the action and method of
     verbs that take a `->`, and (tag, None) for the verb itself."""
     pairs: set[tuple[str, str | None]] = set()
-    for cls, rows in ATTRIBUTES.items():
-        tag = TAGS[cls]
+    for name, rows in ATTRIBUTES.items():
+        tag = TAGS[name]
         pairs.add((tag, None))
         pairs.update((tag, attribute) for _, attribute, _ in rows)
-        if "action" in cls.__dataclass_fields__:
-            pairs.update({(tag, "action"), (tag, "method")})
-    pairs.add((TAGS[ir.Redirect], "method"))
+        arrow = vocabulary.verb(name).arrow
+        if arrow is not None and name not in ("redirect", "when", "otherwise"):
+            pairs.update({(tag, "action"), (tag, "method")} if arrow.method else {(tag, "action")})
+    pairs.add((TAGS["redirect"], "method"))
     return pairs
 
 
@@ -650,8 +862,9 @@ def test_every_attribute_of_the_table_is_exercised():
                 nested.add((el.getparent().tag, el.tag))
     missing = sorted(_required_pairs() - seen, key=str)
     assert missing == [], f"no oracle case emits these (verb, attribute) pairs: {missing}"
-    wanted_nesting = {(TAGS[ir.Gather], TAGS[cls]) for cls in IN_GATHER}
-    assert wanted_nesting - nested == set()
+    wanted_nesting = {(TAGS["gather"], TAGS[cls.name]) for cls in IN_GATHER}
+    wanted_nesting |= {(v.element, TAGS[c]) for v in vocabulary.VERBS if v.element for c in v.children}
+    assert sorted(wanted_nesting - nested) == []
 
 
 _OPTION_RULES = {
@@ -691,9 +904,12 @@ def test_every_option_of_the_grammar_is_exercised():
         for node in tree.iter_subtrees():
             if node.data in by_alias:
                 seen.add((by_alias[node.data], node.data))
-            if node.data in _OPTION_RULES:
+            rule = _OPTION_RULES.get(node.data) or (
+                node.data.removesuffix("_element") + "_option" if node.data.endswith("_element") else None
+            )
+            if rule:
                 seen.update(
-                    _alternative(_OPTION_RULES[node.data], child.data, child.children[0].type)
+                    _alternative(rule, child.data, child.children[0].type)
                     for child in node.children
                     if isinstance(child, Tree)
                 )

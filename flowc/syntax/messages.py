@@ -28,6 +28,7 @@ from .indentation import GluedKeyword, IndentProblem, indent_of, previous_signif
 
 _TERMINAL_WORDS = {
     "NAME": "a name",
+    "LABEL": "a name",
     "FLOW_STEP": "a `flow.step` reference",
     "WORD": "a word",
     "PATH": "a URL path",
@@ -43,8 +44,17 @@ _TERMINAL_WORDS = {
     "COLON": "`:`",
 }
 _VERBS = tuple(v.name for v in vocabulary.ELEMENTS)
+_NOUNS = frozenset(v.name for v in vocabulary.NOUNS)
 _BRANCHES = tuple(v.name for v in vocabulary.BRANCH_LINES)
 _SETTING_WORDS = tuple(s.name for s in vocabulary.SETTINGS)
+_STRUCTURE_WORDS = frozenset(s.name for s in vocabulary.STRUCTURE)
+_ALL_KEYWORDS = frozenset(vocabulary.keywords())
+
+
+@functools.cache
+def _options_of(verb: str | None) -> frozenset[str]:
+    entry = vocabulary.BY_NAME.get(verb) if verb else None
+    return frozenset(o.name for o in entry.options) if entry else frozenset()
 
 
 def _expected_words(expected, verb: str | None = None) -> str:
@@ -53,9 +63,13 @@ def _expected_words(expected, verb: str | None = None) -> str:
     if "_NL" in expected:
         expected = set(expected) - {"COLON"}  # only a gather takes a block: `:` is noise here
     words, verbs, options, branches = [], [], [], []
+    # A verb's or noun's word may also be an option of the line's verb (`dial record`).
+    line_options = _options_of(verb)
     for name in sorted(expected, key=lambda n: (n in structure, n)):
         kw = keyword(name)
-        if kw in _VERBS:
+        if kw in _NOUNS and (kw not in line_options or "_NL" not in expected):
+            continue  # the nouns a block may hold are named by the checks, not in every message
+        if kw in _VERBS and kw not in line_options:
             verbs.append(kw)
         elif kw in _BRANCHES:
             branches.append(kw)
@@ -125,10 +139,12 @@ def _misread_word(state, expected, tok: Token) -> tuple[Token, str] | None:
     if not stack or len(stack) < 2:
         return None
     word, before = stack[-1], stack[-2]
-    if not (type(word) is Token and word.type in ("NAME", "WORD")) or word.line != getattr(tok, "line", None):
+    if not (type(word) is Token and word.type in ("NAME", "LABEL", "WORD")) or word.line != getattr(
+        tok, "line", None
+    ):
         return None
     # A record's label, or a word of a list (`input dtmf speech`, `on completed`).
-    if word.type == "NAME" and not (type(before) is Token and before.type == "RECORD"):
+    if word.type in ("NAME", "LABEL") and not (type(before) is Token and before.type == "RECORD"):
         return None
     import difflib  # only on syntax errors
 
@@ -144,10 +160,17 @@ def _misread_word(state, expected, tok: Token) -> tuple[Token, str] | None:
 
 
 def _line_verb(state) -> str | None:
+    """The verb or noun that starts the line being parsed (not an option
+    spelled like a verb, as `record` in `dial record ...`)."""
+    found = None
     for value in reversed(getattr(state, "value_stack", ())):
-        if type(value) is Token and value.value in _VERBS:
-            return value.value
-    return None
+        if type(value) is Token and (value.value in _VERBS or value.value in _NOUNS):
+            if found is not None and value.line != found.line:
+                break
+            found = value
+        elif type(value) is Token and found is not None and value.line != found.line:
+            break
+    return found.value if found is not None else None
 
 
 @functools.cache
@@ -474,7 +497,7 @@ def _unexpected_word(found: _Found) -> _Reading | None:
     has something to say about it."""
     tok = found.tok
     if not (
-        tok.type in ("NAME", "WORD")
+        tok.type in ("NAME", "LABEL", "WORD")
         or (tok.type not in ("_NL", "_INDENT", "_DEDENT", "$END") and tok.value.isalpha())
     ):
         return None
@@ -509,11 +532,19 @@ _TOKEN_READINGS = (_glued_letters, _misread, _glued_number, _unexpected_word, _l
 
 
 def _near_keyword(found: _Found) -> str | None:
+    if str(found.tok.value) in _ALL_KEYWORDS:
+        return None  # a word of the language, out of place: the hints after this one say where it goes
     keywords = [kw for name in found.expected if (kw := keyword(name)) and kw[0].isalpha()]
     import difflib  # only on syntax errors; keeps start-up short
 
-    close = difflib.get_close_matches(str(found.tok.value), keywords, n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
+    close = difflib.get_close_matches(str(found.tok.value), keywords, n=3, cutoff=0.6)
+    if not close:
+        return None
+    # On a tie, the structure's words (`step` for `stpe`, not `stop`) come first.
+    best = difflib.SequenceMatcher(None, str(found.tok.value), close[0]).ratio()
+    tied = [k for k in close if difflib.SequenceMatcher(None, str(found.tok.value), k).ratio() == best]
+    structural = [k for k in tied if k in _STRUCTURE_WORDS]
+    return f"did you mean `{(structural or tied)[0]}`?"
 
 
 def _step_without_arrow(found: _Found) -> str | None:
@@ -591,7 +622,7 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             fixes = (replace_span(span, meant.group(1) or meant.group(2)),)
     if expected and not result.final:
         words = source.line_text(span.line).split()
-        verb = words[0] if words and words[0] in _VERBS else None
+        verb = words[0] if words and (words[0] in _VERBS or words[0] in _NOUNS) else None
         message += ", expected " + _expected_words(expected, verb)
     return report("FL001", message, span, notes=_open_block(source, span.line), hint=hint, fixes=fixes)
 

@@ -102,7 +102,7 @@ def test_block_under_record_is_reported(compile_flow):
     [d] = found(build)
     assert where(d.span) == (3, 9, 3, 16)
     assert "`record` cannot hold other verbs" in d.message
-    assert "only `gather` takes a block" in d.message
+    assert "it takes no block" in d.message
     assert d.notes[0].message == "the block of this `record`"
     assert where(d.notes[0].span) == (2, 5, 2, 11)
     assert "un-indent" in d.hint
