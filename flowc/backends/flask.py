@@ -282,9 +282,7 @@ def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnos
                                 f"`{path}` receives both a {cb.title} and a {KINDS[kind].title}; Twilio sends "
                                 "them different parameters",
                                 target.span,
-                                notes=(
-                                    Note(message=f"used for a {cb.title} here", span=first_span[path]),
-                                ),
+                                notes=(Note(message=f"used for a {cb.title} here", span=first_span[path]),),
                                 hint="give each kind of request its own path",
                             )
                         )
