@@ -351,3 +351,13 @@ def test_the_generated_tests_pass_for_every_kind_of_webhook(tmp_path, hooks_dir)
     assert result.returncode == 0, result.stdout + result.stderr
     expected = len(flows.STEPS) + len(flows.BRANCHES) + len(flows.CALLBACKS) + 3
     assert re.search(r"\b(\d+) passed", result.stdout).group(1) == str(expected)
+
+
+def test_the_docs_list_every_request_object_and_its_parameters():
+    text = (FLOWS.parent / "docs" / "flask.md").read_text(encoding="utf-8")
+    for request in webhooks.REQUESTS.values():
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{request.model}` |")), None)
+        assert row is not None, request.model
+        for param in request.params:
+            assert f"`{target.attribute(param)}`" in row, (request.model, param)
+        assert f"| {request.title} | `{request.model}` |" in text
