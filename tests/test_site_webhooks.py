@@ -54,7 +54,9 @@ def test_the_conference_bridge_shows_its_wait_music_step_and_its_events(examples
     g = graph(examples, "standup")
     assert ("step start", "step waiting", "conference wait music") in g
     assert ("step start", "callback /standup/events", "conference events") in g
-    assert ("step start", "callback /standup/recordings", "recording status") in graph(examples, "standup_host")
+    assert ("step start", "callback /standup/recordings", "recording status") in graph(
+        examples, "standup_host"
+    )
     mermaid = (examples / "standup" / "graph.mmd").read_text(encoding="utf-8")
     assert '|"conference wait music"|' in mermaid
 
