@@ -1093,7 +1093,7 @@ def _wait_pass(call: Call, url: str, method: str, params: dict[str, str]) -> Non
 
 
 def enqueue(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
-    name = _text(el) or "(a TaskRouter task)"
+    name = " ".join((el.text or "").split()) or "(a TaskRouter task)"
     queue_sid = call.sid("QU")
     entered = call.clock
     call.log("note", f"enqueue: the caller waits in the queue {name}", origin=origin)
@@ -1569,6 +1569,7 @@ def _fork_event(call: Call, fork: Fork, started: bool) -> None:
 
 
 def start(call: Call, el: etree._Element, origin: Origin) -> None:
+    call.note("<Start> does not block: what it starts runs beside the call", origin)
     for i, child in enumerate(_verbs(el)):
         where = _noun_origin(origin, i)
         tag = _tag(child)
@@ -1582,6 +1583,7 @@ def start(call: Call, el: etree._Element, origin: Origin) -> None:
 
 
 def stop(call: Call, el: etree._Element, origin: Origin) -> None:
+    call.note("<Stop> ends what a <Start> began, by name", origin)
     for i, child in enumerate(_verbs(el)):
         where = _noun_origin(origin, i)
         tag, name = _tag(child), child.get("name") or ""
