@@ -205,9 +205,11 @@ HELP = {
     "gather": 'keys (1, 12#), `say "words"`, `silence 5s` (or an empty line), `hang up`',
     "record": "`speak 10s`, a key (#), `silence 5s` (or an empty line), `hang up`",
     "dial": "completed 30s, busy, no-answer, failed, canceled, or `hang up`",
-    "enqueue": "`queue bridged 30s`, `queue hangup`, or `hang up`",
-    "pay": "`pay success` or another result, or `hang up`",
-    "connect": "`connect 30s` or `hang up`",
+    "enqueue": "`queue wait` (the wait music plays on), `queue bridged 30s`, `queue queue-full`, or `hang up`",
+    "conference": "`conference start`, `conference wait`, `dial completed 30s` (time in it), or `hang up`",
+    "pay": "the digits asked for and # (4111111111111111#), `*`, `pay success` or another result, or `hang up`",
+    "connect": "`connect 30s`, `connect 30s handoff \"data\"`, `connect failed`, or `hang up`",
+    "refer": "`refer completed`, `refer failed`",
     "echo": "`speak 10s` or `hang up`",
 }
 
