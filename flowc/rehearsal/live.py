@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from . import engine
 from .flows import FlowIndex
-from .model import Action, Event, HangUp, Outcome, Point, Press, Request, Result, Silence, Speak, Speech
+from .model import OUTCOMES, Action, Event, HangUp, Outcome, Point, Press, Request, Result, Silence, Speak, Speech
 from .servers import Server
 
 
@@ -96,6 +96,16 @@ class LiveCall:
 
     def dial(self, status: str, seconds: float | None = None) -> LiveCall:
         return self.act(Outcome("dial", status, seconds))
+
+    def outcome(self, verb: str, status: str, seconds: float | None = None, data: str = "") -> LiveCall:
+        """What a scenario's outcome line says: ``outcome("queue", "bridged", 30)`` is
+        ``queue bridged 30s``; ``outcome("connect", "handoff", 30, '{}')`` is
+        ``connect 30s handoff "{}"``."""
+        allowed = OUTCOMES.get(verb)
+        if allowed is None or status not in allowed:
+            raise ValueError(f"{verb} {status} is not an outcome; the outcomes are "
+                             + "; ".join(f"{v}: {', '.join(o)}" for v, o in OUTCOMES.items()))
+        return self.act(Outcome(verb, status, seconds, data=data))
 
     # ---- looking ----------------------------------------------------------------------------
 
