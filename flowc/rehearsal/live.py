@@ -15,7 +15,20 @@ from dataclasses import dataclass
 
 from . import engine
 from .flows import FlowIndex
-from .model import OUTCOMES, Action, Event, HangUp, Outcome, Point, Press, Request, Result, Silence, Speak, Speech
+from .model import (
+    OUTCOMES,
+    Action,
+    Event,
+    HangUp,
+    Outcome,
+    Point,
+    Press,
+    Request,
+    Result,
+    Silence,
+    Speak,
+    Speech,
+)
 from .servers import Server
 
 
