@@ -72,8 +72,9 @@ class Keyword:
 
 
 VERBS = tuple(v.name for v in vocabulary.ELEMENTS)
+NOUNS = tuple(v.name for v in vocabulary.NOUNS)
 BRANCHES = tuple(v.name for v in vocabulary.BRANCH_LINES)
-LINE_WORDS = VERBS + BRANCHES  # what may start a line in a step
+LINE_WORDS = VERBS + NOUNS + BRANCHES  # what may start a line in a step (nouns: in a verb's block)
 
 
 def _verb_keywords(verb: vocabulary.Verb) -> list[Keyword]:
