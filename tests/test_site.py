@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -212,7 +213,13 @@ def test_pages_load_nothing_from_elsewhere(tmp_path):
         if not name.endswith(".html"):
             continue
         doc = lhtml.fromstring(data)
-        assert not doc.xpath("//script[@src] | //link[@rel='stylesheet'] | //img | //iframe"), name
+        assert not doc.xpath("//img | //iframe | //object | //embed"), name
+        # the shared style sheet and script: files of this site, by a relative URL
+        loaded = doc.xpath("//script/@src | //link[@rel='stylesheet']/@href")
+        assert len(loaded) == 2, name
+        for url in loaded:
+            assert not re.match(r"[a-z]+:|/", url), (name, url)
+            assert (tmp_path / name).parent.joinpath(url).resolve().is_file(), (name, url)
         for link in doc.xpath("//@href | //@*[name()='xlink:href']"):
             # every link stays in the site, or is an anchor
             assert not re.match(r"[a-z]+:", link) or link == "data:,", (name, link)
@@ -243,7 +250,8 @@ def test_everything_from_the_source_is_escaped(tmp_path):
         raw = (tmp_path / "out" / name).read_text(encoding="utf-8")
         doc = lhtml.fromstring(raw)
         scripts = doc.xpath("//script")
-        assert len(scripts) == 1 and "alert" not in scripts[0].text, name
+        assert len(scripts) == 1 and not (scripts[0].text or "").strip(), name  # only the shared script
+        assert scripts[0].get("src").removeprefix("../") == site.assets().js, name
         assert not doc.xpath("//img | //iframe | //*[@onerror] | //*[@onload]"), name
         assert not [
             h for h in doc.xpath("//@href | //@*[name()='xlink:href']") if h.lower().startswith("javascript:")
@@ -422,21 +430,37 @@ TEMPLATES = ROOT / "flowc" / "backends" / "site_templates"
 
 
 @needs_dot
-def test_pages_come_from_the_templates_with_the_css_and_script_package_files(tmp_path):
+def test_pages_share_one_style_sheet_and_one_script_made_of_the_package_files(tmp_path):
     assert build(EXAMPLES, tmp_path).exit_code == 0
     css = (TEMPLATES / "site.css").read_text(encoding="utf-8")
-
-    def script(*names):
-        return "\n" + "".join((TEMPLATES / n).read_text(encoding="utf-8") for n in names)
-
-    for name, scripts in (
-        ("index.html", ("site.js", "index.js")),
-        ("voicemail/index.html", ("site.js", "graph.js")),
-    ):
-        doc = page(tmp_path / name)
-        assert doc.xpath("//style")[0].text.endswith(css)  # after Pygments' styles, so it wins
-        assert [s.text for s in doc.xpath("//script")] == [script(*scripts)]
+    script = "".join((TEMPLATES / n).read_text(encoding="utf-8") for n in ("site.js", "graph.js", "index.js"))
+    root = sorted(p.name for p in tmp_path.iterdir() if p.is_file() and p.name != ".flowc-manifest.json")
+    assert [n for n in root if n != "index.html"] == sorted([site.assets().css, site.assets().js])
+    sheet, code = (tmp_path / site.assets().css).read_text(), (tmp_path / site.assets().js).read_text()
+    assert sheet.endswith(css)  # after Pygments' styles, so it wins
+    assert code == script
+    # named after their content: a host may cache them for good
+    for name, data in ((site.assets().css, sheet), (site.assets().js, code)):
+        assert re.fullmatch(r"site_[0-9a-f]{12}\.(css|js)", name)
+        assert name.split("_")[1].split(".")[0] == hashlib.sha256(data.encode()).hexdigest()[:12]
+    pages = sorted(tmp_path.rglob("*.html"))
+    assert len(pages) == 1 + len(EXAMPLES)
+    for path in pages:
+        doc = page(path)
+        up = "" if path.parent == tmp_path else "../"
+        assert doc.xpath("//link[@rel='stylesheet']/@href") == [up + site.assets().css], path
+        assert doc.xpath("//script/@src") == [up + site.assets().js], path
+        assert not doc.xpath("//style"), path  # nothing repeated page after page
+        assert css[:200] not in path.read_text(encoding="utf-8"), path
     assert not re.search(r"<style>|<script>|<html", (ROOT / "flowc" / "backends" / "site.py").read_text())
+
+
+def test_a_message_page_stands_alone():
+    # flowc serve answers any path with it (a 404 in a folder the site does not have)
+    doc = lhtml.fromstring(site.message_page("no flows"))
+    assert doc.xpath("//style")[0].text.endswith((TEMPLATES / "site.css").read_text(encoding="utf-8"))
+    assert not doc.xpath("//link[@rel='stylesheet'] | //script[@src]")
+    assert len(doc.xpath("//script")) == 1
 
 
 def test_the_templates_escape_what_they_print():
@@ -586,8 +610,9 @@ step lost:
 
 def test_the_sites_styles_come_after_pygments_so_its_markers_win():
     b = load([str(FLOWS / "voicemail.flow")])
-    html = site.render(b, dot=None).files["voicemail/index.html"].decode("utf-8")
-    style = html[html.index("<style>") : html.index("</style>")]
+    files = site.render(b, dot=None).files
+    assert f'href="../{site.assets().css}"' in files["voicemail/index.html"].decode("utf-8")
+    style = files[site.assets().css].decode("utf-8")
     assert style.index(".hl .hll { background-color") < style.index(".hl .hll { background: transparent; }")
     assert style.index("prefers-color-scheme: dark") < style.index(".hl .line.mark-error")
 

@@ -6,10 +6,13 @@ the site can be hosted as it is and Twilio fetches the steps from it.
 flow's call-flow graph (drawn by Graphviz ``dot``, as inline SVG) and, for
 every step, its source lines beside its TwiML with the step's diagnostics.
 
-The pages are self-contained (inline CSS, SVG and a few lines of script; no
-network) and deterministic: the same flows give byte-identical files, with no
-time, no absolute path and nothing from the machine but ``dot``'s layout.
-Everything taken from a flow is escaped.
+The pages share one style sheet and one script, files at the site's root
+named after a hash of their content (``site_<hash>.css``, ``site_<hash>.js``)
+and linked by relative URLs, so the site works from ``file://`` and from any
+host; nothing comes from the network. The SVG is inline. The site is
+deterministic: the same flows give byte-identical files, with no time, no
+absolute path and nothing from the machine but ``dot``'s layout. Everything
+taken from a flow is escaped.
 
 :func:`render` also draws flows that have errors (``flowc serve`` shows them
 while they are being edited); :func:`emit` is the ``site`` target and builds
@@ -625,26 +628,55 @@ def _asset(name: str) -> str:
         return f.read()
 
 
-def _render_page(template: str, *, scripts: tuple[str, ...] = ("site.js",), **context) -> bytes:
-    """A page of ``template``, with the site's CSS and ``scripts`` (package files) inline."""
+SCRIPTS = ("site.js", "graph.js", "index.js")  # the shared script, in this order
+
+
+@dataclass(frozen=True, slots=True)
+class Assets:
+    """The style sheet and the script every page of a site shares, at the site's root,
+    each named after a hash of its bytes (``site_<hash>.css``), so a host or a
+    browser may cache them for good and a new version of flowc never meets an old
+    copy."""
+
+    css: str  # file names
+    js: str
+    files: dict[str, bytes]
+
+
+def _hashed(stem: str, data: bytes, suffix: str) -> str:
+    return f"{stem}_{hashlib.sha256(data).hexdigest()[:12]}.{suffix}"
+
+
+@functools.cache
+def assets() -> Assets:
+    """Pygments' colours (light and dark) then the site's CSS, so the site's
+    markers and backgrounds win; the scripts of :data:`SCRIPTS`, each of which
+    acts only on a page that has what it works on."""
+    css = (_styles() + _asset("site.css")).encode("utf-8")
+    js = "".join(_asset(name) for name in SCRIPTS).encode("utf-8")
+    names = _hashed("site", css, "css"), _hashed("site", js, "js")
+    return Assets(names[0], names[1], {names[0]: css, names[1]: js})
+
+
+def _render_page(template: str, *, root: str | None, **context) -> bytes:
+    """A page of ``template``. With ``root`` (the way from the page to the site's
+    root: ``""`` or ``"../"``), it links the site's shared style sheet and
+    script (:func:`assets`); without, it carries the site's CSS and ``site.js``
+    inline (a page that stands alone, like ``flowc serve``'s messages)."""
     from markupsafe import Markup
 
-    return (
-        _environment()
-        .get_template(template)
-        .render(
-            css=Markup(_asset("site.css")),
-            script=Markup("".join(_asset(name) for name in scripts)),
-            **{k: Markup(v) if k == "extra_css" else v for k, v in {"extra_css": "", **context}.items()},
-        )
-        .encode()
-    )
+    if root is None:
+        shared = {"css": Markup(_asset("site.css")), "script": Markup(_asset("site.js"))}
+    else:
+        a = assets()
+        shared = {"stylesheet": root + a.css, "script_src": root + a.js}
+    return _environment().get_template(template).render(**shared, **context).encode()
 
 
 def message_page(message: str, title: str = "flowc serve") -> bytes:
     """A page that says only ``message`` (``flowc serve`` when there is no site to
     show, or for a page it does not have)."""
-    return _render_page("message.html.j2", title=title, message=message)
+    return _render_page("message.html.j2", root=None, title=title, message=message)
 
 
 @dataclass(slots=True)
@@ -972,9 +1004,10 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
     ]
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
+    site.files.update(assets().files)
     site.files["index.html"] = _render_page(
         "index.html.j2",
-        scripts=("site.js", "index.js"),
+        root="",
         rows=rows,
         others=others,
         errors=errors,
@@ -1158,7 +1191,7 @@ def _flow_page(
     entry = flow.entry.name if flow.entry else ""
     return _render_page(
         "flow.html.j2",
-        scripts=("site.js", "graph.js"),
+        root="../",
         flow=flow,
         path=d.path,
         partial=d.partial,
@@ -1176,7 +1209,6 @@ def _flow_page(
         header=header,
         flow_diags=_views(_by_severity(flow_diags), shown_sources, paths),
         steps=steps,
-        extra_css=_styles(),
     )
 
 
