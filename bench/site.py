@@ -6,8 +6,9 @@ For each N of ``--flows`` it generates N flows with the generator of
 a temporary directory, and:
 
 1. times the phases of ``flowc build --target site`` in one process: load
-   (read, parse, check), render (the site's files in memory, of which the
-   Graphviz ``dot`` processes), write (``output.write_tree`` into an empty
+   (read, parse, check), render (the site's files in memory; the Graphviz
+   ``dot`` processes run while the pages' text is made, and the row "waiting
+   for dot" is what is left of them after it), write (``output.write_tree`` into an empty
    directory), then a rebuild into the same directory with nothing changed;
    checks that two renders are byte-identical; prints the files written and
    their size, by kind;
@@ -166,8 +167,14 @@ def phases(n: int, src: str, work: str) -> None:
 
     row("load (parse + checks)", t_load)
     row("render", t_render)
-    row(f"  of which dot ({batches} processes)", t_dot)
-    row("  of which the rest (HTML, Pygments)", t_render - t_dot)
+    wait = getattr(result, "dot_wait", None)
+    if wait is None:  # dot before the rest
+        row(f"  of which dot ({batches} processes)", t_dot)
+        row("  of which the rest (HTML, Pygments)", t_render - t_dot)
+    else:  # dot beside the rest
+        row(f"  dot ({batches} processes, beside the rest)", t_dot, share=False)
+        row("  of which waiting for dot", wait)
+        row("  of which the rest (HTML, Pygments)", t_render - wait)
     row(f"write ({len(written.written)} files)", t_write)
     row("total (in process)", total)
     row(f"rebuild, nothing changed ({len(rewritten.written)} written)", t_rewrite, share=False)

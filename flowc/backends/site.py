@@ -566,6 +566,12 @@ def run_dot(texts: list[str], exe: str) -> list[str]:
         return [svg for svgs in pool.map(lambda batch: _dot_batch(batch, exe), batches) for svg in svgs]
 
 
+def _timed_dot(texts: list[str], exe: str) -> tuple[list[str], float]:
+    started = time.perf_counter()
+    svgs = run_dot(texts, exe)
+    return svgs, time.perf_counter() - started
+
+
 def _dot_batch(batch: list[str], exe: str) -> list[str]:
     try:
         proc = subprocess.run(
@@ -859,7 +865,8 @@ DARK_STYLE = "github-dark"
 class Site:
     files: dict[str, bytes] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
-    dot_seconds: float = 0.0
+    dot_seconds: float = 0.0  # how long dot ran (beside the rest of the rendering)
+    dot_wait: float = 0.0  # how long the rendering waited for it
     documents: int = 0
     pages: int = 0
 
@@ -917,6 +924,8 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
     DOT text). The output does not depend on the order of the files.
     """
     require()
+    from markupsafe import Markup
+
     site = Site()
     diagnostics = sorted({*build.diagnostics, *extra}, key=Diagnostic.sort_key)
     by_file: dict[str, list[Diagnostic]] = {}
@@ -959,27 +968,44 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
         d.dot = graph_dot(d.graph)
 
     exe = shutil.which("dot") if dot is True else (dot or None)
+    drawing = None
     if exe is None:
         site.notices.append(
             "Graphviz `dot` was not found, so the flow pages show the graph as DOT text; "
             "install Graphviz (Debian: apt install graphviz) to draw it"
         )
     elif drawn:
-        started = time.perf_counter()
+        # dot lays the graphs out in processes of its own while this thread highlights
+        # the sources and the TwiML, the larger part of the rest
+        from concurrent.futures import ThreadPoolExecutor
+
+        drawing = ThreadPoolExecutor(max_workers=1)
+        laid_out = drawing.submit(_timed_dot, [d.dot for d in drawn], exe)
+
+    flow_lexer, xml_lexer = FlowLexer(), XmlLexer()
+    made = []
+    for d in drawn:
+        documents = _documents(d)
+        context = _flow_context(d, documents, sources, shown, paths, reached_from, flow_lexer, xml_lexer)
+        made.append((documents, context))
+
+    if drawing is not None:
+        waited = time.perf_counter()
         try:
-            for d, svg in zip(drawn, run_dot([d.dot for d in drawn], exe), strict=True):
+            svgs, site.dot_seconds = laid_out.result()
+            for d, svg in zip(drawn, svgs, strict=True):
                 d.svg = svg
         except DotFailed as exc:
             site.notices.append(
                 f"Graphviz `dot` failed ({exc}), so the flow pages show the graph as DOT text"
             )
-        site.dot_seconds = time.perf_counter() - started
+        finally:
+            drawing.shutdown()
+        site.dot_wait = time.perf_counter() - waited
 
-    flow_lexer, xml_lexer = FlowLexer(), XmlLexer()
     rows = []
-    for d in drawn:
+    for d, (documents, context) in zip(drawn, made, strict=True):
         name = d.flow.name
-        documents = _documents(d)
         for step_file, data in documents.items():
             site.files[f"{name}/{step_file}"] = data
         site.documents += len(documents)
@@ -988,9 +1014,8 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
             site.files[f"{name}/graph.mmd"] = graph_mermaid(d.graph).encode("utf-8")
         if d.svg is not None:
             site.files[f"{name}/graph.svg"] = _standalone_svg(d.svg)
-        site.files[f"{name}/index.html"] = _flow_page(
-            d, documents, sources, shown, paths, reached_from, flow_lexer, xml_lexer
-        )
+        svg = None if d.svg is None else Markup(_inline_svg(d.svg))
+        site.files[f"{name}/index.html"] = _render_page("flow.html.j2", root="../", svg=svg, **context)
         site.pages += 1
         entry = f"{d.flow.entry.name}.xml" if d.flow.entry is not None else None
         rows.append(_index_row(d, entry in documents, shown, paths))
@@ -1126,11 +1151,10 @@ def _edge_rows(g: FlowGraph) -> list[dict]:
     ]
 
 
-def _flow_page(
+def _flow_context(
     d: _Drawn, documents, sources, shown_sources, paths, reached_from, flow_lexer, xml_lexer
-) -> bytes:
-    from markupsafe import Markup
-
+) -> dict:
+    """What a flow's page shows, but its drawing (``svg``, added when ``dot`` is done)."""
     flow = d.flow
     source = sources.get(flow.path)
     lines = list(source.lines) if source is not None else []
@@ -1189,9 +1213,7 @@ def _flow_page(
 
     shown, _ = _entry_url(flow)
     entry = flow.entry.name if flow.entry else ""
-    return _render_page(
-        "flow.html.j2",
-        root="../",
+    return dict(
         flow=flow,
         path=d.path,
         partial=d.partial,
@@ -1201,7 +1223,6 @@ def _flow_page(
         shown=shown,
         href=f"{entry}.xml" if f"{entry}.xml" in documents else None,
         copy=shown if flow.settings.base_url else entry + ".xml",
-        svg=None if d.svg is None else Markup(_inline_svg(d.svg)),
         dot=d.dot,
         rankdir=d.graph.rankdir if d.graph else "TB",
         edges=_edge_rows(d.graph) if d.graph else [],
