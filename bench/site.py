@@ -7,26 +7,28 @@ a temporary directory, and:
 
 1. times the phases of ``flowc build --target site`` in one process: load
    (read, parse, check), render (the site's files in memory; the Graphviz
-   ``dot`` processes run while the pages' text is made, and the row "waiting
-   for dot" is what is left of them after it), write (``output.write_tree`` into an empty
-   directory), then a rebuild into the same directory with nothing changed;
-   checks that two renders are byte-identical; prints the files written and
-   their size, by kind;
+   ``dot`` processes run while the pages' text is made, and "waiting for
+   dot" is what is left of them after it), write (``output.write_tree`` into
+   an empty directory), then a rebuild into the same directory with nothing
+   changed; checks that two renders are byte-identical; prints the files
+   written and their size, by kind;
 2. runs the whole command as a user runs it (``python -m flowc.cli build
    --target site``, a new process into an empty directory) ``--runs`` times;
    with ``--against REV``, the same command of the version at git revision
    REV (extracted with ``git archive`` into a temporary directory under the
    system's temporary folder) on the same flows, runs of the two alternating
    (and which goes first alternating too) so that a burst of load from other
-   processes spoils both alike. It prints every run with the load average,
-   then the best and the median of each and their ratios;
+   processes spoils both alike. It prints every run's wall clock and CPU time
+   (of the process and its children, dot included; time spent waiting for
+   the disk is not CPU time) with the load average, then the best and the
+   median of each and their ratios;
 3. with ``--profile``, a cProfile of load + render + write in this process
    (top functions by own time and by cumulative time).
 
 Both versions run from their source trees with this Python, each after a
-warm-up run on a few flows (bytecode and Lark's grammar cache written). The
-figures are wall clock on a shared machine: read them with the load average
-printed beside them. It prints; it asserts nothing.
+warm-up run on a few flows (bytecode and Lark's grammar cache written). On a
+shared machine, read the wall clock with the load average printed beside it;
+the CPU time moves less with the load. It prints; it asserts nothing.
 
     .venv/bin/python bench/site.py --flows 500 2000 --against 4bd5631 --runs 3
     .venv/bin/python bench/site.py --flows 500 --profile
@@ -39,6 +41,7 @@ import cProfile
 import io
 import os
 import pstats
+import resource
 import shutil
 import statistics
 import subprocess
@@ -101,9 +104,16 @@ def write_flows(folder: str, flows: list[tuple[str, str]]) -> None:
             f.write(text)
 
 
-def run_cli(tree: str, src: str, out: str) -> tuple[float, subprocess.CompletedProcess]:
-    """``flowc build --target site SRC -o OUT`` of the source tree ``tree``, in a new process."""
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_cli(tree: str, src: str, out: str) -> tuple[float, float, subprocess.CompletedProcess]:
+    """``flowc build --target site SRC -o OUT`` of the source tree ``tree``, in a new
+    process: (wall clock, CPU time of the process and of its children (dot), result)."""
     env = dict(os.environ, PYTHONPATH=tree)
+    cpu = children_cpu()
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "flowc.cli", "build", "--target", "site", src, "-o", out],
@@ -112,7 +122,7 @@ def run_cli(tree: str, src: str, out: str) -> tuple[float, subprocess.CompletedP
         env=env,
         cwd=tree,
     )
-    return time.perf_counter() - start, proc
+    return time.perf_counter() - start, children_cpu() - cpu, proc
 
 
 def last_line(proc: subprocess.CompletedProcess) -> str:
@@ -215,38 +225,42 @@ def compare(n: int, src: str, work: str, trees: dict[str, str], runs: int) -> No
     if not os.path.isdir(few):
         write_flows(few, generate_all(5, 99))
     for name in names:
-        t, proc = run_cli(trees[name], few, os.path.join(work, "warm-up-out"))
+        _, _, proc = run_cli(trees[name], few, os.path.join(work, "warm-up-out"))
         shutil.rmtree(os.path.join(work, "warm-up-out"), ignore_errors=True)
         if proc.returncode != 0:
             sys.exit(f"{name} failed on the warm-up flows: {last_line(proc)}")
-    times: dict[str, list[float]] = {name: [] for name in names}
+    walls: dict[str, list[float]] = {name: [] for name in names}
+    cpus: dict[str, list[float]] = {name: [] for name in names}
     for r in range(runs):
         order = names if r % 2 == 0 else names[::-1]
         for name in order:
             out = os.path.join(work, "cli-out")
             before = loadavg()
-            t, proc = run_cli(trees[name], src, out)
+            t, cpu, proc = run_cli(trees[name], src, out)
             files = sum(len(f) for _, _, f in os.walk(out))
             shutil.rmtree(out, ignore_errors=True)
-            times[name].append(t)
+            walls[name].append(t)
+            cpus[name].append(cpu)
             print(
-                f"  run {r + 1} {name:<10} {t:>7.2f} s  ({t / n * 1000:.2f} ms/flow, {files} files, "
-                f"exit {proc.returncode})  load average {before} before"
+                f"  run {r + 1} {name:<10} {t:>7.2f} s wall, {cpu:>6.2f} s CPU  ({t / n * 1000:.2f} ms/flow, "
+                f"{files} files, exit {proc.returncode})  load average {before} before"
                 + ("" if proc.returncode == 0 else f": {last_line(proc)}")
             )
     print()
-    print(f"  {'version':<12}{'best':>9}{'median':>9}{'worst':>9}  ms/flow (median)")
+    print(f"  {'version':<12}{'wall: best':>11}{'median':>9}{'worst':>9}{'CPU: best':>12}{'median':>9}")
     for name in names:
-        t = times[name]
+        t, c = walls[name], cpus[name]
         print(
-            f"  {name:<12}{min(t):>8.2f}s{statistics.median(t):>8.2f}s{max(t):>8.2f}s  "
-            f"{statistics.median(t) / n * 1000:.2f}"
+            f"  {name:<12}{min(t):>10.2f}s{statistics.median(t):>8.2f}s{max(t):>8.2f}s"
+            f"{min(c):>11.2f}s{statistics.median(c):>8.2f}s"
         )
     if len(names) == 2:
-        new, old = times[names[0]], times[names[1]]
+        a, b = names
         print(
-            f"  {names[0]} / {names[1]}: best {min(new) / min(old):.2f}x, "
-            f"median {statistics.median(new) / statistics.median(old):.2f}x "
+            f"  {a} / {b}: wall best {min(walls[a]) / min(walls[b]):.2f}x, "
+            f"median {statistics.median(walls[a]) / statistics.median(walls[b]):.2f}x; "
+            f"CPU best {min(cpus[a]) / min(cpus[b]):.2f}x, "
+            f"median {statistics.median(cpus[a]) / statistics.median(cpus[b]):.2f}x "
             "(below 1: the current tree is faster)"
         )
 
