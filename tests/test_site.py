@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lhtml
 from site_helpers import BROKEN, wide_flow
@@ -461,6 +463,97 @@ def test_a_message_page_stands_alone():
     assert doc.xpath("//style")[0].text.endswith((TEMPLATES / "site.css").read_text(encoding="utf-8"))
     assert not doc.xpath("//link[@rel='stylesheet'] | //script[@src]")
     assert len(doc.xpath("//script")) == 1
+
+
+# ---- highlighting: Pygments' lexers and HTML, made faster --------------------------------------
+
+LEXER_PIECES = [*"ab Z9_<>&;\"'\n\r\t#->:/=?![]\\u.", "step", "flow", "say", "<![CDATA[", "]]>", "<!--"]
+LEXER_PIECES += ["-->", "<?", "?>", "&amp;", "https://x.org/a", "\ufeff", "POST "]
+LEXER_TEXT = st.lists(st.sampled_from(LEXER_PIECES), max_size=40).map("".join)
+
+
+def _both_lexers():
+    from pygments.lexers import XmlLexer
+
+    from flowc.pygments_lexer import FlowLexer
+
+    return FlowLexer(), XmlLexer()
+
+
+@settings(max_examples=400, deadline=None)
+@given(LEXER_TEXT)
+def test_the_tokens_are_the_lexers_own_for_any_text(text):
+    for lexer in _both_lexers():
+        assert site._tokens(lexer, text) == list(lexer.get_tokens(text)), (lexer.name, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(LEXER_TEXT, st.integers(min_value=1, max_value=120), st.sets(st.integers(min_value=1, max_value=130)))
+def test_highlighted_html_is_what_pygments_writes(text, first, marked):
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+
+    class Reference(HtmlFormatter):  # the formatter the site used before: Pygments' own HTML
+        def wrap(self, source):
+            width = len(str(self.linenostart + len(self.indents) - 1)) + 1
+            number = self.linenostart
+
+            def lines():
+                nonlocal number
+                for kind, line in source:
+                    if kind != 1:
+                        yield kind, line
+                        continue
+                    mark = self.marks.get(number)
+                    cls = f"line mark-{mark}" if mark else "line"
+                    i = number - self.linenostart
+                    indent = self.indents[i] if i < len(self.indents) else 0
+                    yield (
+                        1,
+                        f'<span class="{cls}" style="--i:{width + indent}">{line.removesuffix(chr(10))}</span>',
+                    )
+                    number += 1
+
+            return super().wrap(lines())
+
+    marks = {n: "error" if n % 2 else "warning" for n in marked}
+    for lexer in _both_lexers():
+        ref = Reference(linenos="inline", cssclass="hl", wrapcode=True, linenostart=first)
+        ref.hl_lines = {n - first + 1 for n in marks}
+        ref.marks = marks
+        ref.indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n")]
+        want = highlight(text, lexer, ref).replace('<div class="hl">', '<div class="hl" tabindex="0">', 1)
+        assert str(site._highlight(text, lexer, first, marks)) == want, (lexer.name, text)
+
+
+def test_the_tokens_of_the_example_flows_and_their_twiml_are_the_lexers_own():
+    from flowc.backends import twiml
+
+    flow_lexer, xml_lexer = _both_lexers()
+    b = load([str(p) for p in EXAMPLES])
+    for path, source in b.sources().items():
+        text = "\n".join(source.lines) + "\n"
+        assert site._tokens(flow_lexer, text) == list(flow_lexer.get_tokens(text)), path
+    for flow in b.flows:
+        for step in flow.steps:
+            if not step.is_branch:
+                xml = twiml.render_step(flow, step).decode("utf-8")
+                assert site._tokens(xml_lexer, xml) == list(xml_lexer.get_tokens(xml)), step.name
+
+
+def test_a_lexer_the_tokenizer_cannot_follow_is_left_to_pygments():
+    from pygments.lexers import PythonLexer
+
+    lexer = PythonLexer()  # rules with callbacks and lookarounds of every kind: still the same tokens
+    text = "def f(x):\n    return f'{x!r}' if x else None  # done\n"
+    assert list(site._tokens(lexer, text)) == list(lexer.get_tokens(text))
+    from pygments.filters import KeywordCaseFilter
+
+    filtered = PythonLexer()
+    filtered.add_filter(KeywordCaseFilter(case="upper"))
+    site._TOKENIZERS.pop(PythonLexer, None)
+    assert list(site._tokens(filtered, text)) == list(filtered.get_tokens(text))  # filters apply
+    assert site._TOKENIZERS[PythonLexer] is None
 
 
 def test_the_templates_escape_what_they_print():

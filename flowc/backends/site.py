@@ -671,6 +671,7 @@ def _render_page(template: str, *, root: str | None, **context) -> bytes:
     inline (a page that stands alone, like ``flowc serve``'s messages)."""
     from markupsafe import Markup
 
+    shared: dict[str, str]
     if root is None:
         shared = {"css": Markup(_asset("site.css")), "script": Markup(_asset("site.js"))}
     else:
@@ -737,6 +738,104 @@ def _entry_url(flow: ir.Flow) -> tuple[str, str]:
     if base is not None:
         return f"{base.text.rstrip('/')}/{rel}", rel
     return rel, rel
+
+
+class _Tokenizer:
+    """The tokens of a Pygments ``RegexLexer``, as its ``get_tokens`` gives them, found
+    by one regular expression per state: the state's rules as alternatives, in their
+    order, so the first rule that matches wins as in the lexer, but the rules are
+    tried by the regex engine instead of one Python call each (several times
+    faster). A lexer this cannot follow (filters, rules that refer to their own
+    groups by number) is left to Pygments."""
+
+    def __init__(self, lexer) -> None:
+        self.lexer = lexer
+        self.states: dict[str, tuple] = {}
+        for state, rules in lexer._tokens.items():
+            alternatives = []
+            for i, (match, _action, _new_state) in enumerate(rules):
+                pattern = match.__self__.pattern
+                if re.search(r"\\[1-9]|\(\?P[=<]|\(\?[aiLmsux]+\)", pattern):
+                    raise ValueError(f"rule {pattern!r} cannot be an alternative")
+                alternatives.append(f"(?P<r{i}>{pattern})")
+            compiled = re.compile("|".join(alternatives), lexer.flags)
+            by_group = {compiled.groupindex[f"r{i}"]: rule for i, rule in enumerate(rules)}
+            self.states[state] = (compiled.match, by_group)
+
+    def tokens(self, text: str) -> list[tuple]:
+        from pygments.token import Error, Whitespace, _TokenType
+
+        lexer = self.lexer
+        # the lexer's own preparation of the text (``Lexer._preprocess_lexer_input``)
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        if lexer.stripall:
+            text = text.strip()
+        elif lexer.stripnl:
+            text = text.strip("\n")
+        if lexer.tabsize > 0:
+            text = text.expandtabs(lexer.tabsize)
+        if lexer.ensurenl and not text.endswith("\n"):
+            text += "\n"
+        out: list[tuple] = []
+        pos, end = 0, len(text)
+        stack = ["root"]
+        match, by_group = self.states["root"]
+        while pos < end:
+            m = match(text, pos)
+            if m is None:  # as RegexLexer: a line break starts over, anything else is an error
+                if text[pos] == "\n":
+                    stack = ["root"]
+                    match, by_group = self.states["root"]
+                    out.append((Whitespace, "\n"))
+                else:
+                    out.append((Error, text[pos]))
+                pos += 1
+                continue
+            rule, action, new_state = by_group[m.lastindex]
+            if action is not None:
+                if type(action) is _TokenType:
+                    out.append((action, m.group(m.lastindex)))
+                else:  # a callback (bygroups): it gets the rule's own match
+                    out.extend((t, v) for _, t, v in action(lexer, rule(text, pos)))
+            pos = m.end()
+            if new_state is not None:
+                if isinstance(new_state, tuple):
+                    for state in new_state:
+                        if state == "#pop":
+                            if len(stack) > 1:
+                                stack.pop()
+                        elif state == "#push":
+                            stack.append(stack[-1])
+                        else:
+                            stack.append(state)
+                elif isinstance(new_state, int):
+                    if abs(new_state) >= len(stack):
+                        del stack[1:]
+                    else:
+                        del stack[new_state:]
+                elif new_state == "#push":
+                    stack.append(stack[-1])
+                match, by_group = self.states[stack[-1]]
+        return out
+
+
+_TOKENIZERS: dict[type, _Tokenizer | None] = {}
+
+
+def _tokens(lexer, text: str):
+    """``lexer.get_tokens(text)``, faster for a plain ``RegexLexer``."""
+    kind = type(lexer)
+    if kind not in _TOKENIZERS:
+        try:
+            if lexer.filters or not hasattr(lexer, "_tokens"):
+                raise ValueError("not a plain RegexLexer")
+            _TOKENIZERS[kind] = _Tokenizer(lexer)
+        except (ValueError, re.error):
+            _TOKENIZERS[kind] = None
+    tokenizer = _TOKENIZERS[kind]
+    if tokenizer is None or tokenizer.lexer is not lexer and tokenizer.lexer.options != lexer.options:
+        return lexer.get_tokens(text)
+    return tokenizer.tokens(text)
 
 
 @functools.cache
@@ -811,7 +910,7 @@ def _highlight(text: str, lexer, first_line: int, marks: dict[int, str] | None =
     from markupsafe import Markup
 
     marks = marks or {}
-    lines = _token_lines(lexer.get_tokens(text))
+    lines = _token_lines(_tokens(lexer, text))
     indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n")]
     width = len(str(first_line + len(indents) - 1)) + 1  # the hanging indent: the number and a space
     digits = len(str(len(lines) + first_line - 1))
@@ -1014,8 +1113,8 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
             site.files[f"{name}/graph.mmd"] = graph_mermaid(d.graph).encode("utf-8")
         if d.svg is not None:
             site.files[f"{name}/graph.svg"] = _standalone_svg(d.svg)
-        svg = None if d.svg is None else Markup(_inline_svg(d.svg))
-        site.files[f"{name}/index.html"] = _render_page("flow.html.j2", root="../", svg=svg, **context)
+        inline = None if d.svg is None else Markup(_inline_svg(d.svg))
+        site.files[f"{name}/index.html"] = _render_page("flow.html.j2", root="../", svg=inline, **context)
         site.pages += 1
         entry = f"{d.flow.entry.name}.xml" if d.flow.entry is not None else None
         rows.append(_index_row(d, entry in documents, shown, paths))
