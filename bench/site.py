@@ -237,13 +237,14 @@ def compare(n: int, src: str, work: str, trees: dict[str, str], runs: int) -> No
             out = os.path.join(work, "cli-out")
             before = loadavg()
             t, cpu, proc = run_cli(trees[name], src, out)
-            files = sum(len(f) for _, _, f in os.walk(out))
+            paths = [os.path.join(d, f) for d, _, fs in os.walk(out) for f in fs]
+            files, size = len(paths), sum(os.path.getsize(p) for p in paths) / 1e6
             shutil.rmtree(out, ignore_errors=True)
             walls[name].append(t)
             cpus[name].append(cpu)
             print(
                 f"  run {r + 1} {name:<10} {t:>7.2f} s wall, {cpu:>6.2f} s CPU  ({t / n * 1000:.2f} ms/flow, "
-                f"{files} files, exit {proc.returncode})  load average {before} before"
+                f"{files} files, {size:.1f} MB, exit {proc.returncode})  load average {before} before"
                 + ("" if proc.returncode == 0 else f": {last_line(proc)}")
             )
     print()

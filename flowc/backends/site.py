@@ -48,6 +48,11 @@ try:
 except ImportError:  # pragma: no cover - reported by require()
     HtmlFormatter = None  # type: ignore[assignment,misc]  # Pygments is an optional extra
 
+try:
+    from markupsafe import Markup  # jinja2's: HTML that the templates print as it is
+except ImportError:  # pragma: no cover - reported by require()
+    Markup = None  # type: ignore[assignment,misc]  # the site extra is optional
+
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 DOT_BATCH = 200  # graphs per `dot` process
 DOT_TIMEOUT = 300  # seconds for one batch
@@ -603,9 +608,8 @@ TEMPLATES = "site_templates"
 
 def _escape(value: object) -> object:
     """Every value a template prints, escaped as :func:`html.escape` does (``&quot;``,
-    ``&#x27;``); HTML made here (Pygments, the SVG) comes in as ``Markup`` and is kept."""
-    from markupsafe import Markup
-
+    ``&#x27;``); HTML made here (Pygments, the SVG) comes in as ``Markup`` and is kept.
+    (Called for every value of every page.)"""
     if isinstance(value, Markup):
         return value
     return Markup(html.escape(str(value)))
@@ -669,8 +673,6 @@ def _render_page(template: str, *, root: str | None, **context) -> bytes:
     root: ``""`` or ``"../"``), it links the site's shared style sheet and
     script (:func:`assets`); without, it carries the site's CSS and ``site.js``
     inline (a page that stands alone, like ``flowc serve``'s messages)."""
-    from markupsafe import Markup
-
     shared: dict[str, str]
     if root is None:
         shared = {"css": Markup(_asset("site.css")), "script": Markup(_asset("site.js"))}
@@ -859,6 +861,12 @@ def _span(ttype) -> str:
     return f'<span class="{classes}">' if classes else ""
 
 
+@functools.lru_cache(maxsize=4096)
+def _text(value: str) -> str:
+    """A token's text in HTML (most tokens are keywords, spaces and punctuation, met again and again)."""
+    return html.escape(value, quote=False)
+
+
 def _token_lines(tokens) -> list[str]:
     """The HTML of each line of a token stream, as Pygments' ``HtmlFormatter`` writes
     it (a span per run of tokens of one type, text escaped, each line ending in
@@ -868,7 +876,19 @@ def _token_lines(tokens) -> list[str]:
     open_span = ""
     for ttype, value in tokens:
         span = _span(ttype)
-        parts = html.escape(value, quote=False).split("\n")
+        if "\n" not in value:  # most tokens: no line ends in them
+            if not value:
+                continue
+            if not line:
+                line = [span, _text(value)]
+                open_span = span
+            elif open_span != span:
+                line.extend((open_span and "</span>", span, _text(value)))
+                open_span = span
+            else:
+                line.append(_text(value))
+            continue
+        parts = _text(value).split("\n")
         for part in parts[:-1]:
             if line:
                 if open_span != span and part:
@@ -907,8 +927,6 @@ def _highlight(text: str, lexer, first_line: int, marks: dict[int, str] | None =
     tokens come from the Pygments lexer; the HTML is what Pygments'
     ``HtmlFormatter(linenos="inline", wrapcode=True)`` writes, made here in one
     pass, which takes a fraction of its time."""
-    from markupsafe import Markup
-
     marks = marks or {}
     lines = _token_lines(_tokens(lexer, text))
     indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n")]
@@ -1023,8 +1041,6 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
     DOT text). The output does not depend on the order of the files.
     """
     require()
-    from markupsafe import Markup
-
     site = Site()
     diagnostics = sorted({*build.diagnostics, *extra}, key=Diagnostic.sort_key)
     by_file: dict[str, list[Diagnostic]] = {}
