@@ -36,6 +36,7 @@ _TERMINAL_WORDS = {
     "STRING": 'a quoted string ("...")',
     "DURATION": "a duration such as `20s`",
     "INT": "a whole number",
+    "MEASURE": "a measure such as `500ms`, `90%` or `-6dB`",
     "METHOD": "`GET` or `POST`",
     "_NL": "the end of the line",
     "_INDENT": "an indented block",
@@ -600,6 +601,9 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
     translate = next((t for kind, t in _TRANSLATIONS if isinstance(exc, kind)), None)
     if translate is None:  # pragma: no cover - UnexpectedInput has no other concrete kinds
         raise exc
+    retired = _retired(exc, source)
+    if retired is not None:
+        return retired
     result = translate(exc, source)
     habit = _habit(result, source)
     if habit is not None:
@@ -625,6 +629,30 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
         verb = words[0] if words and (words[0] in _VERBS or words[0] in _NOUNS) else None
         message += ", expected " + _expected_words(expected, verb)
     return report("FL001", message, span, notes=_open_block(source, span.line), hint=hint, fixes=fixes)
+
+
+def retired_message(entry: vocabulary.Retired) -> tuple[str, str]:
+    """The message and hint for a retired element, shared with `flowc import`."""
+    return (
+        f"`<{entry.element}>` is retired: {entry.reason}",
+        f"use {entry.replacement} instead",
+    )
+
+
+def _retired(exc: Exception, source: SourceFile) -> Diagnostic | None:
+    """A line that starts with a retired element's name (`autopilot`), where the parser stopped."""
+    line, col = getattr(exc, "line", None), getattr(exc, "column", None)
+    if not isinstance(line, int) or not isinstance(col, int) or line < 1:
+        return None
+    text = source.line_text(line)
+    m = re.match(r"[ \t]*([A-Za-z][A-Za-z-]*)", text)
+    if m is None or m.start(1) != col - 1:
+        return None
+    entry = vocabulary.RETIRED_BY_NAME.get(m.group(1).lower())
+    if entry is None:
+        return None
+    message, hint = retired_message(entry)
+    return report("FL010", message, Span(source.path, line, col, line, col + len(m.group(1))), hint=hint)
 
 
 def _habit(result: _Reading | Diagnostic, source: SourceFile) -> Diagnostic | None:
