@@ -2359,6 +2359,15 @@ class Retired:
     reason: str
     replacement: str  # what to write instead, in the language's words
 
+    @property
+    def message(self) -> str:
+        """What FL010 says, in a flow and in imported TwiML."""
+        return f"`<{self.element}>` is retired: {self.reason}"
+
+    @property
+    def hint(self) -> str:
+        return f"use {self.replacement} instead"
+
 
 RETIRED: tuple[Retired, ...] = (
     Retired(

@@ -631,14 +631,6 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
     return report("FL001", message, span, notes=_open_block(source, span.line), hint=hint, fixes=fixes)
 
 
-def retired_message(entry: vocabulary.Retired) -> tuple[str, str]:
-    """The message and hint for a retired element, shared with `flowc import`."""
-    return (
-        f"`<{entry.element}>` is retired: {entry.reason}",
-        f"use {entry.replacement} instead",
-    )
-
-
 def _retired(exc: Exception, source: SourceFile) -> Diagnostic | None:
     """A line that starts with a retired element's name (`autopilot`), where the parser stopped."""
     line, col = getattr(exc, "line", None), getattr(exc, "column", None)
@@ -651,8 +643,8 @@ def _retired(exc: Exception, source: SourceFile) -> Diagnostic | None:
     entry = vocabulary.RETIRED_BY_NAME.get(m.group(1).lower())
     if entry is None:
         return None
-    message, hint = retired_message(entry)
-    return report("FL010", message, Span(source.path, line, col, line, col + len(m.group(1))), hint=hint)
+    span = Span(source.path, line, col, line, col + len(m.group(1)))
+    return report("FL010", entry.message, span, hint=entry.hint)
 
 
 def _habit(result: _Reading | Diagnostic, source: SourceFile) -> Diagnostic | None:
