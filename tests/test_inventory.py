@@ -23,7 +23,8 @@ import pytest
 from twilio_inventory import ROOT, Placement, element_classes, placements, tags
 
 from flowc import vocabulary
-from flowc.importer import import_text
+from flowc.importer import import_paths
+from flowc.project import load
 from flowc.source import SourceFile
 from flowc.syntax import parse
 
@@ -114,9 +115,7 @@ def test_nouns_twilio_also_builds_at_the_top_are_refused_there():
         line = " ".join([noun.name, *(_sample(v) for v in noun.values if not v.optional)])
         flow, problems = parse(SourceFile("main.flow", f"step main:\n    {line}\n"))
         assert flow is not None and not problems
-        from flowc.project import load_text
-
-        build = load_text("main.flow", f"step main:\n    {line}\n")
+        build = load(["main.flow"], texts={"main.flow": f"step main:\n    {line}\n"})
         assert "FL401" in [d.code for d in build.diagnostics], tag
 
 
@@ -153,7 +152,7 @@ def test_a_retired_element_in_a_flow_names_its_replacement(entry):
 @pytest.mark.parametrize("entry", vocabulary.RETIRED, ids=lambda e: e.name)
 def test_a_retired_element_in_twiml_is_refused_by_import(entry):
     document = f"<Response>\n<{entry.parent}>\n<{entry.element}>x</{entry.element}>\n</{entry.parent}>\n</Response>"
-    result = import_text(document, "legacy.xml")
+    result = import_paths(["-"], name="legacy", stdin=document.encode())
     [d] = [d for d in result.diagnostics if d.code == "FL010"]
     assert d.span.line == 3
     assert entry.reason in d.message
