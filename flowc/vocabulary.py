@@ -2271,7 +2271,7 @@ VERBS: tuple[Verb, ...] = (
                 "KIND",
                 Shape.WORD,
                 choices=INTERPRET_AS,
-                accepts="a kind Twilio's voices know: `date`, `digits`, `telephone`, `currency`, …",
+                accepts=", ".join(f"`{v}`" for v in INTERPRET_AS),
             ),
             _words(optional=False),
         ),
@@ -2436,6 +2436,17 @@ def keywords() -> tuple[str, ...]:
     return tuple(words)
 
 
+# A one-letter keyword (`p`, `s`, `w` of SSML) is a whole word only: as a literal the
+# contextual lexer would read the `s` of `stop` or `sotp` as the keyword and the rest as
+# another word.
+WHOLE_WORD = "(?![A-Za-z0-9_.-])"
+
+
+def terminal_definition(name: str, word: str) -> str:
+    """The grammar's definition of a keyword terminal: `SAY: "say"`, `S: /s(?![A-Za-z0-9_.-])/`."""
+    return f"{name}: /{word}{WHOLE_WORD}/" if len(word) == 1 else f'{name}: "{word}"'
+
+
 def rule_name(verb: Verb) -> str:
     """The grammar rule of a verb's line: `say`, or `say_as_element` for a generated one."""
     base = terminal(verb.name).lower()
@@ -2528,5 +2539,5 @@ def grammar_rules(defined: frozenset[str] = frozenset()) -> str:
         used.setdefault(terminal(word), word)
     for name, word in sorted(used.items()):
         if name not in defined:
-            out.append(f'{name}: "{word}"')
+            out.append(terminal_definition(name, word))
     return "\n".join(out) + "\n"

@@ -63,10 +63,15 @@ def _expected_words(expected, verb: str | None = None) -> str:
     structure = {"_NL", "_INDENT", "_DEDENT", "$END", "COLON", "ARROW"}
     if "_NL" in expected:
         expected = set(expected) - {"COLON"}  # only a gather takes a block: `:` is noise here
+    line_start = sum(keyword(name) in _VERBS for name in expected) > 2  # where a line begins
+    if verb == "say" and "STRING" in expected and not line_start:
+        return _TERMINAL_WORDS["STRING"]  # right after `say`: its text, first of all
     words, verbs, options, branches = [], [], [], []
     # A verb's or noun's word may also be an option of the line's verb (`dial record`).
     line_options = _options_of(verb)
     for name in sorted(expected, key=lambda n: (n in structure, n)):
+        if name == "STRING" and line_start:
+            continue  # a line of text, which only a `say` block holds (FL401 says so)
         kw = keyword(name)
         if kw in _NOUNS and (kw not in line_options or "_NL" not in expected):
             continue  # the nouns a block may hold are named by the checks, not in every message
@@ -620,6 +625,9 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             fixes = (Fix(title="add `:`", edits=(Edit(span=at, text=":"),)),)
         elif m:
             hint = f"write `step {m.group(1)}:`"
+    glued = re.match(r"\s*([a-z][a-z-]*)\s*:\s*\"", source.line_text(span.line))
+    if hint is None and glued and glued.end() == span.col:  # `say: "Hello"`
+        hint = f"the text comes before the `:` that opens a block: `{glued.group(1)} \"...\"`"
     if not fixes and hint is not None and span.end_line == span.line and span.end_col > span.col:
         meant = re.fullmatch(r"did you mean `([^`]+)`\?|write `(-> \w+)` to go to the step `\w+`", hint)
         if meant:
