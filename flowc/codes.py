@@ -678,9 +678,10 @@ for TaskRouter reservations and activities, `GA` for an Intelligence service.
         severity=E,
         summary="An element lacks the value, option or block Twilio requires.",
         explanation="""\
-A `dial` needs a number or nouns; a `client` an identity; an `application` its
-SID; a `sip` an address (or `uri` lines); a `prompt` its `for`; a `start`,
-`stop`, `connect` or `refer` a block.
+A `say` needs its text or a block of text and SSML lines; a `dial` a number or
+nouns; a `client` an identity; an `application` its SID; a `sip` an address (or
+`uri` lines); a `prompt` its `for`; a `phoneme` its `ph`; a `start`, `stop`,
+`connect` or `refer` a block.
 
     prompt:                             # error
     prompt for payment-card-number:

@@ -74,6 +74,7 @@ class Keyword:
 VERBS = tuple(v.name for v in vocabulary.ELEMENTS)
 BRANCHES = tuple(v.name for v in vocabulary.BRANCH_LINES)
 LINE_WORDS = VERBS + BRANCHES  # what may start a line in a step
+NOUN_WORDS = tuple(v.name for v in vocabulary.NOUNS)  # what may start a line of a block (`conference`, `break`)
 
 
 def _verb_keywords(verb: vocabulary.Verb) -> list[Keyword]:
@@ -152,7 +153,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     verb: tuple(
         k.word for k in KEYWORDS if k.verb == verb and k.word not in ("off", "no", "on", "auto", "->")
     )
-    for verb in LINE_WORDS
+    for verb in LINE_WORDS + NOUN_WORDS
 }
 
 
@@ -237,8 +238,22 @@ def _at(items: list[Word], col: int) -> Word | None:
 
 
 def _line_verb(items: list[Word]) -> str | None:
-    if items and items[0].kind == "word" and items[0].text in LINE_WORDS:
+    if items and items[0].kind == "word" and items[0].text in LINE_WORDS + NOUN_WORDS:
         return items[0].text
+    return None
+
+
+def _block_of(lines: list[str], line: int) -> str | None:
+    """The verb or noun whose block the line at ``line`` is written in, if any."""
+    indent = len(lines[line]) - len(lines[line].lstrip(" \t"))
+    for above in range(line - 1, -1, -1):
+        text = lines[above]
+        code = text.strip()
+        if not code or code.startswith("#"):
+            continue
+        if len(text) - len(text.lstrip(" \t")) < indent:
+            items = _code(text)
+            return _line_verb(items)
     return None
 
 
@@ -657,6 +672,9 @@ def complete(text: str, line: int, col: int, flows: list[Parsed]) -> list[Comple
     if not done:
         if indented and _in_settings(lines, line):
             return [_keyword_item(_known(None, s)) for s in SETTINGS]
+        holder = vocabulary.BY_NAME.get(_block_of(lines, line) or "") if indented else None
+        if holder is not None and holder.children:  # the lines its block may hold
+            return [_keyword_item(_known(None, v)) for v in holder.children]
         found = [_keyword_item(_known(None, v)) for v in LINE_WORDS]
         if not indented:
             found += [_keyword_item(_known(None, "step")), _keyword_item(_known(None, "flow"))]

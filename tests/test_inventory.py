@@ -107,7 +107,9 @@ def test_nouns_twilio_also_builds_at_the_top_are_refused_there():
     shortcuts = [
         p.child
         for p in PLACEMENTS.values()
-        if p.parent == ROOT and not _verbs_placed(ROOT, p.child) and p.child not in vocabulary.RETIRED_BY_ELEMENT
+        if p.parent == ROOT
+        and not _verbs_placed(ROOT, p.child)
+        and p.child not in vocabulary.RETIRED_BY_ELEMENT
     ]
     assert shortcuts  # `Queue` and `Prompt` in twilio 9.13
     for tag in shortcuts:
@@ -151,7 +153,9 @@ def test_a_retired_element_in_a_flow_names_its_replacement(entry):
 
 @pytest.mark.parametrize("entry", vocabulary.RETIRED, ids=lambda e: e.name)
 def test_a_retired_element_in_twiml_is_refused_by_import(entry):
-    document = f"<Response>\n<{entry.parent}>\n<{entry.element}>x</{entry.element}>\n</{entry.parent}>\n</Response>"
+    document = (
+        f"<Response>\n<{entry.parent}>\n<{entry.element}>x</{entry.element}>\n</{entry.parent}>\n</Response>"
+    )
     result = import_paths(["-"], name="legacy", stdin=document.encode())
     [d] = [d for d in result.diagnostics if d.code == "FL010"]
     assert d.span.line == 3

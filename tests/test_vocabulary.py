@@ -163,7 +163,7 @@ def _doc_tables() -> dict[str, list[list[str]]]:
         heading = re.match(r"### `([a-z-]+)`", line)
         if heading:
             verb = heading.group(1)
-        elif line.startswith("## "):
+        elif line.startswith(("## ", "#### ")):  # a subsection (`#### SSML`) is not the option table
             verb = None
         elif verb and line.startswith("| `"):
             tables.setdefault(verb, []).append([c.strip() for c in line.strip("|").split("|")])

@@ -15,8 +15,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass, field
 
-from twilio.twiml import TwiML
-from twilio.twiml import voice_response
+from twilio.twiml import TwiML, voice_response
 
 ROOT = "Response"
 

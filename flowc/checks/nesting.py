@@ -71,12 +71,15 @@ def _check(parent: ir.Verb):
             return
         if child.name not in children:
             where = "the step the gather's action leads to" if parent.name == "gather" else "where it belongs"
+            hint = f"move the `{child.name}` to {where}"
+            if entry.text and child.name == "pause":  # a pause inside the speech is SSML's `break`
+                hint = "write `break` with a time (`break 1s`) for a pause inside the speech"
             yield report(
                 "FL401",
                 f"`{child.name}` cannot be nested in `{parent.name}`; only {_listed(children)} can",
                 child.keyword,
                 notes=(Note(message=f"inside this {parent.name}", span=parent.keyword),),
-                hint=f"move the `{child.name}` to {where}",
+                hint=hint,
             )
         yield from _check(child)
 

@@ -35,7 +35,12 @@ _TIME = re.compile(r"(?P<n>[0-9]+(?:\.[0-9]+)?)(?P<unit>ms|s)\Z")
 _MAX_BREAK_MS = 10_000
 # prosody option → (pattern of its measure, lowest, highest, how it is written)
 _MEASURES = {
-    "volume": (re.compile(r"(?P<n>[+-][0-9]+(?:\.[0-9]+)?)dB\Z"), None, None, "a change in decibels (`+6dB`)"),
+    "volume": (
+        re.compile(r"(?P<n>[+-][0-9]+(?:\.[0-9]+)?)dB\Z"),
+        None,
+        None,
+        "a change in decibels (`+6dB`)",
+    ),
     "rate": (re.compile(r"(?P<n>[0-9]+(?:\.[0-9]+)?)%\Z"), 20.0, 200.0, "a percentage from `20%` to `200%`"),
     "pitch": (
         re.compile(r"(?P<n>[+-][0-9]+(?:\.[0-9]+)?)%\Z"),

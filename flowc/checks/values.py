@@ -84,16 +84,8 @@ def _verb(verb: ir.Verb):
         )
     if isinstance(verb, ir.Dial) and verb.number is not None and not verb.number.value.strip():
         yield report("FL306", "the number to dial is empty", verb.number.span)
-    if isinstance(verb, ir.Say) and not verb.body:
-        if verb.text is None:
-            yield report(
-                "FL306",
-                "`say` has no text to say",
-                verb.keyword,
-                hint='write the text after `say`, or lines of text and SSML in its block',
-            )
-        elif not verb.text.value.strip():
-            yield report("FL306", "`say` has no text to say", verb.text.span)
+    if isinstance(verb, ir.Say) and verb.text is not None and not verb.body and not verb.text.value.strip():
+        yield report("FL306", "`say` has no text to say", verb.text.span)
     for option in ("voice", "hints", "caller_id"):
         value = getattr(verb, option, None)
         if value is not None and not value.value.strip():

@@ -12,7 +12,10 @@ def test_docstring_bad_example(compile_flow):
     d = only(build, "FL318")
     assert d.severity is Severity.ERROR
     assert where(d) == (3, 16, 3, 24)
-    assert d.message == "`telephon` is not a kind of `say-as`; write one of the values listed in docs/language.md"
+    assert (
+        d.message
+        == "`telephon` is not a kind of `say-as`; write one of the values listed in docs/language.md"
+    )
     assert d.hint == "did you mean `telephone`?"
 
 

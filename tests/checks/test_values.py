@@ -119,17 +119,3 @@ def test_misspelt_input_still_gets_the_input_suggestion(compile_flow):
     assert codes(build) == ["FL306"]
     assert build.diagnostics[0].hint == "did you mean `speech`?"
 
-
-def test_say_without_text_or_block(compile_flow):
-    """`say` alone parses (its text may be the lines of its block), and says it has nothing to say."""
-    build = compile_flow("step start:\n    say\n")
-    [d] = [d for d in build.diagnostics if d.code == "FL306"]
-    assert (d.span.line, d.span.col, d.span.end_col) == (2, 5, 8)
-    assert d.message == "`say` has no text to say"
-    assert d.hint == "write the text after `say`, or lines of text and SSML in its block"
-    assert "FL001" not in [x.code for x in build.diagnostics]
-
-
-def test_say_with_only_a_block_has_text(compile_flow):
-    build = compile_flow('step start:\n    say voice alice:\n        "Hello"\n        break 1s\n')
-    assert "FL306" not in [d.code for d in build.diagnostics]
