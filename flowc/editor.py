@@ -72,9 +72,9 @@ class Keyword:
 
 
 VERBS = tuple(v.name for v in vocabulary.ELEMENTS)
+NOUNS = tuple(v.name for v in vocabulary.NOUNS)
 BRANCHES = tuple(v.name for v in vocabulary.BRANCH_LINES)
-LINE_WORDS = VERBS + BRANCHES  # what may start a line in a step
-NOUN_WORDS = tuple(v.name for v in vocabulary.NOUNS)  # what may start a line of a block (`conference`, `break`)
+LINE_WORDS = VERBS + NOUNS + BRANCHES  # what may start a line in a step (nouns: in a verb's block)
 
 
 def _verb_keywords(verb: vocabulary.Verb) -> list[Keyword]:
@@ -153,7 +153,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     verb: tuple(
         k.word for k in KEYWORDS if k.verb == verb and k.word not in ("off", "no", "on", "auto", "->")
     )
-    for verb in LINE_WORDS + NOUN_WORDS
+    for verb in LINE_WORDS
 }
 
 
@@ -238,7 +238,7 @@ def _at(items: list[Word], col: int) -> Word | None:
 
 
 def _line_verb(items: list[Word]) -> str | None:
-    if items and items[0].kind == "word" and items[0].text in LINE_WORDS + NOUN_WORDS:
+    if items and items[0].kind == "word" and items[0].text in LINE_WORDS:
         return items[0].text
     return None
 
