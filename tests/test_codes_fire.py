@@ -138,8 +138,21 @@ CASES: dict[str, Case] = {
     "FL308": one("flow main\n    max-call-duration 25h\nstep start:\n    hangup\n", "main.flow:2:23"),
     "FL309": one('step start:\n    play digits "12x"\n    hangup\n', "main.flow:2:17"),
     "FL310": one('step start:\n    say "\\u0007"\n    hangup\n', "main.flow:2:9"),
+    # values of the newer verbs and nouns
+    "FL311": one(
+        "step start:\n    dial:\n        conference standup max-participants 500\n", "main.flow:3:45"
+    ),
+    "FL312": one('step start:\n    dial record from-answer:\n        number "+14155550100"\n', "main.flow:2:17"),
+    "FL313": one('step start:\n    dial:\n        number "(415) 555-0100"\n', "main.flow:3:16"),
+    "FL314": one('step start:\n    dial:\n        sip "alice@example.com"\n', "main.flow:3:13"),
+    "FL315": one('step start:\n    enqueue support workflow "support"\n', "main.flow:2:30"),
+    "FL316": one('step start:\n    pay -> https://pay.example.com/r:\n        prompt:\n            say "Card"\n', "main.flow:3:9"),
+    "FL317": one("step start:\n    pay -> receipt\nstep receipt:\n    hangup\n", "main.flow:2:9"),
     # nesting
     "FL401": one("step start:\n    gather -> done:\n        record -> done\n" + DONE, "main.flow:3:9"),
+    "FL402": one(
+        'step start:\n    dial:\n        conference standup\n        number "+14155550100"\n', "main.flow:3:9"
+    ),
     # transcription
     "FL501": one("step start:\n    record max 5m transcribe /t -> done\n" + DONE, "main.flow:2:16"),
     # contexts

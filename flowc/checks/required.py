@@ -26,7 +26,9 @@ from ..codes import report
 from .base import CheckContext
 
 CODES = ("FL316",)
-LOCAL = True  # sees one verb or one step at a time
+# Not local: where a line of a block does not parse, a partial flow holds the
+# verb without its block, and "`dial` needs a block" would be a false report.
+LOCAL = False
 
 # An element and the value that, or a child of which, must be there: its
 # value's IR field, and the child that may stand for it.
