@@ -352,7 +352,7 @@ def duration(seconds: int) -> str:
     if seconds == 0:
         return "0s"
     parts = []
-    for unit, size in (("h", 3600), ("m", 60), ("s", 1)):
+    for unit, size in zip("hms", (3600, 60, 1), strict=True):
         if seconds >= size:
             parts.append(f"{seconds // size}{unit}")
             seconds %= size
@@ -627,9 +627,9 @@ class _Writer:
             return []
         if verb is None:
             known = list(vocabulary.BY_ELEMENT)
-            near = difflib.get_close_matches(_tag(el), known, n=1, cutoff=0.6) or [
-                k for k in known if k.lower() == _tag(el).lower()
-            ]
+            near = [k for k in known if k.lower() == _tag(el).lower()] or difflib.get_close_matches(
+                _tag(el), known, n=1, cutoff=0.6
+            )
             listed = ", ".join(f"<{k}>" for k in known[:12]) + (", …" if len(known) > 12 else "")
             self.problem(
                 "FL033",

@@ -792,8 +792,7 @@ def test_ssml_comes_back_as_text_lines_and_elements():
         '        emphasis strong "today"\n'
         '        " and "\n'
         '        prosody "slowly now" rate 90% pitch low\n'
-        "        lang fr-FR:\n"
-        '            "Bonjour "\n'
+        '        lang fr-FR "Bonjour ":\n'
         '            sub "M." alias "Monsieur"\n'
     )
 
