@@ -155,6 +155,25 @@ flowc could not open or read the file (permissions, a broken link), or the file
 is larger than 8 MiB. The message carries the operating system's reason.
 """,
     ),
+    Code(
+        id="FL010",
+        name="retired-element",
+        severity=E,
+        summary="An element Twilio has retired, written in a flow or found in imported TwiML.",
+        explanation="""\
+Twilio no longer runs some elements that twilio-python still builds. The
+language has no construct for them, and `flowc import` refuses them: a call
+that reached one would fail. The message names what took its place:
+
+    autopilot "UA0123456789abcdef0123456789abcdef"   # error: Autopilot was retired in 2023
+
+    connect:
+        virtual-agent "dialogflow-cx-connector"
+
+The list, with the reason for each, is `RETIRED` in flowc/vocabulary.py and the
+"Retired elements" section of docs/language.md.
+""",
+    ),
     # ---- reading TwiML (`flowc import`) ----------------------------------------------
     Code(
         id="FL030",
@@ -659,9 +678,10 @@ for TaskRouter reservations and activities, `GA` for an Intelligence service.
         severity=E,
         summary="An element lacks the value, option or block Twilio requires.",
         explanation="""\
-A `dial` needs a number or nouns; a `client` an identity; an `application` its
-SID; a `sip` an address (or `uri` lines); a `prompt` its `for`; a `start`,
-`stop`, `connect` or `refer` a block.
+A `say` needs its text or a block of text and SSML lines; a `dial` a number or
+nouns; a `client` an identity; an `application` its SID; a `sip` an address (or
+`uri` lines); a `prompt` its `for`; a `phoneme` its `ph`; a `start`, `stop`,
+`connect` or `refer` a block.
 
     prompt:                             # error
     prompt for payment-card-number:
@@ -679,6 +699,39 @@ file, which answers POST with 405) or an `http://` URL is reported.
 
     pay -> receipt                               # error
     pay -> https://pay.example.com/result
+""",
+    ),
+    Code(
+        id="FL318",
+        name="invalid-ssml-value",
+        severity=E,
+        summary="An SSML element of a `say` block names a kind, level, role or language its voice does not know.",
+        explanation="""\
+`say-as` takes a kind Twilio's voices know (`date`, `digits`, `telephone`,
+`currency`, `spell-out`, …), `emphasis` a level (`strong`, `moderate`,
+`reduced`), `w` a role (`amazon:VB`, `amazon:VBD`, `amazon:SENSE_1`), and
+`lang` a language tag; `say-as format` applies only to `say-as date`. A voice
+ignores a word it does not know, or fails the `<Say>`.
+
+    say:
+        say-as telephon "4155550100"     # error
+        say-as telephone "4155550100"
+""",
+    ),
+    Code(
+        id="FL319",
+        name="invalid-ssml-measure",
+        severity=E,
+        summary="A `break` time or a `prosody` value outside what Twilio's voices accept.",
+        explanation="""\
+A `break` lasts `500ms` or `2s`, at most 10 seconds. `prosody volume` is a
+word or a change in decibels (`+6dB`), `rate` a word or a percentage from
+`20%` to `200%`, `pitch` a word or a change from `-33.3%` to `+50%`.
+
+    say:
+        break 30s                        # error
+        prosody rate 10% "slowly"        # error
+        prosody rate 80% "slowly"
 """,
     ),
     # ---- nesting ------------------------------------------------------------------

@@ -134,6 +134,20 @@ def language_reference() -> str:
     out += ["```", ""]
     for entry in vocabulary.GENERATED:
         out += element_reference(entry)
+    out += [
+        "### Retired elements",
+        "",
+        "Elements twilio-python still builds that Twilio no longer runs. The language has no construct "
+        "for them: written in a flow, or found by `flowc import`, each is refused (`FL010`).",
+        "",
+        "| element | in | why | write instead |",
+        "| --- | --- | --- | --- |",
+    ]
+    out += [
+        f"| `<{r.element}>` (`{r.name}`) | `<{r.parent}>` | {_cell(r.reason)} | {_cell(r.replacement)} |"
+        for r in vocabulary.RETIRED
+    ]
+    out += [""]
     out.append(END)
     return "\n".join(out)
 

@@ -243,6 +243,20 @@ def _line_verb(items: list[Word]) -> str | None:
     return None
 
 
+def _block_of(lines: list[str], line: int) -> str | None:
+    """The verb or noun whose block the line at ``line`` is written in, if any."""
+    indent = len(lines[line]) - len(lines[line].lstrip(" \t"))
+    for above in range(line - 1, -1, -1):
+        text = lines[above]
+        code = text.strip()
+        if not code or code.startswith("#"):
+            continue
+        if len(text) - len(text.lstrip(" \t")) < indent:
+            items = _code(text)
+            return _line_verb(items)
+    return None
+
+
 def _after_arrow(items: list[Word], word: Word) -> bool:
     before = [w for w in items if w.end <= word.start]
     if not before:
@@ -707,6 +721,9 @@ def complete(text: str, line: int, col: int, flows: list[Parsed]) -> list[Comple
     if not done:
         if indented and _in_settings(lines, line):
             return [_keyword_item(_known(None, s)) for s in SETTINGS]
+        holder = vocabulary.BY_NAME.get(_block_of(lines, line) or "") if indented else None
+        if holder is not None and holder.children:  # the lines its block may hold
+            return [_keyword_item(_known(None, v)) for v in holder.children]
         found = [_keyword_item(_known(None, v)) for v in LINE_WORDS]
         if not indented:
             found += [_keyword_item(_known(None, "step")), _keyword_item(_known(None, "flow"))]

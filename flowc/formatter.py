@@ -238,9 +238,12 @@ class _Layout:
         return words
 
     def verb(self, verb: ir.Verb) -> str:
+        if isinstance(verb, ir.TextLine):  # a line of text in a `say` block
+            return self.written(verb.text.span)
         words = [verb.name]
         if isinstance(verb, ir.Say):
-            words.append(self.written(verb.text.span))
+            if verb.text is not None:
+                words.append(self.written(verb.text.span))
         elif isinstance(verb, ir.Play):
             if verb.url is not None:
                 words.append(self.url(verb.url))

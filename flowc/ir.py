@@ -121,7 +121,7 @@ class Verb:
 
 @node
 class Say(Verb):
-    text: Text
+    text: Text | None = None  # None: only the lines of its block are spoken
     voice: Text | None = None
     language: Text | None = None
     loop: Number | None = None
@@ -261,6 +261,16 @@ class Element(Verb):
     def nouns(self, kind: str) -> tuple[Element, ...]:
         """The children of its block of one kind (`parameter`)."""
         return tuple(c for c in self.body if isinstance(c, Element) and c.kind == kind)
+
+
+@node
+class TextLine(Verb):
+    """A line of text in the block of ``say`` or of an SSML element
+    (``"Your balance is"``): spoken between the elements around it."""
+
+    text: Text
+
+    name = "text"
 
 
 @node

@@ -46,6 +46,7 @@ class Shape(enum.Enum):
     CALLBACK = "callback"  # status [METHOD] URL [on EVENT ...]
     WORD = "word"  # record record-from-answer: one word of the option's `values`
     URL = "url"  # event-callback URL: a URL with no method
+    MEASURE = "measure"  # break 500ms, prosody rate 90%: a number with its unit, or a word
 
 
 # The words a shape may take instead of a value.
@@ -119,6 +120,8 @@ class Option:
                 return f"{n} {p or 'WORD'}"
             case Shape.URL:
                 return f"{n} URL"
+            case Shape.MEASURE:
+                return f"{n} {p or 'VALUE'}"
         raise AssertionError(self.shape)  # pragma: no cover
 
     @property
@@ -472,6 +475,52 @@ PAY_ERRORS = (
     "input-matching-failed",
 )
 
+
+# ---- SSML inside `say` ------------------------------------------------------------------------
+# Which element nests in which is twilio-python's (`Say.emphasis`, `SsmlP.s`, …); the
+# values are those Twilio documents for `<Say>` (Amazon Polly's and Google's voices).
+
+SSML = ("break", "emphasis", "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "w")
+_SSML_INLINE = ("break", "emphasis", "lang", "phoneme", "prosody", "say-as", "sub", "w")
+BREAK_STRENGTHS = ("none", "x-weak", "weak", "medium", "strong", "x-strong")
+EMPHASIS_LEVELS = ("strong", "moderate", "reduced")
+PHONEME_ALPHABETS = ("ipa", "x-sampa", "x-amazon-jyutping", "x-amazon-pinyin", "x-amazon-yomigana")
+INTERPRET_AS = (
+    "character",
+    "characters",
+    "spell-out",
+    "cardinal",
+    "number",
+    "ordinal",
+    "digits",
+    "fraction",
+    "unit",
+    "date",
+    "time",
+    "address",
+    "expletive",
+    "telephone",
+    "currency",
+    "verbatim",
+)
+DATE_FORMATS = ("mdy", "dmy", "ymd", "md", "dm", "ym", "my", "d", "m", "y", "yyyymmdd")
+WORD_ROLES = ("amazon:VB", "amazon:VBD", "amazon:SENSE_1")
+# `prosody`: the words each attribute takes; besides them, a measure (see `checks/ssml_measures.py`).
+PROSODY_WORDS = {
+    "volume": ("default", "silent", "x-soft", "soft", "medium", "loud", "x-loud"),
+    "rate": ("x-slow", "slow", "medium", "fast", "x-fast"),
+    "pitch": ("default", "x-low", "low", "medium", "high", "x-high"),
+}
+_SSML_WORDS = "The words it covers; more text and elements may follow in its block."
+
+
+def _words(optional: bool = True) -> Value:
+    return _value("words", None, '"TEXT"', Shape.STRING, optional, accepts="a string")
+
+
+def _measure(name: str, summary: str, accepts: str, default: str) -> Option:
+    return _opt(name, Shape.MEASURE, name, summary, accepts, default, "VALUE")
+
 # Options several nouns share: one entry each, listed by every noun that takes it.
 _WHISPER = _callback(
     "url",
@@ -607,10 +656,13 @@ VERBS: tuple[Verb, ...] = (
     Verb(
         "say",
         "Say",
-        'say "TEXT" [voice VOICE] [language TAG] [loop N]',
-        "Speaks the text with text-to-speech.",
+        'say "TEXT" [voice VOICE] [language TAG] [loop N]\nsay ["TEXT"] [OPTION ...]:',
+        "Speaks the text with text-to-speech. Its block may hold more text, one string a line, "
+        "and the SSML elements that shape how it is spoken (`break`, `emphasis`, `say-as`, …).",
         values=(Value("text", None, '"TEXT"'),),
         hover_fields=("content",),
+        children=SSML,
+        text=True,
         options=(
             Option(
                 "voice",
@@ -1567,6 +1619,13 @@ VERBS: tuple[Verb, ...] = (
                 "How the end of the caller's turn is detected.",
                 placeholder="VALUE",
             ),
+            _string(
+                "intelligence-service",
+                "intelligenceService",
+                "The Conversational Intelligence service that analyses the conversation.",
+                placeholder="SID",
+                sid="GA",
+            ),
         ),
         children=("language", "parameter"),
     ),
@@ -2081,6 +2140,169 @@ VERBS: tuple[Verb, ...] = (
         (_value("number", None, '"NUMBER"', Shape.STRING, accepts="a number in E.164", check="e164"),),
         (_WHISPER, _CALL_STATUS),
     ),
+    # ---- SSML: the lines of a `say` block ----
+    _noun(
+        "break",
+        "break",
+        "break [TIME] [strength WORD]",
+        "A pause in the speech, of a length (`500ms`, `2s`, at most 10 s) or a strength.",
+        (
+            _value(
+                "time",
+                "time",
+                "TIME",
+                Shape.MEASURE,
+                optional=True,
+                accepts="milliseconds or seconds: `500ms`, `2s`; at most 10 s",
+            ),
+        ),
+        (
+            _word(
+                "strength",
+                "strength",
+                "How long a pause, in words.",
+                BREAK_STRENGTHS,
+                "`medium`",
+            ),
+        ),
+    ),
+    _noun(
+        "emphasis",
+        "emphasis",
+        'emphasis [LEVEL] ["TEXT"][:]',
+        "Speaks its words with more (or less) emphasis.",
+        (
+            _value(
+                "level",
+                "level",
+                "LEVEL",
+                Shape.WORD,
+                optional=True,
+                choices=EMPHASIS_LEVELS,
+                accepts=", ".join(f"`{v}`" for v in EMPHASIS_LEVELS),
+                default="`moderate`",
+            ),
+            _words(),
+        ),
+        children=_SSML_INLINE,
+        text=True,
+    ),
+    _noun(
+        "lang",
+        "lang",
+        'lang TAG ["TEXT"][:]',
+        "Speaks its words in another language (`xml:lang`).",
+        (
+            _value("language", "xml:lang", "TAG", Shape.WORD, accepts="a language tag such as `fr-FR`"),
+            _words(),
+        ),
+        children=SSML,
+        text=True,
+    ),
+    _noun(
+        "p",
+        "p",
+        'p ["TEXT"][:]',
+        "A paragraph: a longer pause after it.",
+        (_words(),),
+        children=tuple(c for c in SSML if c != "p"),
+        text=True,
+    ),
+    _noun(
+        "phoneme",
+        "phoneme",
+        'phoneme "TEXT" ph "SYMBOLS" [alphabet WORD]',
+        "Speaks its words as the phonetic symbols say.",
+        (_words(optional=False),),
+        (
+            _word("alphabet", "alphabet", "The phonetic alphabet of `ph`.", PHONEME_ALPHABETS, "`ipa`"),
+            _string("ph", "ph", "The pronunciation, in the phonetic alphabet.", placeholder="SYMBOLS"),
+        ),
+        required=("ph",),
+    ),
+    _noun(
+        "prosody",
+        "prosody",
+        'prosody ["TEXT"] [volume VALUE] [rate VALUE] [pitch VALUE][:]',
+        "Changes the volume, speed or pitch of its words.",
+        (_words(),),
+        (
+            _measure(
+                "volume",
+                "The volume.",
+                ", ".join(f"`{v}`" for v in PROSODY_WORDS["volume"]) + ", or a change in decibels: `+6dB`, `-3dB`",
+                "`medium`",
+            ),
+            _measure(
+                "rate",
+                "The speaking rate.",
+                ", ".join(f"`{v}`" for v in PROSODY_WORDS["rate"]) + ", or a percentage from `20%` to `200%`",
+                "`medium`",
+            ),
+            _measure(
+                "pitch",
+                "The pitch.",
+                ", ".join(f"`{v}`" for v in PROSODY_WORDS["pitch"])
+                + ", or a change in percent from `-33.3%` to `+50%`",
+                "`medium`",
+            ),
+        ),
+        children=SSML,
+        text=True,
+    ),
+    _noun(
+        "s",
+        "s",
+        's ["TEXT"][:]',
+        "A sentence: a pause after it.",
+        (_words(),),
+        children=_SSML_INLINE,
+        text=True,
+    ),
+    _noun(
+        "say-as",
+        "say-as",
+        'say-as KIND "TEXT" [format WORD]',
+        "Tells the voice what kind of text its words are (a date, digits, a currency, …).",
+        (
+            _value(
+                "interpret_as",
+                "interpret-as",
+                "KIND",
+                Shape.WORD,
+                choices=INTERPRET_AS,
+                accepts=", ".join(f"`{v}`" for v in INTERPRET_AS),
+            ),
+            _words(optional=False),
+        ),
+        (_word("format", "format", "The order of a date's parts (with `say-as date`).", DATE_FORMATS),),
+    ),
+    _noun(
+        "sub",
+        "sub",
+        'sub "TEXT" alias "SPOKEN"',
+        "Speaks the alias in place of its words (an abbreviation, a symbol).",
+        (_words(optional=False),),
+        (_string("alias", "alias", "What is spoken instead of the words.", placeholder="SPOKEN"),),
+    ),
+    _noun(
+        "w",
+        "w",
+        'w ["TEXT"] [role "ROLE"][:]',
+        "A word, pronounced as the part of speech or sense its role names.",
+        (_words(),),
+        (
+            _string(
+                "role",
+                "role",
+                "The word's part of speech or sense.",
+                ", ".join(f"`{r}`" for r in WORD_ROLES),
+                placeholder="ROLE",
+            ),
+        ),
+        children=("break", "emphasis", "phoneme", "prosody", "say-as", "sub"),
+        text=True,
+    ),
 )
 
 SETTINGS: tuple[Setting, ...] = (
@@ -2121,6 +2343,44 @@ STRUCTURE: tuple[Structure, ...] = (
 )
 
 BY_NAME: dict[str, Verb] = {v.name: v for v in VERBS}
+
+# ---- retired elements -----------------------------------------------------------------------
+# Elements twilio-python still builds but Twilio no longer runs. The language has no construct
+# for them: writing one in a flow (FL010) or importing one (FL010) says why, and what took its place.
+
+
+@dataclass(frozen=True, slots=True)
+class Retired:
+    """An element Twilio has retired."""
+
+    name: str  # how it would be written: `autopilot`
+    element: str  # its TwiML element: `Autopilot`
+    parent: str  # the element twilio-python builds it in: `Connect`
+    reason: str
+    replacement: str  # what to write instead, in the language's words
+
+    @property
+    def message(self) -> str:
+        """What FL010 says, in a flow and in imported TwiML."""
+        return f"`<{self.element}>` is retired: {self.reason}"
+
+    @property
+    def hint(self) -> str:
+        return f"use {self.replacement} instead"
+
+
+RETIRED: tuple[Retired, ...] = (
+    Retired(
+        "autopilot",
+        "Autopilot",
+        "Connect",
+        "Twilio retired Autopilot on 30 September 2023; calls to an Autopilot assistant no longer connect",
+        "an AI agent under `connect`: `virtual-agent` (Dialogflow CX) or `conversation-relay`",
+    ),
+)
+RETIRED_BY_NAME: dict[str, Retired] = {r.name: r for r in RETIRED}
+RETIRED_BY_ELEMENT: dict[str, Retired] = {r.element: r for r in RETIRED}
+
 ELEMENTS: tuple[Verb, ...] = tuple(
     v for v in VERBS if v.element is not None and not v.noun
 )  # the TwiML verbs
@@ -2176,6 +2436,17 @@ def keywords() -> tuple[str, ...]:
     return tuple(words)
 
 
+# A one-letter keyword (`p`, `s`, `w` of SSML) is a whole word only: as a literal the
+# contextual lexer would read the `s` of `stop` or `sotp` as the keyword and the rest as
+# another word.
+WHOLE_WORD = "(?![A-Za-z0-9_.-])"
+
+
+def terminal_definition(name: str, word: str) -> str:
+    """The grammar's definition of a keyword terminal: `SAY: "say"`, `S: /s(?![A-Za-z0-9_.-])/`."""
+    return f"{name}: /{word}{WHOLE_WORD}/" if len(word) == 1 else f'{name}: "{word}"'
+
+
 def rule_name(verb: Verb) -> str:
     """The grammar rule of a verb's line: `say`, or `say_as_element` for a generated one."""
     base = terminal(verb.name).lower()
@@ -2199,6 +2470,7 @@ _PRODUCTIONS: dict[Shape, tuple[tuple[str, str], ...]] = {
     Shape.CALLBACK: (("[METHOD] url [events]", "option_callback"),),
     Shape.WORD: (("WORD", "option_value"),),
     Shape.URL: (("url", "option_value"),),
+    Shape.MEASURE: (("(MEASURE | WORD)", "option_value"),),
 }
 # The grammar of a generated element's value, by its shape.
 # A word or a string is written out, not through the shared `text` rule: LALR merges
@@ -2210,6 +2482,7 @@ _VALUE_GRAMMAR = {
     Shape.NUMBER: "INT",
     Shape.URL: "url",
     Shape.WORD: "WORD",
+    Shape.MEASURE: "MEASURE",
 }
 
 
@@ -2266,5 +2539,5 @@ def grammar_rules(defined: frozenset[str] = frozenset()) -> str:
         used.setdefault(terminal(word), word)
     for name, word in sorted(used.items()):
         if name not in defined:
-            out.append(f'{name}: "{word}"')
+            out.append(terminal_definition(name, word))
     return "\n".join(out) + "\n"

@@ -595,6 +595,7 @@ _TEXT = st.text(
 )
 _WORD = st.from_regex(r"[A-Za-z][A-Za-z0-9_.-]{0,8}", fullmatch=True)
 _METHOD = st.sampled_from(["GET", "POST"])
+_MEASURE = st.from_regex(r"[+-]?[0-9]{1,4}(\.[0-9])?(ms|s|%|dB)", fullmatch=True)  # SSML: `500ms`, `-6dB`
 
 
 def _words(choices: tuple[str, ...]):
@@ -615,6 +616,8 @@ def _scalar(option: vocabulary.Option):
         return st.one_of(_WORD, _TEXT)
     if shape.value == "word":
         return st.sampled_from(option.values) if option.values else _WORD
+    if shape is Shape.MEASURE:
+        return st.one_of(_MEASURE, _WORD)
     return _TEXT
 
 
@@ -655,6 +658,8 @@ def _value(verb: vocabulary.Verb, value: vocabulary.Value):
         return st.integers(0, 90000).map(str)
     if kind == "word":
         return _WORD
+    if kind == "measure":
+        return _MEASURE
     return _TEXT
 
 
@@ -713,7 +718,11 @@ def _element(draw, verb: vocabulary.Verb, depth: int = 0):
     assert verb.element is not None
     node = _twiml(verb.element, content, attributes)
     inside = _children(verb) if depth < 2 else []
-    if inside and content is None:
+    if inside and getattr(verb, "text", False):  # `<Say>` and SSML: text between the elements
+        items = st.one_of(st.sampled_from(inside).flatmap(lambda v: _element(v, depth + 1)), _TEXT)
+        for child in draw(st.lists(items, max_size=4)):
+            node.append(child)
+    elif inside and content is None:
         for child in draw(
             st.lists(st.sampled_from(inside).flatmap(lambda v: _element(v, depth + 1)), max_size=3)
         ):
@@ -745,7 +754,11 @@ def test_the_property_covers_every_attribute_of_the_vocabulary(verb):
     @settings(max_examples=60, deadline=None, database=None, derandomize=True)
     @given(_element(verb, depth=2))  # no children: only its own attributes are counted
     def collect(node):
-        seen.update(_tree(node.to_xml().encode()).attrib)
+        # lxml names `xml:lang` by its namespace
+        seen.update(
+            a.replace("{http://www.w3.org/XML/1998/namespace}", "xml:")
+            for a in _tree(node.to_xml().encode()).attrib
+        )
 
     collect()
     expected = {a for _, a, _ in verb.attributes} | ({"action", "method"} if verb.arrow else set())
@@ -759,3 +772,44 @@ def test_the_importer_needs_no_list_of_its_own():
     source = (ROOT / "flowc" / "importer.py").read_text(encoding="utf-8")
     for verb in vocabulary.BY_ELEMENT.values():
         assert not re.search(rf'"{verb.element}"', source), verb.element
+
+
+# ---- SSML inside <Say> ------------------------------------------------------------------------
+
+
+def test_ssml_comes_back_as_text_lines_and_elements():
+    document = (
+        b'<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Joanna-Neural">Your balance is '
+        b'<say-as interpret-as="currency">$42.10</say-as><break time="500ms"/>'
+        b'<emphasis level="strong">today</emphasis> and <prosody rate="90%" pitch="low">slowly now</prosody>'
+        b'<lang xml:lang="fr-FR">Bonjour <sub alias="Monsieur">M.</sub></lang></Say></Response>'
+    )
+    text = _assert_round_trip(document)
+    assert text.split("step main:\n", 1)[1] == (
+        '    say "Your balance is " voice Polly.Joanna-Neural:\n'
+        '        say-as currency "$42.10"\n'
+        "        break 500ms\n"
+        '        emphasis strong "today"\n'
+        '        " and "\n'
+        '        prosody "slowly now" rate 90% pitch low\n'
+        '        lang fr-FR "Bonjour ":\n'
+        '            sub "M." alias "Monsieur"\n'
+    )
+
+
+def test_indentation_around_ssml_is_not_text():
+    document = b"""<Response>
+  <Say>
+    <p>One <s>two</s></p>
+  </Say>
+</Response>"""
+    text = _assert_round_trip(document)
+    assert '    say:\n        p "One ":\n            s "two"\n' in text
+
+
+def test_a_measure_the_language_cannot_write_is_refused():
+    result = _import_one(b'<Response><Say><break time="five seconds"/></Say></Response>')
+    assert not result.ok and not result.flows
+    [d] = result.diagnostics
+    assert d.code == "FL036"
+    assert 'time="five seconds" is neither a measure' in d.message

@@ -195,3 +195,31 @@ def test_every_keyword_of_the_vocabulary_is_highlighted():
     (tokens,) = tokenize("step main:\n" + "\n".join(lines) + "\n")
     for line, (verb, word, scope) in zip(tokens[1:], expected, strict=False):
         assert has(line, word, scope), (verb, word, line)
+
+
+SSML = """\
+step main:
+    say voice Polly.Joanna-Neural:
+        "Your balance is "
+        say-as currency "$42.10"
+        break 500ms strength strong
+        prosody rate 90% pitch -10% volume +6dB:
+            "slowly now"
+        s "A sentence."
+        steps "not a keyword"
+"""
+
+
+def test_ssml_lines():
+    (lines,) = tokenize(SSML)
+    text, say_as, brk, prosody, inner, sentence, steps = lines[2:9]
+    assert has(text, "Your balance is ", "string.quoted.double")
+    assert has(say_as, "say-as", "keyword.control.verb")
+    assert has(brk, "break", "keyword.control.verb") and has(brk, "500ms", "constant.numeric")
+    assert has(brk, "strength", "keyword.other.option")
+    assert has(prosody, "prosody", "keyword.control.verb") and has(prosody, "rate", "keyword.other.option")
+    for measure in ("90%", "-10%", "+6dB"):
+        assert has(prosody, measure, "constant.numeric"), measure
+    assert has(inner, "slowly now", "string.quoted.double")
+    assert has(sentence, "s", "keyword.control.verb")
+    assert not any(s.startswith("keyword") for t, ss in steps for s in ss if t.strip() == "steps")

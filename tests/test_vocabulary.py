@@ -28,7 +28,14 @@ PREFIX = {
     "gather": "gather",
     "dial": 'dial "+15550100"',
 }
-_SAMPLE = {Shape.STRING: '"x1"', Shape.TEXT: "x1", Shape.NUMBER: "1", Shape.URL: "/u", Shape.WORD: "x1"}
+_SAMPLE = {
+    Shape.STRING: '"x1"',
+    Shape.TEXT: "x1",
+    Shape.NUMBER: "1",
+    Shape.URL: "/u",
+    Shape.WORD: "x1",
+    Shape.MEASURE: "500ms",
+}
 
 
 def _prefix(entry: vocabulary.Verb) -> str:
@@ -83,6 +90,8 @@ def _written(option: vocabulary.Option) -> list[tuple[str, str | None]]:
             return [(f"{n} {option.values[0]}", option.values[0])]
         case Shape.URL:
             return [(f"{n} /callback", "/callback")]
+        case Shape.MEASURE:
+            return [(f"{n} 90%", "90%"), (f"{n} -6dB", "-6dB"), (f"{n} +3.5%", "+3.5%"), (f"{n} x-low", "x-low")]
     raise AssertionError(option.shape)
 
 
@@ -154,7 +163,7 @@ def _doc_tables() -> dict[str, list[list[str]]]:
         heading = re.match(r"### `([a-z-]+)`", line)
         if heading:
             verb = heading.group(1)
-        elif line.startswith("## "):
+        elif line.startswith(("## ", "#### ")):  # a subsection (`#### SSML`) is not the option table
             verb = None
         elif verb and line.startswith("| `"):
             tables.setdefault(verb, []).append([c.strip() for c in line.strip("|").split("|")])

@@ -20,6 +20,7 @@ from ..diagnostics import Diagnostic, Note
 from . import Emission
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def step_url(flow: ir.Flow, target: ir.Target) -> str:
@@ -114,7 +115,7 @@ _CONTENT_FIELD = {v.name: value.field for v in vocabulary.GENERATED for value in
 def _content(verb: ir.Verb, flow: ir.Flow) -> str | None:
     """The text content of the verbs that have one."""
     if isinstance(verb, ir.Say):
-        return verb.text.value
+        return verb.text.value if verb.text is not None else None
     if isinstance(verb, ir.Play):
         return verb.url.text if verb.url is not None else None
     if isinstance(verb, ir.Redirect):
@@ -148,10 +149,29 @@ def _verb(parent: etree._Element, verb: ir.Verb, flow: ir.Flow) -> None:
         method = action_method(target) if _HAS_METHOD.get(name, True) else None
         if method is not None:
             attributes["method"] = method
+    if "xml:lang" in attributes:  # `lang`: the attribute of the XML namespace
+        attributes[XML_LANG] = attributes.pop("xml:lang")
     el = etree.SubElement(parent, TAGS[name], attributes)
     el.text = _content(verb, flow) or None
     for child in verb.body:
-        _verb(el, child, flow)
+        if isinstance(child, ir.TextLine):
+            _speak(el, child.text.value)
+        else:
+            _verb(el, child, flow)
+
+
+def _speak(el: etree._Element, text: str) -> None:
+    """A text line of a `say` block: the element's text before its first
+    child, else the tail of the child before it (as twilio-python's
+    ``Say.append("...")`` writes it). Consecutive lines are one text,
+    joined by a space."""
+    last = el[-1] if len(el) else None
+    before = el.text if last is None else last.tail
+    joined = f"{before} {text}" if before else text
+    if last is None:
+        el.text = joined
+    else:
+        last.tail = joined
 
 
 def render_step(flow: ir.Flow, step: ir.Step) -> bytes:

@@ -1,7 +1,7 @@
 """Elements written without what Twilio requires of them.
 
 Some elements mean nothing without a value, an option or a line of their
-block: a `dial` without a number and without nouns, a `client` without an
+block: a `say` without text and without a block, a `dial` without a number and without nouns, a `client` without an
 identity, an `application` without its SID, a `sip` without an address, a
 `prompt` without `for`, a `start`, `stop`, `connect` or `refer` with an empty
 block. Twilio rejects the document or does nothing at that point.
@@ -54,6 +54,8 @@ def _missing(verb: ir.Verb):
         option = entry.option(name)
         if option is not None and verb.get(option.field) in (None, ()):
             yield f"`{verb.name}` needs `{name}`", f"add `{option.syntax}`"
+    if isinstance(verb, ir.Say) and verb.text is None and not verb.body:
+        yield "`say` needs its text, or a block of text and SSML lines", 'write `say "TEXT"`'
     if isinstance(verb, ir.Dial) and verb.number is None and not verb.body:
         yield (
             "`dial` needs a number, or a block of what to dial",

@@ -36,6 +36,7 @@ _TERMINAL_WORDS = {
     "STRING": 'a quoted string ("...")',
     "DURATION": "a duration such as `20s`",
     "INT": "a whole number",
+    "MEASURE": "a measure such as `500ms`, `90%` or `-6dB`",
     "METHOD": "`GET` or `POST`",
     "_NL": "the end of the line",
     "_INDENT": "an indented block",
@@ -62,10 +63,15 @@ def _expected_words(expected, verb: str | None = None) -> str:
     structure = {"_NL", "_INDENT", "_DEDENT", "$END", "COLON", "ARROW"}
     if "_NL" in expected:
         expected = set(expected) - {"COLON"}  # only a gather takes a block: `:` is noise here
+    line_start = sum(keyword(name) in _VERBS for name in expected) > 2  # where a line begins
+    if verb == "say" and "STRING" in expected and not line_start:
+        return _TERMINAL_WORDS["STRING"]  # right after `say`: its text, first of all
     words, verbs, options, branches = [], [], [], []
     # A verb's or noun's word may also be an option of the line's verb (`dial record`).
     line_options = _options_of(verb)
     for name in sorted(expected, key=lambda n: (n in structure, n)):
+        if name == "STRING" and line_start:
+            continue  # a line of text, which only a `say` block holds (FL401 says so)
         kw = keyword(name)
         if kw in _NOUNS and (kw not in line_options or "_NL" not in expected):
             continue  # the nouns a block may hold are named by the checks, not in every message
@@ -600,6 +606,9 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
     translate = next((t for kind, t in _TRANSLATIONS if isinstance(exc, kind)), None)
     if translate is None:  # pragma: no cover - UnexpectedInput has no other concrete kinds
         raise exc
+    retired = _retired(exc, source)
+    if retired is not None:
+        return retired
     result = translate(exc, source)
     habit = _habit(result, source)
     if habit is not None:
@@ -616,6 +625,9 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             fixes = (Fix(title="add `:`", edits=(Edit(span=at, text=":"),)),)
         elif m:
             hint = f"write `step {m.group(1)}:`"
+    glued = re.match(r"\s*([a-z][a-z-]*)\s*:\s*\"", source.line_text(span.line))
+    if hint is None and glued and glued.end() == span.col:  # `say: "Hello"`
+        hint = f"the text comes before the `:` that opens a block: `{glued.group(1)} \"...\"`"
     if not fixes and hint is not None and span.end_line == span.line and span.end_col > span.col:
         meant = re.fullmatch(r"did you mean `([^`]+)`\?|write `(-> \w+)` to go to the step `\w+`", hint)
         if meant:
@@ -625,6 +637,22 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
         verb = words[0] if words and (words[0] in _VERBS or words[0] in _NOUNS) else None
         message += ", expected " + _expected_words(expected, verb)
     return report("FL001", message, span, notes=_open_block(source, span.line), hint=hint, fixes=fixes)
+
+
+def _retired(exc: Exception, source: SourceFile) -> Diagnostic | None:
+    """A line that starts with a retired element's name (`autopilot`), where the parser stopped."""
+    line, col = getattr(exc, "line", None), getattr(exc, "column", None)
+    if not isinstance(line, int) or not isinstance(col, int) or line < 1:
+        return None
+    text = source.line_text(line)
+    m = re.match(r"[ \t]*([A-Za-z][A-Za-z-]*)", text)
+    if m is None or m.start(1) != col - 1:
+        return None
+    entry = vocabulary.RETIRED_BY_NAME.get(m.group(1).lower())
+    if entry is None:
+        return None
+    span = Span(source.path, line, col, line, col + len(m.group(1)))
+    return report("FL010", entry.message, span, hint=entry.hint)
 
 
 def _habit(result: _Reading | Diagnostic, source: SourceFile) -> Diagnostic | None:

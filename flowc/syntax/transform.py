@@ -349,7 +349,7 @@ class ToIR(Transformer):
         value = parts[0]
         if shape is Shape.STRING:
             return {spec.field: self._string(value)}
-        if shape in (Shape.TEXT, Shape.WORD, Shape.SWITCH):  # a switch's word: `beep onEnter`
+        if shape in (Shape.TEXT, Shape.WORD, Shape.SWITCH, Shape.MEASURE):  # a switch's word: `beep onEnter`
             return {spec.field: self._text(value)}
         if shape is Shape.NUMBER:
             return {spec.field: self._number(value)}
@@ -398,7 +398,11 @@ class ToIR(Transformer):
 
     def say(self, meta, kw, text, *items):
         opts, _ = self._collect("say", items)
-        return ir.Say(span=self._span(meta), keyword=self._tspan(kw), text=self._string(text), **opts)
+        said = self._string(text) if text is not None else None
+        return ir.Say(span=self._span(meta), keyword=self._tspan(kw), text=said, **opts)
+
+    def text_line(self, meta, tok):
+        return ir.TextLine(span=self._span(meta), keyword=self._tspan(tok), text=self._string(tok))
 
     def play_url(self, meta, kw, url, *items):
         opts, _ = self._collect("play", items)
@@ -450,7 +454,7 @@ class ToIR(Transformer):
         """A generated element's value, read by its shape."""
         if shape is Shape.NUMBER:
             return self._number(item)
-        if shape in (Shape.TEXT, Shape.WORD):
+        if shape in (Shape.TEXT, Shape.WORD, Shape.MEASURE):
             return self._text(item)
         if shape is Shape.URL:
             return item  # a Target, read by its own rule

@@ -51,3 +51,18 @@ def test_identity_and_uri_lines_stand_for_the_value(compile_flow):
         '            uri "sip:a@example.com"\n'
     )
     assert "FL316" not in codes(build)
+
+
+def test_say_without_text_or_block(compile_flow):
+    """`say` alone parses (its text may be the lines of its block), and is told it needs one."""
+    build = compile_flow("step start:\n    say\n")
+    [d] = [d for d in build.diagnostics if d.code == "FL316"]
+    assert (d.span.line, d.span.col, d.span.end_col) == (2, 5, 8)
+    assert d.message == "`say` needs its text, or a block of text and SSML lines"
+    assert d.hint == 'write `say "TEXT"`'
+    assert "FL001" not in [x.code for x in build.diagnostics]
+
+
+def test_say_with_only_a_block_has_text(compile_flow):
+    build = compile_flow('step start:\n    say voice alice:\n        "Hello"\n        break 1s\n')
+    assert [d.code for d in build.diagnostics] == []
