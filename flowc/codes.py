@@ -310,7 +310,7 @@ separately.
         id="FL060",
         name="label-like-option",
         severity=W,
-        summary="A recording's label is a near miss of a `record` option.",
+        summary="A recording's label is a near miss of a `record` option, or a name is a TwiML attribute.",
         explanation="""\
 The word right after `record` names the recording (its label) unless it is
 one of `record`'s options. A misspelt option there is therefore not a syntax
@@ -323,6 +323,12 @@ from an option is reported, with the option it resembles.
 
 If the word really is the recording's label, rename it to a word that reads
 as no option (`mx_box`, `inbox`).
+
+The name an element takes as a bare word (`enqueue NAME`, `conference NAME`,
+`client IDENTITY`) is checked the same way against TwiML's attribute names:
+`enqueue maxQueueSize -> done` names a queue `maxQueueSize`; write the option,
+`enqueue support max-queue-size 20 -> done`, or quote a name that really is
+one.
 """,
     ),
     # ---- names and references -----------------------------------------------

@@ -98,7 +98,7 @@ def _verb_keywords(verb: vocabulary.Verb) -> list[Keyword]:
         found.append(Keyword(o.name, name, o.syntax, o.summary, o.fields, o.accepts, o.default))
         if o.word:
             found.append(Keyword(o.word, name, f"{o.name} {o.word}", o.word_summary, (o.field,)))
-        if o.shape is Shape.CALLBACK:
+        if o.shape is Shape.CALLBACK and o.events:  # `on EVENT ...`, where the callback has events
             found.append(
                 Keyword(
                     vocabulary.EVENTS,
@@ -281,6 +281,16 @@ def _split(text: str) -> list[str]:
     return lines
 
 
+# (verb, callback option) -> the hover of the `on` that lists its events.
+_EVENTS_OF = {
+    (k.verb, o.name): k
+    for k in KEYWORDS
+    if k.word == vocabulary.EVENTS and k.verb is not None
+    for o in vocabulary.verb(k.verb).options
+    if o.shape is Shape.CALLBACK and o.events and k.fields == (f"{o.field}_events",)
+}
+
+
 def hover(text: str, line: int, col: int) -> tuple[Keyword, Word] | None:
     """The keyword under the cursor and where it is written."""
     lines = _split(text)
@@ -308,8 +318,15 @@ def hover(text: str, line: int, col: int) -> tuple[Keyword, Word] | None:
         return _known("play", "digits"), word
     if verb == "record" and previous is first and word.text not in OPTIONS["record"] and word.text != "no":
         return None  # a label
+    if word.text == vocabulary.EVENTS:
+        # `on` belongs to the callback written before it (`status /s on …`, `recording-status …`)
+        for before in reversed(items[: items.index(word)]):
+            events = _EVENTS_OF.get((verb, before.text))
+            if events is not None:
+                return events, word
     found = keyword(verb, word.text)
-    if found is None or previous.kind == "word" and previous.text in ("voice", "language", "input", "hints"):
+    value_word = previous is not first and previous.text in ("voice", "language", "input", "hints")
+    if found is None or previous.kind == "word" and value_word:
         return None  # a value, not an option
     return found, word
 

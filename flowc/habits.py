@@ -551,8 +551,8 @@ def _twiml_attribute(line: Line) -> Found | None:
             continue
         option, name = found.option, m.group(1)
         own = _OPTIONS.get(verb, {}).get(option.name) is option
-        if not own and option.name in _OPTIONS.get(verb, {}):
-            continue  # the verb has an option of that name: a near miss of it, said by the parser
+        if not own and option.name in _OPTIONS.get(verb, {}) and m.start(1) <= line.col <= m.end(1):
+            continue  # the verb has an option of that name: the parser says the near miss here
         if not own:
             owners = list(dict.fromkeys(a.verb.name for a in ATTRIBUTES[_normal(name)]))
             listed = _listed(owners)

@@ -14,7 +14,7 @@ from flowc import editor, vocabulary
 from flowc.cli import cli
 from flowc.formatter import format_text
 from flowc.project import load
-from flowc.vocabulary import Shape
+from flowc.vocabulary import NEGATION, Shape
 
 MAIN = textwrap.dedent(
     """\
@@ -185,7 +185,7 @@ def _written(option: vocabulary.Option) -> str:
     n = option.name
     match option.shape:
         case Shape.SWITCH:
-            return n
+            return f"{NEGATION} {n}"
         case Shape.CALLBACK:
             return f"{n} /cb" + (f" on {option.events[0]}" if option.events else "")
         case Shape.SWITCH_URL | Shape.URL:
@@ -209,7 +209,10 @@ def _generated_sample() -> str:
         if entry.element is None:
             continue
         first = {"say": 'say "x"', "play": "play /a.mp3", "dial": 'dial "+15550100"'}.get(entry.name, entry.name)
-        lines.append("    " + " ".join([first, *(_written(o) for o in entry.options)]))
+        arrow = " -> /h" if entry.arrow else ""
+        lines.append("    " + " ".join([first, *(_written(o) for o in entry.options)]) + arrow)
+        # each option on a line of its own too: a word (`on`, `no`) means what the option before it says
+        lines += [f"    {first} {_written(o)}{arrow}" for o in entry.options]
     return "\n".join(lines) + "\n"
 
 
@@ -227,7 +230,8 @@ def _where(keyword: editor.Keyword) -> tuple[int, int]:
             return number, items[0].start
         if keyword.verb is not None and first == keyword.verb:
             for w in items[1:]:
-                if w.text == keyword.word and editor.hover(SAMPLE, number, w.start):
+                found = editor.hover(SAMPLE, number, w.start) if w.text == keyword.word else None
+                if found and found[0] == keyword:
                     return number, w.start
     raise AssertionError(f"no sample of {keyword.verb} {keyword.word}")
 

@@ -918,8 +918,8 @@ HABITS = [
         "step start:\n    record numDigits 4 -> /h\n",
         "2:12-2:23",
         "`numDigits` is TwiML's name for `digits`, an option of `gather`, not of `record`",
-        "remove it: the options of `record` are `max`, `timeout`, `finish`, `beep`, `trim`, `transcribe` "
-        "and `status`",
+        "remove it: the options of `record` are `max`, `timeout`, `finish`, `beep`, `trim`, `transcribe`, "
+        "`status` and `recording-configuration-id`",
         None,
     ),
     Habit(
@@ -967,8 +967,9 @@ HABITS = [
         "step start:\n    gather maxLength 20 -> /h\n",
         "2:12-2:24",
         "`maxLength` is TwiML's name for `max`, an option of `record`, not of `gather`",
-        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, "
-        "`speech-timeout`, `hints`, `language` and `profanity-filter`",
+        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, `speech-timeout`, `hints`, "
+        "`language`, `profanity-filter`, `max-speech-time`, `partial-result`, `barge-in`, `debug`, "
+        "`action-on-empty-result`, `speech-model` and `enhanced`",
         None,
     ),
     Habit(
@@ -1580,7 +1581,9 @@ HABITS = [
         "step start:\n    gather timeLimit 5s -> /h\n",
         "2:12-2:24",
         "`timeLimit` is TwiML's name for `time-limit`, an option of `dial`, not of `gather`",
-        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, `speech-timeout`, `hints`, `language` and `profanity-filter`",
+        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, `speech-timeout`, `hints`, "
+        "`language`, `profanity-filter`, `max-speech-time`, `partial-result`, `barge-in`, `debug`, "
+        "`action-on-empty-result`, `speech-model` and `enhanced`",
         None,
     ),
     Habit(
@@ -1988,7 +1991,9 @@ HABITS = [
         "step start:\n    gather actionOnEmptyResult -> /h\n",
         "2:12-2:31",
         "`actionOnEmptyResult` is not an option of `gather`: flowc does not write this TwiML attribute",
-        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, `speech-timeout`, `hints`, `language` and `profanity-filter`",
+        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, `speech-timeout`, `hints`, "
+        "`language`, `profanity-filter`, `max-speech-time`, `partial-result`, `barge-in`, `debug`, "
+        "`action-on-empty-result`, `speech-model` and `enhanced`",
         None,
     ),
     Habit(
