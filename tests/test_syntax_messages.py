@@ -1990,18 +1990,18 @@ HABITS = [
         "actionOnEmptyResult",
         "step start:\n    gather actionOnEmptyResult -> /h\n",
         "2:12-2:31",
-        "`actionOnEmptyResult` is not an option of `gather`: flowc does not write this TwiML attribute",
-        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, `speech-timeout`, `hints`, "
-        "`language`, `profanity-filter`, `max-speech-time`, `partial-result`, `barge-in`, `debug`, "
-        "`action-on-empty-result`, `speech-model` and `enhanced`",
-        None,
+        "`actionOnEmptyResult` is TwiML's spelling: the option is `action-on-empty-result`",
+        "write `action-on-empty-result`",
+        "step start:\n    gather action-on-empty-result -> /h\n",
     ),
     Habit(
-        "record on dial",
-        'step start:\n    dial "+15551234567" record\n',
+        "gather on dial",
+        'step start:\n    dial "+15551234567" gather\n',
         "2:25-2:31",
-        "`record` is not an option of `dial`: a verb starts a line of its own",
-        "the options of `dial` are `timeout`, `time-limit` and `caller-id`",
+        "`gather` is not an option of `dial`: a verb starts a line of its own",
+        "the options of `dial` are `timeout`, `time-limit`, `caller-id`, `hangup-on-star`, `record`, `trim`, "
+        "`recording-status`, `recording-configuration-id`, `answer-on-bridge`, `ring-tone`, `recording-track`, "
+        "`sequential`, `refer`, `events` and `passports`",
         None,
     ),
     Habit(
