@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from . import ir, vocabulary
 from .project import FLOW_SUFFIX, read
 from .source import SourceFile, Span, split_lines
-from .syntax import parse_recovering
+from .syntax.incremental import IncrementalParser
 from .vocabulary import Shape
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -251,9 +251,24 @@ def _after_arrow(items: list[Word], word: Word) -> bool:
     return len(before) > 1 and before[-2].kind == "arrow" and before[-1].text in ("GET", "POST")
 
 
+_LAST_SPLIT: tuple[str, list[str]] = ("", [""])
+
+
+def _split(text: str) -> list[str]:
+    """``split_lines(text)``, kept for the last text asked: the requests of
+    one version of a file ask for its lines again and again."""
+    global _LAST_SPLIT
+    last = _LAST_SPLIT
+    if last[0] is text:
+        return last[1]
+    lines = split_lines(text)
+    _LAST_SPLIT = (text, lines)
+    return lines
+
+
 def hover(text: str, line: int, col: int) -> tuple[Keyword, Word] | None:
     """The keyword under the cursor and where it is written."""
-    lines = split_lines(text)
+    lines = _split(text)
     if not 0 <= line < len(lines):
         return None
     items = _code(lines[line])
@@ -306,10 +321,20 @@ class Parsed:
 
 
 def _parsed(path: str, source: SourceFile) -> Parsed:
-    result = parse_recovering(source)
+    parser = _PARSERS.get(path)
+    if parser is None:
+        parser = _PARSERS.setdefault(path, IncrementalParser())
+    result = parser.parse(source)
+    assert result is not None  # not cancellable without ``cancelled``
     return Parsed(path, source, result.flow, result.complete, result.skipped, tuple(result.diagnostics))
 
 
+# Each file's parser keeps the pieces of its last version, so that the next
+# version parses only what changed; the last result is kept by what it was
+# parsed from. Both are shared by the requests and the checks of the language
+# server, which run on different threads (dict operations are atomic, and a
+# parser parses one version at a time).
+_PARSERS: dict[str, IncrementalParser] = {}
 _PARSED: dict[str, tuple[object, Parsed]] = {}  # path -> (what it was parsed from, result)
 
 
@@ -320,6 +345,30 @@ def parse_text(path: str, text: str) -> Parsed:
     parsed = _parsed(path, SourceFile(path, text))
     _PARSED[path] = (text, parsed)
     return parsed
+
+
+def parse_source(source: SourceFile, cancelled: Callable[[], bool] | None = None) -> Parsed | None:
+    """:func:`parse_text` of a :class:`SourceFile`, keeping the file's line
+    table; ``None`` when ``cancelled()`` turned true before it was done."""
+    path, text = source.path, source.text
+    cached = _PARSED.get(path)
+    if cached is not None and cached[0] == text:
+        return cached[1]
+    parser = _PARSERS.get(path)
+    if parser is None:
+        parser = _PARSERS.setdefault(path, IncrementalParser())
+    result = parser.parse(source, cancelled)
+    if result is None:
+        return None
+    parsed = Parsed(path, source, result.flow, result.complete, result.skipped, tuple(result.diagnostics))
+    _PARSED[path] = (text, parsed)
+    return parsed
+
+
+def forget(path: str) -> None:
+    """Drop what is kept of a file (closed in the editor)."""
+    _PARSERS.pop(path, None)
+    _PARSED.pop(path, None)
 
 
 def _parse_file(path: str) -> Parsed | None:
@@ -642,7 +691,7 @@ def _in_settings(lines: list[str], line: int) -> bool:
 
 def complete(text: str, line: int, col: int, flows: list[Parsed]) -> list[Completion]:
     """What may be written at the cursor."""
-    lines = split_lines(text)
+    lines = _split(text)
     if not 0 <= line < len(lines):
         return []
     before = lines[line][:col]
@@ -745,7 +794,7 @@ def hover_text(path: str, text: str, line: int, col: int, flows: list[Parsed]) -
         step = _step_hover(flows, line, col)
         if step is not None:
             return step
-    lines = split_lines(text)
+    lines = _split(text)
     if not 0 <= line < len(lines):
         return None
     items = _code(lines[line])

@@ -13,20 +13,31 @@ imports it, the rest of flowc never does.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import os
+import re
+import sys
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import default_converter
 from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import TextDocument, Workspace
 
 from . import __version__, editor
 from .diagnostics import Diagnostic, Fix, Severity
 from .formatter import FormatterBug, format_text
 from .project import load
 from .rehearsal import editor as calls
-from .source import split_lines
+from .source import SourceFile, split_lines
+from .syntax import Parsed
 
 _SEVERITY = {
     Severity.ERROR: lsp.DiagnosticSeverity.Error,
@@ -60,6 +71,22 @@ class _Refusals(logging.Filter):
         return True
 
 
+class _Json:
+    """A result already in its JSON form, sent as it is (see ``_converter``)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: object) -> None:
+        self.data = data
+
+
+def _converter():
+    """pygls's converter, sending a :class:`_Json` result as it is."""
+    converter = default_converter()
+    converter.register_unstructure_hook(_Json, lambda found: found.data)
+    return converter
+
+
 def _range_data(r: lsp.Range) -> dict:
     return {
         "start": {"line": r.start.line, "character": r.start.character},
@@ -74,13 +101,97 @@ def _range_of(data: dict) -> lsp.Range:
     )
 
 
+class _Document(TextDocument):
+    """An open document whose edits are applied where they fall, in the
+    line model of :mod:`flowc.source` (lines end at ``\\n``): an edit costs
+    a look for its line, not a new split of the whole text."""
+
+    def _apply_incremental_change(self, change: lsp.TextDocumentContentChangePartial) -> None:
+        text = self.source
+        start = self._offset(text, change.range.start)
+        end = max(self._offset(text, change.range.end), start)
+        self._source = text[:start] + change.text + text[end:]
+
+    def _offset(self, text: str, position: lsp.Position) -> int:
+        at = 0
+        for _ in range(position.line):
+            at = text.find("\n", at) + 1
+            if not at:
+                return len(text)
+        stop = text.find("\n", at)
+        line = text[at : len(text) if stop < 0 else stop].removesuffix("\r")
+        if line.isascii():
+            return at + min(position.character, len(line))
+        units = 0
+        for col, ch in enumerate(line):
+            if units >= position.character:
+                return at + col
+            units += self.position_codec.client_num_units(ch)
+        return at + len(line)
+
+
+class _Workspace(Workspace):
+    def _create_text_document(self, doc_uri, source=None, version=None, language_id=None) -> TextDocument:
+        return _Document(
+            doc_uri,
+            source=source,
+            version=version,
+            language_id=language_id,
+            sync_kind=self._sync_kind,
+            position_codec=self._position_codec,
+        )
+
+
 def is_flow(uri: str, language: str | None = None) -> bool:
     """Whether a document is a flow: its language is `flow`, or its name
     ends in `.flow`. Other documents of the editor are left alone."""
     return language == "flow" or uri.endswith(".flow")
 
 
+DEBOUNCE = 0.02  # seconds an edit waits for the next one before its file is checked (checkDelayMs)
+
+
+class _Cancelled(Exception):
+    """A check whose version of the file is no longer the editor's."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    uri: str
+    version: int | None
+    full: bool  # a .calls file's calls are rehearsed (on open and save)
+
+
 class FlowServer(LanguageServer):
+    """The language server.
+
+    **Positions.** Each version of a document has its line table (a
+    :class:`~flowc.source.SourceFile`, split once): a position is converted
+    by looking its line up, so a request or a diagnostic costs the same
+    whatever the size of the file.
+
+    **Checks.** An edit does not check the file at once: it waits
+    :data:`DEBOUNCE` for the next edit, then the check runs on a worker
+    thread, so requests keep being answered meanwhile. A check of a version
+    that is no longer the editor's stops (between files and pieces of the
+    parse) and publishes nothing: only the diagnostics of the newest version
+    are published, with its ``version``. The flows open beside a file are
+    checked again only when what they can see of it changed: its flow's name,
+    its steps and where they lead (:func:`_summary`).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sources: dict[str, SourceFile] = {}  # path -> the line table of its current text
+        self._disk: dict[str, tuple[tuple[int, int], SourceFile]] = {}
+        self._latest: dict[str, int | None] = {}  # uri -> the version its next check is for
+        self._pending: dict[str, _Job] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flowc-check")
+        self._summaries: dict[str, object] = {}  # path -> what the flows beside it see of it
+        self.debounce = DEBOUNCE
+        self.shut_down = False
+
     def path(self, uri: str) -> str:
         return os.path.abspath(to_fs_path(uri) or uri)
 
@@ -96,30 +207,58 @@ class FlowServer(LanguageServer):
         doc = self.workspace.text_documents.get(uri)
         return is_flow(uri, doc.language_id if doc is not None else None)
 
-    def lines(self, path: str) -> list[str]:
-        text = self.texts().get(path)
-        if text is None:
-            try:
-                with open(path, encoding="utf-8") as f:
-                    text = f.read()
-            except (OSError, UnicodeDecodeError):
-                text = ""
-        return split_lines(text)
+    def source(self, path: str) -> SourceFile:
+        """The file's current text with its line table: the editor's buffer
+        when it is open, else the file on disk."""
+        doc = self.workspace.text_documents.get(_uri(path))
+        if doc is not None:
+            text = doc.source
+            cached = self._sources.get(path)
+            if cached is not None and cached.text is text:
+                return cached
+            found = SourceFile(path, text)
+            self._sources[path] = found
+            return found
+        try:
+            stat = os.stat(path)
+            key = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            return SourceFile(path, "")
+        kept = self._disk.get(path)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        try:
+            with open(path, encoding="utf-8") as f:
+                found = SourceFile(path, f.read())
+        except (OSError, UnicodeDecodeError):
+            found = SourceFile(path, "")
+        self._disk[path] = (key, found)
+        return found
+
+    def lines(self, path: str) -> tuple[str, ...]:
+        return self.source(path).lines
 
     def units(self, text: str) -> int:
         """Columns of ``text`` in the client's position encoding."""
+        if text.isascii():
+            return len(text)
         return self.workspace.position_codec.client_num_units(text)
 
+    def position(self, source: SourceFile, line: int, col: int) -> lsp.Position:
+        """The client's position of 0-based ``line`` and code point ``col`` in ``source``."""
+        text = source.line_text(line + 1) if line >= 0 else ""
+        col = max(col, 0)
+        return lsp.Position(line=max(line, 0), character=col if text.isascii() else self.units(text[:col]))
+
     def to_client(self, path: str, line: int, col: int) -> lsp.Position:
-        lines = self.lines(path)
-        text = lines[line] if 0 <= line < len(lines) else ""
-        return lsp.Position(line=max(line, 0), character=self.units(text[: max(col, 0)]))
+        return self.position(self.source(path), line, col)
 
     def from_client(self, uri: str, position: lsp.Position) -> tuple[str, int, int]:
         """(path, line, column in code points)."""
         path = self.path(uri)
-        lines = self.lines(path)
-        text = lines[position.line] if position.line < len(lines) else ""
+        text = self.source(path).line_text(position.line + 1)
+        if text.isascii():
+            return path, position.line, min(position.character, len(text))
         units = 0
         for col, ch in enumerate(text):
             if units >= position.character:
@@ -128,72 +267,171 @@ class FlowServer(LanguageServer):
         return path, position.line, len(text)
 
     def range(self, place: editor.Place) -> lsp.Range:
+        source = self.source(place.path)
         return lsp.Range(
-            start=self.to_client(place.path, place.line, place.start),
-            end=self.to_client(place.path, place.line, place.end),
+            start=self.position(source, place.line, place.start),
+            end=self.position(source, place.line, place.end),
         )
 
     def location(self, place: editor.Place) -> lsp.Location:
         return lsp.Location(uri=from_fs_path(place.path) or place.path, range=self.range(place))
 
-    def span_range(self, span, empty: bool = False) -> lsp.Range:
+    def span_range(self, span, empty: bool = False, sources: Mapping[str, SourceFile] | None = None) -> lsp.Range:
+        """The range of a span, in the lines of ``sources`` (the version
+        that was checked) or else of the file's current text."""
         end_line, end_col = span.end_line, span.end_col
         if (end_line, end_col) <= (span.line, span.col) and not empty:
             end_line, end_col = span.line, span.col + 1
+        source = sources.get(span.file) if sources is not None else None
+        if source is None:
+            source = self.source(span.file)
         return lsp.Range(
-            start=self.to_client(span.file, span.line - 1, span.col - 1),
-            end=self.to_client(span.file, end_line - 1, end_col - 1),
+            start=self.position(source, span.line - 1, span.col - 1),
+            end=self.position(source, end_line - 1, end_col - 1),
         )
 
-    def diagnostic(self, d: Diagnostic) -> lsp.Diagnostic:
+    def diagnostic(self, d: Diagnostic, sources: Mapping[str, SourceFile] | None = None) -> lsp.Diagnostic:
         message = d.message + (f"\nhelp: {d.hint}" if d.hint else "")
         related = [
             lsp.DiagnosticRelatedInformation(
                 location=lsp.Location(
-                    uri=from_fs_path(n.span.file) or n.span.file, range=self.span_range(n.span)
+                    uri=from_fs_path(n.span.file) or n.span.file, range=self.span_range(n.span, sources=sources)
                 ),
                 message=n.message,
             )
             for n in d.notes
         ]
         return lsp.Diagnostic(
-            range=self.span_range(d.span),
+            range=self.span_range(d.span, sources=sources),
             severity=_SEVERITY[d.severity],
             code=d.code,
             source="flowc",
             message=message,
             related_information=related or None,
-            data={"fixes": [self.fix_data(f) for f in d.fixes]} if d.fixes else None,
+            data={"fixes": [self.fix_data(f, sources) for f in d.fixes]} if d.fixes else None,
         )
 
-    def fix_data(self, fix: Fix) -> dict:
+    def fix_data(self, fix: Fix, sources: Mapping[str, SourceFile] | None = None) -> dict:
         """A fix as the diagnostic's ``data``, for the quick fix to apply."""
         return {
             "title": fix.title,
             "edits": [
                 {
                     "uri": from_fs_path(e.span.file) or e.span.file,
-                    "range": _range_data(self.span_range(e.span, empty=True)),
+                    "range": _range_data(self.span_range(e.span, empty=True, sources=sources)),
                     "newText": e.text,
                 }
                 for e in fix.edits
             ],
         }
 
-    def check(self, uri: str, full: bool = False) -> None:
-        """Publish the file's problems; a ``.calls`` file's calls are rehearsed when ``full``
-        (on open and save), its lines only read while typing."""
-        path = self.path(uri)
-        if not calls.is_calls(path) and not self.is_flow(uri):
-            return
+    # -- checks ------------------------------------------------------------------------------
+
+    def doc_version(self, uri: str) -> int | None:
+        doc = self.workspace.text_documents.get(uri)
+        return doc.version if doc is not None else None
+
+    def schedule(self, uri: str, full: bool = False, delay: float | None = None) -> None:
+        """Check the file's current version once the edits pause (see the class's doc)."""
+        version = self.doc_version(uri)
+        self._latest[uri] = version
+        earlier = self._pending.get(uri)
+        self._pending[uri] = _Job(uri, version, full or (earlier is not None and earlier.full))
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = asyncio.get_running_loop().call_later(
+            self.debounce if delay is None else delay, self._flush
+        )
+
+    def _flush(self) -> None:
+        self._timer = None
+        jobs, self._pending = list(self._pending.values()), {}
+        for job in jobs:
+            texts = self.texts()
+            future = self._worker.submit(self._check, job, texts)
+            future.add_done_callback(self._done_callback(job))
+
+    def _done_callback(self, job: _Job):
+        loop = asyncio.get_running_loop()
+
+        def done(future) -> None:
+            if future.cancelled():
+                return
+            loop.call_soon_threadsafe(self._publish, job, future)
+
+        return done
+
+    def stale(self, job: _Job) -> bool:
+        return self._latest.get(job.uri, job.version) != job.version or job.uri not in self.workspace.text_documents
+
+    def _check(self, job: _Job, texts: dict[str, str]):
+        """On the worker thread: the file's diagnostics and what its
+        neighbours see of it; ``None`` when the check went stale."""
+        if self.stale(job):
+            return None
+        path = self.path(job.uri)
         if calls.is_calls(path):
-            problems = calls.diagnostics(path, self.texts(), rehearse=full)
-            found = [self.diagnostic(d) for d in problems if d.span.file == path]
-            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
+            problems = calls.diagnostics(path, texts, rehearse=job.full)
+            return [self.diagnostic(d) for d in problems if d.span.file == path], None
+
+        def parse(source: SourceFile) -> Parsed:
+            found = editor.parse_source(source, lambda: self.stale(job))
+            if found is None or self.stale(job):
+                raise _Cancelled
+            return Parsed(found.flow, list(found.diagnostics), found.complete, found.skipped)
+
+        try:
+            build = load([path], texts=texts, parse=parse)
+        except _Cancelled:
+            return None
+        if self.stale(job):
+            return None
+        sources = build.sources()
+        found = [self.diagnostic(d, sources) for d in build.diagnostics if d.span.file == path]
+        unit = next((u for u in build.units if u.path == path), None)
+        if unit is None or unit.source is None:
+            return found, None
+        return found, _summary(unit.source.text, unit.flow is not None)
+
+    def _publish(self, job: _Job, future) -> None:
+        """On the event loop: publish a finished check, unless it went stale."""
+        try:
+            result = future.result()
+        except Exception:
+            logging.getLogger(__name__).exception("checking %s failed", job.uri)
             return
-        build = load([path], texts=self.texts())
-        found = [self.diagnostic(d) for d in build.diagnostics if d.span.file == path]
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
+        if result is None or self.stale(job):
+            return
+        found, summary = result
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=job.uri, diagnostics=found, version=job.version)
+        )
+        path = self.path(job.uri)
+        if summary is None or self._summaries.get(path) == summary:
+            return
+        first = path not in self._summaries
+        self._summaries[path] = summary
+        if first:
+            return
+        # What the flows beside it see of this file changed: check them again.
+        directory = os.path.dirname(path)
+        for uri in list(self.workspace.text_documents):
+            if uri != job.uri and self.is_flow(uri) and os.path.dirname(self.path(uri)) == directory:
+                self.schedule(uri, delay=0)
+
+    def check(self, uri: str, full: bool = False) -> None:
+        """Check a flow or a ``.calls`` file (see :meth:`schedule`); a ``.calls``
+        file's calls are rehearsed when ``full`` (on open and save), its lines
+        only read while typing. Other documents are left alone."""
+        if calls.is_calls(self.path(uri)) or self.is_flow(uri):
+            self.schedule(uri, full)
+
+    def forget(self, uri: str) -> None:
+        path = self.path(uri)
+        self._latest.pop(uri, None)
+        self._pending.pop(uri, None)
+        self._sources.pop(path, None)
+        editor.forget(path)
 
     def flows(self, path: str) -> list[editor.Parsed]:
         return editor.siblings(path, self.texts())
@@ -206,7 +444,53 @@ class FlowServer(LanguageServer):
         return flows, editor.step_at(flows[0], line, col)
 
 
-server = FlowServer("flowc", __version__)
+@functools.lru_cache(maxsize=1024)
+def _uri(path: str) -> str:
+    """The key of the file among the workspace's documents."""
+    return unquote(from_fs_path(path) or path)
+
+
+_SAID = re.compile(r'^([ \t]*say\b[^"\n]*)"(?:[^"\\\n]|\\.)*"', re.MULTILINE)
+
+
+def _summary(text: str, complete: bool) -> object:
+    """What the flows beside a file can see of it, as text: whether it
+    parses, and its lines without blank and comment lines, trailing spaces
+    and what a ``say`` says. Equal summaries make the same flow but for
+    positions and spoken texts, which is all the other flows' diagnostics can
+    depend on; so typing in a ``say`` or a comment checks none of them again."""
+    lines = _SAID.sub(r'\1""', text).split("\n")
+    return complete, "\n".join(
+        line.rstrip() for line in lines if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+server = FlowServer("flowc", __version__, converter_factory=_converter)
+
+
+@server.feature(lsp.INITIALIZE)
+def initialize(ls: FlowServer, params: lsp.InitializeParams) -> None:
+    """Settings from the client's ``initializationOptions``: ``checkDelayMs``,
+    how long an edit waits for the next one before the file is checked."""
+    # Open documents apply their edits in flowc's line model (see _Document).
+    ls.workspace.__class__ = _Workspace
+    options = params.initialization_options
+    delay = options.get("checkDelayMs") if isinstance(options, dict) else None
+    if isinstance(delay, int | float) and not isinstance(delay, bool) and 0 <= delay <= 10_000:
+        ls.debounce = delay / 1000
+
+
+@server.feature(lsp.SHUTDOWN)
+def shutdown(ls: FlowServer, params: None) -> None:
+    ls.shut_down = True
+
+
+@server.feature(lsp.EXIT)
+def exit_now(ls: FlowServer, params: None) -> None:
+    """Exit at once, without waiting for a check or a long request under way:
+    the editor has gone. The exit code is LSP's: 0 after ``shutdown``, else 1."""
+    sys.stdout.flush()
+    os._exit(0 if ls.shut_down else 1)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
@@ -216,12 +500,8 @@ def did_open(ls: FlowServer, params: lsp.DidOpenTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: FlowServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    # Open flows beside it are checked again when what they see of it changes (FlowServer._publish).
     ls.check(params.text_document.uri)
-    # Open flows beside it may refer to its steps: check them again too.
-    directory = os.path.dirname(ls.path(params.text_document.uri))
-    for uri in list(ls.workspace.text_documents):
-        if uri != params.text_document.uri and os.path.dirname(ls.path(uri)) == directory and ls.is_flow(uri):
-            ls.check(uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
@@ -231,6 +511,7 @@ def did_save(ls: FlowServer, params: lsp.DidSaveTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: FlowServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    ls.forget(params.text_document.uri)
     ls.text_document_publish_diagnostics(
         lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
     )
@@ -241,7 +522,7 @@ def hover(ls: FlowServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if not ls.is_flow(params.text_document.uri):
         return None
     path, line, col = ls.from_client(params.text_document.uri, params.position)
-    found = editor.hover_text(path, "\n".join(ls.lines(path)), line, col, ls.flows(path))
+    found = editor.hover_text(path, ls.source(path).text, line, col, ls.flows(path))
     if found is None:
         return None
     text, place = found
@@ -257,7 +538,7 @@ def completion(ls: FlowServer, params: lsp.CompletionParams) -> lsp.CompletionLi
         return lsp.CompletionList(is_incomplete=False, items=[])
     path, line, col = ls.from_client(params.text_document.uri, params.position)
     lines = ls.lines(path)
-    found = editor.complete("\n".join(lines), line, col, ls.flows(path))
+    found = editor.complete(ls.source(path).text, line, col, ls.flows(path))
     # Each item replaces the word being typed (a `flow.step` reference with
     # its dot), whatever the client's own idea of a word.
     start = editor.typed_start(lines[line] if line < len(lines) else "", col)
@@ -386,7 +667,7 @@ def semantic_tokens(ls: FlowServer, params: lsp.SemanticTokensParams) -> lsp.Sem
     lines = ls.lines(path)
     data: list[int] = []
     last_line = last_start = 0
-    for line, start, length, kind in editor.semantic_tokens("\n".join(lines)):
+    for line, start, length, kind in editor.semantic_tokens(ls.source(path).text):
         text = lines[line]
         begin = ls.units(text[:start])
         size = ls.units(text[start : start + length])
@@ -405,36 +686,45 @@ def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[ls
     path = ls.path(params.text_document.uri)
     if calls.is_calls(path):
         return _calls_outline(ls, path)
-    parsed = ls.flows(path)[0]
-    symbols: list[lsp.DocumentSymbol] = []
+    source = ls.source(path)
+    parsed = editor.parse_text(path, source.text)
     if parsed.flow is None:
-        return symbols
+        return []
     flow = parsed.flow
+
+    lines, units = source.lines, ls.units
+
+    def at(line: int, col: int) -> dict:
+        text = lines[line] if 0 <= line < len(lines) else ""
+        return {"line": line, "character": col if text.isascii() else units(text[:col])}
+
+    symbols = []
     for step, name in editor.outline(parsed):
         last = step.verbs[-1]
         while last.body:
             last = last.body[-1]
-        whole = editor.Place(path, step.span.line - 1, step.span.col - 1, 0)
         end_line = last.span.end_line
         if end_line in parsed.skipped:  # a stand-in for a line that did not parse: to its end
-            end = ls.to_client(path, end_line - 1, len(parsed.line(end_line)))
+            end = at(end_line - 1, len(parsed.line(end_line)))
         else:
-            end = ls.to_client(path, end_line - 1, last.span.end_col - 1)
+            end = at(end_line - 1, last.span.end_col - 1)
         symbols.append(
-            lsp.DocumentSymbol(
-                name=step.name,
-                detail="branch step" if step.is_branch else f"{flow.name}/{step.name}.xml",
-                kind=lsp.SymbolKind.Function,
-                range=lsp.Range(start=ls.range(whole).start, end=end),
-                selection_range=ls.range(name),
-            )
+            {
+                "name": step.name,
+                "detail": "branch step" if step.is_branch else f"{flow.name}/{step.name}.xml",
+                "kind": lsp.SymbolKind.Function.value,
+                "range": {"start": at(step.span.line - 1, step.span.col - 1), "end": end},
+                "selectionRange": {"start": at(name.line, name.start), "end": at(name.line, name.end)},
+            }
         )
-    return symbols
+    # A thousand steps make a thousand symbols: they are sent as JSON built
+    # here, without a typed object for each position on the way.
+    return _Json(symbols)  # type: ignore[return-value]
 
 
 def _calls_outline(ls: FlowServer, path: str) -> list[lsp.DocumentSymbol]:
     """The outline of a .calls file: its calls."""
-    file = calls.outline(path, "\n".join(ls.lines(path)))
+    file = calls.outline(path, ls.source(path).text)
     out = []
     for scenario in file.scenarios:
         end = scenario.lines[-1].span if scenario.lines else scenario.span
@@ -453,6 +743,7 @@ def _calls_outline(ls: FlowServer, path: str) -> list[lsp.DocumentSymbol]:
 
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+@server.thread()  # a long file takes long: the other requests are answered meanwhile
 def formatting(ls: FlowServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
     if not ls.is_flow(params.text_document.uri):
         return None
@@ -473,4 +764,8 @@ def formatting(ls: FlowServer, params: lsp.DocumentFormattingParams) -> list[lsp
 
 def main() -> None:
     logging.getLogger("pygls.protocol.json_rpc").addFilter(_Refusals())
+    # A check runs on the worker thread while the event loop reads the editor's
+    # messages: hand the interpreter over every millisecond rather than every
+    # five, so a message waits little behind a check.
+    sys.setswitchinterval(0.001)
     server.start_io()

@@ -9,7 +9,7 @@ beside the ones asked for) and runs the checks. Backends receive a
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from . import ir
@@ -27,7 +27,7 @@ from .files import (  # noqa: F401 (part of this module's interface)
     read_bytes,
 )
 from .source import SourceFile
-from .syntax import parse_recovering
+from .syntax import Parsed, parse_recovering
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,7 +59,11 @@ class Build:
         return {u.path: u.source for u in self.units if u.source is not None}
 
 
-def _parse_file(path: str, texts: Mapping[str, str] | None = None) -> tuple[Unit, list[Diagnostic]]:
+def _parse_file(
+    path: str,
+    texts: Mapping[str, str] | None = None,
+    parse: Callable[[SourceFile], Parsed] = parse_recovering,
+) -> tuple[Unit, list[Diagnostic]]:
     source: SourceFile | None
     found: list[Diagnostic]
     if texts is not None and path in texts:
@@ -68,14 +72,16 @@ def _parse_file(path: str, texts: Mapping[str, str] | None = None) -> tuple[Unit
         source, found = read(path)
     if source is None:
         return Unit(path=path, source=None, flow=None), found
-    return parse_source(source)
+    return parse_source(source, parse)
 
 
-def parse_source(source: SourceFile) -> tuple[Unit, list[Diagnostic]]:
+def parse_source(
+    source: SourceFile, parse: Callable[[SourceFile], Parsed] = parse_recovering
+) -> tuple[Unit, list[Diagnostic]]:
     """Parse one file's text: its unit and the problems found on the way."""
     path = source.path
-    parsed = parse_recovering(source)
-    found = parsed.diagnostics
+    parsed = parse(source)
+    found = list(parsed.diagnostics)
     if not parsed.complete:
         return Unit(path=path, source=source, flow=None, partial=parsed.flow, skipped=parsed.skipped), found
     flow = parsed.flow
@@ -101,16 +107,23 @@ def referenced_flows(flow: ir.Flow) -> set[str]:
     return found
 
 
-def load(paths: Iterable[str], *, neighbours: bool = True, texts: Mapping[str, str] | None = None) -> Build:
+def load(
+    paths: Iterable[str],
+    *,
+    neighbours: bool = True,
+    texts: Mapping[str, str] | None = None,
+    parse: Callable[[SourceFile], Parsed] = parse_recovering,
+) -> Build:
     """Read, parse and check the given files (directories are expanded).
 
     ``texts`` maps paths to text that replaces the file's content on disk (an
-    editor's unsaved buffers)."""
+    editor's unsaved buffers); ``parse`` parses a file (the language server
+    passes one that reuses what it parsed of earlier versions)."""
     files = collect(paths)
     units: list[Unit] = []
     diagnostics: list[Diagnostic] = []
     for path in files:
-        unit, found = _parse_file(path, texts)
+        unit, found = _parse_file(path, texts, parse)
         units.append(unit)
         diagnostics.extend(found)
 
@@ -128,7 +141,7 @@ def load(paths: Iterable[str], *, neighbours: bool = True, texts: Mapping[str, s
     if neighbours and _missing_flows(parsed, known):
         exclude = {os.path.realpath(p) for p in files}
         for path in _neighbours(files, exclude):
-            unit, _ = _parse_file(path, texts)  # a neighbour's own problems are its own
+            unit, _ = _parse_file(path, texts, parse)  # a neighbour's own problems are its own
             if unit.flow is not None:
                 known.setdefault(unit.flow.name, unit.flow)
             else:

@@ -11,7 +11,6 @@ author's words, and none of these functions raises.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -137,6 +136,8 @@ def _ip_literal(text: str) -> bool:
     if re.fullmatch(r"v[0-9A-Fa-f]+\..+", text):
         return True
     try:
+        import ipaddress  # only for a host in brackets
+
         return isinstance(ipaddress.ip_address(text), ipaddress.IPv6Address)
     except ValueError:
         return False

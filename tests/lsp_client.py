@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+CMD = [sys.executable, "-m", "flowc.cli", "lsp"]
 WAIT = 60  # seconds before a missing answer fails the test (a guard, not a measurement)
 
 
@@ -21,9 +22,9 @@ class LspError(Exception):
 
 
 class Client:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, options: dict | None = None):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "flowc.cli", "lsp"],
+            CMD,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -40,6 +41,7 @@ class Client:
                 "processId": None,
                 "rootUri": root.as_uri(),
                 "capabilities": {"general": {"positionEncodings": ["utf-16"]}},
+                **({"initializationOptions": options} if options is not None else {}),
             },
         )
         self.notify("initialized", {})
@@ -95,14 +97,39 @@ class Client:
 
     def diagnostics(self, uri: str) -> list[dict]:
         """The next diagnostics published for ``uri``."""
+        return self.published(uri)["diagnostics"]
+
+    def published(self, uri: str) -> dict:
+        """The next ``publishDiagnostics`` for ``uri``: its params (diagnostics, version)."""
         while True:
             for i, n in enumerate(self.notifications):
                 if n["method"] == "textDocument/publishDiagnostics" and n["params"]["uri"] == uri:
                     del self.notifications[i]
-                    return n["params"]["diagnostics"]
+                    return n["params"]
             message = self._next()
             if "method" in message and "id" not in message:
                 self.notifications.append(message)
+
+    def send_all(self, messages: list[dict]) -> None:
+        """Several messages in one write, as a client sends a burst of edits."""
+        data = b""
+        for message in messages:
+            body = json.dumps(message).encode("utf-8")
+            data += b"Content-Length: %d\r\n\r\n" % len(body) + body
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def answers(self, ids: list[int], first: int | None = None) -> list[int]:
+        """Wait for the answers to the requests ``ids`` (or only until the
+        answer to ``first``); their ids in the order they came."""
+        order: list[int] = []
+        while len(order) < len(ids) and first not in order:
+            message = self._next()
+            if message.get("id") in ids and "method" not in message:
+                order.append(message["id"])
+            elif "method" in message and "id" not in message:
+                self.notifications.append(message)
+        return order
 
     # -- documents --
 

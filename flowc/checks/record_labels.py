@@ -18,10 +18,15 @@ options: ``record voicemail -> handle``.
 
 from __future__ import annotations
 
-from .. import habits, ir, vocabulary
+from typing import TYPE_CHECKING
+
+from .. import ir, vocabulary
 from ..codes import report
 from ..diagnostics import replace_span
 from .base import CheckContext, did_you_mean
+
+if TYPE_CHECKING:
+    from .. import habits
 
 CODES = ("FL060",)
 LOCAL = True  # judges each verb by itself
@@ -42,6 +47,8 @@ def run(ctx: CheckContext):
             if not isinstance(verb, ir.Record) or verb.label is None:
                 continue
             label = verb.label.value
+            from .. import habits  # TwiML's names, loaded only for a flow with a label
+
             twiml = habits.attribute(label, "record")
             if twiml is not None:
                 yield _attribute(label, twiml, verb.label.span)
@@ -68,6 +75,8 @@ def _attribute(label: str, twiml: habits.Attribute, span):
             span,
             hint=f"remove `{label}`, or rename the label",
         )
+    from .. import habits
+
     text = habits.written(option, None, twiml.callback)
     return report(
         "FL060",

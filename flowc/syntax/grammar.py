@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import functools
 import os
-import queue
 import re
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -68,7 +68,7 @@ def reference() -> Lark:
     return _build()
 
 
-_IDLE: queue.SimpleQueue = queue.SimpleQueue()
+_IDLE: deque[tuple[Lark, ToIR]] = deque()  # append and pop are atomic: no lock needed
 
 
 @contextmanager
@@ -77,14 +77,14 @@ def parser_session() -> Iterator[tuple[Lark, ToIR]]:
     taken from the idle ones, or built when all are in use, and given back
     after."""
     try:
-        session = _IDLE.get_nowait()
-    except queue.Empty:
+        session = _IDLE.pop()
+    except IndexError:
         transformer = ToIR()
         session = (_build(transformer), transformer)
     try:
         yield session
     finally:
-        _IDLE.put(session)
+        _IDLE.append(session)
 
 
 @functools.cache

@@ -137,6 +137,8 @@ def _indent_char(indents: list[str | None]) -> str | None:
 def check_indent_chars(source: SourceFile) -> Diagnostic | None:
     """Tabs and spaces must not both be used for indentation in one file.
     Reported at the first character indenting the other way than most lines."""
+    if "\t" not in source.text:
+        return None  # spaces alone (the common case, found without a look at each line)
     indents = _indentations(list(source.lines))
     used = _indent_char(indents)
     if used is None:

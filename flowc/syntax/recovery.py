@@ -31,7 +31,14 @@ from .indentation import (
     trimmed,
     untangled,
 )
-from .messages import accepted, syntax_error
+
+
+def _messages():
+    """:mod:`.messages`, imported on the first syntax error: a file that
+    parses never needs it (nor the habits and suggestions it loads)."""
+    from . import messages
+
+    return messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +120,7 @@ def _parse(source: SourceFile, parser, transformer) -> Parsed:
     flow, exc = attempt("\n".join(lines))
     errors: list[Diagnostic] = []
     if exc is not None:
-        error = syntax_error(exc, source)
+        error = _messages().syntax_error(exc, source)
         for first, last in _pieces(lines, _error_line(exc, error) - 1):
             _search(attempt, source, lines, first, last, errors)
             if len(errors) >= MAX_ERRORS:
@@ -124,7 +131,7 @@ def _parse(source: SourceFile, parser, transformer) -> Parsed:
             flow, exc = attempt("\n".join(lines))
             if exc is None or len(errors) >= MAX_ERRORS:
                 break
-            error = syntax_error(exc, source)
+            error = _messages().syntax_error(exc, source)
             at = _error_line(exc, error)
             if at <= done or at in changed or error in errors:
                 break
@@ -166,7 +173,7 @@ def _search(attempt, source: SourceFile, lines: list[str], first: int, last: int
         _, exc = attempt("\n" * first + "\n".join(lines[first:last]) + "\n")
         if exc is None:
             return
-        error = syntax_error(exc, source)
+        error = _messages().syntax_error(exc, source)
         at = _error_line(exc, error)
         kind = getattr(getattr(exc, "token", None), "type", None)
         if at <= done or at > last or kind == "$END" or isinstance(exc, UnexpectedEOF):
@@ -297,7 +304,7 @@ def _recover(lines: list[str], exc: Exception, line: int) -> int | None:
         return None
     if kind == "_INDENT":
         return _blank_run(lines, index) + 1
-    expected = accepted(getattr(exc, "state", None)) or getattr(exc, "expected", None) or set()
+    expected = _messages().accepted(getattr(exc, "state", None)) or getattr(exc, "expected", None) or set()
     if "_INDENT" in expected and kind not in ("_NL",):
         # A header without its block: the header goes; lines at its level
         # outside any step go with it.

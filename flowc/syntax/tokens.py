@@ -33,4 +33,7 @@ def end(tok: Token) -> tuple[int, int]:
 
 def span(file: str, tok: Token) -> Span:
     """The token's span in ``file``."""
-    return Span(file, *start(tok), *end(tok))
+    line, column, end_line, end_column = tok.line, tok.column, tok.end_line, tok.end_column
+    if line is None or column is None or end_line is None or end_column is None:
+        raise NoPosition(tok.type)
+    return Span(file, line, column, end_line, end_column)

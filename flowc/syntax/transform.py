@@ -12,8 +12,8 @@ starts it on a file.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import replace
 
 from lark import Token, Transformer
 
@@ -34,6 +34,19 @@ _ESCAPE_RE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)", re.DOTALL)
 _DURATION_PART = re.compile(r"([0-9]+)([hms])")
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+_INIT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _replaced(node, **changes):
+    """``dataclasses.replace``, with each class's fields looked up once
+    (a block statement or an arrow is rebuilt this way on every line)."""
+    kind = type(node)
+    names = _INIT_FIELDS.get(kind)
+    if names is None:
+        names = _INIT_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(node) if f.init)
+    return kind(**{name: changes[name] if name in changes else getattr(node, name) for name in names})
 
 
 def _shorten(text: str, limit: int = 20) -> str:
@@ -117,11 +130,27 @@ def _with_span(callback):
     return call
 
 
+def _spanless(callback):
+    """Mark a rule callback that does not read its span: it is called with
+    ``None`` for it, and the span is not worked out (a rule reduced for every
+    target or duration of a file)."""
+    callback.spanless = True
+    return callback
+
+
+def _without_span(callback):
+    def call(self, children):
+        return callback(self, None, *children)
+
+    call.__name__ = callback.__name__
+    return call
+
+
 def _rule_callbacks(cls):
     """Wrap every public method but :meth:`ToIR.begin` as a rule callback."""
     for name, value in list(vars(cls).items()):
         if not name.startswith("_") and name != "begin" and callable(value):
-            setattr(cls, name, _with_span(value))
+            setattr(cls, name, _without_span(value) if getattr(value, "spanless", False) else _with_span(value))
     return cls
 
 
@@ -189,6 +218,7 @@ class ToIR(Transformer):
     def _number(self, tok: Token) -> ir.Number:
         return ir.Number(value=self._int(tok), span=self._tspan(tok))
 
+    @_spanless
     def duration(self, meta, tok: Token) -> ir.Duration:
         span = self._tspan(tok)
         if tok.type == "INT":
@@ -232,19 +262,24 @@ class ToIR(Transformer):
 
     # -- targets --
 
+    @_spanless
     def step_target(self, meta, tok: Token) -> ir.StepTarget:
         return ir.StepTarget(text=tok.value, span=self._tspan(tok), step=tok.value)
 
+    @_spanless
     def flow_step_target(self, meta, tok: Token) -> ir.StepTarget:
         flow, step = tok.value.split(".")
         return ir.StepTarget(text=tok.value, span=self._tspan(tok), flow=flow, step=step)
 
+    @_spanless
     def path_url(self, meta, tok: Token) -> ir.UrlTarget:
         return ir.UrlTarget(kind=ir.TargetKind.PATH, text=tok.value, span=self._tspan(tok))
 
+    @_spanless
     def absolute_url(self, meta, tok: Token) -> ir.UrlTarget:
         return ir.UrlTarget(kind=ir.TargetKind.ABSOLUTE, text=tok.value, span=self._tspan(tok))
 
+    @_spanless
     def quoted_url(self, meta, tok: Token) -> ir.UrlTarget:
         text = self._string(tok).value
         if _SCHEME.match(text):
@@ -257,7 +292,7 @@ class ToIR(Transformer):
 
     def arrow(self, meta, arrow: Token, method: Token | None, target: ir.Target) -> ir.Target:
         method_text = ir.Text(value=method.value, span=self._tspan(method)) if method is not None else None
-        return replace(target, method=method_text, span=self._span(meta))
+        return _replaced(target, method=method_text, span=self._span(meta))
 
     # -- options: read as written, then resolved by the verb through the vocabulary --
 
@@ -281,9 +316,10 @@ class ToIR(Transformer):
 
     def option_callback(self, meta, keyword, method, url, events):
         if method is not None:
-            url = replace(url, method=ir.Text(value=method.value, span=self._tspan(method)))
+            url = _replaced(url, method=ir.Text(value=method.value, span=self._tspan(method)))
         return _Option(keyword.value, "callback", (url, events or ()), self._span(meta))
 
+    @_spanless
     def events(self, meta, keyword, *words):
         return tuple(self._text(w) for w in words)
 
@@ -415,14 +451,16 @@ class ToIR(Transformer):
 
     # -- structure --
 
+    @_spanless
     def block_statement(self, meta, verb, *body):
-        return replace(verb, body=tuple(body))
+        return _replaced(verb, body=tuple(body))
 
     def step(self, meta, kw, name, *verbs):
         return ir.Step(
             name=name.value, name_span=self._tspan(name), span=self._span(meta), verbs=tuple(verbs)
         )
 
+    @_spanless
     def steps(self, meta, *steps):
         return tuple(steps)
 
@@ -441,12 +479,15 @@ class ToIR(Transformer):
             url = ir.UrlTarget(kind=ir.TargetKind.RELATIVE, text=url.value, span=self._tspan(url))
         return _Setting("base_url", url, self._span(meta))
 
+    @_spanless
     def settings(self, meta, *items):
         return items
 
+    @_spanless
     def flow_header(self, meta, kw, name, settings):
         return name, settings or ()
 
+    @_spanless
     def start(self, meta, header, steps):
         contexts: dict = {}  # kind -> the setting's _Setting
         single: dict = {}  # key -> the setting's _Setting
