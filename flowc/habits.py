@@ -61,26 +61,49 @@ class Attribute:
     verb: Verb
     option: Option
     callback: bool = False  # `transcribeCallback`, `recordingStatusCallback`: the URL of the option
+    part: str = "value"  # `method` or `events` for a callback's `...Method` and `...Event`
 
 
 def _attributes() -> dict[str, tuple[Attribute, ...]]:
     """Each TwiML attribute whose name differs from its option's, by its
-    normal form, with every verb that has it."""
+    normal form, with every verb that has it: every attribute the option
+    writes (:attr:`flowc.vocabulary.Option.attributes`), so a callback's
+    ``...Method`` and ``...Event`` are known too."""
     found: dict[str, list[Attribute]] = {}
     for verb in vocabulary.VERBS:
         for option in verb.options:
-            names = [(option.attribute, option.shape is Shape.CALLBACK)]
-            if option.shape is Shape.SWITCH_URL:
-                names.append((f"{option.attribute}Callback", True))
-            for name, callback in names:
+            for field, name, form in option.attributes:
                 if name == option.name:
                     continue
-                found.setdefault(_normal(name), []).append(Attribute(name, verb, option, callback))
-                if option.field != option.name and _normal(option.field) != _normal(name):
-                    found.setdefault(_normal(option.field), []).append(
-                        Attribute(name, verb, option, callback)
-                    )
+                callback = form == "url"
+                part = {"method": "method", "words": "events"}.get(form, "value")
+                if option.shape is Shape.WORDS:
+                    part = "value"  # `input`: the option's own words
+                entry = Attribute(name, verb, option, callback, part)
+                found.setdefault(_normal(name), []).append(entry)
+                if field == option.field and option.field != option.name and _normal(field) != _normal(name):
+                    found.setdefault(_normal(option.field), []).append(entry)
     return {key: tuple(items) for key, items in found.items()}
+
+
+# Options of different verbs that mean the same thing under TwiML's different
+# names: `<Dial timeLimit>` is what `<Record maxLength>` is, the longest the
+# call part may last.
+SAME_MEANING: tuple[frozenset[tuple[str, str]], ...] = (
+    frozenset({("record", "max"), ("dial", "time-limit")}),
+)
+
+
+def counterpart(option: Option, verb: str) -> Option | None:
+    """The option of ``verb`` that means what ``option`` (of another verb)
+    means, from :data:`SAME_MEANING`, or one of the same name."""
+    for group in SAME_MEANING:
+        names = {name for _, name in group}
+        if option.name in names:
+            for owner, name in group:
+                if owner == verb:
+                    return _OPTIONS.get(verb, {}).get(name)
+    return _OPTIONS.get(verb, {}).get(option.name)
 
 
 ATTRIBUTES = _attributes()
@@ -104,8 +127,13 @@ def attribute(word: str, verb: str | None = None) -> Attribute | None:
         return None
     best = next((a for a in found if a.verb.name == verb), found[0])
     option = best.option.name
-    if word not in (best.attribute, best.option.field) and (
-        difflib.SequenceMatcher(None, word, option).ratio() >= 0.6
+    # A near miss of the option's own name (`timelimit`) on a verb that has
+    # the option reads as a misspelling, which the syntax error names; on
+    # another verb it is that verb's TwiML name all the same.
+    if (
+        word not in (best.attribute, best.option.field)
+        and verb in (None, best.verb.name)
+        and _normal(word) == _normal(option)
     ):
         return None
     return best
@@ -132,6 +160,8 @@ def written(option: Option, raw: str | None, callback: bool = False) -> str | No
     shape = option.shape
     if callback or shape is Shape.CALLBACK:
         return f"{name} {value}" if value and re.match(r"(https?://|/)\S*\Z", value) else None
+    if shape is Shape.SWITCH_URL and value is not None and re.match(r"(https?://|/)\S*\Z", value):
+        return f"{name} {value}"
     if shape is Shape.SWITCH or shape is Shape.SWITCH_URL:
         on, off = option.switch_values
         if value is None or value.lower() in (*_TRUE, on):
@@ -159,6 +189,33 @@ def written(option: Option, raw: str | None, callback: bool = False) -> str | No
         parts = [p for p in re.split(r"[\s,]+", value.strip("[]")) if p]
         return f"{name} " + " ".join(parts) if parts else None
     return None  # pragma: no cover - every shape is handled above
+
+
+def default_written(option: Option) -> str | None:
+    """The option written with Twilio's default value (``max 1h``), for a
+    TwiML name written without its value; ``None`` when the default is not
+    a duration the option can be written with."""
+    m = re.match(r"(\d+) s\b", option.default)
+    if m is None or option.shape not in (Shape.DURATION, Shape.DURATION_OR_OFF, Shape.DURATION_OR_AUTO):
+        return None
+    seconds = int(m.group(1))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    units = (hours, "h"), (minutes, "m"), (seconds, "s")
+    return f"{option.name} " + "".join(f"{n}{u}" for n, u in units if n)
+
+
+def without_value(option: Option, callback: bool = False) -> tuple[str, str | None]:
+    """The hint and the fix (unsafe: the value is a guess) for a TwiML name
+    written without its value: the option, and Twilio's default when it has
+    one (``record maxLength -> /h``: ``max 1h``)."""
+    text = written(option, None, callback)
+    if text is not None:
+        return f"write `{text}`", text
+    default = default_written(option)
+    if default is None:
+        return f"write `{option.syntax}`", None
+    return f"write `{option.syntax}`; `{default}` is Twilio's default", default
 
 
 # ---- a line, as the habits read it -------------------------------------------------------------
@@ -248,10 +305,10 @@ def _indented_step(line: Line) -> Found | None:
 
 def _hyphenated_flow(line: Line) -> Found | None:
     """`flow main-menu`: the hint about `_` for flows, as for steps."""
-    m = re.match(r"flow\s+([A-Za-z_]\w*(?:-\w+)+)", line.text)
+    m = re.match(r"flow\s+([A-Za-z_]\w*(?:[-.]\w+)+)", line.text)
     if not m:
         return None
-    name = m.group(1).replace("-", "_")
+    name = m.group(1).replace("-", "_").replace(".", "_")
     return Found(
         m.start(1),
         m.end(1),
@@ -284,7 +341,20 @@ def _block_without_colon(line: Line) -> Found | None:
     )
 
 
-_ARROWS = ("=>", "\u2192", "\u21d2", "-->", "\u2014>", "\u2013>", "- >")
+_ARROWS = (
+    "=>",
+    "\u2192",
+    "\u21d2",
+    "\u27f6",
+    "\u27f9",
+    "\u2794",
+    "\u279c",
+    "-->",
+    "\u2014>",
+    "\u2013>",
+    "- >",
+    "->>",
+)
 
 
 def _arrow(line: Line) -> Found | None:
@@ -336,11 +406,11 @@ def _element(line: Line) -> Found | None:
 
 def _call_parentheses(line: Line) -> Found | None:
     """`hangup()`: a verb is not a function call."""
-    m = re.match(r"[ \t]*([a-z]+)(\(\s*\))", line.text)
+    m = re.match(r"[ \t]*([a-z]+)\s*(\(\s*\))", line.text)
     if not m or m.group(1) not in vocabulary.BY_NAME:
         return None
     return Found(
-        m.start(2),
+        m.end(1),
         m.end(2),
         f"`{m.group(1)}` is a verb, not a function: it takes no parentheses",
         f"write `{m.group(1)}`",
@@ -415,9 +485,11 @@ def _value_named(line: Line) -> Found | None:
 def _action_attribute(line: Line) -> Found | None:
     """`gather action="/h"`: the action is written `-> /h`, last on the line."""
     verb = vocabulary.BY_NAME.get(line.verb or "")
-    if verb is None or verb.arrow is None or "action" not in verb.arrow.fields:
+    if verb is None or verb.arrow is None:
         return None
-    m = re.search(r"(?<![\w-])action\s*[=:]\s*(\"[^\"]*\"|'[^']*'|[^\s\"'#]+)", line.text)
+    # `<Redirect>`'s URL is its text: `redirect url=/next` is the same habit
+    name = "action" if "action" in verb.arrow.fields else "url"
+    m = re.search(rf"(?<![\w-]){name}\s*[=:]\s*(\"[^\"]*\"|'[^']*'|[^\s\"'#]+)", line.text)
     if not m:
         return None
     arrow = f"-> {_unquote(m.group(1))}"
@@ -426,7 +498,9 @@ def _action_attribute(line: Line) -> Found | None:
     return Found(
         m.start(),
         line.code_end if rest else m.end(),
-        f"`{m.group()}` is TwiML's spelling: the action is written `->` and its target",
+        f"`{m.group()}` is TwiML's spelling: the action is written `->` and its target"
+        if name == "action"
+        else f"`{m.group()}` is TwiML's spelling: the target is written after `->`",
         f"write `{arrow}` at the end of the line",
         text,
     )
@@ -449,7 +523,7 @@ def _missing_arrow(line: Line) -> Found | None:
 
 def _loop_times(line: Line) -> Found | None:
     """`loop 2 times`."""
-    m = re.search(r"(?<![\w-])loop\s+(\d+)\s+times?\b", line.text)
+    m = re.search(r"(?<![\w-])loop\s+(\d+)(?:\s+times?\b|\s*[x×]\b)", line.text)
     if not m:
         return None
     text = f"loop {m.group(1)}"
@@ -478,15 +552,27 @@ def _twiml_attribute(line: Line) -> Found | None:
                 or raw == "->"
                 or option.shape is Shape.SWITCH
                 and not _separated(line.text, m.end(1))
+                and _unquote(raw).lower() not in (*_TRUE, *_FALSE, *option.switch_values)
             ):
                 end = m.end(1)
+            if raw == "->":
+                raw = None
+            same = counterpart(option, verb)
+            text = written(same, raw) if same is not None else None
+            if same is not None:
+                hint = f"`{verb}` has `{same.name}` for this: write `{text or same.syntax}`"
+            else:
+                hint = _options_of(verb)
             return Found(
                 m.start(1),
                 end,
                 f"`{name}` is TwiML's name for `{option.name}`, an option of {listed}, not of `{verb}`",
-                None,
-                None,
+                hint,
+                text,
+                safe=False,  # another verb's option: what was meant is a guess
             )
+        if found.part != "value":
+            return _callback_part(line, m, found)
         raw, end = _value_after(line.text, m.end(1))
         not_its_value = (
             option.shape is Shape.SWITCH
@@ -501,12 +587,14 @@ def _twiml_attribute(line: Line) -> Found | None:
             text = written(option, None, found.callback)
         whole = line.text[m.start(1) : end]
         if text is None:
+            hint, text = without_value(option, found.callback)
             return Found(
                 m.start(1),
                 end,
                 f"`{name}` is TwiML's name for the option `{option.name}`",
-                f"write `{option.syntax}`",
-                None,
+                hint,
+                text,
+                safe=False,  # Twilio's default stands for the value not written
             )
         return Found(
             m.start(1),
@@ -516,6 +604,60 @@ def _twiml_attribute(line: Line) -> Found | None:
             text,
         )
     return None
+
+
+def _options_of(verb: str) -> str:
+    """A hint that lists the options ``verb`` has."""
+    names = list(_OPTIONS.get(verb, {}))
+    if not names:
+        return f"remove it: `{verb}` takes no options"
+    listed = (
+        ", ".join(f"`{n}`" for n in names[:-1]) + f" and `{names[-1]}`" if len(names) > 1 else f"`{names[0]}`"
+    )
+    return f"remove it: the options of `{verb}` are {listed}"
+
+
+def _callback_part(line: Line, m: re.Match[str], found: Attribute) -> Found:
+    """`recordingStatusCallbackMethod GET`, `recordingStatusCallbackEvent
+    completed`: the method and the events are written with the callback's
+    URL (`status GET /s on completed`)."""
+    option, name = found.option, m.group(1)
+    raw, end = _value_after(line.text, m.end(1))
+    if raw == "->":
+        raw, end = None, m.end(1)
+    if found.part == "method":
+        method = _unquote(raw or "").upper()
+        return Found(
+            m.start(1),
+            end,
+            f"`{name}` is TwiML's name for the method of `{option.name}`, written before its URL",
+            f"write `{option.name} {method if method in ('GET', 'POST') else 'GET'} URL`",
+            None,
+        )
+    words = [w for w in re.split(r"[\s,]+", _unquote(raw or "")) if w]
+    end_words = end
+    if raw is not None and not raw.startswith(("'", '"')):
+        # `...Event completed absent`: the words after it that are events
+        more = re.compile(r"\s+([a-z-]+)").match(line.text, end)
+        while more and more.group(1) in option.events:
+            words.append(more.group(1))
+            end_words = more.end()
+            more = re.compile(r"\s+([a-z-]+)").match(line.text, end_words)
+    before = line.text[: m.start(1)].split()
+    follows_url = len(before) >= 2 and (
+        before[-2] == option.name or len(before) >= 3 and before[-3] == option.name
+    )
+    text = f"{vocabulary.EVENTS} {' '.join(words)}" if words and follows_url else None
+    return Found(
+        m.start(1),
+        end_words,
+        f"`{name}` is TwiML's name for the events of `{option.name}`, written `{vocabulary.EVENTS}` after "
+        "its URL",
+        f"write `{option.name} URL {vocabulary.EVENTS} {' '.join(words) or 'EVENT'}`"
+        if text is None
+        else f"write `{text}`",
+        text,
+    )
 
 
 def _option_equals(line: Line) -> Found | None:
@@ -583,16 +725,19 @@ def _comma_list(line: Line) -> Found | None:
     """`input dtmf, speech`, `on completed, absent`, `input [dtmf, speech]`."""
     names = "|".join(re.escape(n) for n in (*_LISTS, vocabulary.EVENTS))
     m = re.search(
-        rf"(?<![\w-])({names})\s+(\[\s*[\w-]+(?:\s*,\s*[\w-]+)*\s*\]|[\w-]+(?:\s*,\s*[\w-]+)+)", line.text
+        rf"(?<![\w-])({names})\s+(\[\s*[\w-]+(?:\s*,\s*[\w-]+)*\s*\]|[\w-]+(?:\s*[,|/+]\s*[\w-]+)+)",
+        line.text,
     )
     if not m:
         return None
-    words = " ".join(p for p in re.split(r"[\s,\[\]]+", m.group(2)) if p)
+    words = " ".join(p for p in re.split(r"[\s,|/+\[\]]+", m.group(2)) if p)
     text = f"{m.group(1)} {words}"
+    mark = next((c for c in m.group(2) if c in ",|/+"), ",")
     return Found(
         m.start(),
         m.end(),
-        f"the words of `{m.group(1)}` are separated by spaces, not commas",
+        f"the words of `{m.group(1)}` are separated by spaces, not "
+        + ("commas" if mark == "," else f"`{mark}`"),
         f"write `{text}`",
         text,
     )
@@ -730,31 +875,921 @@ def _hyphenated_reference(line: Line) -> Found | None:
     )
 
 
+# -- more habits: Python, JSON, shell, and what TwiML writes as elements --------------------------
+
+
+def _outside_strings(text: str, at: int) -> bool:
+    return text[:at].count('"') % 2 == 0
+
+
+_SCHEME = re.compile(
+    r"(?<![\w.+-])(h+t+p+s?|htps?|htts?|hhtps?)(://?|:/|//|:\\\\|:(?=[A-Za-z0-9]))(?=[\w\[])"
+)
+
+
+def _scheme_typo(line: Line) -> Found | None:
+    """`http//example.com`, `https:/example.com`, `htps://…`: a URL's
+    scheme is `https://` or `http://`."""
+    for m in _SCHEME.finditer(line.text):
+        if m.group() in ("http://", "https://") or not _outside_strings(line.text, m.start()):
+            continue
+        text = "https://" if m.group(1).endswith("s") else "http://"
+        return Found(
+            m.start(),
+            m.end(),
+            f"`{m.group()}` is not a URL's scheme: a URL starts with `https://` or `http://`",
+            f"write `{text}`",
+            text,
+        )
+    return None
+
+
+def _element_with_content(line: Line) -> Found | None:
+    """`<Say>Hello</Say>`, `<Redirect>/next</Redirect>`: TwiML's element with
+    its text is the verb with its value."""
+    m = re.match(r"[ \t]*<([A-Z][A-Za-z]*)((?:\s+[^>]*?)?)\s*>([^<]*)</\1>", line.text)
+    if not m or m.group(1) not in ELEMENTS:
+        return None
+    verb = vocabulary.BY_NAME[ELEMENTS[m.group(1)]]
+    content = m.group(3).strip()
+    values = [v for v in verb.values if not v.keyword]
+    if values and values[0].placeholder.startswith('"'):
+        value = _quoted(content)
+    elif verb.arrow is not None and not values:
+        value = f"-> {content}"
+    else:
+        value = content
+    attributes = m.group(2).strip()
+    text = " ".join(p for p in (verb.name, value, attributes) if p)
+    start = len(line.text) - len(line.text.lstrip(" \t"))
+    return Found(
+        start,
+        m.end(),
+        f"`<{m.group(1)}>` is TwiML's element: the verb is written `{verb.name}`, its text after it",
+        f"write `{text}`",
+        text,
+    )
+
+
+def _brace(line: Line) -> Found | None:
+    """`step start {` and `}`: blocks are marked by indentation."""
+    end = line.code_end
+    code = line.text[:end]
+    if code.strip() == "}":
+        start = code.index("}")
+        return Found(start, end, "blocks are marked by indentation, not braces", "remove the `}`", "", line=0)
+    if code.endswith("{") and _outside_strings(code, end - 1):
+        start = len(code[:-1].rstrip(" \t"))
+        return Found(
+            start, end, "a block opens with `:` and indentation, not `{`", "write `:` instead of `{`", ":"
+        )
+    return None
+
+
+_BRANCH_WORDS = {"else": "otherwise", "default": "otherwise", "if": "when", "elif": "when", "case": "when"}
+
+
+def _python_branch(line: Line) -> Found | None:
+    """`else -> start`, `if digits "1" -> sales`: the branches are `when` and
+    `otherwise`."""
+    m = re.match(r"[ \t]+(else if|else|default|elif|if|case)\b", line.text)
+    if not m:
+        return None
+    word = m.group(1)
+    meant = _BRANCH_WORDS.get(word, "when")
+    return Found(
+        m.start(1),
+        m.end(1),
+        f'`{word}` is not a branch: a branch is `when digits "KEYS" -> …`, the rest `otherwise -> …`',
+        f"write `{meant}`",
+        meant,
+    )
+
+
+def _comparison(line: Line) -> Found | None:
+    """`when digits == "1"`: the keys follow `digits` with no operator."""
+    m = re.match(r"([ \t]+when\s+digits)(\s*(?:==|=|:|\bis\b|\bequals\b)\s*)(?=\S)", line.text)
+    if not m:
+        return None
+    return Found(
+        m.start(2),
+        m.end(2),
+        f'`{m.group(2).strip()}` is not needed: the keys follow `digits` (`when digits "1" -> …`)',
+        f"remove `{m.group(2).strip()}`",
+        " ",
+    )
+
+
+def _string_prefix(line: Line) -> Found | None:
+    """`say f"Hello {name}"`: a flow's text is said as written."""
+    m = re.search(r"(?<![\w\"])([fFrRbBuU]{1,2})(?=\")", line.text)
+    if not m or not _outside_strings(line.text, m.start()):
+        return None
+    return Found(
+        m.start(),
+        m.end(),
+        f'`{m.group()}"…"` is Python\'s: text is written in plain double quotes and said as written',
+        f"remove `{m.group()}`",
+        "",
+    )
+
+
+def _concatenation(line: Line) -> Found | None:
+    """`say "Hello, " + "world"`: text is one string; flows have no variables."""
+    pieces = line.pieces
+    for i in range(len(pieces) - 1):
+        if pieces[i].kind != "string" or pieces[i + 1].text != "+":
+            continue
+        if i + 2 < len(pieces) and pieces[i + 2].kind == "string":
+            a, b = pieces[i], pieces[i + 2]
+            if not (a.text.endswith('"') and b.text.endswith('"') and a.text[0] == b.text[0] == '"'):
+                return None
+            text = a.text[:-1] + b.text[1:]
+            return Found(
+                a.start, b.end, "text is one quoted string, not joined with `+`", f"write {text}", text
+            )
+        return Found(
+            pieces[i + 1].start,
+            line.code_end,
+            "text is one quoted string: a flow has no variables to join to it",
+            "write the whole text in one quoted string",
+            None,
+        )
+    return None
+
+
+def _triple_quotes(line: Line) -> Found | None:
+    """`say \"\"\"Hello\"\"\"`: text is in one pair of double quotes."""
+    m = re.search(r"(\"\"\"|''')(.*?)(\1|$)", line.text)
+    if not m:
+        return None
+    if not line.text[: m.start()].strip() and not line.text[m.end() : line.code_end].strip():
+        text = f"# {m.group(2).strip()}"  # a docstring, alone on its line
+        return Found(m.start(), m.end(), "a comment starts with `#`", f"write `{text}`", text)
+    text = _quoted(m.group(2))
+    return Found(m.start(), m.end(), "text is in one pair of double quotes", f"write {text}", text)
+
+
+def _flow_colon(line: Line) -> Found | None:
+    """`flow main:`: a flow's line ends with its name."""
+    m = re.match(r"flow\s+[A-Za-z_][\w-]*(\s*:)", line.text)
+    if not m:
+        return None
+    return Found(m.start(1), m.end(1), "a `flow` line has no `:`", "remove the `:`", "")
+
+
+def _slash_comment(line: Line) -> Found | None:
+    """`say "Hi" // greet`: a comment starts with `#`."""
+    for m in re.finditer(r"(?:^|(?<=\s))(//|--)(?=\s|$)", line.text):
+        if _outside_strings(line.text, m.start()):
+            return Found(m.start(), m.end(), "a comment starts with `#`", "write `#`", "#")
+    return None
+
+
+def _step_one_line(line: Line) -> Found | None:
+    """`step start: hangup`: the step's lines go under it, indented."""
+    m = re.match(r"(step\s+[A-Za-z_]\w*\s*:)[ \t]*(?=[a-z])", line.text)
+    if not m or line.text[m.end() :].split()[0] not in vocabulary.BY_NAME:
+        return None
+    rest = line.text[m.end() : line.code_end]
+    return Found(
+        m.end(1),
+        line.code_end,
+        "a step's lines go under the `step` line, indented",
+        f"write `{rest}` on the next line, indented",
+        f"\n    {rest}",
+    )
+
+
+def _reference_parentheses(line: Line) -> Found | None:
+    """`redirect -> handle()`: a step is not a function."""
+    m = re.search(r"->\s*(?:(?:GET|POST)\s+)?(?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*(\(\s*\))", line.text)
+    if not m:
+        return None
+    return Found(m.start(1), m.end(1), "a step is not a function: it takes no parentheses", "remove `()`", "")
+
+
+def _colon_without_block(line: Line) -> Found | None:
+    """`redirect -> handle:`: only `gather` opens a block."""
+    verb = line.verb
+    end = line.code_end
+    if verb is None or verb == "gather" or end == 0 or line.text[end - 1] != ":":
+        return None
+    start = len(line.text[: end - 1].rstrip(" \t"))
+    return Found(
+        start,
+        end,
+        f"only `gather` opens a block with `:`: a `{verb}` line ends without one",
+        "remove the `:`",
+        "",
+    )
+
+
+def _list_item(line: Line) -> Found | None:
+    """`- say "Hi"`: a step's lines are not a YAML list."""
+    m = re.match(r"[ \t]*([-*•]\s+)(?=[a-z])", line.text)
+    if not m or line.text[m.end() :].split()[0] not in vocabulary.keywords():
+        return None
+    return Found(
+        m.start(1), m.end(1), "a step's lines are not a list: they start with the verb", "remove the `-`", ""
+    )
+
+
+def _verb_colon_text(line: Line) -> Found | None:
+    """`say: Hello`: the verb, then its text in double quotes."""
+    m = re.match(r"[ \t]*([a-z]+)(\s*:\s*)([^\s\"'#].*?)\s*(?=#|$)", line.text)
+    if (
+        not m
+        or m.group(1) not in _VALUE_FIRST
+        or not _VALUE_FIRST[m.group(1)].values[0].placeholder.startswith('"')
+    ):
+        return None
+    text = " " + _quoted(m.group(3))
+    return Found(
+        m.start(2),
+        m.end(3),
+        f"`{m.group(1)}` is followed by its text in double quotes, not by `:`",
+        f"write `{m.group(1)}{text}`",
+        text,
+    )
+
+
+def _comma(line: Line) -> Found | None:
+    """`say "Hi", voice alice`: options are separated by spaces."""
+    if line.verb is None:
+        return None
+    for piece in line.pieces:
+        if piece.kind == "word" and "," in piece.text and (piece.text == "," or piece.text.endswith(",")):
+            at = piece.end - 1
+            return Found(
+                at, at + 1, "a verb's options are separated by spaces, not commas", "remove the `,`", ""
+            )
+    return None
+
+
+def _variable(line: Line) -> Found | None:
+    """`redirect -> $next`, `say {name}`: a flow has no variables."""
+    m = re.search(r"(\$\{?|\{)([A-Za-z_]\w*)\}?", line.text)
+    if not m or not _outside_strings(line.text, m.start()):
+        return None
+    after_arrow = re.search(r"->\s*(?:(?:GET|POST)\s+)?$", line.text[: m.start()]) is not None
+    return Found(
+        m.start(),
+        m.end(),
+        f"`{m.group()}` is not a value: a flow has no variables",
+        f"write the step `{m.group(2)}`, `flow.step` or a URL" if after_arrow else "write the value itself",
+        m.group(2) if after_arrow else None,
+        safe=False,
+    )
+
+
+def _relative_path(line: Line) -> Found | None:
+    """`play ~/a.mp3`, `redirect -> ./next`: URLs are absolute or start with `/`."""
+    m = re.search(r"(?<![\w/.])(~|\.\.?)/([^\s\"#]*)", line.text)
+    if not m or not _outside_strings(line.text, m.start()):
+        return None
+    name = m.group(2)
+    step = re.fullmatch(r"[A-Za-z_]\w*", name) and line.verb != "play"
+    hint = f"write the URL path `/{name}`" + (f", or the step `{name}`" if step else "")
+    return Found(
+        m.start(),
+        m.end(),
+        f"`{m.group()}` is a path on your disk: a URL is absolute (`https://…`) or a path from the site's "
+        "root (`/…`)",
+        hint,
+        None,
+    )
+
+
+_SUBSECOND = re.compile(r"(?<![\w.])(\d+)ms\b|(?<![\w.,])(\d+[.,]\d+)(s|m|h)?\b")
+
+
+def _subsecond(line: Line) -> Found | None:
+    """`pause 500ms`, `pause 1.5s`: Twilio counts whole seconds."""
+    for m in _SUBSECOND.finditer(line.text):
+        if not _outside_strings(line.text, m.start()):
+            continue
+        if m.group(1) is not None:
+            seconds = max(1, round(int(m.group(1)) / 1000))
+            text = f"{seconds}s"
+        else:
+            unit = m.group(3) or "s"
+            scale = {"s": 1, "m": 60, "h": 3600}[unit]
+            seconds = max(1, round(float(m.group(2).replace(",", ".")) * scale))
+            minutes, rest = divmod(seconds, 60)
+            text = f"{minutes}m{rest}s" if minutes and rest else f"{minutes}m" if minutes else f"{rest}s"
+        return Found(
+            m.start(),
+            m.end(),
+            f"`{m.group()}`: Twilio counts durations in whole seconds",
+            f"write `{text}`",
+            text,
+            safe=False,  # rounded
+        )
+    return None
+
+
+def _upper_unit(line: Line) -> Found | None:
+    """`20S`, `1H30M`: units are lower case."""
+    m = re.search(r"(?<![\w.])((?:\d+[hHmMsS])+)(?![\w.])", line.text)
+    if not m or m.group(1) == m.group(1).lower() or not _outside_strings(line.text, m.start()):
+        return None
+    text = m.group(1).lower()
+    if not _DURATION.match(text):
+        return None
+    return Found(m.start(1), m.end(1), "a duration's unit is written in lower case", f"write `{text}`", text)
+
+
+def _unquoted_string_option(line: Line) -> Found | None:
+    """`finish #`, `gather finish *`, `caller-id +15550000000`: the value
+    of such an option is in double quotes (`#` alone starts a comment)."""
+    strings = [n for n, o in _OPTIONS.get(line.verb or "", {}).items() if o.shape is Shape.STRING]
+    if not strings:
+        return None
+    names = "|".join(re.escape(n) for n in strings)
+    listed = re.search(rf"(?<![\w-])({names})[ \t]+(\[[^\]]*\])", line.text)
+    if listed and _outside_strings(line.text, listed.start()):
+        words = [_unquote(w.strip()) for w in listed.group(2)[1:-1].split(",") if w.strip()]
+        text = _quoted(", ".join(words))
+        return Found(
+            listed.start(2),
+            listed.end(2),
+            f"the value of `{listed.group(1)}` is one quoted text, not a list",
+            f"write `{listed.group(1)} {text}`",
+            text,
+        )
+    m = re.search(rf"(?<![\w-])({names})[ \t]+(#[#*0-9]*(?=\s|$)|[^\s\"'#]+)", line.text)
+    if not m or not _outside_strings(line.text, m.start()) or m.group(2) == "->":
+        return None
+    value = m.group(2).strip("'")
+    text = _quoted(value)
+    comment = " (`#` alone starts a comment)" if value.startswith("#") else ""
+    return Found(
+        m.start(2),
+        m.end(2),
+        f"the value of `{m.group(1)}` is written in double quotes{comment}",
+        f"write `{m.group(1)} {text}`",
+        text,
+    )
+
+
+def _loop_forever(line: Line) -> Found | None:
+    """`loop forever`, `loop -1`: `loop 0` repeats until the caller hangs up."""
+    m = re.search(r"(?<![\w-])loop(\s+|\s*=\s*)(forever|infinite|infinity|always|inf|-1|true)\b", line.text)
+    if not m:
+        return None
+    return Found(
+        m.start(),
+        m.end(),
+        f"`{m.group()}`: `loop 0` repeats until the caller hangs up",
+        "write `loop 0`",
+        "loop 0",
+    )
+
+
+def _goto(line: Line) -> Found | None:
+    """`goto handle`, `-> handle` alone: going to a step is `redirect -> …`."""
+    m = re.match(r"[ \t]+(goto|go to|jump to|jump|jmp|next|call)\s+(?:->\s*)?([^\s#]+)", line.text)
+    if m and m.group(1) not in vocabulary.keywords():
+        text = f"redirect -> {m.group(2)}"
+        return Found(
+            m.start(1),
+            m.end(2),
+            f"`{m.group(1)}` is not a verb: the call goes to another step with `redirect ->`",
+            f"write `{text}`",
+            text,
+        )
+    m = re.match(r"[ \t]+(->\s*\S+)", line.text)
+    if m:
+        text = f"redirect {m.group(1)}"
+        return Found(
+            m.start(1),
+            m.end(1),
+            "`->` follows a verb: the call goes on with `redirect ->`",
+            f"write `{text}`",
+            text,
+        )
+    return None
+
+
+def _arrow_without_target(line: Line) -> Found | None:
+    """`say "Hi" -> next`, `hangup -> next`: only some verbs take `->`."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    if verb is None or verb.arrow is not None:
+        return None
+    pieces = line.pieces
+    arrow = next((i for i, p in enumerate(pieces) if p.text == "->"), None)
+    if arrow is None or arrow + 1 >= len(pieces):
+        return None
+    target = line.text[pieces[arrow + 1].start : line.code_end]
+    start = len(line.text[: pieces[arrow].start].rstrip(" \t"))
+    indent = line.text[: len(line.text) - len(line.text.lstrip(" \t"))]
+    if verb.name in ("hangup", "reject"):
+        return Found(
+            pieces[arrow].start,
+            line.code_end,
+            f"`{verb.name}` ends the call: it has no `->`",
+            f"remove `-> {target}`, or write `redirect -> {target}` instead of `{verb.name}`",
+            None,
+        )
+    return Found(
+        start,
+        line.code_end,
+        f"`{verb.name}` has no `->`: the call goes on with `redirect -> {target}` on the next line",
+        f"write `redirect -> {target}` on a line of its own",
+        f"\n{indent}redirect -> {target}",
+        safe=False,
+    )
+
+
+def _statements_on_one_line(line: Line) -> Found | None:
+    """`say "Hi"; hangup`: one verb a line."""
+    for piece in line.pieces:
+        if piece.kind != "word" or ";" not in piece.text:
+            continue
+        at = piece.start + piece.text.index(";")
+        rest = line.text[at + 1 : line.code_end].strip()
+        if not rest:
+            return None
+        if rest.split()[0] not in vocabulary.BY_NAME:  # `; a comment`, as in INI files
+            return Found(at, at + 1, "a comment starts with `#`", "write `#`", "#")
+        start = len(line.text[:at].rstrip(" \t"))
+        indent = line.text[: len(line.text) - len(line.text.lstrip(" \t"))]
+        return Found(
+            start,
+            line.code_end,
+            "one verb a line: `;` does not separate them",
+            f"write `{rest}` on the next line",
+            f"\n{indent}{rest}",
+        )
+    return None
+
+
+def _method_attribute(line: Line) -> Found | None:
+    """`record method=POST -> /h`: the method is written after `->`."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    if verb is None or verb.arrow is None:
+        return None
+    m = re.search(r"(?<![\w-])method(?:\s*[=:]\s*|\s+)([\"']?)(get|post|GET|POST)\1(?![\w-])", line.text)
+    if not m:
+        return None
+    method = m.group(2).upper()
+    arrow = re.search(r"->\s*(?:(?:GET|POST)\s+)?", line.text)
+    if arrow is None:
+        return Found(
+            m.start(),
+            m.end(),
+            f"`{m.group()}` is TwiML's: the method is written after `->`",
+            f"write `-> {method} TARGET`",
+            None,
+        )
+    start, end = min(m.start(), arrow.start()), line.code_end
+    rest = line.text[start:end]
+    rest = rest[: m.start() - start] + rest[m.end() - start :]
+    rest = re.sub(r"->\s*(?:(?:GET|POST)\s+)?", f"-> {method} ", rest, count=1)
+    text = " ".join(rest.split())
+    return Found(
+        start,
+        end,
+        f"`{m.group()}` is TwiML's: the method is written after `->`",
+        f"write `{text}`",
+        text,
+    )
+
+
+def _pass(line: Line) -> Found | None:
+    """`pass`: a step does something."""
+    m = re.match(r"[ \t]+(pass|noop|nop|continue)[ \t]*(?=#|$)", line.text)
+    if not m:
+        return None
+    return Found(
+        m.start(1),
+        m.end(1),
+        f"`{m.group(1)}` is not a verb: every line of a step does something",
+        "to wait a moment, write `pause`; to end the call, `hangup`",
+        "pause",
+        safe=False,
+    )
+
+
+def _upper_case_word(line: Line) -> Found | None:
+    """`RECORD max 20s`, `STEP start:`: keywords are lower case."""
+    m = re.match(r"[ \t]*([A-Z][A-Z_-]+)\b", line.text)
+    if not m or m.group(1).lower() not in (*vocabulary.BY_NAME, "step", "flow"):
+        return None
+    text = m.group(1).lower()
+    return Found(
+        m.start(1), m.end(1), f"`{m.group(1)}`: keywords are written in lower case", f"write `{text}`", text
+    )
+
+
+def _quoted_word(line: Line) -> Found | None:
+    """`record "max" 20s`, `gather digits "4"`: JSON's quotes around an
+    option's name, or around a number."""
+    verb = line.verb
+    options = _OPTIONS.get(verb or "", {})
+    pieces = line.pieces
+    for i, piece in enumerate(pieces):
+        if piece.kind != "string" or i == 0:
+            continue
+        inner = _unquote(piece.text)
+        if inner in options and pieces[i - 1].text != inner:
+            option = options[inner]
+            if option.shape in (Shape.STRING, Shape.TEXT) and i + 1 >= len(pieces):
+                continue
+            return Found(
+                piece.start,
+                piece.end,
+                f"an option's name is written without quotes: `{inner}`",
+                f"write `{inner}`",
+                inner,
+            )
+        before = options.get(pieces[i - 1].text)
+        if before is not None and before.shape in (
+            Shape.NUMBER,
+            Shape.DURATION,
+            Shape.DURATION_OR_OFF,
+            Shape.DURATION_OR_AUTO,
+        ):
+            text = written(before, inner)
+            if text is None:
+                continue
+            value = text.split(" ", 1)[1]
+            return Found(
+                piece.start,
+                piece.end,
+                f"the value of `{before.name}` is written without quotes",
+                f"write `{before.name} {value}`",
+                value,
+            )
+    return None
+
+
+def _keyword_value_equals(line: Line) -> Found | None:
+    """`play digits=1234`: a verb's keyword value after a space, in quotes."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    if verb is None:
+        return None
+    for value in verb.values:
+        if not value.keyword:
+            continue
+        m = re.search(
+            rf"(?<![\w-]){re.escape(value.keyword)}(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s\"'#]+)", line.text
+        )
+        if m:
+            inner = _unquote(m.group(2))
+            text = f"{value.keyword} " + (_quoted(inner) if value.placeholder.startswith('"') else inner)
+            return Found(
+                m.start(),
+                m.end(),
+                f"`{m.group()}`: `{value.keyword}` and its value are separated by a space",
+                f"write `{text}`",
+                text,
+            )
+    return None
+
+
+def _nested_element(line: Line) -> Found | None:
+    """`dial <Number>+15551234567</Number>`: a noun's text is the verb's value."""
+    m = re.search(r"(?<=\S)\s+(<([A-Z][A-Za-z]*)(?:\s[^>]*)?>([^<]*)</\2>)", line.text)
+    if not m or line.verb is None:
+        return None
+    text = _quoted(m.group(3).strip())
+    return Found(
+        m.start(1),
+        m.end(1),
+        f"`<{m.group(2)}>` is TwiML's: the value is written after `{line.verb}`, in quotes",
+        f"write `{line.verb} {text}`",
+        text,
+    )
+
+
+def _continued_line(line: Line) -> Found | None:
+    """`say "Hello \\` going on on the next line: text is on one line."""
+    code = line.text.rstrip()
+    if not code.endswith("\\"):
+        return None
+    quote = code.find('"')
+    start = quote if quote >= 0 else len(code) - 1
+    return Found(
+        start,
+        len(code),
+        "a line does not go on with `\\`: a text is written on one line",
+        "join the text and the line after it into one line",
+        None,
+    )
+
+
+def _unknown_camel_case(line: Line) -> Found | None:
+    """`gather actionOnEmptyResult`: a TwiML attribute the language does not
+    have (the ones it has are recognised by :func:`_twiml_attribute`)."""
+    verb = line.verb
+    if verb is None:
+        return None
+    for piece in line.pieces[1:]:
+        m = re.fullmatch(r"([a-z]+(?:[A-Z][a-z0-9]*)+)(?:=.*)?", piece.text)
+        if piece.kind != "word" or not m or attribute(m.group(1), verb) is not None:
+            continue
+        if difflib.get_close_matches(m.group(1), list(_OPTIONS.get(verb, {})), n=1, cutoff=0.6):
+            return None  # a misspelt option, which the syntax error names
+        return Found(
+            piece.start,
+            piece.start + len(m.group(1)),
+            f"`{m.group(1)}` is not an option of `{verb}`: flowc does not write this TwiML attribute",
+            _options_of(verb),
+            None,
+        )
+    return None
+
+
+def _verb_in_the_line(line: Line) -> Found | None:
+    """`dial "+1555" record`: a verb's name among another verb's options."""
+    verb = line.verb
+    if verb is None:
+        return None
+    for piece in line.pieces[1:]:
+        if (
+            piece.kind != "word"
+            or piece.text not in vocabulary.BY_NAME
+            or piece.text in _OPTIONS.get(verb, {})
+        ):
+            continue
+        if line.verb == "record" and piece is line.pieces[1]:
+            continue  # the recording's label
+        return Found(
+            piece.start,
+            piece.end,
+            f"`{piece.text}` is not an option of `{verb}`: a verb starts a line of its own",
+            _options_of(verb)
+            .replace("remove it: ", "the options of a verb follow it: ")
+            .replace("the options of a verb follow it: the options", "the options"),
+            None,
+        )
+    return None
+
+
+def _mixed_quotes(line: Line) -> Found | None:
+    """`say "Hello'`: a text opened with `"` is closed with `"`."""
+    m = re.search(
+        r"\"([^\"]*)['\u2019\u201d]\s*$", line.text[: line.code_end] if "#" not in line.text else line.text
+    )
+    if not m or line.text[: m.start()].count('"') % 2:
+        return None
+    text = _quoted(m.group(1))
+    return Found(
+        m.start(),
+        m.start() + len(m.group().rstrip()),
+        'a text opened with `"` is closed with `"`',
+        f"write {text}",
+        text,
+    )
+
+
+def _spaced_name(line: Line) -> Found | None:
+    """`step main menu:`, `flow my flow`: a name is one word."""
+    m = re.match(r"(step|flow)\s+([A-Za-z_]\w*(?:[ \t]+[A-Za-z_]\w*)+)[ \t]*(:?)[ \t]*(?=#|$)", line.text)
+    if not m or (m.group(1) == "step") != bool(m.group(3)):
+        return None
+    name = "_".join(m.group(2).split())
+    return Found(
+        m.start(2),
+        m.end(2),
+        f"a {m.group(1)} name is one word: letters, digits and `_`",
+        f"write `{name}`",
+        name,
+    )
+
+
+def _polly_voice(line: Line) -> Found | None:
+    """`voice Polly Joanna`: a Polly or Google voice is one word with a `.`."""
+    m = re.search(r"(?<![\w-])voice\s+((Polly|Google)[ \t]+([A-Z][\w-]*))", line.text)
+    if not m:
+        return None
+    text = f"{m.group(2)}.{m.group(3)}"
+    return Found(m.start(1), m.end(1), f"a voice is one word: `{text}`", f"write `{text}`", text)
+
+
+def _when_keys(line: Line) -> Found | None:
+    """`when 1 -> sales`, `when digits 1, 2 -> sales`: the keys are quoted
+    after `digits`, one `when` line for each."""
+    m = re.match(
+        r"([ \t]+)when\s+(digits\s+)?([0-9*#]+(?:\s*(?:,|or|\|)\s*[0-9*#]+)*)\s*(->.*?)\s*(?=#|$)", line.text
+    )
+    if not m:
+        return None
+    keys = [k for k in re.split(r"\s*(?:,|or|\|)\s*", m.group(3)) if k]
+    lines = [f'when digits "{k}" {m.group(4)}' for k in keys]
+    text = ("\n" + m.group(1)).join(lines)
+    start = len(m.group(1))
+    if len(keys) > 1:
+        message = "one `when` line for each key, quoted after `digits`"
+        hint = f"write `{lines[0]}` and `{lines[1]}`" + (" …" if len(keys) > 2 else "")
+        return Found(start, m.end(4), message, hint, text)
+    keys_text = ("" if m.group(2) else "digits ") + f'"{keys[0]}"'
+    return Found(
+        m.start(3),
+        m.end(3),
+        'the keys of `when` are quoted after `digits`: `when digits "1"`',
+        f"write `{lines[0]}`",
+        keys_text,
+    )
+
+
+def _phone_number(line: Line) -> Found | None:
+    """`dial +1 555 123 4567`: the number is quoted, in E.164 form."""
+    m = re.match(r"[ \t]*dial\s+(\+?[0-9(][0-9 ().-]*[0-9])(?=\s*(?:->|#|$|[a-z]))", line.text)
+    if not m or " " not in m.group(1):
+        return None
+    digits = re.sub(r"[ ().-]", "", m.group(1))
+    text = _quoted(digits)
+    return Found(
+        m.start(1),
+        m.end(1),
+        "the number to dial is quoted, written without spaces",
+        f"write `dial {text}`",
+        text,
+    )
+
+
+def _options_in_a_block(line: Line) -> Found | None:
+    """`record:` with `max: 20s` under it: options are on the verb's line."""
+    m = re.match(r"([ \t]+)([a-z-]+)\s*[:=]?\s*(.*?)\s*(?=#|$)", line.text)
+    if not m:
+        return None
+    number = line.number - 1
+    while number >= 0 and not line.lines[number].split("#", 1)[0].strip():
+        number -= 1
+    if number < 0:
+        return None
+    above = Line(line.lines, number, 0)
+    pieces = above.pieces
+    verb = pieces[0].text.rstrip(":") if pieces else None
+    if verb not in _OPTIONS or m.group(2) not in _OPTIONS[verb]:
+        return None
+    head = above.text[: above.code_end].rstrip(":").strip()
+    option = _OPTIONS[verb][m.group(2)]
+    text = written(option, m.group(3) or None)
+    verb_part, arrow, target = head.partition(" ->")
+    whole = f"{verb_part} {text or option.syntax}" + (f" ->{target}" if arrow else "")
+    return Found(
+        min(len(m.group(1)), line.col),  # the parser may stop at the indentation
+        len(m.group(1)) + len(m.group(2)),
+        f"`{m.group(2)}` is an option of `{verb}`: options are written on the verb's line",
+        f"write `{whole}` on one line",
+        None,
+    )
+
+
+def _attribute_prefix(line: Line) -> Found | None:
+    """`gather num 4`: the start of a TwiML attribute name (`numDigits`)."""
+    verb = line.verb
+    if verb is None:
+        return None
+    for piece in line.pieces[1:]:
+        word = piece.text
+        if (
+            piece.kind != "word"
+            or not piece.start <= line.col <= piece.end
+            or len(word) < 3
+            or not word.isalpha()
+            or word in vocabulary.keywords()
+        ):
+            continue
+        if difflib.get_close_matches(word, list(_OPTIONS.get(verb, {})), n=1, cutoff=0.6):
+            return None  # a misspelt option, which the syntax error names
+        for a in (a for items in ATTRIBUTES.values() for a in items):
+            if a.verb.name != verb or a.part != "value" or not _normal(a.attribute).startswith(word.lower()):
+                continue
+            raw, end = _value_after(line.text, piece.end)
+            text = written(a.option, raw, a.callback) if raw is not None and raw != "->" else None
+            if text is None:
+                end = piece.end
+            return Found(
+                piece.start,
+                end,
+                f"`{word}` is not an option of `{verb}`",
+                f"did you mean `{a.option.name}` (TwiML's `{a.attribute}`)?",
+                text,
+                safe=False,
+            )
+    return None
+
+
+def _name_with_a_digit_first(line: Line) -> Found | None:
+    """`step 1st:`: a name starts with a letter or `_`."""
+    m = re.match(r"(step|flow)\s+(\d\w*)", line.text)
+    if not m:
+        return None
+    return Found(
+        m.start(2),
+        m.end(2),
+        f"a {m.group(1)} name starts with a letter or `_`, not a digit",
+        f"write a name such as `{m.group(1)}_{m.group(2)}`",
+        None,
+    )
+
+
+def _negative_duration(line: Line) -> Found | None:
+    """`pause -1s`: a duration is not negative."""
+    m = re.search(r"(?<![\w-])-(\d+[hms]?)\b", line.text)
+    if not m or not _outside_strings(line.text, m.start()) or line.verb is None:
+        return None
+    return Found(
+        m.start(), m.end(), "a duration is not negative", f"write `{m.group(1)}`", m.group(1), safe=False
+    )
+
+
+def _hyphenated_negation(line: Line) -> Found | None:
+    """`record no-beep`: `no` and the switch are two words."""
+    switches = [n for n, o in _OPTIONS.get(line.verb or "", {}).items() if o.shape is Shape.SWITCH]
+    if not switches:
+        return None
+    names = "|".join(re.escape(n) for n in switches)
+    m = re.search(rf"(?<![\w-]){vocabulary.NEGATION}[-_]({names})(?![\w-])", line.text)
+    if not m:
+        return None
+    text = f"{vocabulary.NEGATION} {m.group(1)}"
+    return Found(m.start(), m.end(), f"`{text}` is two words", f"write `{text}`", text)
+
+
+def _double_arrow(line: Line) -> Found | None:
+    """`redirect -> -> next`: one arrow."""
+    m = re.search(r"->(\s*->)+", line.text)
+    if not m:
+        return None
+    return Found(m.start(), m.end(), "one `->` before the target", "write `->`", "->")
+
+
 HABITS: tuple[Habit, ...] = (
     _indented_step,
     _yaml_step,
     _step_parentheses,
+    _step_one_line,
+    _spaced_name,
+    _name_with_a_digit_first,
     _hyphenated_flow,
+    _flow_colon,
+    _brace,
     _block_without_colon,
+    _element_with_content,
     _element,
+    _upper_case_word,
+    _nested_element,
+    _continued_line,
+    _list_item,
+    _python_branch,
+    _when_keys,
+    _options_in_a_block,
+    _phone_number,
+    _comparison,
+    _goto,
+    _pass,
     _call_parentheses,
+    _reference_parentheses,
     _arrow,
+    _double_arrow,
+    _triple_quotes,
+    _mixed_quotes,
     _single_quotes,
+    _string_prefix,
+    _concatenation,
+    _verb_colon_text,
+    _slash_comment,
+    _scheme_typo,
     _url_without_scheme,
+    _relative_path,
+    _variable,
     _hyphenated_reference,
     _action_attribute,
+    _method_attribute,
+    _polly_voice,
     _value_named,
+    _keyword_value_equals,
     _twiml_attribute,
+    _unknown_camel_case,
+    _hyphenated_negation,
+    _negative_duration,
+    _quoted_word,
     _option_equals,
     _loop_times,
+    _loop_forever,
     _switch_value,
     _spelt_unit,
+    _subsecond,
+    _upper_unit,
+    _unquoted_string_option,
     _comma_list,
+    _comma,
     _options_before_value,
     _label_after_options,
     _arrow_not_last,
+    _arrow_without_target,
     _missing_arrow,
+    _verb_in_the_line,
+    _attribute_prefix,
+    _statements_on_one_line,
     _semicolon,
+    _colon_without_block,
 )
 
 

@@ -540,7 +540,9 @@ def completion(ls: FlowServer, params: lsp.CompletionParams) -> lsp.CompletionLi
     lines = ls.lines(path)
     found = editor.complete(ls.source(path).text, line, col, ls.flows(path))
     # Each item replaces the word being typed (a `flow.step` reference with
-    # its dot), whatever the client's own idea of a word.
+    # its dot), whatever the client's own idea of a word. No `filterText`:
+    # it would be the label anyway, and Neovim's omnifunc takes the start of
+    # the word from the edit's range only for items without one.
     start = editor.typed_start(lines[line] if line < len(lines) else "", col)
     replaced = ls.range(editor.Place(path, line, start, col))
     items = [
@@ -552,7 +554,6 @@ def completion(ls: FlowServer, params: lsp.CompletionParams) -> lsp.CompletionLi
             if c.documentation
             else None,
             text_edit=lsp.TextEdit(range=replaced, new_text=c.label),
-            filter_text=c.label,
         )
         for c in found
     ]

@@ -10,6 +10,7 @@ declare -A NEEDS=(
     [dot]=graphviz
     [chromium]=chromium
     [chromedriver]=chromium-driver
+    [nvim]=neovim  # the language server test drives Neovim's built-in client, headless
 )
 
 missing=()

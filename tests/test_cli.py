@@ -100,6 +100,16 @@ def test_check_json_goes_to_stdout_with_every_field(runner, tmp_path):
             "code": "FL104",
             "message": "there is no step `handel` in flow `main`",
             "hint": "did you mean `handle`?",
+            # the suggestion, written over the step's name after `-> `
+            "fixes": [
+                {
+                    "title": "write `handle`",
+                    "safe": True,
+                    "edits": [
+                        {"file": path, "line": 2, "column": 23, "end_line": 2, "end_column": 29, "text": "handle"}
+                    ],
+                }
+            ],
         }
     ]
 

@@ -175,8 +175,10 @@ def test_step_after_bare_verbs(compile_flow):
 
 def test_extra_word_on_flow_line(compile_flow):
     d = only(compile_flow("flow x y\nstep start:\n    hangup\n"), "FL001")
-    assert where(d.span) == (1, 8, 1, 9)
-    assert d.message == "unexpected `y`, expected the end of the line"
+    # The words are one name written with a space: the whole name is the mistake.
+    assert where(d.span) == (1, 6, 1, 9)
+    assert d.message == "a flow name is one word: letters, digits and `_`"
+    assert d.hint == "write `x_y`"
 
 
 def test_lower_case_method_is_a_syntax_error(compile_flow):

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .. import ir
+from ..diagnostics import Fix, replace_span
 from ..graph import CallGraph
 from ..source import Span
 
@@ -55,6 +56,20 @@ def did_you_mean(word: str, choices) -> str | None:
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
+
+
+def meant(word: str, choices, span: Span) -> tuple[str | None, tuple[Fix, ...]]:
+    """The "did you mean" hint for ``word`` and its fix, which writes the
+    suggestion over ``span``: the last ``len(word)`` characters of it, where
+    a span (of a target, `-> word`) ends with the word. A word that differs
+    from a choice only in case is that choice."""
+    choices = list(choices)
+    same = [c for c in choices if c.lower() == word.lower()]
+    hint = f"did you mean `{same[0]}`?" if same else did_you_mean(word, choices)
+    if hint is None or span.end_line != span.line or span.end_col - span.col < len(word):
+        return hint, ()
+    where = Span(span.file, span.line, span.end_col - len(word), span.line, span.end_col)
+    return hint, (replace_span(where, hint.split("`")[1]),)
 
 
 def allowed(values) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .. import ir, vocabulary
 from ..codes import report
-from .base import CheckContext, allowed, did_you_mean
+from .base import CheckContext, allowed, meant
 
 CODES = ("FL303",)
 LOCAL = True  # judges each verb by itself
@@ -26,11 +26,13 @@ def run(ctx: CheckContext):
             seen = set()
             for event in verb.status_events:
                 if event.value not in EVENTS:
+                    hint, fixes = meant(event.value, EVENTS, event.span)
                     yield report(
                         "FL303",
                         f"`{event.value}` is not a recording status event; write {allowed(EVENTS)}",
                         event.span,
-                        hint=did_you_mean(event.value, EVENTS),
+                        hint=hint,
+                        fixes=fixes,
                     )
                 elif event.value in seen:
                     yield report("FL303", f"the event `{event.value}` is listed twice", event.span)

@@ -41,6 +41,9 @@ PHRASES = tuple(
 ) + tuple(f"{o.name} {o.word}" for o in _RECORD.options if o.word)
 
 
+STANDALONE = PHRASES + tuple(o.name for o in _RECORD.options if o.shape is vocabulary.Shape.SWITCH)
+
+
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
@@ -56,32 +59,53 @@ def run(ctx: CheckContext):
             suggestion = did_you_mean(label, OPTIONS + PHRASES)
             if suggestion is None:
                 continue
+            word = suggestion.split("`")[1]
             yield report(
                 "FL060",
                 f"the recording's label `{label}` looks like a misspelt option",
                 verb.label.span,
                 hint=f"{suggestion} If `{label}` really is the recording's label, "
                 "rename it to a word that is not read as a misspelt option",
+                # an option that stands alone; one that takes a value needs it written
+                fixes=(replace_span(verb.label.span, word, safe=False),) if word in STANDALONE else (),
             )
 
 
 def _attribute(label: str, twiml: habits.Attribute, span):
     option = twiml.option
     if twiml.verb is not _RECORD:
+        same = habits.counterpart(option, "record")
+        message = (
+            f"the recording's label `{label}` is TwiML's name for `{option.name}`, "
+            f"an option of `{twiml.verb.name}`, not of `record`"
+        )
+        if same is None:
+            return report("FL060", message, span, hint=f"remove `{label}`, or rename the label")
+        hint, text = habits.without_value(same)
         return report(
             "FL060",
-            f"the recording's label `{label}` is TwiML's name for `{option.name}`, "
-            f"an option of `{twiml.verb.name}`, not of `record`",
+            message,
             span,
-            hint=f"remove `{label}`, or rename the label",
+            hint=f"`record` has `{same.name}` for this: {hint}",
+            fixes=(replace_span(span, text, safe=False),) if text else (),
         )
     from .. import habits
 
     text = habits.written(option, None, twiml.callback)
+    if text is not None:
+        return report(
+            "FL060",
+            f"the recording's label `{label}` is TwiML's name for the option `{option.name}`",
+            span,
+            hint=f"write `{text}`",
+            fixes=(replace_span(span, text),),
+        )
+    hint, guess = habits.without_value(option, twiml.callback)
     return report(
         "FL060",
         f"the recording's label `{label}` is TwiML's name for the option `{option.name}`",
         span,
-        hint=f"write `{text or option.syntax}`",
-        fixes=(replace_span(span, text),) if text else (),
+        hint=hint,
+        # Twilio's default stands for the value not written: applied by hand only.
+        fixes=(replace_span(span, guess, safe=False),) if guess else (),
     )

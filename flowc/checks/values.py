@@ -17,7 +17,8 @@ import re
 
 from .. import ir, vocabulary
 from ..codes import report
-from .base import CheckContext, allowed, did_you_mean
+from ..diagnostics import replace_span
+from .base import CheckContext, allowed, meant
 
 CODES = ("FL306",)
 LOCAL = True  # judges each verb and each setting by itself
@@ -29,13 +30,36 @@ LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 
 def _choice(text: ir.Text, choices, what: str):
     if text.value not in choices:
+        hint, fixes = meant(text.value, choices, text.span)
         return report(
             "FL306",
             f"`{text.value}` is not a {what}; write {allowed(choices)}",
             text.span,
-            hint=did_you_mean(text.value, choices),
+            hint=hint,
+            fixes=fixes,
         )
     return None
+
+
+def _language(language: ir.Text):
+    """`en_US`, `EN-us`: a tag with `_` is written with `-`."""
+    tag = language.value.replace("_", "-")
+    if tag != language.value and LANGUAGE_TAG.match(tag):
+        return report(
+            "FL306",
+            f"`{language.value}` is not a language tag: its parts are joined with `-`",
+            language.span,
+            hint=f"write `{tag}`",
+            fixes=(replace_span(language.span, tag),)
+            if language.span.end_col - language.span.col == len(language.value)
+            else (),
+        )
+    return report(
+        "FL306",
+        f"`{language.value}` is not a language tag",
+        language.span,
+        hint="write a BCP-47 tag such as `en-US` or `fr-FR`",
+    )
 
 
 GATHER_OPTIONS = tuple(o.name for o in vocabulary.verb("gather").options if o.name != "input")
@@ -76,12 +100,7 @@ def _verb(verb: ir.Verb):
             yield report("FL306", "`digits` must be at least 1", verb.num_digits.span)
     language = getattr(verb, "language", None)
     if language is not None and not LANGUAGE_TAG.match(language.value):
-        yield report(
-            "FL306",
-            f"`{language.value}` is not a language tag",
-            language.span,
-            hint="write a BCP-47 tag such as `en-US` or `fr-FR`",
-        )
+        yield _language(language)
     if isinstance(verb, ir.Dial) and not verb.number.value.strip():
         yield report("FL306", "the number to dial is empty", verb.number.span)
     if isinstance(verb, ir.Say) and not verb.text.value.strip():

@@ -610,7 +610,13 @@ def _habit(result: _Reading | Diagnostic, source: SourceFile) -> Diagnostic | No
     where = Span(source.path, line, found.start + 1, line, found.end + 1)
     fixes: tuple[Fix, ...] = ()
     if found.text is not None:
-        title = f"add `{found.text}`" if found.start == found.end else None
+        title = None
+        if found.start == found.end:
+            title = f"add `{found.text}`"
+        elif found.text == "":
+            title = f"remove `{source.line_text(line)[found.start : found.end].strip()}`"
+        elif "\n" in found.text and found.hint is not None:
+            title = found.hint  # `write `hangup` on the next line`
         fixes = (replace_span(where, found.text, title, safe=found.safe),)
     if found.start == found.end:
         where = Span.point(source.path, line, found.start + 1)
