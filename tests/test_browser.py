@@ -176,9 +176,17 @@ def test_the_site_works_from_file_urls(browser, site_dir):
     from selenium.webdriver.common.by import By
 
     browser.get((site_dir / "index.html").as_uri())
+    # the shared style sheet and script, loaded from the site's root by relative URLs
+    assert browser.find_element(By.CSS_SELECTOR, "form.controls").is_displayed()  # the script ran
+    assert (
+        browser.find_element(By.CSS_SELECTOR, "table.flows").value_of_css_property("border-collapse")
+        == "collapse"
+    )
     browser.find_element(By.CSS_SELECTOR, 'tr[data-flow="voicemail"] a.flow-link').click()
     assert browser.current_url == (site_dir / "voicemail" / "index.html").as_uri()
     assert len(browser.find_elements(By.CSS_SELECTOR, ".graph svg g.node.step")) == 2
+    assert browser.find_element(By.CSS_SELECTOR, ".graph-tools").is_displayed()  # the graph's script ran
+    assert browser.find_element(By.CSS_SELECTOR, ".hl .line .k").value_of_css_property("font-weight") == "700"
     assert console_errors(browser) == []
 
 

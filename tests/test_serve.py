@@ -106,6 +106,15 @@ def test_serve_builds_serves_and_rebuilds_on_change(flows, tmp_path):
         assert status == 200 and b'data-flow="voicemail"' in index
         assert b'fetch("/.flowc/build"' in index  # served pages reload themselves after a rebuild
         assert server.get(".flowc/build")[2] == b"1"
+        # the shared style sheet and script, as the pages link them
+        sheet = re.search(rb'<link rel="stylesheet" href="(site_\w+\.css)">', index).group(1).decode()
+        script = re.search(rb'<script src="(site_\w+\.js)"></script>', index).group(1).decode()
+        _, _, page = server.get("voicemail/index.html")
+        assert f'href="../{sheet}"'.encode() in page and f'src="../{script}"'.encode() in page
+        status, ctype, css = server.get(sheet)
+        assert status == 200 and ctype.startswith("text/css") and b".hl .line.mark-error" in css
+        status, ctype, js = server.get(script)
+        assert status == 200 and "javascript" in ctype and b"graph-figure" in js
         status, ctype, xml = server.get("voicemail/start.xml")
         assert status == 200 and xml.startswith(b"<?xml") and b"<Record" in xml
 

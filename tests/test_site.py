@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lhtml
 from site_helpers import BROKEN, wide_flow
@@ -212,7 +215,13 @@ def test_pages_load_nothing_from_elsewhere(tmp_path):
         if not name.endswith(".html"):
             continue
         doc = lhtml.fromstring(data)
-        assert not doc.xpath("//script[@src] | //link[@rel='stylesheet'] | //img | //iframe"), name
+        assert not doc.xpath("//img | //iframe | //object | //embed"), name
+        # the shared style sheet and script: files of this site, by a relative URL
+        loaded = doc.xpath("//script/@src | //link[@rel='stylesheet']/@href")
+        assert len(loaded) == 2, name
+        for url in loaded:
+            assert not re.match(r"[a-z]+:|/", url), (name, url)
+            assert (tmp_path / name).parent.joinpath(url).resolve().is_file(), (name, url)
         for link in doc.xpath("//@href | //@*[name()='xlink:href']"):
             # every link stays in the site, or is an anchor
             assert not re.match(r"[a-z]+:", link) or link == "data:,", (name, link)
@@ -243,7 +252,8 @@ def test_everything_from_the_source_is_escaped(tmp_path):
         raw = (tmp_path / "out" / name).read_text(encoding="utf-8")
         doc = lhtml.fromstring(raw)
         scripts = doc.xpath("//script")
-        assert len(scripts) == 1 and "alert" not in scripts[0].text, name
+        assert len(scripts) == 1 and not (scripts[0].text or "").strip(), name  # only the shared script
+        assert scripts[0].get("src").removeprefix("../") == site.assets().js, name
         assert not doc.xpath("//img | //iframe | //*[@onerror] | //*[@onload]"), name
         assert not [
             h for h in doc.xpath("//@href | //@*[name()='xlink:href']") if h.lower().startswith("javascript:")
@@ -422,21 +432,128 @@ TEMPLATES = ROOT / "flowc" / "backends" / "site_templates"
 
 
 @needs_dot
-def test_pages_come_from_the_templates_with_the_css_and_script_package_files(tmp_path):
+def test_pages_share_one_style_sheet_and_one_script_made_of_the_package_files(tmp_path):
     assert build(EXAMPLES, tmp_path).exit_code == 0
     css = (TEMPLATES / "site.css").read_text(encoding="utf-8")
-
-    def script(*names):
-        return "\n" + "".join((TEMPLATES / n).read_text(encoding="utf-8") for n in names)
-
-    for name, scripts in (
-        ("index.html", ("site.js", "index.js")),
-        ("voicemail/index.html", ("site.js", "graph.js")),
-    ):
-        doc = page(tmp_path / name)
-        assert doc.xpath("//style")[0].text.endswith(css)  # after Pygments' styles, so it wins
-        assert [s.text for s in doc.xpath("//script")] == [script(*scripts)]
+    script = "".join((TEMPLATES / n).read_text(encoding="utf-8") for n in ("site.js", "graph.js", "index.js"))
+    root = sorted(p.name for p in tmp_path.iterdir() if p.is_file() and p.name != ".flowc-manifest.json")
+    assert [n for n in root if n != "index.html"] == sorted([site.assets().css, site.assets().js])
+    sheet, code = (tmp_path / site.assets().css).read_text(), (tmp_path / site.assets().js).read_text()
+    assert sheet.endswith(css)  # after Pygments' styles, so it wins
+    assert code == script
+    # named after their content: a host may cache them for good
+    for name, data in ((site.assets().css, sheet), (site.assets().js, code)):
+        assert re.fullmatch(r"site_[0-9a-f]{12}\.(css|js)", name)
+        assert name.split("_")[1].split(".")[0] == hashlib.sha256(data.encode()).hexdigest()[:12]
+    pages = sorted(tmp_path.rglob("*.html"))
+    assert len(pages) == 1 + len(EXAMPLES)
+    for path in pages:
+        doc = page(path)
+        up = "" if path.parent == tmp_path else "../"
+        assert doc.xpath("//link[@rel='stylesheet']/@href") == [up + site.assets().css], path
+        assert doc.xpath("//script/@src") == [up + site.assets().js], path
+        assert not doc.xpath("//style"), path  # nothing repeated page after page
+        assert css[:200] not in path.read_text(encoding="utf-8"), path
     assert not re.search(r"<style>|<script>|<html", (ROOT / "flowc" / "backends" / "site.py").read_text())
+
+
+def test_a_message_page_stands_alone():
+    # flowc serve answers any path with it (a 404 in a folder the site does not have)
+    doc = lhtml.fromstring(site.message_page("no flows"))
+    assert doc.xpath("//style")[0].text.endswith((TEMPLATES / "site.css").read_text(encoding="utf-8"))
+    assert not doc.xpath("//link[@rel='stylesheet'] | //script[@src]")
+    assert len(doc.xpath("//script")) == 1
+
+
+# ---- highlighting: Pygments' lexers and HTML, made faster --------------------------------------
+
+LEXER_PIECES = [*"ab Z9_<>&;\"'\n\r\t#->:/=?![]\\u.", "step", "flow", "say", "<![CDATA[", "]]>", "<!--"]
+LEXER_PIECES += ["-->", "<?", "?>", "&amp;", "https://x.org/a", "\ufeff", "POST "]
+LEXER_TEXT = st.lists(st.sampled_from(LEXER_PIECES), max_size=40).map("".join)
+
+
+def _both_lexers():
+    from pygments.lexers import XmlLexer
+
+    from flowc.pygments_lexer import FlowLexer
+
+    return FlowLexer(), XmlLexer()
+
+
+@settings(max_examples=400, deadline=None)
+@given(LEXER_TEXT)
+def test_the_tokens_are_the_lexers_own_for_any_text(text):
+    for lexer in _both_lexers():
+        assert site._tokens(lexer, text) == list(lexer.get_tokens(text)), (lexer.name, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(LEXER_TEXT, st.integers(min_value=1, max_value=120), st.sets(st.integers(min_value=1, max_value=130)))
+def test_highlighted_html_is_what_pygments_writes(text, first, marked):
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+
+    class Reference(HtmlFormatter):  # the formatter the site used before: Pygments' own HTML
+        def wrap(self, source):
+            width = len(str(self.linenostart + len(self.indents) - 1)) + 1
+            number = self.linenostart
+
+            def lines():
+                nonlocal number
+                for kind, line in source:
+                    if kind != 1:
+                        yield kind, line
+                        continue
+                    mark = self.marks.get(number)
+                    cls = f"line mark-{mark}" if mark else "line"
+                    i = number - self.linenostart
+                    indent = self.indents[i] if i < len(self.indents) else 0
+                    yield (
+                        1,
+                        f'<span class="{cls}" style="--i:{width + indent}">{line.removesuffix(chr(10))}</span>',
+                    )
+                    number += 1
+
+            return super().wrap(lines())
+
+    marks = {n: "error" if n % 2 else "warning" for n in marked}
+    for lexer in _both_lexers():
+        ref = Reference(linenos="inline", cssclass="hl", wrapcode=True, linenostart=first)
+        ref.hl_lines = {n - first + 1 for n in marks}
+        ref.marks = marks
+        ref.indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n")]
+        want = highlight(text, lexer, ref).replace('<div class="hl">', '<div class="hl" tabindex="0">', 1)
+        assert str(site._highlight(text, lexer, first, marks)) == want, (lexer.name, text)
+
+
+def test_the_tokens_of_the_example_flows_and_their_twiml_are_the_lexers_own():
+    from flowc.backends import twiml
+
+    flow_lexer, xml_lexer = _both_lexers()
+    b = load([str(p) for p in EXAMPLES])
+    for path, source in b.sources().items():
+        text = "\n".join(source.lines) + "\n"
+        assert site._tokens(flow_lexer, text) == list(flow_lexer.get_tokens(text)), path
+    for flow in b.flows:
+        for step in flow.steps:
+            if not step.is_branch:
+                xml = twiml.render_step(flow, step).decode("utf-8")
+                assert site._tokens(xml_lexer, xml) == list(xml_lexer.get_tokens(xml)), step.name
+
+
+def test_a_lexer_the_tokenizer_cannot_follow_is_left_to_pygments():
+    from pygments.lexers import PythonLexer
+
+    lexer = PythonLexer()  # rules with callbacks and lookarounds of every kind: still the same tokens
+    text = "def f(x):\n    return f'{x!r}' if x else None  # done\n"
+    assert list(site._tokens(lexer, text)) == list(lexer.get_tokens(text))
+    from pygments.filters import KeywordCaseFilter
+
+    filtered = PythonLexer()
+    filtered.add_filter(KeywordCaseFilter(case="upper"))
+    site._TOKENIZERS.pop(PythonLexer, None)
+    assert list(site._tokens(filtered, text)) == list(filtered.get_tokens(text))  # filters apply
+    assert site._TOKENIZERS[PythonLexer] is None
 
 
 def test_the_templates_escape_what_they_print():
@@ -586,8 +703,9 @@ step lost:
 
 def test_the_sites_styles_come_after_pygments_so_its_markers_win():
     b = load([str(FLOWS / "voicemail.flow")])
-    html = site.render(b, dot=None).files["voicemail/index.html"].decode("utf-8")
-    style = html[html.index("<style>") : html.index("</style>")]
+    files = site.render(b, dot=None).files
+    assert f'href="../{site.assets().css}"' in files["voicemail/index.html"].decode("utf-8")
+    style = files[site.assets().css].decode("utf-8")
     assert style.index(".hl .hll { background-color") < style.index(".hl .hll { background: transparent; }")
     assert style.index("prefers-color-scheme: dark") < style.index(".hl .line.mark-error")
 

@@ -6,10 +6,13 @@ the site can be hosted as it is and Twilio fetches the steps from it.
 flow's call-flow graph (drawn by Graphviz ``dot``, as inline SVG) and, for
 every step, its source lines beside its TwiML with the step's diagnostics.
 
-The pages are self-contained (inline CSS, SVG and a few lines of script; no
-network) and deterministic: the same flows give byte-identical files, with no
-time, no absolute path and nothing from the machine but ``dot``'s layout.
-Everything taken from a flow is escaped.
+The pages share one style sheet and one script, files at the site's root
+named after a hash of their content (``site_<hash>.css``, ``site_<hash>.js``)
+and linked by relative URLs, so the site works from ``file://`` and from any
+host; nothing comes from the network. The SVG is inline. The site is
+deterministic: the same flows give byte-identical files, with no time, no
+absolute path and nothing from the machine but ``dot``'s layout. Everything
+taken from a flow is escaped.
 
 :func:`render` also draws flows that have errors (``flowc serve`` shows them
 while they are being edited); :func:`emit` is the ``site`` target and builds
@@ -37,13 +40,18 @@ from ..render import format_text
 from . import Emission, MissingDependency, twiml
 
 try:
-    from pygments import highlight as _pygments_highlight
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import XmlLexer
+    from pygments.token import STANDARD_TYPES
 
     from ..pygments_lexer import FlowLexer
 except ImportError:  # pragma: no cover - reported by require()
     HtmlFormatter = None  # type: ignore[assignment,misc]  # Pygments is an optional extra
+
+try:
+    from markupsafe import Markup  # jinja2's: HTML that the templates print as it is
+except ImportError:  # pragma: no cover - reported by require()
+    Markup = None  # type: ignore[assignment,misc]  # the site extra is optional
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 DOT_BATCH = 200  # graphs per `dot` process
@@ -563,6 +571,12 @@ def run_dot(texts: list[str], exe: str) -> list[str]:
         return [svg for svgs in pool.map(lambda batch: _dot_batch(batch, exe), batches) for svg in svgs]
 
 
+def _timed_dot(texts: list[str], exe: str) -> tuple[list[str], float]:
+    started = time.perf_counter()
+    svgs = run_dot(texts, exe)
+    return svgs, time.perf_counter() - started
+
+
 def _dot_batch(batch: list[str], exe: str) -> list[str]:
     try:
         proc = subprocess.run(
@@ -594,9 +608,8 @@ TEMPLATES = "site_templates"
 
 def _escape(value: object) -> object:
     """Every value a template prints, escaped as :func:`html.escape` does (``&quot;``,
-    ``&#x27;``); HTML made here (Pygments, the SVG) comes in as ``Markup`` and is kept."""
-    from markupsafe import Markup
-
+    ``&#x27;``); HTML made here (Pygments, the SVG) comes in as ``Markup`` and is kept.
+    (Called for every value of every page.)"""
     if isinstance(value, Markup):
         return value
     return Markup(html.escape(str(value)))
@@ -625,26 +638,54 @@ def _asset(name: str) -> str:
         return f.read()
 
 
-def _render_page(template: str, *, scripts: tuple[str, ...] = ("site.js",), **context) -> bytes:
-    """A page of ``template``, with the site's CSS and ``scripts`` (package files) inline."""
-    from markupsafe import Markup
+SCRIPTS = ("site.js", "graph.js", "index.js")  # the shared script, in this order
 
-    return (
-        _environment()
-        .get_template(template)
-        .render(
-            css=Markup(_asset("site.css")),
-            script=Markup("".join(_asset(name) for name in scripts)),
-            **{k: Markup(v) if k == "extra_css" else v for k, v in {"extra_css": "", **context}.items()},
-        )
-        .encode()
-    )
+
+@dataclass(frozen=True, slots=True)
+class Assets:
+    """The style sheet and the script every page of a site shares, at the site's root,
+    each named after a hash of its bytes (``site_<hash>.css``), so a host or a
+    browser may cache them for good and a new version of flowc never meets an old
+    copy."""
+
+    css: str  # file names
+    js: str
+    files: dict[str, bytes]
+
+
+def _hashed(stem: str, data: bytes, suffix: str) -> str:
+    return f"{stem}_{hashlib.sha256(data).hexdigest()[:12]}.{suffix}"
+
+
+@functools.cache
+def assets() -> Assets:
+    """Pygments' colours (light and dark) then the site's CSS, so the site's
+    markers and backgrounds win; the scripts of :data:`SCRIPTS`, each of which
+    acts only on a page that has what it works on."""
+    css = (_styles() + _asset("site.css")).encode("utf-8")
+    js = "".join(_asset(name) for name in SCRIPTS).encode("utf-8")
+    names = _hashed("site", css, "css"), _hashed("site", js, "js")
+    return Assets(names[0], names[1], {names[0]: css, names[1]: js})
+
+
+def _render_page(template: str, *, root: str | None, **context) -> bytes:
+    """A page of ``template``. With ``root`` (the way from the page to the site's
+    root: ``""`` or ``"../"``), it links the site's shared style sheet and
+    script (:func:`assets`); without, it carries the site's CSS and ``site.js``
+    inline (a page that stands alone, like ``flowc serve``'s messages)."""
+    shared: dict[str, str]
+    if root is None:
+        shared = {"css": Markup(_asset("site.css")), "script": Markup(_asset("site.js"))}
+    else:
+        a = assets()
+        shared = {"stylesheet": root + a.css, "script_src": root + a.js}
+    return _environment().get_template(template).render(**shared, **context).encode()
 
 
 def message_page(message: str, title: str = "flowc serve") -> bytes:
     """A page that says only ``message`` (``flowc serve`` when there is no site to
     show, or for a page it does not have)."""
-    return _render_page("message.html.j2", title=title, message=message)
+    return _render_page("message.html.j2", root=None, title=title, message=message)
 
 
 @dataclass(slots=True)
@@ -701,58 +742,213 @@ def _entry_url(flow: ir.Flow) -> tuple[str, str]:
     return rel, rel
 
 
-class _Formatter(HtmlFormatter if HtmlFormatter is not None else object):  # type: ignore[misc]
-    """Pygments' HTML with each line in its own block, so a wrapped line keeps its
-    indentation (a hanging indent, ``--i`` characters) and a line a diagnostic
-    points at carries the severity (``mark-error``, ``mark-warning``)."""
+class _Tokenizer:
+    """The tokens of a Pygments ``RegexLexer``, as its ``get_tokens`` gives them, found
+    by one regular expression per state: the state's rules as alternatives, in their
+    order, so the first rule that matches wins as in the lexer, but the rules are
+    tried by the regex engine instead of one Python call each (several times
+    faster). A lexer this cannot follow (filters, rules that refer to their own
+    groups by number) is left to Pygments."""
 
-    marks: dict[int, str]
-    indents: list[int]
+    def __init__(self, lexer) -> None:
+        self.lexer = lexer
+        self.states: dict[str, tuple] = {}
+        for state, rules in lexer._tokens.items():
+            alternatives = []
+            for i, (match, _action, _new_state) in enumerate(rules):
+                pattern = match.__self__.pattern
+                if re.search(r"\\[1-9]|\(\?P[=<]|\(\?[aiLmsux]+\)", pattern):
+                    raise ValueError(f"rule {pattern!r} cannot be an alternative")
+                alternatives.append(f"(?P<r{i}>{pattern})")
+            compiled = re.compile("|".join(alternatives), lexer.flags)
+            by_group = {compiled.groupindex[f"r{i}"]: rule for i, rule in enumerate(rules)}
+            self.states[state] = (compiled.match, by_group)
 
-    def wrap(self, source):
-        width = len(str(self.linenostart + len(self.indents) - 1)) + 1
-        number = self.linenostart
+    def tokens(self, text: str) -> list[tuple]:
+        from pygments.token import Error, Whitespace, _TokenType
 
-        def lines():
-            nonlocal number
-            for kind, text in source:
-                if kind != 1:
-                    yield kind, text
-                    continue
-                mark = self.marks.get(number)
-                cls = f"line mark-{mark}" if mark else "line"
-                indent = (
-                    self.indents[number - self.linenostart]
-                    if number - self.linenostart < len(self.indents)
-                    else 0
-                )
-                body = text.removesuffix("\n")
-                yield 1, f'<span class="{cls}" style="--i:{width + indent}">{body}</span>'
-                number += 1
+        lexer = self.lexer
+        # the lexer's own preparation of the text (``Lexer._preprocess_lexer_input``)
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        if lexer.stripall:
+            text = text.strip()
+        elif lexer.stripnl:
+            text = text.strip("\n")
+        if lexer.tabsize > 0:
+            text = text.expandtabs(lexer.tabsize)
+        if lexer.ensurenl and not text.endswith("\n"):
+            text += "\n"
+        out: list[tuple] = []
+        pos, end = 0, len(text)
+        stack = ["root"]
+        match, by_group = self.states["root"]
+        while pos < end:
+            m = match(text, pos)
+            if m is None:  # as RegexLexer: a line break starts over, anything else is an error
+                if text[pos] == "\n":
+                    stack = ["root"]
+                    match, by_group = self.states["root"]
+                    out.append((Whitespace, "\n"))
+                else:
+                    out.append((Error, text[pos]))
+                pos += 1
+                continue
+            rule, action, new_state = by_group[m.lastindex]
+            if action is not None:
+                if type(action) is _TokenType:
+                    out.append((action, m.group(m.lastindex)))
+                else:  # a callback (bygroups): it gets the rule's own match
+                    out.extend((t, v) for _, t, v in action(lexer, rule(text, pos)))
+            pos = m.end()
+            if new_state is not None:
+                if isinstance(new_state, tuple):
+                    for state in new_state:
+                        if state == "#pop":
+                            if len(stack) > 1:
+                                stack.pop()
+                        elif state == "#push":
+                            stack.append(stack[-1])
+                        else:
+                            stack.append(state)
+                elif isinstance(new_state, int):
+                    if abs(new_state) >= len(stack):
+                        del stack[1:]
+                    else:
+                        del stack[new_state:]
+                elif new_state == "#push":
+                    stack.append(stack[-1])
+                match, by_group = self.states[stack[-1]]
+        return out
 
-        return super().wrap(lines())
+
+_TOKENIZERS: dict[type, _Tokenizer | None] = {}
 
 
-_FORMATTER = None
+def _tokens(lexer, text: str):
+    """``lexer.get_tokens(text)``, faster for a plain ``RegexLexer``."""
+    kind = type(lexer)
+    if kind not in _TOKENIZERS:
+        try:
+            if lexer.filters or not hasattr(lexer, "_tokens"):
+                raise ValueError("not a plain RegexLexer")
+            _TOKENIZERS[kind] = _Tokenizer(lexer)
+        except (ValueError, re.error):
+            _TOKENIZERS[kind] = None
+    tokenizer = _TOKENIZERS[kind]
+    if tokenizer is None or tokenizer.lexer is not lexer and tokenizer.lexer.options != lexer.options:
+        return lexer.get_tokens(text)
+    return tokenizer.tokens(text)
+
+
+@functools.cache
+def _span(ttype) -> str:
+    """The ``<span>`` that opens a token of type ``ttype``, with Pygments' CSS classes
+    (``kd``, ``s2``, ...; a subtype gets its parents' classes too), or ``""`` for plain
+    text. As Pygments' ``HtmlFormatter`` names them, so its style sheets apply."""
+
+    def short(t) -> str:
+        name, suffix = STANDARD_TYPES.get(t), ""
+        while name is None:
+            suffix = "-" + t[-1] + suffix
+            t = t.parent
+            name = STANDARD_TYPES.get(t)
+        return name + suffix
+
+    classes = short(ttype)
+    while ttype not in STANDARD_TYPES:
+        ttype = ttype.parent
+        classes = short(ttype) + " " + classes
+    return f'<span class="{classes}">' if classes else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _text(value: str) -> str:
+    """A token's text in HTML (most tokens are keywords, spaces and punctuation, met again and again)."""
+    return html.escape(value, quote=False)
+
+
+def _token_lines(tokens) -> list[str]:
+    """The HTML of each line of a token stream, as Pygments' ``HtmlFormatter`` writes
+    it (a span per run of tokens of one type, text escaped, each line ending in
+    ``\\n``), in one pass instead of its chain of generators."""
+    lines: list[str] = []
+    line: list[str] = []
+    open_span = ""
+    for ttype, value in tokens:
+        span = _span(ttype)
+        if "\n" not in value:  # most tokens: no line ends in them
+            if not value:
+                continue
+            if not line:
+                line = [span, _text(value)]
+                open_span = span
+            elif open_span != span:
+                line.extend((open_span and "</span>", span, _text(value)))
+                open_span = span
+            else:
+                line.append(_text(value))
+            continue
+        parts = _text(value).split("\n")
+        for part in parts[:-1]:
+            if line:
+                if open_span != span and part:
+                    line.extend((open_span and "</span>", span, part, span and "</span>", "\n"))
+                else:
+                    line.extend((part, open_span and "</span>", "\n"))
+                lines.append("".join(line))
+                line = []
+            elif part:
+                lines.append(f"{span}{part}{span and '</span>'}\n")
+            else:
+                lines.append("\n")
+        last = parts[-1]
+        if line and last:
+            if open_span != span:
+                line.extend((open_span and "</span>", span, last))
+                open_span = span
+            else:
+                line.append(last)
+        elif last:
+            line = [span, last]
+            open_span = span
+    if line:
+        line.extend((open_span and "</span>", "\n"))
+        lines.append("".join(line))
+    return lines
 
 
 def _highlight(text: str, lexer, first_line: int, marks: dict[int, str] | None = None):
     """Highlighted HTML (``Markup``) with line numbers from ``first_line``; ``marks``
-    maps lines (numbers in the file) to the worst severity pointing at them."""
-    from markupsafe import Markup
+    maps lines (numbers in the file) to the worst severity pointing at them.
 
-    global _FORMATTER
-    if _FORMATTER is None:  # building its style sheet is the costly part: do it once
-        _FORMATTER = _Formatter(linenos="inline", cssclass="hl", wrapcode=True)
+    Each line is a block of its own, so a wrapped line keeps its indentation (a
+    hanging indent, ``--i`` characters) and a line a diagnostic points at carries
+    the severity (``mark-error``, ``mark-warning``) and Pygments' ``hll``. The
+    tokens come from the Pygments lexer; the HTML is what Pygments'
+    ``HtmlFormatter(linenos="inline", wrapcode=True)`` writes, made here in one
+    pass, which takes a fraction of its time."""
     marks = marks or {}
-    _FORMATTER.linenostart = first_line
-    _FORMATTER.hl_lines = {n - first_line + 1 for n in marks}
-    _FORMATTER.marks = marks
-    _FORMATTER.indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n")]
-    # focusable, so a block that scrolls sideways (a long URL is never broken) can be
-    # scrolled from the keyboard
-    out = _pygments_highlight(text, lexer, _FORMATTER)
-    return Markup(out.replace('<div class="hl">', '<div class="hl" tabindex="0">', 1))
+    lines = _token_lines(_tokens(lexer, text))
+    indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n")]
+    width = len(str(first_line + len(indents) - 1)) + 1  # the hanging indent: the number and a space
+    digits = len(str(len(lines) + first_line - 1))
+    out = ['<div class="hl" tabindex="0"><pre><span></span><code>']
+    for i, body in enumerate(lines):
+        number = first_line + i
+        body = f'<span class="linenos">{number:>{digits}}</span>{body}'
+        mark = marks.get(number)
+        if mark:
+            body = f'<span class="hll">{body}</span>'  # keeps its line break, as Pygments does
+        else:
+            body = body.removesuffix("\n")
+        indent = indents[i] if i < len(indents) else 0
+        # focusable (tabindex above), so a block that scrolls sideways (a long URL is
+        # never broken) can be scrolled from the keyboard
+        out.append(
+            f'<span class="{"line mark-" + mark if mark else "line"}" style="--i:{width + indent}">{body}</span>'
+        )
+    out.append("</code></pre></div>\n")
+    return Markup("".join(out))
 
 
 def _marks(diags: Iterable[Diagnostic]) -> dict[int, str]:
@@ -786,7 +982,8 @@ DARK_STYLE = "github-dark"
 class Site:
     files: dict[str, bytes] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
-    dot_seconds: float = 0.0
+    dot_seconds: float = 0.0  # how long dot ran (beside the rest of the rendering)
+    dot_wait: float = 0.0  # how long the rendering waited for it
     documents: int = 0
     pages: int = 0
 
@@ -886,27 +1083,44 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
         d.dot = graph_dot(d.graph)
 
     exe = shutil.which("dot") if dot is True else (dot or None)
+    drawing = None
     if exe is None:
         site.notices.append(
             "Graphviz `dot` was not found, so the flow pages show the graph as DOT text; "
             "install Graphviz (Debian: apt install graphviz) to draw it"
         )
     elif drawn:
-        started = time.perf_counter()
+        # dot lays the graphs out in processes of its own while this thread highlights
+        # the sources and the TwiML, the larger part of the rest
+        from concurrent.futures import ThreadPoolExecutor
+
+        drawing = ThreadPoolExecutor(max_workers=1)
+        laid_out = drawing.submit(_timed_dot, [d.dot for d in drawn], exe)
+
+    flow_lexer, xml_lexer = FlowLexer(), XmlLexer()
+    made = []
+    for d in drawn:
+        documents = _documents(d)
+        context = _flow_context(d, documents, sources, shown, paths, reached_from, flow_lexer, xml_lexer)
+        made.append((documents, context))
+
+    if drawing is not None:
+        waited = time.perf_counter()
         try:
-            for d, svg in zip(drawn, run_dot([d.dot for d in drawn], exe), strict=True):
+            svgs, site.dot_seconds = laid_out.result()
+            for d, svg in zip(drawn, svgs, strict=True):
                 d.svg = svg
         except DotFailed as exc:
             site.notices.append(
                 f"Graphviz `dot` failed ({exc}), so the flow pages show the graph as DOT text"
             )
-        site.dot_seconds = time.perf_counter() - started
+        finally:
+            drawing.shutdown()
+        site.dot_wait = time.perf_counter() - waited
 
-    flow_lexer, xml_lexer = FlowLexer(), XmlLexer()
     rows = []
-    for d in drawn:
+    for d, (documents, context) in zip(drawn, made, strict=True):
         name = d.flow.name
-        documents = _documents(d)
         for step_file, data in documents.items():
             site.files[f"{name}/{step_file}"] = data
         site.documents += len(documents)
@@ -915,9 +1129,8 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
             site.files[f"{name}/graph.mmd"] = graph_mermaid(d.graph).encode("utf-8")
         if d.svg is not None:
             site.files[f"{name}/graph.svg"] = _standalone_svg(d.svg)
-        site.files[f"{name}/index.html"] = _flow_page(
-            d, documents, sources, shown, paths, reached_from, flow_lexer, xml_lexer
-        )
+        inline = None if d.svg is None else Markup(_inline_svg(d.svg))
+        site.files[f"{name}/index.html"] = _render_page("flow.html.j2", root="../", svg=inline, **context)
         site.pages += 1
         entry = f"{d.flow.entry.name}.xml" if d.flow.entry is not None else None
         rows.append(_index_row(d, entry in documents, shown, paths))
@@ -931,9 +1144,10 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
     ]
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
+    site.files.update(assets().files)
     site.files["index.html"] = _render_page(
         "index.html.j2",
-        scripts=("site.js", "index.js"),
+        root="",
         rows=rows,
         others=others,
         errors=errors,
@@ -1052,11 +1266,10 @@ def _edge_rows(g: FlowGraph) -> list[dict]:
     ]
 
 
-def _flow_page(
+def _flow_context(
     d: _Drawn, documents, sources, shown_sources, paths, reached_from, flow_lexer, xml_lexer
-) -> bytes:
-    from markupsafe import Markup
-
+) -> dict:
+    """What a flow's page shows, but its drawing (``svg``, added when ``dot`` is done)."""
     flow = d.flow
     source = sources.get(flow.path)
     lines = list(source.lines) if source is not None else []
@@ -1115,9 +1328,7 @@ def _flow_page(
 
     shown, _ = _entry_url(flow)
     entry = flow.entry.name if flow.entry else ""
-    return _render_page(
-        "flow.html.j2",
-        scripts=("site.js", "graph.js"),
+    return dict(
         flow=flow,
         path=d.path,
         partial=d.partial,
@@ -1127,7 +1338,6 @@ def _flow_page(
         shown=shown,
         href=f"{entry}.xml" if f"{entry}.xml" in documents else None,
         copy=shown if flow.settings.base_url else entry + ".xml",
-        svg=None if d.svg is None else Markup(_inline_svg(d.svg)),
         dot=d.dot,
         rankdir=d.graph.rankdir if d.graph else "TB",
         edges=_edge_rows(d.graph) if d.graph else [],
@@ -1135,7 +1345,6 @@ def _flow_page(
         header=header,
         flow_diags=_views(_by_severity(flow_diags), shown_sources, paths),
         steps=steps,
-        extra_css=_styles(),
     )
 
 
