@@ -72,6 +72,8 @@ def run(ctx: CheckContext):
 
 
 def _attribute(label: str, twiml: habits.Attribute, span):
+    from .. import habits
+
     option = twiml.option
     if twiml.verb is not _RECORD:
         same = habits.counterpart(option, "record")
@@ -89,8 +91,6 @@ def _attribute(label: str, twiml: habits.Attribute, span):
             hint=f"`record` has `{same.name}` for this: {hint}",
             fixes=(replace_span(span, text, safe=False),) if text else (),
         )
-    from .. import habits
-
     text = habits.written(option, None, twiml.callback)
     if text is not None:
         return report(
