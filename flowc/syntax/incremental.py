@@ -135,14 +135,7 @@ class IncrementalParser:
         by_piece: list[list[Diagnostic]] = [[] for _ in chunks]
         for d in found.diagnostics:
             by_piece[max(bisect.bisect_right(firsts, d.span.line) - 1, 0)].append(d)
-        header = ir.Flow(
-            name=flow.name,
-            name_span=flow.name_span,
-            declared=flow.declared,
-            path=flow.path,
-            settings=flow.settings,
-            steps=(),
-        )
+        header = dataclasses.replace(flow, steps=())
         pieces_of: dict[str, _Piece] = {keys[0]: _Piece(firsts[0], header, tuple(by_piece[0]))}
         for index in range(1, len(chunks)):
             pieces_of[keys[index]] = _Piece(
@@ -198,14 +191,7 @@ class IncrementalParser:
         assert header is not None
         self._pieces = new
         self.reused, self.parsed = reused, parsed
-        flow = ir.Flow(
-            name=header.name,
-            name_span=header.name_span,
-            declared=header.declared,
-            path=header.path,
-            settings=header.settings,
-            steps=tuple(steps),
-        )
+        flow = dataclasses.replace(header, steps=tuple(steps))
         unique: dict = {}
         for d in diagnostics:
             unique.setdefault((d.code, d.span, d.message), d)
