@@ -328,7 +328,10 @@ The name an element takes as a bare word (`enqueue NAME`, `conference NAME`,
 `client IDENTITY`) is checked the same way against TwiML's attribute names:
 `enqueue maxQueueSize -> done` names a queue `maxQueueSize`; write the option,
 `enqueue support max-queue-size 20 -> done`, or quote a name that really is
-one.
+one. Such a name is also reported when it is one typo from an option of its
+element (`conference statuss`), but not when it merely resembles one: a name
+is the user's own word, so `conference standup` is a conference, not a
+misspelt `status`.
 """,
     ),
     # ---- names and references -----------------------------------------------

@@ -51,10 +51,12 @@ def max_call_duration(flow: ir.Flow) -> int:
     )
 
 
-def did_you_mean(word: str, choices) -> str | None:
+def did_you_mean(word: str, choices, cutoff: float = 0.6) -> str | None:
+    """The "did you mean" hint for the choice most like ``word``, if any is at
+    least ``cutoff`` alike (difflib's ratio)."""
     import difflib  # only needed when there is something to suggest; keeps start-up short
 
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f"did you mean `{close[0]}`?" if close else None
 
 

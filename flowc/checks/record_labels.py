@@ -62,6 +62,12 @@ _NAMES = {
 }
 
 
+# How alike a bare name and an option must be to report the name: closer than
+# for a recording's label, since `conference standup` is a name and not a
+# misspelt `status`, while `enqueue maxsize` is a misspelt `max-size`.
+_NAME_CUTOFF = 0.8
+
+
 def _bare_names(verb: ir.Element):
     """(value, what it is) of each name of ``verb`` written as a bare word."""
     for spec in _NAMES.get(verb.kind, ()):
@@ -83,7 +89,8 @@ def run(ctx: CheckContext):
                         yield _attribute(value.value, twiml, value.span, verb.kind, subject)
                         continue
                     options = tuple(o.name for o in vocabulary.verb(verb.kind).options)
-                    suggestion = did_you_mean(value.value.replace("_", "-"), options)
+                    # a name is the user's own word: only a typo's closeness counts
+                    suggestion = did_you_mean(value.value.replace("_", "-"), options, _NAME_CUTOFF)
                     if suggestion is not None:
                         yield report(
                             "FL060",
