@@ -201,6 +201,22 @@ def _written(option: vocabulary.Option) -> str:
     return f"{n} 5s"
 
 
+def _value(value: vocabulary.Value) -> str:
+    """A value of an element that parses, written before its options (so that
+    the sample has no syntax error: every line of it is one the hover can read)."""
+    if value.choices:
+        written = value.choices[0]
+    elif value.placeholder.startswith('"'):
+        written = '"x"'
+    elif value.shape is Shape.URL:
+        written = "/u"
+    elif value.shape is Shape.MEASURE:
+        written = "1s"
+    else:
+        written = "x"
+    return f"{value.keyword} {written}" if value.keyword else written
+
+
 def _generated_sample() -> str:
     """One line per element of the table, with every option it has: so that
     every keyword of the vocabulary has a place in the sample to hover on."""
@@ -208,7 +224,8 @@ def _generated_sample() -> str:
     for entry in vocabulary.VERBS:
         if entry.element is None:
             continue
-        first = {"say": 'say "x"', "play": "play /a.mp3", "dial": 'dial "+15550100"'}.get(entry.name, entry.name)
+        first = {"say": 'say "x"', "play": "play /a.mp3", "dial": 'dial "+15550100"'}.get(entry.name)
+        first = first or " ".join([entry.name, *(_value(v) for v in entry.values if entry.generated)])
         arrow = " -> /h" if entry.arrow else ""
         lines.append("    " + " ".join([first, *(_written(o) for o in entry.options)]) + arrow)
         # each option on a line of its own too: a word (`on`, `no`) means what the option before it says

@@ -636,7 +636,22 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
         words = source.line_text(span.line).split()
         verb = words[0] if words and (words[0] in _VERBS or words[0] in _NOUNS) else None
         message += ", expected " + _expected_words(expected, verb)
+        if hint is None and verb is not None:
+            hint = _value_hint(verb, source.line_text(span.line)[: span.col - 1])
     return report("FL001", message, span, notes=_open_block(source, span.line), hint=hint, fixes=fixes)
+
+
+def _value_hint(verb: str, before: str) -> str | None:
+    """What the option written last before the error takes, when its value is
+    missing (`dial "+1…" record`): its accepted values in words."""
+    m = re.search(r"(?:^|\s)([a-z][a-z-]*)\s*$", before.split("#", 1)[0])
+    entry = vocabulary.BY_NAME.get(verb)
+    if m is None or entry is None or len(before.split()) < 2:
+        return None
+    option = next((o for o in entry.options if o.name == m.group(1)), None)
+    if option is None or option.shape is vocabulary.Shape.SWITCH or not option.accepts:
+        return None
+    return f"`{option.name}` needs a value: {option.accepts}"
 
 
 def _retired(exc: Exception, source: SourceFile) -> Diagnostic | None:
