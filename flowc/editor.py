@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from . import ir, vocabulary
+from .livecheck import StepChecks
 from .project import FLOW_SUFFIX, read
 from .source import SourceFile, Span, split_lines
 from .syntax.incremental import IncrementalParser
@@ -397,10 +398,23 @@ def parse_source(source: SourceFile, cancelled: Callable[[], bool] | None = None
     return parsed
 
 
+def step_checks(path: str) -> StepChecks:
+    """The file's checker, which keeps what it found in each step of the
+    last version (see :mod:`flowc.livecheck`)."""
+    found = _CHECKS.get(path)
+    if found is None:
+        found = _CHECKS.setdefault(path, StepChecks())
+    return found
+
+
+_CHECKS: dict[str, StepChecks] = {}
+
+
 def forget(path: str) -> None:
     """Drop what is kept of a file (closed in the editor)."""
     _PARSERS.pop(path, None)
     _PARSED.pop(path, None)
+    _CHECKS.pop(path, None)
 
 
 def _parse_file(path: str) -> Parsed | None:

@@ -373,15 +373,30 @@ def targets(verb: Verb) -> tuple[Target, ...]:
     return (action,) if action is not None else ()
 
 
+_TARGETS = (StepTarget, UrlTarget)  # a tuple: isinstance is faster with it than with the union
+_CALLBACK_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _callback_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a typed verb that may hold a target, but its ``->``
+    (those whose type names one; a field of another type never holds one)."""
+    found = _CALLBACK_FIELDS.get(kind)
+    if found is None:
+        found = _CALLBACK_FIELDS[kind] = tuple(
+            name
+            for name, f in kind.__dataclass_fields__.items()  # type: ignore[attr-defined]
+            if name not in ("action", "target") and ("Target" in str(f.type) or "Value" in str(f.type))
+        )
+    return found
+
+
 def callbacks(verb: Verb) -> tuple[Target, ...]:
     """Every URL a verb writes besides its ``->``: callbacks (``status``,
     ``wait``, ``url``), a ``play``'s audio, a ``stream``'s socket. A callback
     that fetches TwiML (``wait``, ``url``) may be a step reference."""
     if isinstance(verb, Element):
-        pairs = verb.values
-    else:
-        pairs = tuple((name, getattr(verb, name)) for name in verb.__dataclass_fields__)
-    return tuple(v for name, v in pairs if isinstance(v, Target) and name not in ("action", "target"))
+        return tuple(v for name, v in verb.values if isinstance(v, _TARGETS) and name not in ("action", "target"))
+    return tuple(v for v in map(verb.__getattribute__, _callback_fields(type(verb))) if isinstance(v, _TARGETS))
 
 
 def step_callbacks(verb: Verb) -> tuple[Target, ...]:

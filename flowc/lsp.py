@@ -381,7 +381,7 @@ class FlowServer(LanguageServer):
             return Parsed(found.flow, list(found.diagnostics), found.complete, found.skipped)
 
         try:
-            build = load([path], texts=texts, parse=parse)
+            build = load([path], texts=texts, parse=parse, check=editor.step_checks(path).run)
         except _Cancelled:
             return None
         if self.stale(job):

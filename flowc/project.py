@@ -113,12 +113,14 @@ def load(
     neighbours: bool = True,
     texts: Mapping[str, str] | None = None,
     parse: Callable[[SourceFile], Parsed] = parse_recovering,
+    check: Callable[[CheckContext], list[Diagnostic]] = run_checks,
 ) -> Build:
     """Read, parse and check the given files (directories are expanded).
 
     ``texts`` maps paths to text that replaces the file's content on disk (an
-    editor's unsaved buffers); ``parse`` parses a file (the language server
-    passes one that reuses what it parsed of earlier versions)."""
+    editor's unsaved buffers); ``parse`` parses a file and ``check`` runs the
+    checks (the language server passes ones that reuse what they found in
+    earlier versions)."""
     files = collect(paths)
     units: list[Unit] = []
     diagnostics: list[Diagnostic] = []
@@ -148,7 +150,7 @@ def load(
                 unparsed.add(SourceFile(path, "").stem)
 
     ctx = CheckContext(flows=tuple(parsed), known=known, unparsed=frozenset(unparsed - set(known)))
-    diagnostics.extend(run_checks(ctx))
+    diagnostics.extend(check(ctx))
     diagnostics.extend(_check_partial(units))
     diagnostics.sort(key=Diagnostic.sort_key)
     return Build(units=tuple(units), diagnostics=tuple(diagnostics), known=known)
