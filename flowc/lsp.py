@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
+import json
 import logging
 import os
 import re
@@ -22,16 +24,17 @@ import sys
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import default_converter
+from pygls.protocol import LanguageServerProtocol, default_converter
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument, Workspace
 
-from . import __version__, editor
+from . import __version__, editor, ir
 from .diagnostics import Diagnostic, Fix, Severity
 from .formatter import FormatterBug, format_text
 from .project import load
@@ -78,6 +81,34 @@ class _Json:
 
     def __init__(self, data: object) -> None:
         self.data = data
+
+
+class _Text:
+    """A result already written as JSON text: it goes out as it is, without
+    being parsed or encoded again (see :class:`_Protocol`)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Protocol(LanguageServerProtocol):
+    """pygls's protocol, writing a :class:`_Text` result into the response as it is."""
+
+    def _send_data(self, data: Any) -> None:
+        result = getattr(data, "result", None)
+        if not isinstance(result, _Text) or self.writer is None or getattr(data, "error", None) is not None:
+            super()._send_data(data)
+            return
+        payload = f'{{"jsonrpc": "2.0", "id": {json.dumps(data.id)}, "result": {result.text}}}'.encode()
+        header = (
+            f"Content-Length: {len(payload)}\r\n"
+            f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+        )
+        written = self.writer.write(header.encode("ascii") + payload)
+        if inspect.isawaitable(written):
+            asyncio.ensure_future(written)
 
 
 def _converter():
@@ -189,6 +220,8 @@ class FlowServer(LanguageServer):
         self._timer: asyncio.TimerHandle | None = None
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flowc-check")
         self._summaries: dict[str, object] = {}  # path -> what the flows beside it see of it
+        # path -> (the parse of the last outline, its symbols by step id, the symbols)
+        self._outlines: dict[str, tuple[editor.Parsed, dict[int, tuple[ir.Step, str]], str]] = {}
         self.debounce = DEBOUNCE
         self.shut_down = False
 
@@ -325,6 +358,57 @@ class FlowServer(LanguageServer):
             ],
         }
 
+    def outline(self, parsed: editor.Parsed) -> str:
+        """The symbols of a parsed file's steps, as JSON text (a thousand steps
+        make a thousand symbols: no typed object for each position on the way).
+
+        The symbols of the last version are kept by step: the incremental
+        parse gives an unchanged step the same object, and its symbol is the
+        same (its lines and their text are), so an edit builds only the
+        symbols of the steps it changed; the same version's outline is
+        built once."""
+        flow = parsed.flow
+        assert flow is not None
+        kept = self._outlines.get(parsed.path)
+        if kept is not None and kept[0] is parsed:
+            return kept[2]
+        old = kept[1] if kept is not None and kept[0].flow is not None and kept[0].flow.name == flow.name else {}
+        old_skipped = kept[0].skipped if kept is not None else frozenset()
+        lines, units = parsed.source.lines, self.units
+
+        def at(line: int, col: int) -> dict:
+            text = lines[line] if 0 <= line < len(lines) else ""
+            return {"line": line, "character": col if text.isascii() else units(text[:col])}
+
+        by_step: dict[int, tuple[ir.Step, str]] = {}
+        symbols: list[str] = []
+        for step, name in editor.outline(parsed):
+            found = old.get(id(step))
+            if found is not None and found[0] is step and not parsed.skipped and not old_skipped:
+                by_step[id(step)] = found
+                symbols.append(found[1])
+                continue
+            last = step.verbs[-1]
+            while last.body:
+                last = last.body[-1]
+            end_line = last.span.end_line
+            if end_line in parsed.skipped:  # a stand-in for a line that did not parse: to its end
+                end = at(end_line - 1, len(parsed.line(end_line)))
+            else:
+                end = at(end_line - 1, last.span.end_col - 1)
+            symbol = json.dumps({
+                "name": step.name,
+                "detail": "branch step" if step.is_branch else f"{flow.name}/{step.name}.xml",
+                "kind": lsp.SymbolKind.Function.value,
+                "range": {"start": at(step.span.line - 1, step.span.col - 1), "end": end},
+                "selectionRange": {"start": at(name.line, name.start), "end": at(name.line, name.end)},
+            })
+            by_step[id(step)] = (step, symbol)
+            symbols.append(symbol)
+        text = "[" + ",".join(symbols) + "]"
+        self._outlines[parsed.path] = (parsed, by_step, text)
+        return text
+
     # -- checks ------------------------------------------------------------------------------
 
     def doc_version(self, uri: str) -> int | None:
@@ -431,6 +515,7 @@ class FlowServer(LanguageServer):
         self._latest.pop(uri, None)
         self._pending.pop(uri, None)
         self._sources.pop(path, None)
+        self._outlines.pop(path, None)
         editor.forget(path)
 
     def flows(self, path: str) -> list[editor.Parsed]:
@@ -465,7 +550,7 @@ def _summary(text: str, complete: bool) -> object:
     )
 
 
-server = FlowServer("flowc", __version__, converter_factory=_converter)
+server = FlowServer("flowc", __version__, converter_factory=_converter, protocol_cls=_Protocol)
 
 
 @server.feature(lsp.INITIALIZE)
@@ -691,36 +776,7 @@ def document_symbol(ls: FlowServer, params: lsp.DocumentSymbolParams) -> list[ls
     parsed = editor.parse_text(path, source.text)
     if parsed.flow is None:
         return []
-    flow = parsed.flow
-
-    lines, units = source.lines, ls.units
-
-    def at(line: int, col: int) -> dict:
-        text = lines[line] if 0 <= line < len(lines) else ""
-        return {"line": line, "character": col if text.isascii() else units(text[:col])}
-
-    symbols = []
-    for step, name in editor.outline(parsed):
-        last = step.verbs[-1]
-        while last.body:
-            last = last.body[-1]
-        end_line = last.span.end_line
-        if end_line in parsed.skipped:  # a stand-in for a line that did not parse: to its end
-            end = at(end_line - 1, len(parsed.line(end_line)))
-        else:
-            end = at(end_line - 1, last.span.end_col - 1)
-        symbols.append(
-            {
-                "name": step.name,
-                "detail": "branch step" if step.is_branch else f"{flow.name}/{step.name}.xml",
-                "kind": lsp.SymbolKind.Function.value,
-                "range": {"start": at(step.span.line - 1, step.span.col - 1), "end": end},
-                "selectionRange": {"start": at(name.line, name.start), "end": at(name.line, name.end)},
-            }
-        )
-    # A thousand steps make a thousand symbols: they are sent as JSON built
-    # here, without a typed object for each position on the way.
-    return _Json(symbols)  # type: ignore[return-value]
+    return _Text(ls.outline(parsed))  # type: ignore[return-value]
 
 
 def _calls_outline(ls: FlowServer, path: str) -> list[lsp.DocumentSymbol]:

@@ -495,6 +495,30 @@ def test_document_symbols_outline_the_steps(client, project):
     }
 
 
+def test_the_outline_of_an_edited_file_follows_each_version(client, project):
+    """The symbols of unchanged steps are kept between versions: a step moved
+    down by an edit above it, or renamed, is outlined where it now is."""
+    uri = client.open(project / "main.flow")
+    ask = {"textDocument": {"uri": uri}}
+    first = client.request("textDocument/documentSymbol", ask)
+    assert client.request("textDocument/documentSymbol", ask) == first
+    # a line added to the first step moves the second one down
+    redirect = "    redirect -> billing.start\n"
+    edited = MAIN.replace(redirect, '    say "One more line."\n' + redirect, 1)
+    assert edited != MAIN
+    client.change(uri, edited)
+    moved = client.request("textDocument/documentSymbol", ask)
+    assert [s["name"] for s in moved] == ["start", "handle"]
+    assert moved[0]["range"]["end"]["line"] == first[0]["range"]["end"]["line"] + 1
+    assert moved[1]["range"]["start"]["line"] == first[1]["range"]["start"]["line"] + 1
+    assert moved[1]["selectionRange"]["start"]["line"] == first[1]["selectionRange"]["start"]["line"] + 1
+    # the flow renamed: every step's detail names the new flow
+    client.change(uri, edited.replace("flow main", "flow mainline", 1))
+    renamed = client.request("textDocument/documentSymbol", ask)
+    assert [s["detail"] for s in renamed] == ["mainline/start.xml", "mainline/handle.xml"]
+    assert [s["range"] for s in renamed] == [s["range"] for s in moved]
+
+
 def test_a_sibling_changed_on_disk_is_read_again(client, project):
     uri = client.open(project / "main.flow")
     where = position(MAIN, 7, "handle")
