@@ -1080,16 +1080,17 @@ def _reference_parentheses(line: Line) -> Found | None:
 
 
 def _colon_without_block(line: Line) -> Found | None:
-    """`redirect -> handle:`: only `gather` opens a block."""
+    """`redirect -> handle:`: a verb with nothing to hold opens no block."""
     verb = line.verb
     end = line.code_end
-    if verb is None or verb == "gather" or end == 0 or line.text[end - 1] != ":":
+    entry = vocabulary.BY_NAME.get(verb or "")
+    if entry is None or entry.children or end == 0 or line.text[end - 1] != ":":
         return None
     start = len(line.text[: end - 1].rstrip(" \t"))
     return Found(
         start,
         end,
-        f"only `gather` opens a block with `:`: a `{verb}` line ends without one",
+        f"`{verb}` holds nothing, so it opens no block: its line ends without `:`",
         "remove the `:`",
         "",
     )

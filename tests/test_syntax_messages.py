@@ -1785,7 +1785,7 @@ HABITS = [
         "target:",
         "step start:\n    redirect -> h:\nstep h:\n    hangup\n",
         "2:18-2:19",
-        "only `gather` opens a block with `:`: a `redirect` line ends without one",
+        "`redirect` holds nothing, so it opens no block: its line ends without `:`",
         "remove the `:`",
         "step start:\n    redirect -> h\nstep h:\n    hangup\n",
     ),
