@@ -754,6 +754,46 @@ class Habit(NamedTuple):
 
 HABITS = [
     Habit(
+        "a noun on its verb's line",
+        "step start:\n    dial queue support -> start\n",
+        "2:10-2:15",
+        "`queue` is a noun of `dial`: it goes on a line of its own in `dial`'s block",
+        "write `dial -> start:` and, indented below it, `queue support`",
+        None,
+    ),
+    Habit(
+        "an amount is not a duration",
+        "step start:\n    pay charge-amount 10.00 -> /paid\n",
+        "2:23-2:28",
+        "the value of `charge-amount` is written in double quotes",
+        'write `charge-amount "10.00"`',
+        'step start:\n    pay charge-amount "10.00" -> /paid\n',
+    ),
+    Habit(
+        "a SIP URI unquoted",
+        "step start:\n    refer:\n        sip sip:alice@example.com\n",
+        "3:13-3:34",
+        "`sip` takes its SIP URI in double quotes",
+        'write `sip "sip:alice@example.com"`',
+        'step start:\n    refer:\n        sip "sip:alice@example.com"\n',
+    ),
+    Habit(
+        "a number unquoted",
+        "step start:\n    dial:\n        number +15557654321\n",
+        "3:16-3:28",
+        "`number` takes its number in double quotes",
+        'write `number "+15557654321"`',
+        'step start:\n    dial:\n        number "+15557654321"\n',
+    ),
+    Habit(
+        "a noun's block without a colon",
+        "step start:\n    dial:\n        client\n            identity alice\n",
+        "3:15-3:16",
+        "a `client` line with a block under it ends with `:`",
+        "write `client:`",
+        "step start:\n    dial:\n        client:\n            identity alice\n",
+    ),
+    Habit(
         "maxLength 20",
         "step start:\n    record maxLength 20 -> /h\n",
         "2:12-2:24",
