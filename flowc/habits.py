@@ -919,6 +919,53 @@ def _scheme_typo(line: Line) -> Found | None:
     return None
 
 
+def _xml_line(line: Line) -> Found | None:
+    """`<break time="500ms"/>`, `<Pause length="2"/>`, `<Number sendDigits="w1">+1555…</Number>`:
+    a whole TwiML element on a line, written as the language writes it (every
+    attribute must be one the element has; otherwise the habits below answer)."""
+    m = re.match(
+        r"[ \t]*<([A-Za-z][A-Za-z-]*)((?:\s+[A-Za-z:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(?:/>|>([^<]*)</\1>)[ \t]*(?=#|$)",
+        line.text,
+    )
+    entry = vocabulary.BY_ELEMENT.get(m.group(1)) if m else None
+    if m is None or entry is None:
+        return None
+    attrs = {a: _unquote(v) for a, v in re.findall(r"([A-Za-z:-]+)\s*=\s*(\"[^\"]*\"|'[^']*')", m.group(2))}
+    content = (m.group(3) or "").strip()
+    words = [entry.name]
+    action = attrs.pop("action", None)
+    if entry.arrow is not None and entry.arrow.fields[0] == "content":
+        action, content = content or None, ""  # `<Redirect>/next</Redirect>`
+    for value in entry.values:
+        raw = content if value.attribute is None else attrs.pop(value.attribute, None)
+        if not raw:
+            continue
+        if value.placeholder == "DURATION" and raw.isdigit():
+            raw += "s"  # `<Pause length="2">`: seconds
+        words += [value.keyword] if value.keyword else []
+        words.append(_quoted(raw) if value.placeholder.startswith('"') or " " in raw else raw)
+    for option in entry.options:
+        present = [(a, form) for _, a, form in option.attributes if a in attrs]
+        if not present:
+            continue
+        if [form for _, form in present] not in (["value"], ["words"]) and option.shape is not Shape.CALLBACK:
+            return None
+        text = written(option, attrs.pop(present[0][0]), callback=option.shape is Shape.CALLBACK)
+        if text is None:
+            return None
+        words.append(text)
+    method = attrs.pop("method", None)
+    if attrs or (method and not action):
+        return None  # an attribute the line cannot say: the parser's message stands
+    if action:
+        words.append("->" + (f" {method}" if method else "") + f" {action}")
+    text = " ".join(words)
+    start = len(line.text) - len(line.text.lstrip(" \t"))
+    tag = line.text[start : m.end()] if m.group(3) is None and not m.group(2) else f"<{m.group(1)}>"
+    said = f"the verb is written `{text}`" if text == entry.name else f"the line is written `{text}`"
+    return Found(start, m.end(), f"`{tag.strip()}` is TwiML's element: {said}", f"write `{text}`", text)
+
+
 def _element_with_content(line: Line) -> Found | None:
     """`<Say>Hello</Say>`, `<Redirect>/next</Redirect>`: TwiML's element with
     its text is the verb with its value."""
@@ -1247,6 +1294,45 @@ def _unquoted_value(line: Line) -> Found | None:
         piece.end,
         f"`{verb.name}` takes its {what} in double quotes",
         f"write `{verb.name} {text}`",
+        text,
+    )
+
+
+def _bare_json(line: Line) -> Found | None:
+    """`task {"team": "support"}`: JSON is a value in double quotes, its own quotes escaped."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    m = re.match(r"[ \t]*[a-z-]+[ \t]+(\{.*\}|\[.*\])[ \t]*(?=#|$)", line.text)
+    first = next((v for v in verb.values if not v.keyword), None) if verb is not None else None
+    if verb is None or m is None or first is None or not first.placeholder.startswith('"'):
+        return None
+    text = _quoted(m.group(1))
+    what = first.placeholder.strip('"')
+    return Found(
+        m.start(1),
+        m.end(1),
+        f"`{verb.name}` takes its {what} in double quotes, with its own quotes written `\\\"`",
+        f"write `{verb.name} {text}`",
+        text,
+    )
+
+
+def _parameter_attributes(line: Line) -> Found | None:
+    """`parameter name "x" value "y"`, `parameter name="x" value="y"`: TwiML's
+    attributes; the language writes `parameter NAME "VALUE"`."""
+    m = re.match(
+        r"[ \t]*parameter[ \t]+(name[ \t]*=?[ \t]*(\"[^\"]*\"|\S+)[ \t]+value[ \t]*=?[ \t]*(\"[^\"]*\"|\S+))",
+        line.text,
+    )
+    if m is None:
+        return None
+    name, value = _unquote(m.group(2)), _unquote(m.group(3))
+    written_name = name if re.fullmatch(r"[A-Za-z_][\w.-]*", name) else _quoted(name)
+    text = f"{written_name} {_quoted(value)}"
+    return Found(
+        m.start(1),
+        m.end(1),
+        "a `parameter` line is written `parameter NAME \"VALUE\"`, without TwiML's attribute names",
+        f"write `parameter {text}`",
         text,
     )
 
@@ -1795,6 +1881,7 @@ HABITS: tuple[Habit, ...] = (
     _flow_colon,
     _brace,
     _block_without_colon,
+    _xml_line,
     _element_with_content,
     _element,
     _upper_case_word,
@@ -1806,6 +1893,8 @@ HABITS: tuple[Habit, ...] = (
     _options_in_a_block,
     _phone_number,
     _unquoted_value,
+    _bare_json,
+    _parameter_attributes,
     _comparison,
     _goto,
     _pass,
