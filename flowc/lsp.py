@@ -137,18 +137,30 @@ class _Document(TextDocument):
     line model of :mod:`flowc.source` (lines end at ``\\n``): an edit costs
     a look for its line, not a new split of the whole text."""
 
+    # (a text, a line of it, the offset where that line starts): edits come in
+    # runs on one line, and a line starts where it did after an edit at or
+    # after its start, so the next edit's line is found from there.
+    _mark: tuple[str, int, int] | None = None
+
     def _apply_incremental_change(self, change: lsp.TextDocumentContentChangePartial) -> None:
         text = self.source
         start = self._offset(text, change.range.start)
+        mark = self._mark
         end = max(self._offset(text, change.range.end), start)
         self._source = text[:start] + change.text + text[end:]
+        if mark is not None and mark[0] is text and mark[2] <= start:
+            self._mark = (self._source, mark[1], mark[2])
 
     def _offset(self, text: str, position: lsp.Position) -> int:
-        at = 0
-        for _ in range(position.line):
+        at = first = 0
+        mark = self._mark
+        if mark is not None and mark[0] is text and mark[1] <= position.line:
+            first, at = mark[1], mark[2]
+        for _ in range(position.line - first):
             at = text.find("\n", at) + 1
             if not at:
                 return len(text)
+        self._mark = (text, position.line, at)
         stop = text.find("\n", at)
         line = text[at : len(text) if stop < 0 else stop].removesuffix("\r")
         if line.isascii():

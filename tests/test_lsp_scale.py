@@ -266,3 +266,40 @@ def test_pieces_cut_at_each_unindented_step_line():
         (5, "step two:\n    hangup\n"),
     ]
     assert pieces("step one:\n    hangup\n")[0] == (0, "")
+
+
+def test_edits_apply_where_they_fall_in_runs_on_one_line_and_anywhere_else():
+    """An open document finds an edit's line from the line of the edit before
+    it when it can: the text after any sequence of edits is the one applied
+    by splitting the text into lines each time."""
+    pytest.importorskip("pygls")
+    from lsprotocol import types as lsp
+
+    from flowc.lsp import _Document
+
+    rng = random.Random(7)
+    text = "".join(f"step s{i}:\n    say \"é {i}\"\n\n" for i in range(60))
+    doc = _Document("file:///tmp/edits.flow", source=text, version=1)
+    for _ in range(400):
+        lines = text.split("\n")
+        line = rng.randrange(len(lines)) if rng.random() < 0.3 else min(len(lines) - 1, 40)
+        col = rng.randrange(len(lines[line]) + 1)
+        end_line = min(len(lines) - 1, line + rng.choice((0, 0, 0, 1, 2)))
+        end_col = rng.randrange(len(lines[end_line]) + 1) if end_line != line else col + rng.randrange(
+            len(lines[line]) - col + 1
+        )
+        new = rng.choice(("x", "", "\n", "ab\ncd", "é"))
+        start = sum(len(s) + 1 for s in lines[:line]) + col
+        end = sum(len(s) + 1 for s in lines[:end_line]) + end_col
+        text = text[:start] + new + text[max(start, end):]
+        units = [len(lines[line][:col].encode("utf-16-le")) // 2, len(lines[end_line][:end_col].encode("utf-16-le")) // 2]
+        doc.apply_change(
+            lsp.TextDocumentContentChangePartial(
+                range=lsp.Range(
+                    start=lsp.Position(line=line, character=units[0]),
+                    end=lsp.Position(line=end_line, character=units[1]),
+                ),
+                text=new,
+            )
+        )
+        assert doc.source == text
