@@ -310,7 +310,7 @@ def scale(args) -> None:
             print(f"  outline (documentSymbol), median of {args.outlines}   {_goal(statistics.median(outline), 0.2)}")
             print(f"    best {min(outline):.3f} s; server CPU {cpu:.3f} s each")
             # The outline of a new version: a keystroke in a step, then the outline.
-            line = 4 * (args.big_steps // 3) + 3
+            line = 2 + 5 * (args.big_steps // 3) + 2  # a `say` line
             col = big_text.split("\n")[line].index('"') + 1
             edited = []
             cpu = client.cpu()
