@@ -218,7 +218,9 @@ class FlowServer(LanguageServer):
     thread, so requests keep being answered meanwhile. A check of a version
     that is no longer the editor's stops (between files and pieces of the
     parse) and publishes nothing: only the diagnostics of the newest version
-    are published, with its ``version``. The flows open beside a file are
+    are published, with its ``version``. A check parses and judges again
+    only the steps an edit changed (:mod:`flowc.syntax.incremental`,
+    :mod:`flowc.livecheck`). The flows open beside a file are
     checked again only when what they can see of it changed: its flow's name,
     its steps and where they lead (:func:`_summary`).
     """
