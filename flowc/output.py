@@ -17,6 +17,7 @@ import functools
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Collection, Sequence
@@ -50,14 +51,29 @@ def _check_relpath(rel: str) -> None:
         raise OutputError(f"refusing to write `{rel}`: every part of an output path must be a plain name")
 
 
-def _inside(out: str, rel: str) -> str:
-    _check_relpath(rel)
-    path = os.path.join(out, *rel.split("/"))
-    real_out = os.path.realpath(out)
-    real = os.path.realpath(path)
-    if os.path.commonpath([real_out, real]) != real_out or real == real_out:
-        raise OutputError(f"refusing to write `{rel}`: it resolves outside {out}")
-    return path
+class _Inside:
+    """The path of ``rel`` under OUT, refused when it resolves outside OUT
+    (through ``..`` or a symbolic link). Each directory's real path is looked
+    up once: a build has thousands of files in a few directories each."""
+
+    def __init__(self, out: str) -> None:
+        self.out = out
+        self.real_out = os.path.realpath(out)
+        self.prefix = self.real_out if self.real_out.endswith(os.sep) else self.real_out + os.sep
+        self.real_parents: dict[str, str] = {}
+
+    def __call__(self, rel: str) -> str:
+        _check_relpath(rel)
+        path = os.path.join(self.out, *rel.split("/"))
+        parent, name = os.path.split(path)
+        real_parent = self.real_parents.get(parent)
+        if real_parent is None:
+            real_parent = self.real_parents[parent] = os.path.realpath(parent)
+        # A plain name that is not a symbolic link resolves to itself in its directory.
+        real = os.path.realpath(path) if os.path.islink(path) else os.path.join(real_parent, name)
+        if not real.startswith(self.prefix):
+            raise OutputError(f"refusing to write `{rel}`: it resolves outside {self.out}")
+        return path
 
 
 def read_manifest(out: str) -> list[str]:
@@ -297,22 +313,40 @@ def _in_threads(
     function: Callable[..., Any], calls: Sequence[tuple[Any, ...]], undo: Callable[[Any], object] | None = None
 ) -> list[Any]:
     """``function`` on each of ``calls``, from a few threads (creating a file,
-    fsync and syncfs run outside the GIL), every call finished before this
-    returns. When one raises, ``undo`` is called on the result of each that
-    did not, and the first error is raised."""
-    from concurrent.futures import ThreadPoolExecutor, wait
+    fsync and syncfs run outside the GIL), in chunks rather than one task per
+    call (a task costs more than writing a small file). Every thread has
+    stopped when this returns. When a call raises, no new call starts,
+    ``undo`` is called on the result of each that returned, and the first
+    error is raised."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=_STAGING_THREADS) as pool:
-        futures = [pool.submit(function, *args) for args in calls]
-        wait(futures)
-    failed = next((f.exception() for f in futures if f.exception() is not None), None)
+    size = max(1, -(-len(calls) // (_STAGING_THREADS * 4)))
+    chunks = [calls[i : i + size] for i in range(0, len(calls), size)]
+    stop = threading.Event()
+
+    def run(chunk: Sequence[tuple[Any, ...]]) -> tuple[list[Any], BaseException | None]:
+        done = []
+        for args in chunk:
+            if stop.is_set():
+                break
+            try:
+                done.append(function(*args))
+            except BaseException as exc:
+                stop.set()
+                return done, exc
+        return done, None
+
+    with ThreadPoolExecutor(max_workers=min(_STAGING_THREADS, len(chunks) or 1)) as pool:
+        outcomes = list(pool.map(run, chunks))
+    results = [result for done, _ in outcomes for result in done]
+    failed = next((exc for _, exc in outcomes if exc is not None), None)
     if failed is not None:
         if undo is not None:
-            for f in futures:
-                if f.exception() is None:
-                    undo(f.result())
+            for result in results:
+                undo(result)
         raise failed
-    return [f.result() for f in futures]
+    return results
 
 
 _STAGING_THREADS = 8
@@ -391,18 +425,25 @@ def write_tree(
         seeds
     )
     current = set(entries) if entries is not None else None  # what the manifest lists now
-    targets = {rel: _inside(out, rel) for rel in sorted(files)}
-    seed_paths = {rel: _inside(out, rel) for rel in sorted(seeds)}
+    inside = _Inside(out)
+    targets = {rel: inside(rel) for rel in sorted(files)}
+    seed_paths = {rel: inside(rel) for rel in sorted(seeds)}
     for path in seed_paths.values():
         if os.path.lexists(path) and not os.path.isfile(path):
             raise OutputError(f"refusing to use {path}: it exists and is not a regular file")
+    there = set()  # the targets something is at (one lstat each: a clean build has none)
     for rel, path in targets.items():
-        if rel not in owned and os.path.lexists(path):
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        there.add(rel)
+        if rel not in owned:
             raise OutputError(
                 f"refusing to overwrite {path}: flowc did not write it (it is not in {MANIFEST}); "
                 "move it away or choose another output directory"
             )
-        if os.path.isdir(path):
+        if stat.S_ISDIR(st.st_mode) or (stat.S_ISLNK(st.st_mode) and os.path.isdir(path)):
             raise OutputError(f"refusing to overwrite {path}: it is a directory")
     if unchanged - owned:
         raise NotOurs(f"{os.path.join(out, MANIFEST)} does not list the files of the last build")
@@ -414,7 +455,7 @@ def write_tree(
     written: list[str] = []
     same: list[str] = []
     for rel, path in targets.items():
-        (same if _same(path, files[rel]) else written).append(rel)
+        (same if rel in there and _same(path, files[rel]) else written).append(rel)
     for directory in sorted({os.path.dirname(targets[rel]) for rel in written}):
         touched.makedirs(directory)
     # Every new file is on disk, and so is the manifest that lists it, before
@@ -430,7 +471,7 @@ def write_tree(
         touched.add(targets[rel])
     removed = []
     for rel in sorted(owned - set(files) - unchanged):
-        path = _inside(out, rel)
+        path = inside(rel)
         try:
             os.unlink(path)
             removed.append(rel)
@@ -485,8 +526,9 @@ def create_files(out: str, files: dict[str, bytes]) -> tuple[str, ...]:
             )
     touched = _Touched(out)
     touched.makedirs(out)
+    inside = _Inside(out)
     for rel in targets:
-        _inside(out, rel)  # after makedirs, so that a symbolic link in OUT is seen
+        inside(rel)  # after makedirs, so that a symbolic link in OUT is seen
     created: list[str] = []
     try:
         for rel, path in targets.items():
