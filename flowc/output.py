@@ -3,7 +3,9 @@
 flowc keeps a manifest (``OUT/.flowc-manifest.json``) of the files it wrote.
 A rebuild replaces each file atomically (write to a temporary file beside it,
 then rename), removes only files the previous manifest lists, and refuses to
-overwrite a file it did not write.
+overwrite a file it did not write. Every new file is on disk before the first
+rename, and every change is on disk when ``write_tree`` returns; how that is
+done cheaply for thousands of files is told in ``_stage``.
 
 A target may also hand over *seeds*: files created once, when they do not
 exist yet, and from then on owned by the user (a module for the user's own
@@ -160,31 +162,6 @@ def _atomic_write(path: str, data: bytes, mode: int = 0o644) -> None:
 
 
 # ---- durability: a build's files reach the disk together ------------------------------------------
-#
-# A build writes thousands of small files. Flushing each one on its own
-# (write, fsync, next) costs a journal commit and a flush of the disk's
-# write cache per file, and those dominated a clean build. Instead:
-#
-# 1. every temporary file is written, none flushed (``_stage``);
-# 2. on Linux, one syncfs(2) on the output's file system writes them all out
-#    in one go: one journal commit, one cache flush;
-# 3. each temporary file is still fsynced, from a few threads. After the
-#    syncfs it has nothing left to write, so this is cheap (the concurrent
-#    calls share their cache flushes), and it reports a write error on that
-#    file whatever the kernel: syncfs reports errors only since Linux 5.8;
-# 4. only then is any file renamed into place;
-# 5. once every rename, removal and the final manifest are done, a second
-#    syncfs makes the directories' new entries durable (``_Touched.sync``),
-#    instead of one fsync per directory, which costs a cache flush each, and
-#    a build has a directory per flow.
-#
-# Without syncfs (not Linux, or a C library without it), step 2 is skipped
-# (step 3 then does the writing; the kernel still gets the files together)
-# and step 5 fsyncs each directory the build changed, once.
-#
-# syncfs also writes out whatever other programs left unwritten on the same
-# file system; the kernel writes that within half a minute anyway, so the
-# wait is bounded, and a build's own files are most of it.
 
 
 @functools.cache
@@ -292,9 +269,40 @@ def _fsync_directory(path: str) -> None:
 
 def _stage(items: list[tuple[str, bytes]], touched: _Touched) -> list[str]:
     """A temporary file beside each path, every one durable on disk before
-    this returns, and so are the directory entries ``touched`` holds (see
-    the steps above). All or nothing: when one fails, every temporary file
-    is removed and the error raised."""
+    this returns, and so are the directory entries ``touched`` holds. All or
+    nothing: when one fails, every temporary file is removed and the error
+    raised.
+
+    A build writes thousands of small files, and flushing each on its own
+    (write, fsync, next file) costs a journal commit and a flush of the
+    disk's write cache per file. So:
+
+    1. every temporary file is written, none flushed;
+    2. for more than a handful (``_SYNCFS_FROM``), one syncfs(2) on OUT's file
+       system writes them all out together: one journal commit, one cache
+       flush. It also makes durable the directory entries written so far
+       (the manifest that lists the new files, new directories), so none of
+       the renames below can reach the disk without them;
+    3. each temporary file is then fsynced, from a few threads. After the
+       syncfs it has nothing left to write, so the call only waits for a
+       cache flush, which concurrent calls share. It is kept because it
+       reports a write error on that very file on any kernel and file
+       system (syncfs reports errors only since Linux 5.8), and covers a
+       file that is not on OUT's file system (a mount point inside OUT);
+    4. the caller renames the files into place only after this returns;
+    5. at the end of the build, ``_Touched.sync`` makes the renames, removals
+       and the final manifest durable with a second syncfs, instead of an
+       fsync per directory, which costs a cache flush each (a build has a
+       directory per flow).
+
+    Without syncfs (not Linux, or a C library without it) and for a handful
+    of files, step 2 fsyncs the directories changed so far instead, step 3
+    writes each file out, and step 5 fsyncs each changed directory once.
+
+    syncfs also writes out what other programs left unwritten on the same
+    file system. The kernel writes that out within half a minute anyway
+    (``vm.dirty_expire_centisecs``), so the wait is bounded; a build of a
+    handful of files, the usual rebuild after an edit, does not use it."""
     if not items:
         return []
     temps: list[str] = []
