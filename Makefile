@@ -59,6 +59,7 @@ bench-flask: $(VENV)/.installed-test
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m flowc.docgen > docs/diagnostics.md
+	$(BIN)/python -m flowc.docgen --language docs/language.md
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache

@@ -90,9 +90,10 @@ reported.
         severity=E,
         summary="Blocks are nested deeper than the language allows.",
         explanation="""\
-Only `gather` takes a block, so a flow never needs more than three levels of
-indentation (flow or step, verb, nested verb). flowc refuses files that nest
-more than 16 levels deep instead of spending time and memory on them.
+Blocks hold a verb's children (the verbs inside `gather`, `dial`'s nouns, a
+noun's `parameter` lines, SSML inside `say`), so a flow needs a handful of
+levels of indentation at most. flowc refuses files that nest more than 16
+levels deep instead of spending time and memory on them.
 """,
     ),
     Code(
@@ -153,6 +154,25 @@ verb would produce nothing for Twilio to fetch. Add a step, or remove the file.
         explanation="""\
 flowc could not open or read the file (permissions, a broken link), or the file
 is larger than 8 MiB. The message carries the operating system's reason.
+""",
+    ),
+    Code(
+        id="FL010",
+        name="retired-element",
+        severity=E,
+        summary="An element Twilio has retired, written in a flow or found in imported TwiML.",
+        explanation="""\
+Twilio no longer runs some elements that twilio-python still builds. The
+language has no construct for them, and `flowc import` refuses them: a call
+that reached one would fail. The message names what took its place:
+
+    autopilot "UA0123456789abcdef0123456789abcdef"   # error: Autopilot was retired in 2023
+
+    connect:
+        virtual-agent "dialogflow-cx-connector"
+
+The list, with the reason for each, is `RETIRED` in flowc/vocabulary.py and the
+"Retired elements" section of docs/language.md.
 """,
     ),
     # ---- reading TwiML (`flowc import`) ----------------------------------------------
@@ -291,7 +311,7 @@ separately.
         id="FL060",
         name="label-like-option",
         severity=W,
-        summary="A recording's label is a near miss of a `record` option.",
+        summary="A recording's label is a near miss of a `record` option, or a name is a TwiML attribute.",
         explanation="""\
 The word right after `record` names the recording (its label) unless it is
 one of `record`'s options. A misspelt option there is therefore not a syntax
@@ -304,6 +324,15 @@ from an option is reported, with the option it resembles.
 
 If the word really is the recording's label, rename it to a word that reads
 as no option (`mx_box`, `inbox`).
+
+The name an element takes as a bare word (`enqueue NAME`, `conference NAME`,
+`client IDENTITY`) is checked the same way against TwiML's attribute names:
+`enqueue maxQueueSize -> done` names a queue `maxQueueSize`; write the option,
+`enqueue support max-queue-size 20 -> done`, or quote a name that really is
+one. Such a name is also reported when it is one typo from an option of its
+element (`conference statuss`), but not when it merely resembles one: a name
+is the user's own word, so `conference standup` is a conference, not a
+misspelt `status`.
 """,
     ),
     # ---- names and references -----------------------------------------------
@@ -401,9 +430,9 @@ Move the verb into the step the action points at.
         id="FL202",
         name="action-loop",
         severity=W,
-        summary="A record or gather has no action, so Twilio re-requests the same document.",
+        summary="A record, gather or pay has no action, so Twilio re-requests the same document.",
         explanation="""\
-Without an action, Twilio submits `<Record>` and `<Gather>` results to the
+Without an action, Twilio submits `<Record>`, `<Gather>` and `<Pay>` results to the
 current document's URL. A static document then starts again from the top: the
 caller is asked to record (or choose) again and again.
 
@@ -581,15 +610,167 @@ holding one is rejected by Twilio's parser, so flowc refuses it at compile
 time.
 """,
     ),
+    Code(
+        id="FL311",
+        name="value-out-of-range",
+        severity=E,
+        summary="A number or duration is outside the range Twilio documents for it.",
+        explanation="""\
+Many options of the newer verbs and nouns take a bounded number or duration:
+a conference holds 2 to 250 participants, a queue 1 to 5000 callers, a payment
+allows 1 to 3 attempts, answering-machine detection waits 3 to 59 seconds.
+Outside the range Twilio rejects the document or ignores the value.
+
+    conference standup max-participants 500    # error
+    conference standup max-participants 250
+""",
+    ),
+    Code(
+        id="FL312",
+        name="invalid-choice",
+        severity=E,
+        summary="A word is not one of the values the option takes.",
+        explanation="""\
+An enumeration is written as a word, and each option that takes one has a
+fixed list (`record`, `ring-tone`, `track`, `payment-method`, `token-type`,
+`prompt for`, `error-type`, `card-types`, …). Any other word makes Twilio
+reject the document or fall back to its default.
+
+    dial record from-answer:            # error
+    dial record record-from-answer:
+""",
+    ),
+    Code(
+        id="FL313",
+        name="invalid-phone-number",
+        severity=W,
+        summary="A phone number is not written in E.164.",
+        explanation="""\
+`number`, `whatsapp` and the `to` and `from` of `sms` are phone numbers, which
+Twilio expects in E.164: `+`, the country code and the number, without spaces
+or punctuation. A local or formatted number may reach the wrong country.
+
+    number "(415) 555-0100"    # warning
+    number "+14155550100"
+""",
+    ),
+    Code(
+        id="FL314",
+        name="invalid-sip-uri",
+        severity=E,
+        summary="A SIP address is not a `sip:` URI.",
+        explanation="""\
+The address of `sip` and `uri` is a SIP URI, `sip:user@host` (or `sips:`).
+Twilio cannot route anything else.
+
+    sip "alice@example.com"        # error
+    sip "sip:alice@example.com"
+""",
+    ),
+    Code(
+        id="FL315",
+        name="invalid-sid",
+        severity=E,
+        summary="A Twilio SID has the wrong prefix or length.",
+        explanation="""\
+A SID is two letters naming the kind of resource and 32 hexadecimal digits:
+`DE` for a SIM, `AP` for a TwiML App, `WW` for a TaskRouter workflow, `IS` for
+a Conversations service, `CA` for a call, `BY` for a BYOC trunk, `WR` and `WA`
+for TaskRouter reservations and activities, `GA` for an Intelligence service.
+
+    enqueue support workflow "support"                              # error
+    enqueue support workflow "WW0123456789abcdef0123456789abcdef"
+""",
+    ),
+    Code(
+        id="FL316",
+        name="missing-attribute",
+        severity=E,
+        summary="An element lacks the value, option or block Twilio requires.",
+        explanation="""\
+A `say` needs its text or a block of text and SSML lines; a `dial` a number or
+nouns; a `client` an identity; an `application` its SID; a `sip` an address (or
+`uri` lines); a `prompt` its `for`; a `phoneme` its `ph`; a `start`, `stop`,
+`connect` or `refer` a block.
+
+    prompt:                             # error
+    prompt for payment-card-number:
+""",
+    ),
+    Code(
+        id="FL317",
+        name="pay-action",
+        severity=E,
+        summary="A `pay` action that cannot receive the payment's result.",
+        explanation="""\
+Twilio posts the result of `<Pay>` with POST, only to https URLs; `<Pay>` has
+no `method`. A method on the `->` is refused, and a step reference (a static
+file, which answers POST with 405) or an `http://` URL is reported.
+
+    pay -> receipt                               # error
+    pay -> https://pay.example.com/result
+""",
+    ),
+    Code(
+        id="FL318",
+        name="invalid-ssml-value",
+        severity=E,
+        summary="An SSML element of a `say` block names a kind, level, role or language its voice does not know.",
+        explanation="""\
+`say-as` takes a kind Twilio's voices know (`date`, `digits`, `telephone`,
+`currency`, `spell-out`, …), `emphasis` a level (`strong`, `moderate`,
+`reduced`), `w` a role (`amazon:VB`, `amazon:VBD`, `amazon:SENSE_1`), and
+`lang` a language tag; `say-as format` applies only to `say-as date`. A voice
+ignores a word it does not know, or fails the `<Say>`.
+
+    say:
+        say-as telephon "4155550100"     # error
+        say-as telephone "4155550100"
+""",
+    ),
+    Code(
+        id="FL319",
+        name="invalid-ssml-measure",
+        severity=E,
+        summary="A `break` time or a `prosody` value outside what Twilio's voices accept.",
+        explanation="""\
+A `break` lasts `500ms` or `2s`, at most 10 seconds. `prosody volume` is a
+word or a change in decibels (`+6dB`), `rate` a word or a percentage from
+`20%` to `200%`, `pitch` a word or a change from `-33.3%` to `+50%`.
+
+    say:
+        break 30s                        # error
+        prosody rate 10% "slowly"        # error
+        prosody rate 80% "slowly"
+""",
+    ),
     # ---- nesting ------------------------------------------------------------------
     Code(
         id="FL401",
         name="invalid-nesting",
         severity=E,
-        summary="A verb is nested where TwiML does not allow it.",
+        summary="A verb or noun is nested where TwiML does not allow it.",
         explanation="""\
-Only `gather` takes an indented block, and it may hold only `say`, `play` and
-`pause`. Nothing nests in `record` and `record` nests in nothing.
+Each element's block holds only what TwiML allows under it: `gather` holds
+`say`, `play` and `pause`; `dial` holds its nouns (`number`, `client`, `sip`,
+`sim`, `conference`, `queue`, `application`, `whatsapp`); `client` holds
+`identity` and `parameter`; and so on (docs/language.md lists each). Nothing
+nests in `record`, and a noun stands only in the block of its verb.
+""",
+    ),
+    Code(
+        id="FL402",
+        name="invalid-nouns",
+        severity=E,
+        summary="Nouns that cannot stand together in one block, or too many of them.",
+        explanation="""\
+A `conference`, `queue` or `sim` must be the only noun of its `dial`; a `dial`
+rings at most 10 nouns and, with a number of its own, takes none; a `connect`
+holds exactly one noun, a `refer` one `sip`, an `enqueue` one `task`.
+
+    dial:
+        conference standup
+        number "+14155550100"      # error
 """,
     ),
     # ---- transcription --------------------------------------------------------------

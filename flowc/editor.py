@@ -72,8 +72,9 @@ class Keyword:
 
 
 VERBS = tuple(v.name for v in vocabulary.ELEMENTS)
+NOUNS = tuple(v.name for v in vocabulary.NOUNS)
 BRANCHES = tuple(v.name for v in vocabulary.BRANCH_LINES)
-LINE_WORDS = VERBS + BRANCHES  # what may start a line in a step
+LINE_WORDS = VERBS + NOUNS + BRANCHES  # what may start a line in a step (nouns: in a verb's block)
 
 
 def _verb_keywords(verb: vocabulary.Verb) -> list[Keyword]:
@@ -97,7 +98,7 @@ def _verb_keywords(verb: vocabulary.Verb) -> list[Keyword]:
         found.append(Keyword(o.name, name, o.syntax, o.summary, o.fields, o.accepts, o.default))
         if o.word:
             found.append(Keyword(o.word, name, f"{o.name} {o.word}", o.word_summary, (o.field,)))
-        if o.shape is Shape.CALLBACK:
+        if o.shape is Shape.CALLBACK and o.events:  # `on EVENT ...`, where the callback has events
             found.append(
                 Keyword(
                     vocabulary.EVENTS,
@@ -242,6 +243,20 @@ def _line_verb(items: list[Word]) -> str | None:
     return None
 
 
+def _block_of(lines: list[str], line: int) -> str | None:
+    """The verb or noun whose block the line at ``line`` is written in, if any."""
+    indent = len(lines[line]) - len(lines[line].lstrip(" \t"))
+    for above in range(line - 1, -1, -1):
+        text = lines[above]
+        code = text.strip()
+        if not code or code.startswith("#"):
+            continue
+        if len(text) - len(text.lstrip(" \t")) < indent:
+            items = _code(text)
+            return _line_verb(items)
+    return None
+
+
 def _after_arrow(items: list[Word], word: Word) -> bool:
     before = [w for w in items if w.end <= word.start]
     if not before:
@@ -264,6 +279,16 @@ def _split(text: str) -> list[str]:
     lines = split_lines(text)
     _LAST_SPLIT = (text, lines)
     return lines
+
+
+# (verb, callback option) -> the hover of the `on` that lists its events.
+_EVENTS_OF = {
+    (k.verb, o.name): k
+    for k in KEYWORDS
+    if k.word == vocabulary.EVENTS and k.verb is not None
+    for o in vocabulary.verb(k.verb).options
+    if o.shape is Shape.CALLBACK and o.events and k.fields == (f"{o.field}_events",)
+}
 
 
 def hover(text: str, line: int, col: int) -> tuple[Keyword, Word] | None:
@@ -293,8 +318,15 @@ def hover(text: str, line: int, col: int) -> tuple[Keyword, Word] | None:
         return _known("play", "digits"), word
     if verb == "record" and previous is first and word.text not in OPTIONS["record"] and word.text != "no":
         return None  # a label
+    if word.text == vocabulary.EVENTS:
+        # `on` belongs to the callback written before it (`status /s on …`, `recording-status …`)
+        for before in reversed(items[: items.index(word)]):
+            events = _EVENTS_OF.get((verb, before.text))
+            if events is not None:
+                return events, word
     found = keyword(verb, word.text)
-    if found is None or previous.kind == "word" and previous.text in ("voice", "language", "input", "hints"):
+    value_word = previous is not first and previous.text in ("voice", "language", "input", "hints")
+    if found is None or previous.kind == "word" and value_word:
         return None  # a value, not an option
     return found, word
 
@@ -491,7 +523,7 @@ def _step_targets(parsed: Parsed) -> Iterable[ir.StepTarget]:
         return
     for step in parsed.flow.steps:
         for verb in ir.walk(step.verbs):
-            for target in ir.targets(verb):
+            for target in (*ir.targets(verb), *ir.callbacks(verb)):
                 if isinstance(target, ir.StepTarget) and target.span.end_line not in parsed.skipped:
                     yield target
 
@@ -706,6 +738,9 @@ def complete(text: str, line: int, col: int, flows: list[Parsed]) -> list[Comple
     if not done:
         if indented and _in_settings(lines, line):
             return [_keyword_item(_known(None, s)) for s in SETTINGS]
+        holder = vocabulary.BY_NAME.get(_block_of(lines, line) or "") if indented else None
+        if holder is not None and holder.children:  # the lines its block may hold
+            return [_keyword_item(_known(None, v)) for v in holder.children]
         found = [_keyword_item(_known(None, v)) for v in LINE_WORDS]
         if not indented:
             found += [_keyword_item(_known(None, "step")), _keyword_item(_known(None, "flow"))]
@@ -872,14 +907,16 @@ def semantic_tokens(text: str) -> list[tuple[int, int, int, str]]:
                 kind = w.kind
             elif w.kind == "arrow":
                 kind = "operator"
+            elif (i == 1 and first == "step") or (
+                i and _after_arrow(code, w) and w.text not in ("GET", "POST") and IDENTIFIER.match(w.text)
+            ):
+                kind = "function"
+            elif i == 1 and first == "flow":
+                kind = "namespace"
             elif w.text in _KEYWORDS and not (i and _after_arrow(code, w) and w.text not in ("GET", "POST")):
                 kind = "keyword"
             elif _NUMBER.fullmatch(w.text):
                 kind = "number"
-            elif i == 1 and first == "step" or (i and _after_arrow(code, w) and IDENTIFIER.match(w.text)):
-                kind = "function"
-            elif i == 1 and first == "flow":
-                kind = "namespace"
             elif i and _after_arrow(code, w) and re.fullmatch(r"[A-Za-z_]\w*\.[A-Za-z_]\w*", w.text):
                 flow = w.text.split(".")[0]
                 out.append((number, w.start, len(flow), "namespace"))

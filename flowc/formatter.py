@@ -38,9 +38,7 @@ from .vocabulary import Shape
 INDENT = "    "
 
 # The options of each verb in canonical order: the vocabulary's.
-OPTION_ORDER: dict[type, tuple[vocabulary.Option, ...]] = {
-    cls: vocabulary.verb(name).options for name, cls in ir.verb_classes().items()
-}
+OPTION_ORDER: dict[str, tuple[vocabulary.Option, ...]] = {v.name: v.options for v in vocabulary.VERBS}
 
 _PATH = re.compile(r"/(?:[^\s\"]*[^\s\":])?")
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"]*[^\s\":]")
@@ -188,21 +186,23 @@ class _Layout:
 
     def option(self, verb: ir.Verb, option: vocabulary.Option) -> list[str]:
         """An option in canonical form, by its shape; ``[]`` when not written."""
-        value = getattr(verb, option.field)
+        value = verb.get(option.field)
         if value is None or value == ():
             return []
         name, shape = option.name, option.shape
+        if shape is Shape.SWITCH and isinstance(value, ir.Text):  # `beep onEnter`
+            return [name, value.value]
         if shape is Shape.SWITCH:
             return [name] if value.on else [vocabulary.NEGATION, name]
         if shape is Shape.SWITCH_URL:
-            callback = getattr(verb, f"{option.field}_callback")
+            callback = verb.get(f"{option.field}_callback")
             return [name] + ([self.url(callback)] if callback is not None else [])
         if shape is Shape.CALLBACK:
             words = [name]
             if value.method is not None:
                 words.append(value.method.value)
             words.append(self.url(value))
-            events = getattr(verb, f"{option.field}_events")
+            events = verb.get(f"{option.field}_events")
             if events:
                 words += [vocabulary.EVENTS, *(e.value for e in events)]
             return words
@@ -212,14 +212,38 @@ class _Layout:
             return [name, str(value.value)]
         if shape is Shape.TEXT:
             return [name, self.word_or_string(value)]
+        if shape is Shape.URL:
+            return [name, self.url(value)]
         if shape is Shape.DURATION_OR_OFF and self.written(value.span).startswith(name):
             return [name, "off"]  # `timeout off`: the span is the whole option
         return [name, self.written(value.span)]
 
+    def values(self, element: ir.Element) -> list[str]:
+        """A generated element's values, in the table's order, as written."""
+        words = []
+        for spec in vocabulary.verb(element.kind).values:
+            value = element.get(spec.field)
+            if value is None:
+                continue
+            if isinstance(value, ir.StepTarget):
+                words.append(value.text)
+            elif isinstance(value, ir.UrlTarget):
+                words.append(self.url(value))
+            elif isinstance(value, ir.Number):
+                words.append(str(value.value))
+            elif spec.shape in (Shape.TEXT, Shape.WORD):
+                words.append(self.word_or_string(value))
+            else:
+                words.append(self.written(value.span))
+        return words
+
     def verb(self, verb: ir.Verb) -> str:
+        if isinstance(verb, ir.TextLine):  # a line of text in a `say` block
+            return self.written(verb.text.span)
         words = [verb.name]
         if isinstance(verb, ir.Say):
-            words.append(self.written(verb.text.span))
+            if verb.text is not None:
+                words.append(self.written(verb.text.span))
         elif isinstance(verb, ir.Play):
             if verb.url is not None:
                 words.append(self.url(verb.url))
@@ -235,10 +259,13 @@ class _Layout:
             if verb.reason is not None:
                 words.append(verb.reason.value)
         elif isinstance(verb, ir.Dial):
-            words.append(self.written(verb.number.span))
+            if verb.number is not None:
+                words.append(self.written(verb.number.span))
+        elif isinstance(verb, ir.Element):
+            words += self.values(verb)
         elif isinstance(verb, ir.When):
             words += [verb.input, self.written(verb.value.span)]
-        for option in OPTION_ORDER[type(verb)]:
+        for option in OPTION_ORDER[verb.name]:
             words += self.option(verb, option)
         for target in ir.targets(verb):
             words.append(self.arrow(target))

@@ -11,7 +11,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from . import ir
+from . import ir, vocabulary
 
 StepId = tuple[str, str]
 
@@ -22,6 +22,13 @@ class EdgeKind(enum.Enum):
     REDIRECT = "redirect"
     DIALED = "dial ended"
     BRANCH = "input matched"  # a `when` (its key is on the edge's verb) or `otherwise`
+    ENQUEUED = "left the queue"
+    CONNECTED = "connection ended"
+    PAID = "payment finished"
+    REFERRED = "transfer finished"
+    MESSAGED = "message sent"
+    STARTED = "started"
+    FETCHED = "played meanwhile"  # a `wait` or `url` callback that names a step
 
 
 _EDGE_KIND = {
@@ -34,10 +41,31 @@ _EDGE_KIND = {
 }
 
 
+# The `->` of the elements the vocabulary generates, by name.
+_ELEMENT_EDGE = {
+    "enqueue": EdgeKind.ENQUEUED,
+    "connect": EdgeKind.CONNECTED,
+    "pay": EdgeKind.PAID,
+    "refer": EdgeKind.REFERRED,
+    "sms": EdgeKind.MESSAGED,
+    "start": EdgeKind.STARTED,
+}
+
+
+def edge_kind(verb: ir.Verb) -> EdgeKind:
+    """What a verb's `->` means: the label of its edge."""
+    if isinstance(verb, ir.Element):
+        return _ELEMENT_EDGE[verb.kind]
+    return _EDGE_KIND[type(verb)]
+
+
 def ends_document(verb: ir.Verb) -> bool:
     """True when Twilio never runs the verbs after ``verb`` in its document."""
     if isinstance(verb, ir.Record | ir.Redirect | ir.Hangup | ir.Reject):
         return True
+    if isinstance(verb, ir.Element):  # as the vocabulary says (`Verb.ends`)
+        ends = vocabulary.verb(verb.kind).ends
+        return ends == "always" or (ends == "action" and verb.action is not None)
     if isinstance(verb, ir.Dial):
         return verb.action is not None
     if isinstance(verb, ir.Say | ir.Play):
@@ -82,9 +110,12 @@ def _node(flow: ir.Flow, step: ir.Step, flows: Mapping[str, ir.Flow]) -> StepNod
     for verb in step.verbs:
         for target in ir.targets(verb):
             dest = resolve(flow, target, flows)
-            edges.append(Edge(source=sid, verb=verb, target=target, kind=_EDGE_KIND[type(verb)], dest=dest))
+            edges.append(Edge(source=sid, verb=verb, target=target, kind=edge_kind(verb), dest=dest))
             if dest is None:
                 exits = True  # a URL (or a dangling reference, reported elsewhere)
+        for target in ir.step_callbacks(verb):
+            dest = resolve(flow, target, flows)
+            edges.append(Edge(source=sid, verb=verb, target=target, kind=EdgeKind.FETCHED, dest=dest))
         if isinstance(verb, ir.Otherwise):
             stopped = True  # a branch step with `otherwise` always sends the call on
             break

@@ -530,6 +530,14 @@ def _loop_times(line: Line) -> Found | None:
     return Found(m.start(), m.end(), f"`{m.group()}` is written `{text}`", f"write `{text}`", text)
 
 
+def _listed(names: list[str], most: int = 4) -> str:
+    """`a`, `b` and `c`; past ``most`` names, the first ones and how many more."""
+    quoted = [f"`{n}`" for n in names]
+    if len(quoted) > most:
+        return ", ".join(quoted[: most - 1]) + f" and {len(quoted) - most + 1} other elements"
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
 def _twiml_attribute(line: Line) -> Found | None:
     """`maxLength 20`, `numDigits="4"`, `playBeep false`, `finish_on_key #`."""
     verb = line.verb
@@ -543,9 +551,11 @@ def _twiml_attribute(line: Line) -> Found | None:
             continue
         option, name = found.option, m.group(1)
         own = _OPTIONS.get(verb, {}).get(option.name) is option
+        if not own and option.name in _OPTIONS.get(verb, {}) and line.col == m.start(1):
+            continue  # the verb has an option of that name: the parser says the near miss here
         if not own:
-            owners = [a.verb.name for a in ATTRIBUTES[_normal(name)]]
-            listed = " and ".join(f"`{v}`" for v in dict.fromkeys(owners))
+            owners = list(dict.fromkeys(a.verb.name for a in ATTRIBUTES[_normal(name)]))
+            listed = _listed(owners)
             raw, end = _value_after(line.text, m.end(1))
             if (
                 raw is None
@@ -1070,16 +1080,17 @@ def _reference_parentheses(line: Line) -> Found | None:
 
 
 def _colon_without_block(line: Line) -> Found | None:
-    """`redirect -> handle:`: only `gather` opens a block."""
+    """`redirect -> handle:`: a verb with nothing to hold opens no block."""
     verb = line.verb
     end = line.code_end
-    if verb is None or verb == "gather" or end == 0 or line.text[end - 1] != ":":
+    entry = vocabulary.BY_NAME.get(verb or "")
+    if entry is None or entry.children or end == 0 or line.text[end - 1] != ":":
         return None
     start = len(line.text[: end - 1].rstrip(" \t"))
     return Found(
         start,
         end,
-        f"only `gather` opens a block with `:`: a `{verb}` line ends without one",
+        f"`{verb}` holds nothing, so it opens no block: its line ends without `:`",
         "remove the `:`",
         "",
     )

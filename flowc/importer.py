@@ -65,6 +65,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
 _METHOD = re.compile(r"[A-Z]+\Z")
 _WHOLE = re.compile(r"(0|[1-9][0-9]{0,11})\Z")
 _BUILT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)/([A-Za-z_][A-Za-z0-9_]*)\.xml")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"  # `xml:lang` (of `<lang>`), as lxml names it
+XML_LANG = "xml:lang"
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -95,7 +97,14 @@ def _required(verb: Verb, value: Value) -> bool:
 
 
 # How a value of each shape is written before the options.
-_VALUE_KINDS = {"string": "string", "text": "string", "number": "number", "url": "url", "word": "word"}
+_VALUE_KINDS = {
+    "string": "string",
+    "text": "string",
+    "number": "number",
+    "url": "url",
+    "word": "word",
+    "measure": "measure",
+}
 _VALUE_KINDS.update({"duration": "duration", "duration-or-off": "duration", "duration-or-auto": "duration"})
 
 
@@ -343,7 +352,7 @@ def duration(seconds: int) -> str:
     if seconds == 0:
         return "0s"
     parts = []
-    for unit, size in (("h", 3600), ("m", 60), ("s", 1)):
+    for unit, size in zip("hms", (3600, 60, 1), strict=True):
         if seconds >= size:
             parts.append(f"{seconds // size}{unit}")
             seconds %= size
@@ -405,7 +414,22 @@ def _scalar(option: Option, attribute: str, raw: str) -> str:
         return quote(raw)
     if shape.value == "word":  # one word of the option's values
         return _word(attribute, raw, option.values)
+    if shape is Shape.MEASURE:
+        return _measure(attribute, raw)
     raise _Inexpressible(f"flowc cannot import `{attribute}` yet: its shape is {shape.value}")
+
+
+_MEASURE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:ms|s|%|dB)\Z")
+
+
+def _measure(attribute: str, raw: str) -> str:
+    """An SSML measure (`500ms`, `90%`, `-6dB`) or a word (`x-slow`)."""
+    if _MEASURE.match(raw) or _WORD.match(raw):
+        return raw
+    raise _Inexpressible(
+        f'{attribute}="{raw}" is neither a measure (`500ms`, `90%`, `-6dB`) nor a word',
+        hint="write the value as Twilio documents it",
+    )
 
 
 def _word(attribute: str, raw: str, choices: tuple[str, ...] = ()) -> str:
@@ -559,9 +583,11 @@ class _Writer:
     ) -> list[_Line]:
         lines: list[_Line] = []
         verb = verb_for(parent.tag) if parent is not doc.root and isinstance(parent.tag, str) else None
+        speaks = verb is not None and verb.text  # `say` and SSML: text between the elements
+        # An element with a value in its content takes the text before its first
+        # child as that value (`<Enqueue>support<Task>…</Task></Enqueue>`, as
+        # twilio-python writes it); text after a child is reported below.
         content = verb is not None and _content_value(verb) is not None
-        if content and len(parent):
-            content = False  # text beside child elements is reported below
         if not content and parent.text and parent.text.strip():
             self._stray_text(doc, parent, parent.text, parent)
         for child in parent:
@@ -578,7 +604,10 @@ class _Writer:
             else:
                 lines += self.element(group, doc, child, level, base_url)
             if child.tail and child.tail.strip():
-                self._stray_text(doc, parent, child.tail, child)
+                if speaks and isinstance(child.tag, str):
+                    lines.append(_Line(level, quote(child.tail), child, doc))  # a text line
+                else:
+                    self._stray_text(doc, parent, child.tail, child)
         return lines
 
     def _stray_text(self, doc: Document, parent: etree._Element, text: str, near: etree._Element) -> None:
@@ -593,11 +622,15 @@ class _Writer:
         self, group: Group, doc: Document, el: etree._Element, level: int, base_url: str | None
     ) -> list[_Line]:
         verb = verb_for(el.tag) if isinstance(el.tag, str) else None
+        retired = vocabulary.RETIRED_BY_ELEMENT.get(el.tag) if isinstance(el.tag, str) else None
+        if retired is not None:
+            self.problem("FL010", retired.message, _element_span(doc.source, el), hint=retired.hint)
+            return []
         if verb is None:
             known = list(vocabulary.BY_ELEMENT)
-            near = difflib.get_close_matches(_tag(el), known, n=1, cutoff=0.6) or [
-                k for k in known if k.lower() == _tag(el).lower()
-            ]
+            near = [k for k in known if k.lower() == _tag(el).lower()] or difflib.get_close_matches(
+                _tag(el), known, n=1, cutoff=0.6
+            )
             listed = ", ".join(f"<{k}>" for k in known[:12]) + (", …" if len(known) > 12 else "")
             self.problem(
                 "FL033",
@@ -616,10 +649,14 @@ class _Writer:
     def verb_line(
         self, group: Group, doc: Document, verb: Verb, el: etree._Element, base_url: str | None
     ) -> str | None:
-        attrs = dict(el.attrib)
+        attrs = {(XML_LANG if k == _XML_LANG else k): v for k, v in el.attrib.items()}
         words = [verb.name]
         failed = False
         text = el.text if not len(el) else None
+        if len(el) and el.text and el.text.strip():
+            # the text before the first child: `say "Your balance is ":` before its SSML
+            # keeps its spaces; a name before its nouns (`enqueue support:`) is a word
+            text = el.text if verb.text else el.text.strip()
         arrow_from = _arrow_source(verb)
         for value in verb.values:
             if value.attribute is None:
@@ -705,6 +742,8 @@ class _Writer:
             return str(_whole(attribute, raw, "a whole number"))
         if kind == "word":
             return _word(attribute, raw, value.choices)
+        if kind == "measure":
+            return _measure(attribute, raw)
         return quote(raw)
 
     def _arrow(self, group: Group, doc: Document, url: str, method: str | None, base_url: str | None) -> str:
@@ -744,8 +783,18 @@ def canonical(el: etree._Element) -> tuple:
     Comments, processing instructions and the whitespace between elements do
     not count."""
     children = [c for c in el if isinstance(c.tag, str)]
-    text = el.text or "" if not children else ""
-    return (el.tag, tuple(sorted(el.attrib.items())), text, tuple(canonical(c) for c in children))
+    text = el.text or "" if not children else _spoken(el.text)
+    return (
+        el.tag,
+        tuple(sorted(el.attrib.items())),
+        text,
+        tuple((*canonical(c), _spoken(c.tail)) for c in children),
+    )
+
+
+def _spoken(text: str | None) -> str:
+    """Text beside child elements (SSML in `<Say>`): exactly, unless it is only whitespace."""
+    return text if text is not None and text.strip() else ""
 
 
 def _first_difference(a: etree._Element, b: etree._Element) -> tuple[etree._Element, etree._Element | None]:
@@ -876,10 +925,20 @@ def import_paths(paths: Iterable[str], *, name: str | None = None, stdin: bytes 
 
 
 def _links_of(doc: Document) -> Iterable[str]:
-    """The URL of every ``->`` of a document."""
+    """Every URL of a document that Twilio fetches TwiML from, in the order
+    its flow line writes them: each option that fetches (`wait`, a noun's
+    `url`), then the ``->``."""
     for el in doc.root.iter():
         verb = verb_for(el.tag) if isinstance(el.tag, str) else None
-        source = _arrow_source(verb) if verb is not None else None
+        if verb is None:
+            continue
+        for option in verb.options:
+            if option.fetches:
+                for _, name, form in option.attributes:
+                    url = el.get(name) if form == "url" else None
+                    if url:
+                        yield url
+        source = _arrow_source(verb)
         url = (el.text if source == "content" else el.get("action")) if source else None
         if url:
             yield url
@@ -887,8 +946,9 @@ def _links_of(doc: Document) -> Iterable[str]:
 
 def _ordered(group: Group, links: _Links, base_url: str | None) -> Group:
     """The group's documents with the entry step first (a document no other
-    links to, preferring the usual entry names), then in the order the links
-    reach them, then the rest by name."""
+    links to, preferring the usual entry names), then in the order a call
+    following the links reaches them first (depth first, the links of a
+    document in the order its lines write them), then the rest by name."""
     if len(group.documents) < 2:
         return group
     edges: dict[str, list[str]] = {d.step: [] for d in group.documents}
@@ -904,12 +964,12 @@ def _ordered(group: Group, links: _Links, base_url: str | None) -> Group:
     entry = next((n for n in ENTRY_NAMES if n in candidates), candidates[0])
     order: list[str] = []
     for start in [entry, *sorted(edges)]:
-        queue = [start]
-        while queue:
-            step = queue.pop(0)
+        stack = [start]  # depth first: a step, then where it leads, as a call goes
+        while stack:
+            step = stack.pop()
             if step not in order:
                 order.append(step)
-                queue += edges[step]
+                stack += reversed(edges[step])
     by_step = {d.step: d for d in group.documents}
     return dataclasses.replace(group, documents=tuple(by_step[s] for s in order))
 

@@ -114,10 +114,14 @@ class Verb:
 
     name = "verb"
 
+    def get(self, field: str):
+        """The value of an IR field, or ``None`` (the same for every node, typed or not)."""
+        return getattr(self, field, None)
+
 
 @node
 class Say(Verb):
-    text: Text
+    text: Text | None = None  # None: only the lines of its block are spoken
     voice: Text | None = None
     language: Text | None = None
     loop: Number | None = None
@@ -153,6 +157,7 @@ class Record(Verb):
     transcribe_callback: UrlTarget | None = None
     status: UrlTarget | None = None
     status_events: tuple[Text, ...] = ()
+    recording_configuration_id: Text | None = None
     action: Target | None = None
 
     name = "record"
@@ -168,6 +173,13 @@ class Gather(Verb):
     hints: Text | None = None
     language: Text | None = None
     profanity_filter: Switch | None = None
+    max_speech_time: Duration | None = None
+    partial_result: Target | None = None
+    barge_in: Switch | None = None
+    debug: Switch | None = None
+    action_on_empty_result: Switch | None = None
+    speech_model: Text | None = None
+    enhanced: Switch | None = None
     action: Target | None = None
 
     name = "gather"
@@ -194,13 +206,71 @@ class Reject(Verb):
 
 @node
 class Dial(Verb):
-    number: Text
+    """``dial``: the number as its value, or the nouns of its block in ``body``."""
+
+    number: Text | None = None
     timeout: Duration | None = None
     time_limit: Duration | None = None
     caller_id: Text | None = None
+    hangup_on_star: Switch | None = None
+    record: Text | None = None
+    trim: Switch | None = None
+    recording_status: Target | None = None
+    recording_status_events: tuple[Text, ...] = ()
+    recording_configuration_id: Text | None = None
+    answer_on_bridge: Switch | None = None
+    ring_tone: Text | None = None
+    recording_track: Text | None = None
+    sequential: Switch | None = None
+    refer: Target | None = None
+    events: Text | None = None
+    passports: Text | None = None
     action: Target | None = None
 
     name = "dial"
+
+
+Value = Duration | Number | Text | Switch | Target | tuple[Text, ...]
+
+
+@node
+class Element(Verb):
+    """A verb or noun whose grammar, reading and TwiML come from the vocabulary
+    table alone (``Verb.generated``): ``conference``, ``enqueue``, ``stream``, ….
+
+    ``kind`` is its name in the table; ``values`` holds what was written, by
+    the IR field the table gives each value and option (``max_participants``,
+    ``status``, ``status_events``); nouns and nested verbs are in ``body``."""
+
+    kind: str
+    values: tuple[tuple[str, Value], ...] = ()
+    action: Target | None = None
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self.kind
+
+    def get(self, field: str):
+        if field == "action":
+            return self.action
+        for name, value in self.values:
+            if name == field:
+                return value
+        return None
+
+    def nouns(self, kind: str) -> tuple[Element, ...]:
+        """The children of its block of one kind (`parameter`)."""
+        return tuple(c for c in self.body if isinstance(c, Element) and c.kind == kind)
+
+
+@node
+class TextLine(Verb):
+    """A line of text in the block of ``say`` or of an SSML element
+    (``"Your balance is"``): spoken between the elements around it."""
+
+    text: Text
+
+    name = "text"
 
 
 @node
@@ -303,6 +373,26 @@ def targets(verb: Verb) -> tuple[Target, ...]:
     return (action,) if action is not None else ()
 
 
+def callbacks(verb: Verb) -> tuple[Target, ...]:
+    """Every URL a verb writes besides its ``->``: callbacks (``status``,
+    ``wait``, ``url``), a ``play``'s audio, a ``stream``'s socket. A callback
+    that fetches TwiML (``wait``, ``url``) may be a step reference."""
+    if isinstance(verb, Element):
+        pairs = verb.values
+    else:
+        pairs = tuple((name, getattr(verb, name)) for name in verb.__dataclass_fields__)
+    return tuple(v for name, v in pairs if isinstance(v, Target) and name not in ("action", "target"))
+
+
+def step_callbacks(verb: Verb) -> tuple[Target, ...]:
+    """The callbacks of a verb, and of the nouns in its block, that name a step."""
+    found = [t for t in callbacks(verb) if t.is_step]
+    for child in verb.body:
+        if isinstance(child, Element):
+            found += step_callbacks(child)
+    return tuple(found)
+
+
 def walk(verbs: tuple[Verb, ...]) -> Iterator[Verb]:
     """Every verb, depth first, nested ones included."""
     for verb in verbs:
@@ -313,4 +403,4 @@ def walk(verbs: tuple[Verb, ...]) -> Iterator[Verb]:
 
 def verb_classes() -> dict[str, type[Verb]]:
     """Each verb's IR class by the verb's name (`record` → :class:`Record`)."""
-    return {cls.name: cls for cls in Verb.__subclasses__()}
+    return {cls.name: cls for cls in Verb.__subclasses__() if cls is not Element}

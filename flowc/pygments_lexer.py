@@ -74,6 +74,7 @@ class FlowLexer(RegexLexer):
             (words(VERBS, suffix=_END), Keyword),
             (words(OPTIONS, suffix=_END), Keyword.Pseudo),
             (r"(?:[0-9]+[hms])+" + _END, Number),
+            (r"[+-]?[0-9]+(?:\.[0-9]+)?(?:ms|s|%|dB)(?![A-Za-z0-9_.:%-])", Number),  # `500ms`, `90%`, `-6dB`
             (r"[0-9]+" + _END, Number.Integer),
             (r"[A-Z]+(?=[ \t]+[^\s#:])", Keyword.Type),  # a method before a URL (`status POST /cb`)
             (r"[A-Za-z_][A-Za-z0-9_.-]*", Name),

@@ -79,6 +79,7 @@ CASES: dict[str, Case] = {
     "FL005": one('step start:\n    say "C:\\data"\n', "main.flow:2:12"),
     "FL006": one("step start:\n    record max 20 -> done\n" + DONE, "main.flow:2:16"),
     "FL007": one("step start:\n    record max 20s max 30s -> done\n" + DONE, "main.flow:2:20"),
+    "FL010": one('step start:\n    connect:\n        autopilot "UA0123"\n', "main.flow:3:9"),
     "FL008": one("# nothing yet\nflow main\n", "main.flow:2:6"),
     "FL009": Case(files={"flows/main.flow": Broken()}, at=("flows/main.flow:1:1",), paths=("flows",)),
     # reading TwiML (`flowc import`)
@@ -131,12 +132,27 @@ CASES: dict[str, Case] = {
     "FL304": one("step start:\n    record -> PUT done\n" + DONE, "main.flow:2:15"),
     "FL305": one("step start:\n    pause 0s\n    hangup\n", "main.flow:2:11"),
     "FL306": one('step start:\n    say ""\n    hangup\n', "main.flow:2:9"),
+    "FL318": one('step start:\n    say:\n        say-as telephon "4155550100"\n    hangup\n', "main.flow:3:16"),
+    "FL319": one('step start:\n    say:\n        break 30s\n    hangup\n', "main.flow:3:15"),
     "FL307": one("flow main\n    base-url example.com/ivr\nstep start:\n    hangup\n", "main.flow:2:14"),
     "FL308": one("flow main\n    max-call-duration 25h\nstep start:\n    hangup\n", "main.flow:2:23"),
     "FL309": one('step start:\n    play digits "12x"\n    hangup\n', "main.flow:2:17"),
     "FL310": one('step start:\n    say "\\u0007"\n    hangup\n', "main.flow:2:9"),
+    # values of the newer verbs and nouns
+    "FL311": one(
+        "step start:\n    dial:\n        conference standup max-participants 500\n", "main.flow:3:45"
+    ),
+    "FL312": one('step start:\n    dial record from-answer:\n        number "+14155550100"\n', "main.flow:2:17"),
+    "FL313": one('step start:\n    dial:\n        number "(415) 555-0100"\n', "main.flow:3:16"),
+    "FL314": one('step start:\n    dial:\n        sip "alice@example.com"\n', "main.flow:3:13"),
+    "FL315": one('step start:\n    enqueue support workflow "support"\n', "main.flow:2:30"),
+    "FL316": one('step start:\n    pay -> https://pay.example.com/r:\n        prompt:\n            say "Card"\n', "main.flow:3:9"),
+    "FL317": one("step start:\n    pay -> receipt\nstep receipt:\n    hangup\n", "main.flow:2:9"),
     # nesting
     "FL401": one("step start:\n    gather -> done:\n        record -> done\n" + DONE, "main.flow:3:9"),
+    "FL402": one(
+        'step start:\n    dial:\n        conference standup\n        number "+14155550100"\n', "main.flow:3:9"
+    ),
     # transcription
     "FL501": one("step start:\n    record max 5m transcribe /t -> done\n" + DONE, "main.flow:2:16"),
     # contexts

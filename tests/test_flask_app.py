@@ -86,7 +86,7 @@ def static_documents() -> dict[str, bytes]:
 def test_every_step_is_served_byte_identical_to_the_twiml_target(voiceapp):
     app, _ = voiceapp
     documents = static_documents()
-    assert len(documents) == 14
+    assert len(documents) == 26  # every step of flows/*.flow and flows/server/ but the branch step
     twiml_build = load([str(p) for p in sorted(FLOWS.glob("*.flow"))])
     for path, data in twiml.emit(twiml_build).files.items():
         assert documents["/" + path] == data  # the same bytes as `flowc build`
@@ -110,6 +110,10 @@ def test_the_app_has_exactly_the_routes_of_the_flows(voiceapp):
         "/support/recorded",
         "/support/recording",
         "/support/transcription",
+        "/support/recordings",
+        "/assistant/transcripts",
+        "/standup/events",
+        "/standup/recordings",
     }
 
 
@@ -389,6 +393,8 @@ ACTION_PARAMS = {
     "GatherActionRequest": {"Digits": "1"},
     "RecordingStatusRequest": RECORDING,
     "TranscriptionRequest": TRANSCRIPTION,
+    "LiveTranscriptionRequest": {"TranscriptionEvent": "transcription-started"},
+    "ConferenceStatusRequest": {"ConferenceSid": "CF" + "1" * 32, "StatusCallbackEvent": "participant-join"},
 }
 
 
@@ -403,6 +409,10 @@ def test_every_callback_route_of_the_example_flows(build_app):
         "/support/recorded",
         "/support/recording",
         "/support/transcription",
+        "/support/recordings",
+        "/assistant/transcripts",
+        "/standup/events",
+        "/standup/recordings",
     }
     for callback in callbacks:
         params = {**ACTION_PARAMS[callback.model], "CallSid": "CA" + "7" * 32}
@@ -416,7 +426,7 @@ def test_every_callback_route_of_the_example_flows(build_app):
                 assert response.status_code == 204, callback.path
                 assert response.data == b""
     store = app.extensions["flowc_store"]
-    # One RecordingSid and one TranscriptionSid, sent to two paths each: one row each, from the first.
+    # One RecordingSid and one TranscriptionSid, sent to several paths each: one row each, from the first.
     assert [r["path"] for r in store.recordings()] == ["/recording-status"]
     assert [t["path"] for t in store.transcriptions()] == ["/support/transcription"]
 

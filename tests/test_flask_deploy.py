@@ -16,7 +16,17 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from flask_helpers import FLOWS, TOKEN, Server, environment, flowc_build, free_port, request, signature
+from flask_helpers import (
+    FLOWS,
+    TOKEN,
+    Server,
+    environment,
+    flowc_build,
+    free_port,
+    load_package,
+    request,
+    signature,
+)
 from packaging.requirements import Requirement
 
 from flowc.backends import flask as target
@@ -396,8 +406,11 @@ def test_the_generated_tests_pass_as_generated(built, tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    # One test per step, branch step and callback route, and the two checks.
-    assert re.search(r"\b(\d+) passed", result.stdout).group(1) == str(14 + 1 + 6 + 2)
+    # One test per step, branch step and callback route, and the three checks
+    # (unsigned requests, forged signatures, health).
+    flows = load_package(built).flows
+    expected = len(flows.STEPS) + len(flows.BRANCHES) + len(flows.CALLBACKS) + 3
+    assert re.search(r"\b(\d+) passed", result.stdout).group(1) == str(expected)
 
 
 def test_the_generated_tests_are_created_once_and_catch_a_broken_route(tmp_path):
@@ -420,4 +433,5 @@ def test_the_generated_tests_are_created_once_and_catch_a_broken_route(tmp_path)
         timeout=300,
     )
     assert result.returncode == 1
-    assert "test_unsigned_requests_are_refused FAILED" in result.stdout or "1 failed" in result.stdout
+    # Both the unsigned and the forged requests get through: two tests fail.
+    assert "2 failed" in result.stdout and "test_forged_signatures_are_refused" in result.stdout

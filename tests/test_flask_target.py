@@ -72,7 +72,7 @@ def test_the_files_written_for_the_example_flows(tmp_path):
     assert files == sorted([*GENERATED, *SEEDS, MANIFEST])
     manifest = json.loads((out / MANIFEST).read_text())["files"]
     assert manifest == GENERATED  # the user's module is never listed
-    assert "a Flask app with 15 step routes and 6 callback routes" in result.output
+    assert "a Flask app with 27 step routes and 10 callback routes" in result.output
     assert f"created {out / 'handlers.py'}" in result.output
     for name in GENERATED:
         if name.endswith(".py") or name == "Dockerfile":

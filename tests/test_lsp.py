@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 from lsp_client import Client, LspError
 
-from flowc import editor
+from flowc import editor, vocabulary
 from flowc.cli import cli
 from flowc.formatter import format_text
 from flowc.project import load
+from flowc.vocabulary import NEGATION, Shape
 
 MAIN = textwrap.dedent(
     """\
@@ -179,6 +180,62 @@ SAMPLE = textwrap.dedent(
 )
 
 
+def _written(option: vocabulary.Option) -> str:
+    """``option`` written with a value of its shape (events too, for a callback)."""
+    n = option.name
+    match option.shape:
+        case Shape.SWITCH:
+            return f"{NEGATION} {n}"
+        case Shape.CALLBACK:
+            return f"{n} /cb" + (f" on {option.events[0]}" if option.events else "")
+        case Shape.SWITCH_URL | Shape.URL:
+            return f"{n} /u"
+        case Shape.STRING:
+            return f'{n} "x"'
+        case Shape.WORD | Shape.WORDS:
+            return f"{n} {option.values[0] if option.values else 'x'}"
+        case Shape.NUMBER:
+            return f"{n} 1"
+        case Shape.TEXT:
+            return f"{n} x"
+    return f"{n} 5s"
+
+
+def _value(value: vocabulary.Value) -> str:
+    """A value of an element that parses, written before its options (so that
+    the sample has no syntax error: every line of it is one the hover can read)."""
+    if value.choices:
+        written = value.choices[0]
+    elif value.placeholder.startswith('"'):
+        written = '"x"'
+    elif value.shape is Shape.URL:
+        written = "/u"
+    elif value.shape is Shape.MEASURE:
+        written = "1s"
+    else:
+        written = "x"
+    return f"{value.keyword} {written}" if value.keyword else written
+
+
+def _generated_sample() -> str:
+    """One line per element of the table, with every option it has: so that
+    every keyword of the vocabulary has a place in the sample to hover on."""
+    lines = ["", "step every:"]
+    for entry in vocabulary.VERBS:
+        if entry.element is None:
+            continue
+        first = {"say": 'say "x"', "play": "play /a.mp3", "dial": 'dial "+15550100"'}.get(entry.name)
+        first = first or " ".join([entry.name, *(_value(v) for v in entry.values if entry.generated)])
+        arrow = " -> /h" if entry.arrow else ""
+        lines.append("    " + " ".join([first, *(_written(o) for o in entry.options)]) + arrow)
+        # each option on a line of its own too: a word (`on`, `no`) means what the option before it says
+        lines += [f"    {first} {_written(o)}{arrow}" for o in entry.options]
+    return "\n".join(lines) + "\n"
+
+
+SAMPLE += _generated_sample()
+
+
 def _where(keyword: editor.Keyword) -> tuple[int, int]:
     lines = SAMPLE.split("\n")
     for number, line in enumerate(lines):
@@ -190,7 +247,8 @@ def _where(keyword: editor.Keyword) -> tuple[int, int]:
             return number, items[0].start
         if keyword.verb is not None and first == keyword.verb:
             for w in items[1:]:
-                if w.text == keyword.word and editor.hover(SAMPLE, number, w.start):
+                found = editor.hover(SAMPLE, number, w.start) if w.text == keyword.word else None
+                if found and found[0] == keyword:
                     return number, w.start
     raise AssertionError(f"no sample of {keyword.verb} {keyword.word}")
 

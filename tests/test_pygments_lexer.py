@@ -61,3 +61,13 @@ def test_string_escapes_and_bad_ones():
 def test_an_unterminated_string_stops_at_the_end_of_its_line():
     toks = tokens('say "Hello\nhangup\n')
     assert (Keyword, "hangup") in toks
+
+
+def test_ssml_words_and_measures():
+    source = 'say:\n    break 500ms\n    prosody rate 90% pitch -10% volume +6dB "x"\n'
+    tokens = list(FlowLexer().get_tokens(source))
+    assert (Keyword, "break") in tokens and (Keyword, "prosody") in tokens
+    assert (Keyword.Pseudo, "rate") in tokens
+    for measure in ("500ms", "90%", "-10%", "+6dB"):
+        assert (Number, measure) in tokens, measure
+    assert not any(t is Error for t, _ in tokens)

@@ -397,7 +397,8 @@ def test_a_mistake_only_the_whole_file_shows_is_reported(compile_flow):
     build = compile_flow(text)
     assert [d.span.line for d in build.diagnostics] == [2, 1 + 3 * 150 + 3]
     assert build.diagnostics[0].message == (
-        "unexpected `step`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial), "
+        "unexpected `step`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, "
+        "leave, echo, enqueue, start, stop, connect, pay, refer, sms), "
         "a branch (`when`, `otherwise`) or the end of the file"
     )
     assert build.diagnostics[1].message.startswith("unexpected `lop`")

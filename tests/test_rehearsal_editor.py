@@ -71,6 +71,12 @@ def test_calls_highlighting():
     )
 
 
+def test_the_outcome_lines_of_queues_conferences_connect_and_refer_are_actions():
+    lines = tokenize('call "c":\n    queue wait\n    conference start\n    connect 30s handoff "x"\n    refer failed\n')
+    for line, word in zip(lines[1:5], ("queue", "conference", "connect", "refer"), strict=True):
+        assert "keyword.other.action.flow-calls" in scope_of(line, word)
+
+
 @pytest.mark.parametrize("path", sorted((ROOT / "flows").rglob("*.calls")), ids=lambda p: p.name)
 def test_every_line_of_the_example_scenarios_is_highlighted(path):
     for line in tokenize(path.read_text(encoding="utf-8")):

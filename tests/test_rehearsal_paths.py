@@ -44,7 +44,8 @@ def test_paths_follow_each_branch_key_and_bound_loops():
     assert "(the limit cut the list short)" not in out
 
 
-@pytest.mark.parametrize("flow", ["voicemail.flow", "ivr.flow", "recording.flow", "server/support.flow"])
+@pytest.mark.parametrize("flow", ["voicemail.flow", "ivr.flow", "recording.flow", "server/support.flow", "helpdesk.flow",
+                                  "payments.flow", "assistant.flow", "standup.flow", "standup_host.flow"])
 def test_the_golden_scenarios_of_flows_are_current(tmp_path, flow):
     """Every path `flowc paths` lists has its scenario beside the flow: writing
     them again changes nothing."""

@@ -27,6 +27,19 @@ def test_flow_call_hears_presses_and_expects(flow_call):
     call.hears("Goodbye").expect_ended(by="hangup")
 
 
+def test_flow_call_waits_in_a_queue_and_an_agent_answers(flow_call):
+    call = flow_call(FLOWS / "helpdesk.flow")
+    assert call.waiting_for == "enqueue"
+    call.outcome("queue", "wait")
+    call.hears("All our agents are busy")
+    assert call.waiting_for == "gather"
+    call.silence(5)
+    call.outcome("queue", "bridged", 60)
+    call.expect_request("helpdesk.after_queue", method="GET", QueueResult="bridged")
+    with pytest.raises(ValueError, match="queue: bridged"):
+        call.outcome("queue", "answered")
+
+
 def test_flow_call_failures_carry_the_transcript(flow_call):
     call = flow_call(FLOWS / "voicemail.flow")
     with pytest.raises(AssertionError) as failure:

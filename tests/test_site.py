@@ -72,7 +72,7 @@ def test_index_and_one_page_per_flow(tmp_path):
     for name in example_flows():
         assert f"{name}/index.html" in files
     assert "index.html" in files
-    assert "TwiML files and 4 pages" in result.output
+    assert "TwiML files and 9 pages" in result.output
     index = page(tmp_path / "index.html")
     listed = index.xpath("//tr[@data-flow]/@data-flow")
     assert listed == example_flows()
@@ -422,7 +422,7 @@ def test_every_link_between_steps_resolves_inside_the_site_and_is_fetched_with_g
                 rel = resolved[len("https://host.example/site/") :]
             assert rel in files, (name, url)
             assert el.get("method") == "GET", (name, url)
-    assert links == 9  # every step link of the examples and the two flows above
+    assert links == 14  # every step link of the examples and the two flows above
 
 
 # ---- templates ---------------------------------------------------------------------------------
@@ -725,7 +725,18 @@ def test_the_site_does_not_depend_on_the_order_of_the_files(tmp_path):
         sites.append(site.render(b, extra=site.unsupported(b)).files)
     assert sites[0] == sites[1] == sites[2]
     index = lhtml.fromstring(sites[0]["index.html"])
-    assert index.xpath("//tr[@data-flow]/@data-flow") == ["alpha", "broken", "ivr", "recording", "voicemail"]
+    assert index.xpath("//tr[@data-flow]/@data-flow") == [
+        "alpha",
+        "assistant",
+        "broken",
+        "helpdesk",
+        "ivr",
+        "payments",
+        "recording",
+        "standup",
+        "standup_host",
+        "voicemail",
+    ]
     clean = [*EXAMPLES, tmp_path / "src" / "zeta.flow"]
     assert build(clean, tmp_path / "a").exit_code == 0
     assert build(clean[::-1], tmp_path / "b").exit_code == 0

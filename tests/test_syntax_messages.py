@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import pytest
 
+from flowc import vocabulary
 from flowc.project import load
 
 
@@ -28,7 +29,7 @@ CASES = [
         "verb say",
         'step start:\n    sya "Hello"\n',
         "2:5",
-        "unexpected `sya`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "unexpected `sya`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms) or a branch (`when`, `otherwise`)",
         "did you mean `say`?",
         "in step `start`, opened here",
     ),
@@ -36,7 +37,7 @@ CASES = [
         "verb play",
         "step start:\n    plya /music.mp3\n",
         "2:5",
-        "unexpected `plya`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "unexpected `plya`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms) or a branch (`when`, `otherwise`)",
         "did you mean `play`?",
         "in step `start`, opened here",
     ),
@@ -44,7 +45,7 @@ CASES = [
         "verb pause",
         "step start:\n    puase 2s\n",
         "2:5",
-        "unexpected `puase`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "unexpected `puase`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms) or a branch (`when`, `otherwise`)",
         "did you mean `pause`?",
         "in step `start`, opened here",
     ),
@@ -52,7 +53,7 @@ CASES = [
         "verb record",
         "step start:\n    recrod max 20s -> /h\n",
         "2:5",
-        "unexpected `recrod`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "unexpected `recrod`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms) or a branch (`when`, `otherwise`)",
         "did you mean `record`?",
         "in step `start`, opened here",
     ),
@@ -60,7 +61,7 @@ CASES = [
         "verb gather",
         "step start:\n    gahter digits 1 -> /h\n",
         "2:5",
-        "unexpected `gahter`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "unexpected `gahter`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms) or a branch (`when`, `otherwise`)",
         "did you mean `gather`?",
         "in step `start`, opened here",
     ),
@@ -68,7 +69,7 @@ CASES = [
         "verb redirect",
         "step start:\n    redirct -> /h\n",
         "2:5",
-        "unexpected `redirct`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "unexpected `redirct`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms) or a branch (`when`, `otherwise`)",
         "did you mean `redirect`?",
         "in step `start`, opened here",
     ),
@@ -76,7 +77,7 @@ CASES = [
         "verb hangup",
         "step start:\n    hangpu\n",
         "2:5",
-        "unexpected `hangpu`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "unexpected `hangpu`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms) or a branch (`when`, `otherwise`)",
         "did you mean `hangup`?",
         "in step `start`, opened here",
     ),
@@ -84,7 +85,7 @@ CASES = [
         "verb reject",
         "step start:\n    rejct busy\n",
         "2:5",
-        "unexpected `rejct`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "unexpected `rejct`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms) or a branch (`when`, `otherwise`)",
         "did you mean `reject`?",
         "in step `start`, opened here",
     ),
@@ -92,7 +93,7 @@ CASES = [
         "verb dial",
         'step start:\n    dail "+15551234567"\n',
         "2:5",
-        "unexpected `dail`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "unexpected `dail`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms) or a branch (`when`, `otherwise`)",
         "did you mean `dial`?",
         "in step `start`, opened here",
     ),
@@ -100,7 +101,7 @@ CASES = [
         "kw step",
         "stpe start:\n    hangup\n",
         "1:1",
-        "unexpected `stpe`, expected `flow`, `step`, a verb (say, play, pause, record, gather, redirect, hangup, reject, dial), a branch (`when`, `otherwise`) or …",
+        "unexpected `stpe`, expected `flow`, `step`, a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms), a branch (`when`, `otherwise`) or …",
         "did you mean `step`?",
         None,
     ),
@@ -108,7 +109,7 @@ CASES = [
         "kw flow",
         "flwo main\nstep start:\n    hangup\n",
         "1:1",
-        "unexpected `flwo`, expected `flow`, `step`, a verb (say, play, pause, record, gather, redirect, hangup, reject, dial), a branch (`when`, `otherwise`) or …",
+        "unexpected `flwo`, expected `flow`, `step`, a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms), a branch (`when`, `otherwise`) or …",
         "did you mean `flow`?",
         None,
     ),
@@ -164,7 +165,7 @@ CASES = [
         "opt digits",
         "step start:\n    gather digts 4 -> /h\n",
         "2:12",
-        "unexpected `digts`, expected an option of `gather` (`digits`, `finish`, `hints`, …), `->` or the end of the line",
+        "unexpected `digts`, expected an option of `gather` (`action-on-empty-result`, `barge-in`, `debug`, …), `->` or the end of the line",
         "did you mean `digits`?",
         "in step `start`, opened here",
     ),
@@ -236,7 +237,7 @@ CASES = [
         "opt input",
         "step start:\n    gather inptu speech -> /h\n",
         "2:12",
-        "unexpected `inptu`, expected an option of `gather` (`digits`, `finish`, `hints`, …), `->` or the end of the line",
+        "unexpected `inptu`, expected an option of `gather` (`action-on-empty-result`, `barge-in`, `debug`, …), `->` or the end of the line",
         "did you mean `input`?",
         "in step `start`, opened here",
     ),
@@ -244,7 +245,7 @@ CASES = [
         "opt hints",
         'step start:\n    gather input speech hint "yes, no" -> /h\n',
         "2:25",
-        "unexpected `hint`, expected an option of `gather` (`digits`, `finish`, `hints`, …), a word, `->` or the end of the line",
+        "unexpected `hint`, expected an option of `gather` (`action-on-empty-result`, `barge-in`, `debug`, …), a word, `->` or the end of the line",
         "did you mean `hints`?",
         "in step `start`, opened here",
     ),
@@ -252,7 +253,7 @@ CASES = [
         "opt profanity-filter",
         "step start:\n    gather profanity-filtr -> /h\n",
         "2:12",
-        "unexpected `profanity-filtr`, expected an option of `gather` (`digits`, `finish`, `hints`, …), `->` or the end of the line",
+        "unexpected `profanity-filtr`, expected an option of `gather` (`action-on-empty-result`, `barge-in`, `debug`, …), `->` or the end of the line",
         "did you mean `profanity-filter`?",
         "in step `start`, opened here",
     ),
@@ -260,7 +261,7 @@ CASES = [
         "opt time-limit",
         'step start:\n    dial "+15551234567" timelimit 1h\n',
         "2:25",
-        "unexpected `timelimit`, expected `caller-id`, `timeout`, `time-limit`, `->` or the end of the line",
+        "unexpected `timelimit`, expected an option of `dial` (`answer-on-bridge`, `caller-id`, `events`, …), `->` or the end of the line",
         "did you mean `time-limit`?",
         "in step `start`, opened here",
     ),
@@ -268,7 +269,7 @@ CASES = [
         "opt caller-id",
         'step start:\n    dial "+15551234567" callerid "+15550000000"\n',
         "2:25",
-        "unexpected `callerid`, expected `caller-id`, `timeout`, `time-limit`, `->` or the end of the line",
+        "unexpected `callerid`, expected an option of `dial` (`answer-on-bridge`, `caller-id`, `events`, …), `->` or the end of the line",
         "did you mean `caller-id`?",
         "in step `start`, opened here",
     ),
@@ -323,9 +324,9 @@ CASES = [
     Case(
         "colon on verb",
         'step start:\n    say: "Hello"\n',
-        "2:8",
-        'unexpected `:`, expected a quoted string ("...")',
-        None,
+        "2:10",
+        'unexpected `"Hello"`, expected the end of the line',
+        'the text comes before the `:` that opens a block: `say "..."`',
         "in step `start`, opened here",
     ),
     Case(
@@ -366,7 +367,7 @@ CASES = [
         "step start:\n    play /a.mp3 voice alice\n",
         "2:17",
         "unexpected `voice`, expected `loop` or the end of the line",
-        "`voice` is an option of `say`, not of `play`",
+        "`voice` is an option of `say`, `conversation-relay` and `language`, not of `play`",
         "in step `start`, opened here",
     ),
     Case(
@@ -381,7 +382,7 @@ CASES = [
         "option wrong verb max on gather",
         "step start:\n    gather max 20s -> /h\n",
         "2:12",
-        "unexpected `max`, expected an option of `gather` (`digits`, `finish`, `hints`, …), `->` or the end of the line",
+        "unexpected `max`, expected an option of `gather` (`action-on-empty-result`, `barge-in`, `debug`, …), `->` or the end of the line",
         "`max` is an option of `record`, not of `gather`",
         "in step `start`, opened here",
     ),
@@ -397,7 +398,7 @@ CASES = [
         "over indented",
         'step start:\n    say "a"\n        say "b"\n',
         "3:1",
-        "unexpected indentation, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial), a branch (`when`, `otherwise`) or the end of the block",
+        "unexpected indentation, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms), a branch (`when`, `otherwise`) or the end of the block",
         None,
         "in step `start`, opened here",
     ),
@@ -431,15 +432,7 @@ CASES = [
         "stray char verb",
         'step start:\n    @say "a"\n',
         "2:5",
-        "unexpected character `@`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
-        None,
-        "in step `start`, opened here",
-    ),
-    Case(
-        "say without text",
-        "step start:\n    say\n",
-        "2:8",
-        'unexpected end of line, expected a quoted string ("...")',
+        "unexpected character `@`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms) or a branch (`when`, `otherwise`)",
         None,
         "in step `start`, opened here",
     ),
@@ -463,7 +456,8 @@ CASES = [
         "dial unquoted",
         "step start:\n    dial +15551234567\n",
         "2:10",
-        'unexpected character `+`, expected a quoted string ("...")',
+        "unexpected character `+`, expected an option of `dial` (`answer-on-bridge`, `caller-id`, `events`, …), "
+        'a quoted string ("..."), `->` or the end of the line',
         None,
         "in step `start`, opened here",
     ),
@@ -525,6 +519,23 @@ CASES = [
         "in step `start`, opened here",
     ),
     Case(
+        "option value missing at the end of the line",
+        'step start:\n    dial "+15550001111" record\n',
+        "2:31",
+        "unexpected end of line, expected a word",
+        "`record` needs a value: `do-not-record`, `record-from-answer`, `record-from-ringing`, "
+        "`record-from-answer-dual`, `record-from-ringing-dual`",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "duration missing at the end of the line",
+        "step start:\n    gather timeout # how long?\n        say \"Hi\"\n",
+        "2:20",
+        "unexpected end of line, expected a duration such as `20s` or a whole number",
+        "`timeout` needs a value: at least `1s`",
+        "in step `start`, opened here",
+    ),
+    Case(
         "arrow twice",
         "step start:\n    redirect -> a -> b\n",
         "2:19",
@@ -552,7 +563,7 @@ CASES = [
         "setting outside header",
         "step start:\n    context client\n",
         "2:5",
-        "unexpected `context`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "unexpected `context`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms) or a branch (`when`, `otherwise`)",
         "`context` is a setting: put it indented under the `flow NAME` line",
         "in step `start`, opened here",
     ),
@@ -560,7 +571,7 @@ CASES = [
         "kw when",
         'step start:\n    when digits "1" -> a\n    otherwse -> a\nstep a:\n    hangup\n',
         "3:5",
-        "unexpected `otherwse`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial), a branch (`when`, `otherwise`) or the end of the block",
+        "unexpected `otherwse`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms), a branch (`when`, `otherwise`) or the end of the block",
         "did you mean `otherwise`?",
         "in step `start`, opened here",
     ),
@@ -568,7 +579,7 @@ CASES = [
         "kw when typo",
         'step start:\n    wen digits "1" -> a\n',
         "2:5",
-        "unexpected `wen`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial) or a branch (`when`, `otherwise`)",
+        "unexpected `wen`, expected a verb (say, play, pause, record, gather, redirect, hangup, reject, dial, leave, echo, enqueue, start, stop, connect, pay, refer, sms) or a branch (`when`, `otherwise`)",
         "did you mean `when`?",
         "in step `start`, opened here",
     ),
@@ -704,7 +715,7 @@ CASES = [
         "opt speech-timeout alone",
         "step start:\n    gather speech-timout 5s -> /h\n",
         "2:12",
-        "unexpected `speech-timout`, expected an option of `gather` (`digits`, `finish`, `hints`, …), `->` or the end of the line",
+        "unexpected `speech-timout`, expected an option of `gather` (`action-on-empty-result`, `barge-in`, `debug`, …), `->` or the end of the line",
         "did you mean `speech-timeout`?",
         "in step `start`, opened here",
     ),
@@ -720,7 +731,7 @@ CASES = [
         "a count is not a duration",
         "step start:\n    gather digits 4x -> /h\n",
         "2:20",
-        "unexpected `x`, expected an option of `gather` (`digits`, `finish`, `hints`, …), `->` or the end of the line",
+        "unexpected `x`, expected an option of `gather` (`action-on-empty-result`, `barge-in`, `debug`, …), `->` or the end of the line",
         None,
         "in step `start`, opened here",
     ),
@@ -924,8 +935,8 @@ HABITS = [
         "step start:\n    record numDigits 4 -> /h\n",
         "2:12-2:23",
         "`numDigits` is TwiML's name for `digits`, an option of `gather`, not of `record`",
-        "remove it: the options of `record` are `max`, `timeout`, `finish`, `beep`, `trim`, `transcribe` "
-        "and `status`",
+        "remove it: the options of `record` are `max`, `timeout`, `finish`, `beep`, `trim`, `transcribe`, "
+        "`status` and `recording-configuration-id`",
         None,
     ),
     Habit(
@@ -973,8 +984,9 @@ HABITS = [
         "step start:\n    gather maxLength 20 -> /h\n",
         "2:12-2:24",
         "`maxLength` is TwiML's name for `max`, an option of `record`, not of `gather`",
-        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, "
-        "`speech-timeout`, `hints`, `language` and `profanity-filter`",
+        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, `speech-timeout`, `hints`, "
+        "`language`, `profanity-filter`, `max-speech-time`, `partial-result`, `barge-in`, `debug`, "
+        "`action-on-empty-result`, `speech-model` and `enhanced`",
         None,
     ),
     Habit(
@@ -1586,7 +1598,9 @@ HABITS = [
         "step start:\n    gather timeLimit 5s -> /h\n",
         "2:12-2:24",
         "`timeLimit` is TwiML's name for `time-limit`, an option of `dial`, not of `gather`",
-        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, `speech-timeout`, `hints`, `language` and `profanity-filter`",
+        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, `speech-timeout`, `hints`, "
+        "`language`, `profanity-filter`, `max-speech-time`, `partial-result`, `barge-in`, `debug`, "
+        "`action-on-empty-result`, `speech-model` and `enhanced`",
         None,
     ),
     Habit(
@@ -1771,7 +1785,7 @@ HABITS = [
         "target:",
         "step start:\n    redirect -> h:\nstep h:\n    hangup\n",
         "2:18-2:19",
-        "only `gather` opens a block with `:`: a `redirect` line ends without one",
+        "`redirect` holds nothing, so it opens no block: its line ends without `:`",
         "remove the `:`",
         "step start:\n    redirect -> h\nstep h:\n    hangup\n",
     ),
@@ -1993,16 +2007,18 @@ HABITS = [
         "actionOnEmptyResult",
         "step start:\n    gather actionOnEmptyResult -> /h\n",
         "2:12-2:31",
-        "`actionOnEmptyResult` is not an option of `gather`: flowc does not write this TwiML attribute",
-        "remove it: the options of `gather` are `digits`, `timeout`, `finish`, `input`, `speech-timeout`, `hints`, `language` and `profanity-filter`",
-        None,
+        "`actionOnEmptyResult` is TwiML's spelling: the option is `action-on-empty-result`",
+        "write `action-on-empty-result`",
+        "step start:\n    gather action-on-empty-result -> /h\n",
     ),
     Habit(
-        "record on dial",
-        'step start:\n    dial "+15551234567" record\n',
+        "gather on dial",
+        'step start:\n    dial "+15551234567" gather\n',
         "2:25-2:31",
-        "`record` is not an option of `dial`: a verb starts a line of its own",
-        "the options of `dial` are `timeout`, `time-limit` and `caller-id`",
+        "`gather` is not an option of `dial`: a verb starts a line of its own",
+        "the options of `dial` are `timeout`, `time-limit`, `caller-id`, `hangup-on-star`, `record`, `trim`, "
+        "`recording-status`, `recording-configuration-id`, `answer-on-bridge`, `ring-tone`, `recording-track`, "
+        "`sequential`, `refer`, `events` and `passports`",
         None,
     ),
     Habit(
@@ -2345,6 +2361,7 @@ def test_every_verb_and_keyword_has_a_misspelling_in_the_table():
         if t.pattern.type == "str" and t.pattern.value[:1].isalpha()
     }
     hinted = {c.hint.split("`")[1] for c in CASES if c.hint and c.hint.startswith("did you mean")}
+    hinted |= set(GENERATED_MISSPELLINGS)  # each checked by the test below
     # `no` is two letters: every near miss of it is another word.
     assert keywords - hinted <= {"no"}, sorted(keywords - hinted)
 
@@ -2361,6 +2378,85 @@ def test_mistake(compile_text, case):
     assert (d.notes[0].message if d.notes else None) == case.note
     line = case.source.split("\n")[d.span.line - 1]
     assert d.span.col <= len(line) + 1  # inside the line, or just past its end
+
+
+# ---- the table-driven vocabulary: every keyword of it, misspelt in its place -------------------
+
+_SAMPLE = {
+    vocabulary.Shape.MEASURE: "500ms",
+    vocabulary.Shape.STRING: '"x1"',
+    vocabulary.Shape.TEXT: "x1",
+    vocabulary.Shape.NUMBER: "1",
+    vocabulary.Shape.URL: "/u",
+    vocabulary.Shape.WORD: "x1",
+}
+
+
+# How the hand-written verbs' lines start, before their options.
+_TYPED_PREFIX = {
+    "say": ["say", '"x1"'],
+    "play": ["play", "/a.mp3"],
+    "dial": ["dial", '"x1"'],
+    "record": ["record", "msg"],
+}
+
+
+def _misspelt(word: str) -> str:
+    """A near miss: two letters swapped, or the last one doubled (a letter
+    added to a one-letter word: `ss` is nearer `sms` than `s`)."""
+    if len(word) == 1:
+        return word + "x"
+    for i in range(1, len(word) - 2):
+        a, b = word[i], word[i + 1]
+        if a != b and a.isalpha() and b.isalpha():
+            return word[:i] + b + a + word[i + 2 :]
+    return word + word[-1]
+
+
+def _line(entry: vocabulary.Verb, rest: str = "") -> str:
+    """A step whose last line writes ``entry`` (with all its values) and ``rest``,
+    inside the blocks of its parents."""
+    chain = [entry]
+    while chain[0].noun:
+        chain.insert(0, next(v for v in vocabulary.VERBS if chain[0].name in v.children))
+    lines = ["step start:"]
+    for depth, e in enumerate(chain, 1):
+        words = _TYPED_PREFIX.get(e.name) or [
+            e.name,
+            *(_SAMPLE[v.shape] for v in e.values if v.shape is not None),
+        ]
+        last = depth == len(chain)
+        lines.append(
+            "    " * depth + " ".join(words + ([rest] if last and rest else [])) + ("" if last else ":")
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _generated_misspellings() -> dict[str, str]:
+    """One source per keyword of the table-driven part: the keyword misspelt where it is written."""
+    cases: dict[str, str] = {}
+    for e in vocabulary.GENERATED:
+        text = _line(e)
+        at = text.rindex(f" {e.name}") + 1
+        cases.setdefault(e.name, text[:at] + _misspelt(e.name) + text[at + len(e.name) :])
+    for e in vocabulary.VERBS:
+        if e.element is None:
+            continue
+        for o in e.options:
+            cases.setdefault(o.name, _line(e, _misspelt(o.name)))
+    return cases
+
+
+GENERATED_MISSPELLINGS = _generated_misspellings()
+
+
+@pytest.mark.parametrize("word", sorted(GENERATED_MISSPELLINGS))
+def test_a_misspelt_keyword_of_the_vocabulary_gets_a_suggestion(compile_text, word):
+    source = GENERATED_MISSPELLINGS[word]
+    build = compile_text(source)
+    syntax = [d for d in build.diagnostics if d.code == "FL001"]
+    assert syntax, source
+    assert syntax[0].hint == f"did you mean `{word}`?", (source, syntax[0].message, syntax[0].hint)
 
 
 def _errors(build) -> list:

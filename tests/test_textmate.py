@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from flowc import vocabulary
+
 ROOT = Path(__file__).parent.parent
 GRAMMAR = ROOT / "editors" / "vscode" / "syntaxes" / "flow.tmLanguage.json"
 TOKENIZER = Path(__file__).parent / "textmate"
@@ -56,6 +58,9 @@ def test_grammar_is_the_one_the_extension_registers():
 EXAMPLES = sorted((ROOT / "flows").rglob("*.flow"))
 
 
+_ELEMENT_WORDS = tuple(v.name for v in vocabulary.VERBS if v.element is not None)
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_example_flows(path):
     text = path.read_text(encoding="utf-8")
@@ -66,7 +71,7 @@ def test_example_flows(path):
         assert not any("invalid" in s for _, ss in tokens for s in ss), source
         if not stripped:
             continue
-        first = stripped.split()[0]
+        first = stripped.split()[0].rstrip(":")  # `dial:`, `start:`: a verb with a block and no options
         if first == "#" or stripped.startswith("#"):
             assert all(any(s.startswith("comment.") for s in ss) for t, ss in tokens if t.strip()), source
         elif first == "step":
@@ -75,7 +80,7 @@ def test_example_flows(path):
             assert has(tokens, name, "entity.name.function.step")
         elif first == "flow":
             assert has(tokens, "flow", "keyword.other.flow")
-        elif first in ("say", "play", "pause", "record", "gather", "redirect", "hangup", "reject", "dial"):
+        elif first in _ELEMENT_WORDS:
             assert has(tokens, first, "keyword.control.verb"), source
         elif first in ("when", "otherwise"):
             assert has(tokens, first, "keyword.control.branch"), source
@@ -177,7 +182,6 @@ def test_the_extension_is_plain_javascript_that_starts_flowc_lsp():
 def test_every_keyword_of_the_vocabulary_is_highlighted():
     """The TextMate grammar is JSON an editor loads as it is, so it cannot be
     derived from the vocabulary; this test holds the two together."""
-    from flowc import vocabulary
 
     prefix = {"say": 'say "x"', "play": "play /a.mp3", "dial": 'dial "+15550100"'}
     lines, expected = [], []
@@ -185,9 +189,37 @@ def test_every_keyword_of_the_vocabulary_is_highlighted():
         for option in verb.options:
             lines.append(f"    {prefix.get(verb.name, verb.name)} {option.name}")
             expected.append((verb.name, option.name, "keyword.other.option"))
-    for verb in vocabulary.ELEMENTS:
+    for verb in (*vocabulary.ELEMENTS, *vocabulary.NOUNS):
         lines.append(f"    {prefix.get(verb.name, verb.name)}")
         expected.append((verb.name, verb.name, "keyword.control.verb"))
     (tokens,) = tokenize("step main:\n" + "\n".join(lines) + "\n")
     for line, (verb, word, scope) in zip(tokens[1:], expected, strict=False):
         assert has(line, word, scope), (verb, word, line)
+
+
+SSML = """\
+step main:
+    say voice Polly.Joanna-Neural:
+        "Your balance is "
+        say-as currency "$42.10"
+        break 500ms strength strong
+        prosody rate 90% pitch -10% volume +6dB:
+            "slowly now"
+        s "A sentence."
+        steps "not a keyword"
+"""
+
+
+def test_ssml_lines():
+    (lines,) = tokenize(SSML)
+    text, say_as, brk, prosody, inner, sentence, steps = lines[2:9]
+    assert has(text, "Your balance is ", "string.quoted.double")
+    assert has(say_as, "say-as", "keyword.control.verb")
+    assert has(brk, "break", "keyword.control.verb") and has(brk, "500ms", "constant.numeric")
+    assert has(brk, "strength", "keyword.other.option")
+    assert has(prosody, "prosody", "keyword.control.verb") and has(prosody, "rate", "keyword.other.option")
+    for measure in ("90%", "-10%", "+6dB"):
+        assert has(prosody, measure, "constant.numeric"), measure
+    assert has(inner, "slowly now", "string.quoted.double")
+    assert has(sentence, "s", "keyword.control.verb")
+    assert not any(s.startswith("keyword") for t, ss in steps for s in ss if t.strip() == "steps")

@@ -20,7 +20,7 @@ from flowc.vocabulary import Shape
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# How each verb's line starts, before its options.
+# How each verb's line starts, before its options (a generated element's, from its values).
 PREFIX = {
     "say": 'say "Hello"',
     "play": "play /a.mp3",
@@ -28,6 +28,37 @@ PREFIX = {
     "gather": "gather",
     "dial": 'dial "+15550100"',
 }
+_SAMPLE = {
+    Shape.STRING: '"x1"',
+    Shape.TEXT: "x1",
+    Shape.NUMBER: "1",
+    Shape.URL: "/u",
+    Shape.WORD: "x1",
+    Shape.MEASURE: "500ms",
+}
+
+
+def _prefix(entry: vocabulary.Verb) -> str:
+    if entry.name in PREFIX:
+        return PREFIX[entry.name]
+    return " ".join([entry.name, *(_SAMPLE[v.shape] for v in entry.values if not v.optional)])
+
+
+def _parents(entry: vocabulary.Verb) -> list[vocabulary.Verb]:
+    """The chain of elements a noun is written under, outermost first."""
+    chain = []
+    while entry.noun:
+        entry = next(v for v in vocabulary.VERBS if entry.name in v.children and v is not entry)
+        chain.insert(0, entry)
+    return chain
+
+
+def _nested(entry: vocabulary.Verb, line: str) -> tuple[str, int]:
+    """A step body writing ``line`` (of ``entry``) inside its parents, and its depth."""
+    chain = _parents(entry)
+    lines = [f"{'    ' * (i + 1)}{_prefix(p)}:" for i, p in enumerate(chain)]
+    lines.append(f"{'    ' * (len(chain) + 1)}{line}")
+    return "\n".join(lines), len(chain)
 
 
 def _written(option: vocabulary.Option) -> list[tuple[str, str | None]]:
@@ -50,17 +81,24 @@ def _written(option: vocabulary.Option) -> list[tuple[str, str | None]]:
             return [(f"{n} {' '.join(option.values)}", " ".join(option.values))]
         case Shape.SWITCH:
             on, off = option.switch_values
-            return [(n, on), (f"no {n}", off)]
+            return [(n, on), (f"no {n}", off), *((f"{n} {v}", v) for v in option.values)]
         case Shape.SWITCH_URL:
             return [(n, "true"), (f"{n} /callback", "true")]
         case Shape.CALLBACK:
-            return [(f"{n} /callback on {option.events[0]}", "/callback")]
+            return [(f"{n} /callback" + (f" on {option.events[0]}" if option.events else ""), "/callback")]
+        case Shape.WORD:
+            return [(f"{n} {option.values[0]}", option.values[0])]
+        case Shape.URL:
+            return [(f"{n} /callback", "/callback")]
+        case Shape.MEASURE:
+            return [(f"{n} 90%", "90%"), (f"{n} -6dB", "-6dB"), (f"{n} +3.5%", "+3.5%"), (f"{n} x-low", "x-low")]
     raise AssertionError(option.shape)
 
 
+WITH_ELEMENT = [v for v in vocabulary.VERBS if v.element is not None]
 CASES = [
     pytest.param(verb, option, text, value, id=f"{verb.name}-{text}")
-    for verb in vocabulary.ELEMENTS
+    for verb in WITH_ELEMENT
     for option in verb.options
     for text, value in _written(option)
 ]
@@ -68,14 +106,15 @@ CASES = [
 
 @pytest.mark.parametrize(("verb", "option", "text", "value"), CASES)
 def test_every_option_parses_builds_and_formats(verb, option, text, value):
-    line = f"{PREFIX[verb.name]} {text}"
-    source = SourceFile("main.flow", f"step main:\n    {line}\n    hangup\n")
+    body, depth = _nested(verb, f"{_prefix(verb)} {text}")
+    source = SourceFile("main.flow", f"step main:\n{body}\n    hangup\n")
     flow, problems = parse(source)
     assert flow is not None and not problems, problems
     node = flow.steps[0].verbs[0]
-    assert getattr(node, option.field) not in (None, ())
-    root = etree.fromstring(render_step(flow, flow.steps[0]))
-    element = root[0]
+    element = etree.fromstring(render_step(flow, flow.steps[0]))[0]
+    for _ in range(depth):
+        node, element = node.body[0], element[0]
+    assert node.get(option.field) not in (None, ())
     assert element.tag == verb.element
     assert element.get(option.attribute) == value
     formatted, problems = format_text(source.text)
@@ -85,11 +124,14 @@ def test_every_option_parses_builds_and_formats(verb, option, text, value):
 def test_the_grammar_file_writes_no_option_rule():
     with open(grammar_path(), encoding="utf-8") as f:
         written = f.read()
-    assert not re.search(r"^\w+_option\s*:", written, re.M)
+    assert not re.search(r"^\w+_option\s*:", written, re.MULTILINE)
     generated = grammar_text()[len(written) :]
-    for verb in vocabulary.ELEMENTS:
+    for verb in vocabulary.VERBS:
         if verb.options:
-            assert re.search(rf"^{verb.name}_option:", generated, re.M)
+            assert re.search(rf"^{vocabulary.terminal(verb.name).lower()}_option:", generated, re.MULTILINE)
+        if verb.generated:
+            assert re.search(rf"^{vocabulary.rule_name(verb)}:", generated, re.MULTILINE)
+            assert not re.search(rf"^{vocabulary.rule_name(verb)}:", written, re.MULTILINE)
 
 
 def test_every_keyword_is_highlighted_and_hovered():
@@ -105,7 +147,7 @@ def test_every_keyword_is_highlighted_and_hovered():
 
 
 def test_hover_names_the_attributes_the_vocabulary_gives():
-    for verb in vocabulary.ELEMENTS:
+    for verb in WITH_ELEMENT:
         for option in verb.options:
             shown = editor.keyword(verb.name, option.name)
             assert shown is not None
@@ -121,7 +163,7 @@ def _doc_tables() -> dict[str, list[list[str]]]:
         heading = re.match(r"### `([a-z-]+)`", line)
         if heading:
             verb = heading.group(1)
-        elif line.startswith("## "):
+        elif line.startswith(("## ", "#### ")):  # a subsection (`#### SSML`) is not the option table
             verb = None
         elif verb and line.startswith("| `"):
             tables.setdefault(verb, []).append([c.strip() for c in line.strip("|").split("|")])
@@ -130,7 +172,7 @@ def _doc_tables() -> dict[str, list[list[str]]]:
 
 def test_the_docs_option_tables_match_the_vocabulary():
     tables = _doc_tables()
-    for verb in vocabulary.ELEMENTS:
+    for verb in WITH_ELEMENT:
         rows = tables.get(verb.name, [])
         names = {
             re.match(r"`([a-z-]+|->)", row[0]).group(1) for row in rows if re.match(r"`([a-z-]+|->)", row[0])
@@ -149,6 +191,17 @@ def test_the_docs_option_tables_match_the_vocabulary():
 def test_ir_fields_exist_for_every_option():
     classes = ir.verb_classes()
     for verb in vocabulary.ELEMENTS:
+        if verb.generated:
+            continue  # an ir.Element holds any field the table gives it
         fields = set(classes[verb.name].__dataclass_fields__)
         for option in verb.options:
             assert set(option.fields) <= fields, (verb.name, option.name)
+
+
+def test_the_generated_reference_in_the_docs_is_current():
+    from flowc.docgen import with_language_reference
+
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    assert with_language_reference(text) == text, (
+        "docs/language.md is stale: run `python -m flowc.docgen --language docs/language.md`"
+    )

@@ -18,7 +18,6 @@ become code.
 from __future__ import annotations
 
 import ast
-import enum
 import keyword
 import os
 import re
@@ -26,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
-from .. import __version__, ir, urls
+from .. import __version__, ir, urls, webhooks
 from ..codes import report
 from ..diagnostics import Diagnostic, Note, has_errors
 from ..source import Span
@@ -77,96 +76,37 @@ class Code(str):
     """Python source made by this module (never text from a flow): written as is."""
 
 
-class Kind(enum.Enum):
-    """The kinds of request Twilio sends to a callback path."""
-
-    RECORD_ACTION = "record action"
-    GATHER_ACTION = "gather action"
-    DIAL_ACTION = "dial action"
-    REDIRECT = "redirect"
-    RECORDING_STATUS = "recording status callback"
-    TRANSCRIPTION = "transcription callback"
-
-
-# Parameters Twilio sends with every request for TwiML (its "standard TwiML
-# voice request parameters").
-STANDARD = (
-    "CallSid",
-    "AccountSid",
-    "From",
-    "To",
-    "CallStatus",
-    "ApiVersion",
-    "Direction",
-    "ForwardedFrom",
-    "CallerName",
-    "ParentCallSid",
-    "FromCity",
-    "FromState",
-    "FromZip",
-    "FromCountry",
-    "ToCity",
-    "ToState",
-    "ToZip",
-    "ToCountry",
-)
-
-# kind -> (request class, its parameters beyond STANDARD or all of them, uses STANDARD)
-MODELS: dict[Kind, tuple[str, tuple[str, ...], bool]] = {
-    Kind.RECORD_ACTION: ("RecordActionRequest", ("RecordingUrl", "RecordingDuration", "Digits"), True),
-    Kind.GATHER_ACTION: ("GatherActionRequest", ("Digits", "SpeechResult", "Confidence"), True),
-    Kind.DIAL_ACTION: (
-        "DialActionRequest",
-        ("DialCallStatus", "DialCallSid", "DialCallDuration", "DialBridged"),
-        True,
-    ),
-    Kind.REDIRECT: ("RedirectRequest", (), True),
-    Kind.RECORDING_STATUS: (
-        "RecordingStatusRequest",
-        (
-            "AccountSid",
-            "CallSid",
-            "RecordingSid",
-            "RecordingUrl",
-            "RecordingStatus",
-            "RecordingDuration",
-            "RecordingChannels",
-            "RecordingSource",
-        ),
-        False,
-    ),
-    Kind.TRANSCRIPTION: (
-        "TranscriptionRequest",
-        (
-            "TranscriptionSid",
-            "TranscriptionText",
-            "TranscriptionStatus",
-            "TranscriptionUrl",
-            "RecordingSid",
-            "RecordingUrl",
-            "CallSid",
-            "AccountSid",
-            "From",
-            "To",
-            "CallStatus",
-            "ApiVersion",
-            "Direction",
-            "ForwardedFrom",
-        ),
-        False,
-    ),
-}
+# The kinds of request Twilio sends to a callback path, their request classes
+# and parameters: the table of flowc/webhooks.py, by kind (`DIAL_ACTION`).
+KINDS = webhooks.REQUESTS
+STANDARD = webhooks.STANDARD
 
 # Parameters that are not text.
 TYPES = {
     "RecordingDuration": "int",
     "RecordingChannels": "int",
     "DialCallDuration": "int",
+    "CallDuration": "int",
+    "QueueTime": "int",
+    "QueuePosition": "int",
+    "AvgQueueTime": "int",
+    "CurrentQueueSize": "int",
+    "MaxQueueSize": "int",
+    "SessionDuration": "int",
+    "MachineDetectionDuration": "int",
+    "SequenceNumber": "int",
+    "SequenceId": "int",
+    "Attempt": "int",
+    "Duration": "int",
+    "RecordingFileSize": "int",
     "Confidence": "float",
+    "Stability": "float",
 }
+# Parameters that may be long text (a transcript, data handed over by an agent).
+LONG_TEXT = frozenset({"TranscriptionText", "TranscriptionData", "HandoffData", "VirtualAgentProviderData"})
 
 # Kinds whose response Twilio uses as the call's next TwiML document.
-ANSWERS_TWIML = {Kind.RECORD_ACTION, Kind.GATHER_ACTION, Kind.DIAL_ACTION, Kind.REDIRECT}
+ANSWERS_TWIML = frozenset(kind for kind, request in KINDS.items() if request.twiml)
 
 
 def attribute(param: str) -> str:
@@ -197,14 +137,18 @@ class Use:
 @dataclass
 class Callback:
     path: str  # percent-decoded, without query or fragment: what the app matches
-    kind: Kind
+    kind: str  # a key of webhooks.REQUESTS
     handler: str
     uses: list[Use] = field(default_factory=list)
     mailboxes: set[str] = field(default_factory=set)
 
     @property
     def model(self) -> str:
-        return MODELS[self.kind][0]
+        return KINDS[self.kind].model
+
+    @property
+    def title(self) -> str:
+        return KINDS[self.kind].title
 
     @property
     def mailbox(self) -> str | None:
@@ -234,23 +178,11 @@ def step_path(flow: str, step: str) -> str:
     return f"/{flow}/{step}.xml"
 
 
-def _callbacks_of(verb: ir.Verb) -> Iterable[tuple[ir.Target, Kind]]:
-    if isinstance(verb, ir.Record):
-        if verb.action is not None:
-            yield verb.action, Kind.RECORD_ACTION
-        if verb.status is not None:
-            yield verb.status, Kind.RECORDING_STATUS
-        if verb.transcribe_callback is not None:
-            yield verb.transcribe_callback, Kind.TRANSCRIPTION
-    elif isinstance(verb, ir.Gather):
-        if verb.action is not None:
-            yield verb.action, Kind.GATHER_ACTION
-    elif isinstance(verb, ir.Dial):
-        if verb.action is not None:
-            yield verb.action, Kind.DIAL_ACTION
-    elif isinstance(verb, ir.Redirect):
-        yield verb.target, Kind.REDIRECT
-    # `when` and `otherwise` point at steps (ir.StepTarget): no callback path.
+def _callbacks_of(verb: ir.Verb) -> Iterable[tuple[ir.Target, str]]:
+    """The URLs a verb (or a noun) writes and the kind of request each receives
+    (webhooks.WHERE); `when` and `otherwise` point at steps, never at a path."""
+    for hook in webhooks.of(verb):
+        yield hook.target, hook.kind
 
 
 # gunicorn_config.py's limit_request_line: the longest request line the server accepts.
@@ -329,7 +261,7 @@ def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnos
                         problems.append(
                             report(
                                 "FL821",
-                                f"`{target.text}` is the URL of a step, so Twilio's {kind.value} would get "
+                                f"`{target.text}` is the URL of a step, so Twilio's {KINDS[kind].title} would get "
                                 "its TwiML and nothing would be stored",
                                 target.span,
                                 hint="give the callback a path of its own, such as /recording-status",
@@ -343,16 +275,14 @@ def collect(flows: Iterable[ir.Flow]) -> tuple[dict[str, Callback], list[Diagnos
                         long = _too_long(path, f"the callback path `{_short(path)}`", target.span)
                         if long is not None:
                             problems.append(long)
-                    elif cb.kind is not kind:
+                    elif cb.kind != kind:
                         problems.append(
                             report(
                                 "FL821",
-                                f"`{path}` receives both a {cb.kind.value} and a {kind.value}; Twilio sends "
+                                f"`{path}` receives both a {cb.title} and a {KINDS[kind].title}; Twilio sends "
                                 "them different parameters",
                                 target.span,
-                                notes=(
-                                    Note(message=f"used for a {cb.kind.value} here", span=first_span[path]),
-                                ),
+                                notes=(Note(message=f"used for a {cb.title} here", span=first_span[path]),),
                                 hint="give each kind of request its own path",
                             )
                         )
@@ -484,17 +414,22 @@ def _convert(param: str) -> Code:
         return Code(TYPES[param])
     if param.endswith("Sid"):
         return Code("sid")
-    return Code("text" if param == "TranscriptionText" else "str")
+    return Code("text" if param in LONG_TEXT else "str")
 
 
 def _models() -> list[dict]:
     out = []
-    for kind, (cls, params, standard) in MODELS.items():
-        names = (*params, *(p for p in STANDARD if p not in params)) if standard else params
+    seen: set[str] = set()
+    for request in KINDS.values():
+        if request.model in seen:
+            continue  # one class serves every kind that shares it
+        seen.add(request.model)
+        params = request.params
+        names = (*params, *(p for p in STANDARD if p not in params)) if request.standard else params
         out.append(
             {
-                "cls": _ident(cls),
-                "kind": Code(kind.value),
+                "cls": _ident(request.model),
+                "kind": Code(request.title),
                 "fields": [
                     ModelField(
                         param=p,
@@ -510,6 +445,7 @@ def _models() -> list[dict]:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_WORD = re.compile(r"[a-z][a-z-]*\Z")  # a verb or noun of the vocabulary: `virtual-agent`
 
 
 def _uses_text(cb: Callback) -> Code:
@@ -517,7 +453,7 @@ def _uses_text(cb: Callback) -> Code:
     plain names (the grammar and FL101 see to it), checked again here because
     this text is written into comments as is."""
     for u in cb.uses:
-        if not (_NAME.match(u.flow) and _NAME.match(u.step) and _NAME.match(u.verb)):
+        if not (_NAME.match(u.flow) and _NAME.match(u.step) and _WORD.match(u.verb)):
             raise ValueError(f"not a plain name: {u.flow}.{u.step} ({u.verb})")
     return Code(", ".join(f"{u.verb} in {u.flow}.{u.step}" for u in cb.uses))
 
@@ -528,7 +464,7 @@ def _handler_stub(cb: Callback) -> dict:
         "model": _ident(cb.model),
         "path": cb.path,
         "uses": _uses_text(cb),
-        "kind": Code(cb.kind.value),
+        "kind": Code(cb.title),
         "answers": cb.kind in ANSWERS_TWIML,
     }
 
@@ -566,7 +502,7 @@ def emit(build) -> Emission:
         "callbacks": [
             {
                 "path": cb.path,
-                "kind": _ident(cb.kind.name),
+                "kind": _ident(cb.kind),
                 "handler": cb.handler,
                 "model": _ident(cb.model),
                 "mailbox": cb.mailbox,
@@ -576,8 +512,9 @@ def emit(build) -> Emission:
         "handlers": [_handler_stub(cb) for cb in cbs],
         "models": _models(),
         "model_names": sorted({_ident(cb.model) for cb in cbs}),
-        "kinds": [(_ident(k.name), k.value) for k in Kind],
-        "answers": [_ident(k.name) for k in Kind if k in ANSWERS_TWIML],
+        "kinds": [(_ident(k), r.title) for k, r in KINDS.items()],
+        "answers": [_ident(k) for k in KINDS if k in ANSWERS_TWIML],
+        "samples": [(_ident(k), r.sample) for k, r in KINDS.items()],
     }
     context["pins"] = [Code(line) for line in PINS]
     files = {path: env.get_template(name).render(context).encode("utf-8") for name, path in GENERATED.items()}

@@ -32,7 +32,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from .. import ir
+from .. import ir, vocabulary, webhooks
 from ..codes import REGISTRY, report
 from ..diagnostics import Diagnostic, Severity, has_errors
 from ..graph import CallGraph, Edge, EdgeKind, ends_document
@@ -138,8 +138,13 @@ class StepFacts:
     ending: str | None  # how the call ends in this step: "hangup", "reject", "no more verbs", ...
 
 
-def _ending(step: ir.Step) -> str | None:
-    """How the call ends in this step, or None when it goes on elsewhere."""
+def _ending(step: ir.Step, played_meanwhile: bool = False) -> str | None:
+    """How the call ends in this step, or None when it goes on elsewhere.
+
+    ``played_meanwhile``: the step is only ever a document Twilio plays while
+    something else goes on (a queue's hold music, a conference's wait music,
+    what the called party hears before the calls connect); when it runs out of
+    verbs, that goes on (the hold music starts again, the calls connect)."""
     if step.is_branch:
         return None if any(isinstance(v, ir.Otherwise) for v in step.verbs) else "no key matched"
     for verb in step.verbs:
@@ -149,18 +154,59 @@ def _ending(step: ir.Step) -> str | None:
             return "reject"
         if isinstance(verb, ir.Say | ir.Play) and verb.loop is not None and verb.loop.value == 0:
             return "audio loops until hang-up"
+        if isinstance(verb, ir.Element) and verb.kind == "echo":
+            return "echo until hang-up"
+        if isinstance(verb, ir.Element) and verb.kind == "leave":
+            return None  # out of the queue: the call goes on after its `enqueue`
         if ends_document(verb):
             return None  # record, redirect, dial with an action: the call goes on
-    return "no more verbs"
+    return None if played_meanwhile else "no more verbs"
+
+
+def _played_meanwhile(flow: ir.Flow) -> set[str]:
+    """The steps of ``flow`` that only callbacks fetching TwiML name (a conference's
+    `wait`), never a `->` of the flow."""
+    fetched: set[str] = set()
+    followed: set[str] = set()
+    for step in flow.steps:
+        for verb in ir.walk(step.verbs):
+            for target in ir.targets(verb):
+                if isinstance(target, ir.StepTarget) and target.flow in (None, flow.name):
+                    followed.add(target.step)
+            for hook in webhooks.of(verb):
+                if isinstance(hook.target, ir.StepTarget) and hook.target.flow in (None, flow.name):
+                    (followed if hook.field in ("action", "target") else fetched).add(hook.target.step)
+    return fetched - followed
+
+
+def _hook(edge: Edge) -> webhooks.Hook | None:
+    """The webhook an edge follows: the verb's `->`, or a callback of it or of a
+    noun of its block (a conference's `wait` step)."""
+    return next((h for h in webhooks.within(edge.verb) if h.target is edge.target), None)
 
 
 def _label(edge: Edge, after_gather: bool) -> str:
+    """What happened when the call takes the edge, from the webhook table
+    (`dial ended`, `left the queue`, `conference wait music`)."""
     if isinstance(edge.verb, ir.When):
         return f'{edge.verb.input} "{edge.verb.value.value}"'
     if isinstance(edge.verb, ir.Otherwise):
         return "otherwise"
-    label = edge.kind.value
+    hook = _hook(edge)
+    label = hook.request.label if hook is not None else edge.kind.value
+    if edge.kind is EdgeKind.FETCHED:
+        return label  # played while the verb runs, whatever the gather before it did
     return f"no input: {label}" if after_gather and edge.kind is not EdgeKind.GATHERED else label
+
+
+def _requests_itself(verb: ir.Verb) -> bool:
+    """A verb that always ends its document and, without a `->`, requests its own
+    document again (`record`, `gather` on input, `pay`)."""
+    if not isinstance(verb, ir.Record | ir.Gather | ir.Element) or verb.action is not None:
+        return False
+    if isinstance(verb, ir.Element):
+        return vocabulary.verb(verb.kind).ends == "always" and (verb.kind, "action") in webhooks.WHERE
+    return True
 
 
 def cycles_of(graph: CallGraph) -> dict[tuple[str, str], int]:
@@ -176,6 +222,7 @@ def step_facts(flow: ir.Flow, reachable: set, cycles: dict[tuple[str, str], int]
     """What the graph and the page flag about each step of ``flow``; ``reachable``
     and ``cycles`` are computed once for the whole build."""
     facts: dict[str, StepFacts] = {}
+    meanwhile = _played_meanwhile(flow)
     for i, step in enumerate(flow.steps):
         sid = (flow.name, step.name)
         facts.setdefault(
@@ -185,7 +232,7 @@ def step_facts(flow: ir.Flow, reachable: set, cycles: dict[tuple[str, str], int]
                 loop=sid in cycles,
                 cycle=cycles.get(sid),
                 reachable=sid in reachable,
-                ending=_ending(step),
+                ending=_ending(step, step.name in meanwhile),
             ),
         )
     return facts
@@ -431,27 +478,24 @@ def flow_graph(
                 else:
                     dst = url_node(target.text, "external")
                 edge(src, dst, label, step.name, **look)
-            if isinstance(verb, ir.Record | ir.Gather) and verb.action is None:
-                kind = EdgeKind.RECORDED if isinstance(verb, ir.Record) else EdgeKind.GATHERED
+            if _requests_itself(verb):
+                what = webhooks.REQUESTS[webhooks.WHERE[(verb.name, "action")]].label
+                edge(src, src, f"{what} (same document)", step.name, color="#b45309", **{"class": "self"})
+            for hook in webhooks.within(verb):
+                # Callbacks to URLs: notifications, and documents fetched from elsewhere.
+                # (Those that name a step are edges of the call-flow graph, drawn above.)
+                if hook.field in ("action", "target") or not isinstance(hook.target, ir.UrlTarget):
+                    continue
+                dst = url_node(hook.target.text, "callback")
                 edge(
-                    src, src, f"{kind.value} (same document)", step.name, color="#b45309", **{"class": "self"}
+                    src,
+                    dst,
+                    hook.request.label,
+                    step.name,
+                    style="dashed",
+                    arrowhead="empty",
+                    **{"class": "callback"},
                 )
-            if isinstance(verb, ir.Record):
-                for cb, what in (
-                    (verb.status, "recording status"),
-                    (verb.transcribe_callback, "transcription"),
-                ):
-                    if cb is not None:
-                        dst = url_node(cb.text, "callback")
-                        edge(
-                            src,
-                            dst,
-                            what,
-                            step.name,
-                            style="dashed",
-                            arrowhead="empty",
-                            **{"class": "callback"},
-                        )
             if isinstance(verb, ir.Gather):
                 after_gather = True
             if ends_document(verb):

@@ -20,6 +20,7 @@ from ..diagnostics import Diagnostic, Note
 from . import Emission
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def step_url(flow: ir.Flow, target: ir.Target) -> str:
@@ -68,8 +69,9 @@ def _method(v: ir.UrlTarget) -> str | None:
     return v.method.value if v.method is not None else None
 
 
-def _switch(on: str, off: str) -> Callable[[ir.Switch], str]:
-    return lambda v: on if v.on else off
+def _switch(on: str, off: str) -> Format:
+    # A switch may also take a word of its own (`beep onEnter`).
+    return lambda v: v.value if isinstance(v, ir.Text) else (on if v.on else off)
 
 
 def _formats(option: vocabulary.Option | None) -> dict[str, Format]:
@@ -85,52 +87,91 @@ def _rows(verb: vocabulary.Verb) -> tuple[tuple[str, str, Format], ...]:
     )
 
 
-_IR_CLASSES = ir.verb_classes()
+_WITH_ELEMENT = tuple(v for v in vocabulary.VERBS if v.element is not None)
 
-# verb → ((IR field, TwiML attribute, format), ...), in the order they are
-# written. `action` is handled by _verb because its URL depends on the flow.
-ATTRIBUTES: dict[type[ir.Verb], tuple[tuple[str, str, Format], ...]] = {
-    _IR_CLASSES[verb.name]: _rows(verb) for verb in vocabulary.ELEMENTS
+# verb or noun (by its name) → ((IR field, TwiML attribute, format), ...), in
+# the order they are written. `action` is handled by _verb because its URL
+# depends on the flow.
+ATTRIBUTES: dict[str, tuple[tuple[str, str, Format], ...]] = {
+    verb.name: _rows(verb) for verb in _WITH_ELEMENT
 }
 
-TAGS: dict[type[ir.Verb], str] = {
-    _IR_CLASSES[verb.name]: verb.element for verb in vocabulary.ELEMENTS if verb.element is not None
-}
+# Elements whose `->` has no method attribute (`<Pay>`).
+_HAS_METHOD = {v.name: v.arrow.method for v in vocabulary.VERBS if v.arrow is not None}
+
+TAGS: dict[str, str] = {verb.name: verb.element for verb in _WITH_ELEMENT}  # type: ignore[misc]
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, ir.Target):
+        return value.text
+    return _value(value) if value is not None else None  # type: ignore[arg-type]
+
+
+# A generated element's content: the field of its value that has no attribute.
+_CONTENT_FIELD = {v.name: value.field for v in vocabulary.GENERATED for value in v.values if value.attribute is None}
 
 
 def _content(verb: ir.Verb, flow: ir.Flow) -> str | None:
     """The text content of the verbs that have one."""
     if isinstance(verb, ir.Say):
-        return verb.text.value
+        return verb.text.value if verb.text is not None else None
     if isinstance(verb, ir.Play):
         return verb.url.text if verb.url is not None else None
     if isinstance(verb, ir.Redirect):
         return step_url(flow, verb.target)
     if isinstance(verb, ir.Dial):
-        return verb.number.value
+        return verb.number.value if verb.number is not None else None
+    if isinstance(verb, ir.Element):  # its value without an attribute: `conference NAME`
+        field = _CONTENT_FIELD.get(verb.kind)
+        return _text(verb.get(field)) if field is not None else None
     return None
 
 
 def _verb(parent: etree._Element, verb: ir.Verb, flow: ir.Flow) -> None:
-    kind = type(verb)
+    name = verb.name
     attributes: dict[str, str] = {}
-    for field, attribute, fmt in ATTRIBUTES[kind]:
-        value = getattr(verb, field)
-        if value:  # None and () are options the source did not write
+    for field, attribute, fmt in ATTRIBUTES[name]:
+        value = verb.get(field)
+        if isinstance(value, ir.Target) and value.is_step:  # a callback that fetches a step's TwiML
+            text = step_url(flow, value) if fmt is _url else action_method(value)
+            if text is not None:
+                attributes[attribute] = text
+        elif value:  # None and () are options the source did not write
             text = fmt(value)
             if text is not None:
                 attributes[attribute] = text
-    target = verb.target if isinstance(verb, ir.Redirect) else getattr(verb, "action", None)
+    redirect = isinstance(verb, ir.Redirect)
+    target = verb.target if isinstance(verb, ir.Redirect) else verb.get("action")
     if target is not None:
-        if not isinstance(verb, ir.Redirect):
+        if not redirect:
             attributes["action"] = step_url(flow, target)
-        method = action_method(target)
+        method = action_method(target) if _HAS_METHOD.get(name, True) else None
         if method is not None:
             attributes["method"] = method
-    el = etree.SubElement(parent, TAGS[kind], attributes)
+    if "xml:lang" in attributes:  # `lang`: the attribute of the XML namespace
+        attributes[XML_LANG] = attributes.pop("xml:lang")
+    el = etree.SubElement(parent, TAGS[name], attributes)
     el.text = _content(verb, flow) or None
     for child in verb.body:
-        _verb(el, child, flow)
+        if isinstance(child, ir.TextLine):
+            _speak(el, child.text.value)
+        else:
+            _verb(el, child, flow)
+
+
+def _speak(el: etree._Element, text: str) -> None:
+    """A text line of a `say` block: the element's text before its first
+    child, else the tail of the child before it (as twilio-python's
+    ``Say.append("...")`` writes it). Consecutive lines are one text,
+    joined by a space."""
+    last = el[-1] if len(el) else None
+    before = el.text if last is None else last.tail
+    joined = f"{before} {text}" if before else text
+    if last is None:
+        el.text = joined
+    else:
+        last.tail = joined
 
 
 def render_step(flow: ir.Flow, step: ir.Step) -> bytes:

@@ -1,4 +1,4 @@
-"""``record`` or ``gather`` without ``->``: the document is requested again.
+"""``record``, ``gather`` or ``pay`` without ``->``: the document is requested again.
 
 Without an action Twilio submits the result to the current document's URL. A
 static document starts over: the caller hears the prompt and records (or
@@ -21,8 +21,9 @@ LOCAL = True  # judges each verb by itself
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for step, verb in ctx.verbs(flow):
-            if isinstance(verb, ir.Record | ir.Gather) and verb.action is None:
-                what = "recording" if isinstance(verb, ir.Record) else "input"
+            pay = isinstance(verb, ir.Element) and verb.kind == "pay"
+            if (isinstance(verb, ir.Record | ir.Gather) or pay) and verb.get("action") is None:
+                what = "recording" if isinstance(verb, ir.Record) else "payment result" if pay else "input"
                 yield report(
                     "FL202",
                     f"`{verb.name}` has no action: Twilio sends the {what} to this same document, "

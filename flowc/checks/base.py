@@ -7,7 +7,7 @@ import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .. import ir
+from .. import ir, vocabulary
 from ..diagnostics import Fix, replace_span
 from ..graph import CallGraph
 from ..source import Span
@@ -51,10 +51,12 @@ def max_call_duration(flow: ir.Flow) -> int:
     )
 
 
-def did_you_mean(word: str, choices) -> str | None:
+def did_you_mean(word: str, choices, cutoff: float = 0.6) -> str | None:
+    """The "did you mean" hint for the choice most like ``word``, if any is at
+    least ``cutoff`` alike (difflib's ratio)."""
     import difflib  # only needed when there is something to suggest; keeps start-up short
 
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f"did you mean `{close[0]}`?" if close else None
 
 
@@ -91,8 +93,12 @@ def _value_fields(kind: type[ir.Verb]) -> tuple[str, ...]:
 
 def strings(verb: ir.Verb) -> Iterator[tuple[str, Span]]:
     """Every text a verb carries (texts, words, URLs) with its span."""
-    for name in _value_fields(type(verb)):
-        value = getattr(verb, name)
+    pairs = (
+        (*verb.values, ("action", verb.action))
+        if isinstance(verb, ir.Element)
+        else ((n, getattr(verb, n)) for n in _value_fields(type(verb)))
+    )
+    for _, value in pairs:
         for item in value if isinstance(value, tuple) else (value,):
             if isinstance(item, ir.Text):
                 yield item.value, item.span
@@ -100,3 +106,21 @@ def strings(verb: ir.Verb) -> Iterator[tuple[str, Span]]:
                 yield item.text, item.span
                 if item.method is not None:
                     yield item.method.value, item.method.span
+
+
+def options(verb: ir.Verb) -> Iterator[tuple[vocabulary.Option, object]]:
+    """Each option a verb or noun was written with, and its value, by the vocabulary."""
+    entry = vocabulary.BY_NAME.get(verb.name)
+    for option in entry.options if entry is not None else ():
+        value = verb.get(option.field)
+        if value is not None and value != ():
+            yield option, value
+
+
+def values(verb: ir.Verb) -> Iterator[tuple[vocabulary.Value, object]]:
+    """Each value (written without a keyword) of a generated element, by the vocabulary."""
+    if isinstance(verb, ir.Element):
+        for value in vocabulary.verb(verb.kind).values:
+            found = verb.get(value.field)
+            if found is not None:
+                yield value, found

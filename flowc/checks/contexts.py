@@ -28,6 +28,11 @@ def _absolute(flow: ir.Flow, target: ir.Target) -> bool:
     return target.kind is ir.TargetKind.ABSOLUTE
 
 
+def _to_current_document(verb: ir.Verb) -> bool:
+    """A verb whose action defaults to the current document (`record`, `gather`, `pay`)."""
+    return isinstance(verb, ir.Record | ir.Gather) or (isinstance(verb, ir.Element) and verb.kind == "pay")
+
+
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         live = flow.settings.context(ir.Context.LIVE_UPDATE)
@@ -43,7 +48,7 @@ def run(ctx: CheckContext):
                     notes=(Note(message="declared here", span=live.span),),
                     hint="add `-> STEP` or `-> URL`",
                 )
-            if twiml and isinstance(verb, ir.Record | ir.Gather) and verb.action is None:
+            if twiml and _to_current_document(verb) and verb.get("action") is None:
                 yield report(
                     "FL602",
                     f"`{verb.name}` needs an absolute action in a flow started with the twiml parameter: "
@@ -52,16 +57,17 @@ def run(ctx: CheckContext):
                     notes=(Note(message="declared here", span=twiml.span),),
                     hint="add `-> https://...`, or `-> STEP` with `base-url` set",
                 )
-            if twiml and isinstance(verb, ir.Record | ir.Gather) and verb.action is not None:
-                if not _absolute(flow, verb.action):
+            action = verb.get("action")
+            if twiml and _to_current_document(verb) and action is not None:
+                if not _absolute(flow, action):
                     yield report(
                         "FL602",
                         f"the action of `{verb.name}` must be an absolute URL in a flow started "
                         "with the twiml parameter",
-                        verb.action.span,
+                        action.span,
                         notes=(Note(message="declared here", span=twiml.span),),
                         hint="set `base-url` so steps compile to absolute URLs"
-                        if verb.action.is_step
+                        if action.is_step
                         else "write the full https:// URL",
                     )
             if client and isinstance(verb, ir.Record) and verb.max_length is not None:

@@ -17,23 +17,34 @@ CODES = ("FL303",)
 LOCAL = True  # judges each verb by itself
 EVENTS = vocabulary.verb("record").option("status").events  # type: ignore[union-attr]
 
+# (verb or noun, option) → the events its callback documents, from the vocabulary.
+_CALLBACKS = {
+    v.name: tuple(o for o in v.options if o.shape is vocabulary.Shape.CALLBACK and o.events)
+    for v in vocabulary.VERBS
+}
+
+
+def _kind(verb: ir.Verb, option: vocabulary.Option) -> str:
+    if isinstance(verb, ir.Record):
+        return "a recording status event"
+    return f"an event of `{verb.name} {option.name}`"
+
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
-            if not isinstance(verb, ir.Record):
-                continue
-            seen = set()
-            for event in verb.status_events:
-                if event.value not in EVENTS:
-                    hint, fixes = meant(event.value, EVENTS, event.span)
-                    yield report(
-                        "FL303",
-                        f"`{event.value}` is not a recording status event; write {allowed(EVENTS)}",
-                        event.span,
-                        hint=hint,
-                        fixes=fixes,
-                    )
-                elif event.value in seen:
-                    yield report("FL303", f"the event `{event.value}` is listed twice", event.span)
-                seen.add(event.value)
+            for option in _CALLBACKS.get(verb.name, ()):
+                seen = set()
+                for event in verb.get(f"{option.field}_events") or ():
+                    if event.value not in option.events:
+                        hint, fixes = meant(event.value, option.events, event.span)
+                        yield report(
+                            "FL303",
+                            f"`{event.value}` is not {_kind(verb, option)}; write {allowed(option.events)}",
+                            event.span,
+                            hint=hint,
+                            fixes=fixes,
+                        )
+                    elif event.value in seen:
+                        yield report("FL303", f"the event `{event.value}` is listed twice", event.span)
+                    seen.add(event.value)

@@ -19,7 +19,7 @@ LOCAL = True  # judges each verb by itself
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
-            for target in (*ir.targets(verb), getattr(verb, "status", None)):
+            for target in (*ir.targets(verb), *ir.callbacks(verb)):
                 if target is None or target.method is None:
                     continue
                 if target.method.value not in ("GET", "POST"):

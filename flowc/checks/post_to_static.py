@@ -22,7 +22,7 @@ LOCAL = True  # judges each verb by itself
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
-            for target in ir.targets(verb):
+            for target in (*ir.targets(verb), *ir.callbacks(verb)):
                 if target.is_step and target.method is not None and target.method.value == "POST":
                     yield report(
                         "FL701",

@@ -11,7 +11,12 @@ A label that is a TwiML attribute name (``record playBeep -> handle``,
 ``record maxLength -> handle``) is reported with the option it is written as
 (:mod:`flowc.habits`); a switch (``beep``) comes with the fix.
 
-Bad: ``record mx -> handle``, ``record playBeep -> handle``.
+The same holds for the name an element takes as a bare word: ``enqueue
+maxQueueSize -> done`` is a queue named `maxQueueSize`, and ``conference
+startConferenceOnEnter`` a conference of that name; a name that is a TwiML
+attribute is reported the same way.
+
+Bad: ``record mx -> handle``, ``record playBeep -> handle``, ``enqueue maxLength``.
 Good: ``record max 20s -> handle``, or a label that reads as none of the
 options: ``record voicemail -> handle``.
 """
@@ -44,9 +49,56 @@ PHRASES = tuple(
 STANDALONE = PHRASES + tuple(o.name for o in _RECORD.options if o.shape is vocabulary.Shape.SWITCH)
 
 
+# The names an element takes as a bare word before its options (`enqueue NAME`,
+# `conference NAME`): a TwiML attribute written there reads as the name.
+_NAMES = {
+    v.name: tuple(
+        x
+        for x in v.values
+        if x.shape in (vocabulary.Shape.TEXT, vocabulary.Shape.WORD) and not x.keyword and not x.choices
+    )
+    for v in vocabulary.VERBS
+    if v.generated
+}
+
+
+# How alike a bare name and an option must be to report the name: closer than
+# for a recording's label, since `conference standup` is a name and not a
+# misspelt `status`, while `enqueue maxsize` is a misspelt `max-size`.
+_NAME_CUTOFF = 0.8
+
+
+def _bare_names(verb: ir.Element):
+    """(value, what it is) of each name of ``verb`` written as a bare word."""
+    for spec in _NAMES.get(verb.kind, ()):
+        value = verb.get(spec.field)
+        if isinstance(value, ir.Text) and value.span.end_col - value.span.col == len(value.value):
+            yield value, f"the {spec.placeholder.lower()} of `{verb.kind}`"
+
+
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
+            if isinstance(verb, ir.Element):
+                for value, what in _bare_names(verb):
+                    from .. import habits
+
+                    twiml = habits.attribute(value.value, verb.kind)
+                    subject = f"{what}, `{value.value}`,"
+                    if twiml is not None:
+                        yield _attribute(value.value, twiml, value.span, verb.kind, subject)
+                        continue
+                    options = tuple(o.name for o in vocabulary.verb(verb.kind).options)
+                    # a name is the user's own word: only a typo's closeness counts
+                    suggestion = did_you_mean(value.value.replace("_", "-"), options, _NAME_CUTOFF)
+                    if suggestion is not None:
+                        yield report(
+                            "FL060",
+                            f"{subject} looks like a misspelt option",
+                            value.span,
+                            hint=f"{suggestion} If `{value.value}` really is the name, write it in quotes",
+                        )
+                continue
             if not isinstance(verb, ir.Record) or verb.label is None:
                 continue
             label = verb.label.value
@@ -71,31 +123,33 @@ def run(ctx: CheckContext):
             )
 
 
-def _attribute(label: str, twiml: habits.Attribute, span):
+def _attribute(label: str, twiml: habits.Attribute, span, verb: str = "record", subject: str = ""):
+    """A name (``subject``: the recording's label unless given) that is a TwiML attribute."""
     from .. import habits
 
+    subject = subject or f"the recording's label `{label}`"
     option = twiml.option
-    if twiml.verb is not _RECORD:
-        same = habits.counterpart(option, "record")
+    if twiml.verb.name != verb:
+        same = habits.counterpart(option, verb)
         message = (
-            f"the recording's label `{label}` is TwiML's name for `{option.name}`, "
-            f"an option of `{twiml.verb.name}`, not of `record`"
+            f"{subject} is TwiML's name for `{option.name}`, an option of `{twiml.verb.name}`, not of `{verb}`"
         )
         if same is None:
-            return report("FL060", message, span, hint=f"remove `{label}`, or rename the label")
+            what = "the label" if verb == "record" else "it"
+            return report("FL060", message, span, hint=f"remove `{label}`, or rename {what}")
         hint, text = habits.without_value(same)
         return report(
             "FL060",
             message,
             span,
-            hint=f"`record` has `{same.name}` for this: {hint}",
+            hint=f"`{verb}` has `{same.name}` for this: {hint}",
             fixes=(replace_span(span, text, safe=False),) if text else (),
         )
     text = habits.written(option, None, twiml.callback)
     if text is not None:
         return report(
             "FL060",
-            f"the recording's label `{label}` is TwiML's name for the option `{option.name}`",
+            f"{subject} is TwiML's name for the option `{option.name}`",
             span,
             hint=f"write `{text}`",
             fixes=(replace_span(span, text),),
@@ -103,7 +157,7 @@ def _attribute(label: str, twiml: habits.Attribute, span):
     hint, guess = habits.without_value(option, twiml.callback)
     return report(
         "FL060",
-        f"the recording's label `{label}` is TwiML's name for the option `{option.name}`",
+        f"{subject} is TwiML's name for the option `{option.name}`",
         span,
         hint=hint,
         # Twilio's default stands for the value not written: applied by hand only.

@@ -21,7 +21,7 @@ LOCAL = False  # needs the whole flow
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
-            for target in ir.targets(verb):
+            for target in (*ir.targets(verb), *ir.callbacks(verb)):
                 if not isinstance(target, ir.StepTarget):
                     continue
                 if target.flow is None:

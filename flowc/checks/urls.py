@@ -23,10 +23,7 @@ LOCAL = True  # judges each verb and each setting by itself
 
 def _targets(verb: ir.Verb):
     yield from ir.targets(verb)
-    for name in ("status", "transcribe_callback", "url"):
-        target = getattr(verb, name, None)
-        if target is not None:
-            yield target
+    yield from ir.callbacks(verb)
 
 
 def _base_url(base: ir.Target):

@@ -101,9 +101,9 @@ def _verb(verb: ir.Verb):
     language = getattr(verb, "language", None)
     if language is not None and not LANGUAGE_TAG.match(language.value):
         yield _language(language)
-    if isinstance(verb, ir.Dial) and not verb.number.value.strip():
+    if isinstance(verb, ir.Dial) and verb.number is not None and not verb.number.value.strip():
         yield report("FL306", "the number to dial is empty", verb.number.span)
-    if isinstance(verb, ir.Say) and not verb.text.value.strip():
+    if isinstance(verb, ir.Say) and verb.text is not None and not verb.body and not verb.text.value.strip():
         yield report("FL306", "`say` has no text to say", verb.text.span)
     for option in ("voice", "hints", "caller_id"):
         value = getattr(verb, option, None)

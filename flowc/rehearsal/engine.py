@@ -32,6 +32,7 @@ from lxml import etree
 
 from ..urls import Url, UrlError
 from .model import (
+    QUEUE_WAIT,
     Action,
     Event,
     HangUp,
@@ -122,6 +123,9 @@ class Call:
         self.call_sid = self.sid("CA")
         self._rejected_busy = False
         self._media = dict(self.settings.media)
+        self.pending: Action | None = None  # an action a verb gave back, for the next verb that waits
+        self.waiting = False  # in a wait document (a queue's or a conference's)
+        self.forks: list[Fork] = []  # what <Start> runs beside the call
 
     # ---- the transcript ----------------------------------------------------------------------
 
@@ -154,9 +158,16 @@ class Call:
 
     def ask(self, point: Point) -> Action:
         """The caller's next action at ``point``; no action left means the caller hangs up."""
-        action = self.caller(point)
+        if self.pending is not None:
+            action: Action | None = self.pending
+            self.pending = None
+        else:
+            action = self.caller(point)
         if action is None:
             return HangUp(ref=END_OF_SCRIPT)
+        if self.waiting and point.verb not in ("enqueue", "conference") and isinstance(action, Outcome) \
+                and action.verb in ("queue", "conference") and action.status != QUEUE_WAIT:
+            raise _Interrupted(action)
         return action
 
     def misfits(self, action: Action, where: str) -> None:
@@ -264,9 +275,15 @@ class Call:
                     break
         except _Ended as ended:
             reason = ended.reason
+        try:
+            stop_forks(self)
+        except _Ended:
+            pass
         if self.settings.status_callback is not None:
             self.status_callback(reason)
         unused: list[Action] = []
+        if self.pending is not None and not (isinstance(self.pending, HangUp) and self.pending.ref is END_OF_SCRIPT):
+            unused.append(self.pending)
         while True:
             rest = self.caller(Point("end", {}, Origin("", ()), self.clock))
             if rest is None:
@@ -477,6 +494,10 @@ def _true(value: str | None, default: bool) -> bool:
 
 def _loop(call: Call, el: etree._Element, origin: Origin) -> int:
     loop = _int(el.get("loop"), 1)
+    if loop == 0 and call.waiting:
+        call.note('rehearsal: loop="0" in a wait document plays once a pass; the script says how long the caller '
+                  "waits", origin)
+        return 1
     if loop == 0:
         call.note(f'loop="0": Twilio repeats it until the call ends, at most {LOOP_ZERO} times', origin)
         return LOOP_ZERO
@@ -796,33 +817,70 @@ def _transcribe(call: Call, el, origin: Origin, duration: int, words: list[str],
         call.notify("POST", call.url(origin, callback), params, "transcription", origin)
 
 
+# ---- calls out: <Dial> and its nouns ------------------------------------------------------------
+
 DIAL_NOUNS = ("Number", "Client", "Sip", "Conference", "Queue", "Sim", "Application", "WhatsApp")
+CALL_EVENTS = {"initiated": "initiated", "ringing": "ringing", "answered": "in-progress", "completed": "completed"}
+
+
+def _noun_origin(origin: Origin, index: int) -> Origin:
+    return Origin(origin.url, (*origin.path, index))
+
+
+def _events(el: etree._Element, attr: str, default: str) -> list[str]:
+    return (el.get(attr) or default).replace(",", " ").split()
 
 
 def dial(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
     timeout = _int(el.get("timeout"), 30)
     time_limit = _int(el.get("timeLimit"), 14400)
-    nouns = [c for c in _verbs(el) if _tag(c) in DIAL_NOUNS]
-    who = ", ".join(f"{_tag(c).lower()} {_text(c)}" for c in nouns) or _text(el)
-    for c in _verbs(el):
+    nouns = [(i, c) for i, c in enumerate(_verbs(el)) if _tag(c) in DIAL_NOUNS]
+    for i, c in enumerate(_verbs(el)):
         if _tag(c) not in DIAL_NOUNS:
-            call.note(f"<{_tag(c)}> is not a <Dial> noun: Twilio skips it (warning 13215)", origin)
-    call.log("note", f"dial: calls {who} (rings up to {_duration(timeout)})", origin=origin)
-    action = call.ask(Point("dial", _attrs(el), origin, call.clock))
+            call.note(f"<{_tag(c)}> is not a <Dial> noun: Twilio skips it (warning 13215)", _noun_origin(origin, i))
+    conference = next(((i, c) for i, c in nouns if _tag(c) == "Conference"), None)
+    if conference is not None:
+        return _conference(call, el, conference[1], _noun_origin(origin, conference[0]), origin)
+    who = ", ".join(f"{_tag(c).lower()} {_text(c)}" for _, c in nouns) or _text(el)
+    order = "one after the other" if _true(el.get("sequential"), False) and len(nouns) > 1 else "at once"
+    call.log("note", f"dial: calls {who} (rings up to {_duration(timeout)}" +
+             (f", {order})" if len(nouns) > 1 else ")"), origin=origin)
+    for i, c in nouns:
+        call.note(f"<{_tag(c)}> {_text(c)}: {_NOUN_SAYS.get(_tag(c), 'dialed')}", _noun_origin(origin, i))
+    if _true(el.get("answerOnBridge"), False):
+        call.note("answerOnBridge: the caller hears ringing until the dialed party answers", origin)
+    action = call.ask(Point("dial", {**_attrs(el), "noun": _tag(nouns[0][1]) if nouns else "Number"}, origin,
+                            call.clock))
     dial_sid = call.sid("CA")
     params: dict[str, str]
+    talk = 0
     if isinstance(action, HangUp):
+        status = "canceled"
         call.caller_hangs_up(action, origin)
-        params = {"DialCallStatus": "canceled", "DialCallSid": dial_sid, "DialCallDuration": "0"}
         call.note("rehearsal: the caller hangs up while the dialed party rings: DialCallStatus canceled", origin)
     elif isinstance(action, Outcome) and action.verb == "dial":
         status = action.status
-        talk = 0
         if status in ("completed", "answered"):
             talk = int(action.seconds or 0)
             if talk > time_limit:
                 call.note(f"timeLimit {_duration(time_limit)} ends the dialed call", origin)
                 talk = time_limit
+        elif status == "canceled":
+            call.note("rehearsal: `dial canceled`: the dialed call is canceled (by the REST API) while it rings", origin)
+    else:
+        call.misfits(action, "the call is at a <Dial> (write `dial completed 30s`, `dial busy`, ...)")
+        return None
+    answered_by = nouns[0] if nouns else None
+    if answered_by is not None and len(nouns) > 1 and status in ("completed", "answered"):
+        call.note(f"rehearsal: the first noun answers ({_tag(answered_by[1])} {_text(answered_by[1])}); "
+                  "the others stop ringing", origin)
+    for i, noun in nouns:
+        _dial_progress(call, noun, _noun_origin(origin, i), dial_sid, status,
+                       talk if noun is (answered_by[1] if answered_by else None) else 0)
+    if isinstance(action, Outcome):
+        if status in ("completed", "answered"):
+            if answered_by is not None:
+                _whisper(call, answered_by[1], _noun_origin(origin, answered_by[0]), dial_sid)
             call.log("caller", f"the dialed party answers; they talk for {_duration(talk)}", origin=origin, action=action)
             call.advance(talk)
         elif status == "no-answer":
@@ -831,12 +889,25 @@ def dial(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
         else:
             call.log("caller", f"the dialed call ends: {status}", origin=origin, action=action)
             call.advance(action.seconds or 1)
-        params = {"DialCallStatus": status, "DialCallSid": dial_sid, "DialCallDuration": str(talk)}
-        if status in ("completed", "answered"):
-            params["DialBridged"] = "true"
-    else:
-        call.misfits(action, "the call is at a <Dial> (write `dial completed 30s`, `dial busy`, ...)")
-        return None
+    params = {"DialCallStatus": status, "DialCallSid": dial_sid, "DialCallDuration": str(talk)}
+    if status in ("completed", "answered"):
+        params["DialBridged"] = "true"
+        params.update(_dial_recording(call, el, origin, talk))
+    return _dial_action(call, el, origin, params)
+
+
+_NOUN_SAYS = {
+    "Number": "a phone number",
+    "Client": "a Voice SDK client",
+    "Sip": "a SIP endpoint",
+    "Sim": "a Super SIM",
+    "Application": "a TwiML application (its voice URL runs for the dialed leg)",
+    "WhatsApp": "a WhatsApp user",
+    "Queue": "takes the caller at the head of this queue",
+}
+
+
+def _dial_action(call: Call, el: etree._Element, origin: Origin, params: dict[str, str]) -> Goto | None:
     if el.get("action") is None:
         if call.hung_up:
             raise _Ended("caller")
@@ -850,57 +921,237 @@ def dial(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
     return goto
 
 
-def enqueue(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
-    name = _text(el) or "(a TaskRouter task)"
-    queue_sid = call.sid("QU")
-    call.log("note", f"enqueue: the caller waits in the queue {name}", origin=origin)
-    wait_url = el.get("waitUrl")
-    left = False
-    if wait_url:
+def _dial_progress(call: Call, noun: etree._Element, origin: Origin, sid: str, status: str, talk: int) -> None:
+    """The call progress events of a dialed number, client or SIP address (statusCallback)."""
+    callback = noun.get("statusCallback")
+    if callback is None or _tag(noun) in ("Queue", "Conference"):
+        return
+    wanted = _events(noun, "statusCallbackEvent", "completed")
+    answered = status in ("completed", "answered")
+    happened = ["initiated"] + ([] if status == "failed" else ["ringing"]) + (["answered"] if answered else [])
+    happened.append("completed")
+    for seq, event in enumerate(e for e in happened if e in wanted):
+        call_status = CALL_EVENTS[event]
+        if event == "completed" and not answered:
+            call_status = {"canceled": "canceled", "no-answer": "no-answer", "busy": "busy"}.get(status, "failed")
         params = {
             **call.standard(),
+            "CallSid": sid,
+            "ParentCallSid": call.call_sid,
+            "CallStatus": call_status,
+            "Direction": "outbound-dial",
+            "To": _text(noun),
+            "Called": _text(noun),
+            "CallbackSource": "call-progress-events",
+            "SequenceNumber": str(seq),
+            "Timestamp": _timestamp(call.clock + (talk if event == "completed" else 0)),
+        }
+        if event == "completed":
+            params["CallDuration"] = str(talk)
+        call.notify(noun.get("statusCallbackMethod") or "POST", call.url(origin, callback), params,
+                    f"dial status ({event})", origin)
+
+
+def _whisper(call: Call, noun: etree._Element, origin: Origin, sid: str) -> None:
+    """A <Number url>/<Client url>/<Sip url> document runs for the dialed party before
+    the two are connected: the caller does not hear it."""
+    url = noun.get("url")
+    if url is None:
+        return
+    params = {**call.standard(), "CallSid": sid, "ParentCallSid": call.call_sid, "Direction": "outbound-dial",
+              "To": _text(noun), "Called": _text(noun), "CallStatus": "in-progress"}
+    if _tag(noun) == "Queue":
+        params = {**call.standard(), "QueueSid": call.sid("QU"), "QueueTime": "0", "DequeingCallSid": call.call_sid}
+    answer = call.request(noun.get("method") or "POST", call.url(origin, url), params, "whisper", origin)
+    root = _parse(answer.body) if answer.status == 200 else None
+    said = [_text(v) for v in (root.iter("Say") if root is not None else ()) if _text(v)]
+    whom = "the dequeued caller" if _tag(noun) == "Queue" else "the dialed party"
+    heard = "; ".join(f'"{s}"' for s in said) or "the document's verbs"
+    call.note(f"rehearsal: {whom} hears {heard} before the two are connected; the caller does not", origin)
+
+
+def _dial_recording(call: Call, el: etree._Element, origin: Origin, talk: int) -> dict[str, str]:
+    record = el.get("record") or "do-not-record"
+    if record in ("do-not-record", "false"):
+        return {}
+    sid = call.sid("RE")
+    url = f"https://api.twilio.com/{API_VERSION}/Accounts/{ACCOUNT_SID}/Recordings/{sid}"
+    callback = el.get("recordingStatusCallback")
+    if callback is not None and "completed" in _events(el, "recordingStatusCallbackEvent", "completed"):
+        params = {**call.standard(), "RecordingSid": sid, "RecordingUrl": url, "RecordingStatus": "completed",
+                  "RecordingDuration": str(talk), "RecordingChannels": "2" if "dual" in record else "1",
+                  "RecordingSource": "DialVerb"}
+        call.notify(el.get("recordingStatusCallbackMethod") or "POST", call.url(origin, callback), params,
+                    "recording status", origin)
+    return {"RecordingUrl": url, "RecordingSid": sid, "RecordingDuration": str(talk)}
+
+
+def _timestamp(clock: float) -> str:
+    """The time of an event, on the rehearsal's clock (the call starts at 2026-01-01 00:00 UTC)."""
+    h, rest = divmod(int(clock), 3600)
+    m, s = divmod(rest, 60)
+    day, h = divmod(h, 24)
+    return f"{['Thu', 'Fri', 'Sat', 'Sun', 'Mon', 'Tue', 'Wed'][day % 7]}, {1 + day:02d} Jan 2026 {h:02d}:{m:02d}:{s:02d} +0000"
+
+
+class _Interrupted(Exception):
+    """A caller waiting in a queue or a conference is taken out of it."""
+
+    def __init__(self, action: Action):
+        super().__init__("interrupted")
+        self.action = action
+
+
+class _Left(Exception):
+    """<Leave> in a wait document."""
+
+
+WAIT_VERBS = ("Play", "Say", "Pause", "Hangup", "Redirect", "Leave", "Gather")
+MAX_WAIT_HOPS = 10
+
+
+def _wait(call: Call, kind: str, url: str | None, method: str, params: Callable[[], dict[str, str]],
+          origin: Origin, attrs: dict[str, str]) -> Action | str:
+    """The caller waits (in a queue, or for a conference to start) while the wait
+    document plays, pass after pass, until the script says what ends the wait: an
+    outcome of ``kind``, hanging up, or <Leave> (then ``"leave"``)."""
+    passes = 0
+    while True:
+        action = call.ask(Point(kind, attrs, origin, call.clock, passes == 0))
+        if isinstance(action, Outcome) and action.verb in (kind, "queue" if kind == "enqueue" else "dial") \
+                and action.status != QUEUE_WAIT:
+            return action
+        if isinstance(action, HangUp) and action.ref is not END_OF_SCRIPT:
+            return action
+        if isinstance(action, HangUp) and passes > 0:
+            return action
+        waiting = isinstance(action, Outcome) and action.status == QUEUE_WAIT
+        if waiting:
+            call.log("caller", "nobody takes the call yet: the caller keeps waiting", origin=origin, action=action)
+        elif not isinstance(action, Outcome):
+            call.pending = action
+        else:
+            call.misfits(action, f"the caller is waiting ({kind}): write `{_WAIT_WORD[kind]} ...` or `hang up`")
+        passes += 1
+        if url is None:
+            call.log("heard", "hears Twilio's default hold music", origin=origin, heard="<hold music>")
+            call.advance(call.settings.media_seconds)
+        else:
+            try:
+                _wait_pass(call, url, method, params())
+            except _Left:
+                return "leave"
+            except _Interrupted as interrupted:
+                return interrupted.action
+            except _Ended as ended:
+                if ended.reason == "caller":
+                    return HangUp(ref=END_OF_SCRIPT)
+                raise
+        if call.pending is action and not waiting:
+            call.pending = None
+            if isinstance(action, Silence):
+                call.log("caller", f"waits {_duration(action.seconds)} more", origin=origin, action=action)
+                call.advance(action.seconds)
+            elif isinstance(action, HangUp):
+                return action
+            else:
+                call.misfits(action, f"the caller is waiting ({kind}) and nothing in the wait document reads this")
+
+
+_WAIT_WORD = {"enqueue": "queue", "conference": "conference"}
+
+
+def _wait_pass(call: Call, url: str, method: str, params: dict[str, str]) -> None:
+    """One run of the wait document (and of the documents its Gather or Redirect lead to)."""
+    step = Goto(url, method, params, "queue wait" if "QueueSid" in params else "conference wait")
+    call.waiting = True
+    try:
+        for _ in range(MAX_WAIT_HOPS):
+            root = call.fetch(step)
+            nxt: Goto | None = None
+            for index, el in enumerate(_verbs(root)):
+                where = Origin(step.url, (index,))
+                tag = _tag(el)
+                if tag == "Leave":
+                    call.log("note", "<Leave>: the caller leaves the wait", origin=where)
+                    raise _Left()
+                if tag not in WAIT_VERBS:
+                    call.note(f"<{tag}> is not allowed in a wait document: Twilio skips it", where)
+                    continue
+                nxt = VERBS[tag](call, el, where)
+                if nxt is not None:
+                    break
+            if nxt is None:
+                return
+            step = Goto(nxt.url, nxt.method, {**params, **nxt.params}, nxt.purpose, nxt.origin)
+        call.note(f"rehearsal: more than {MAX_WAIT_HOPS} documents in one pass of the wait; the pass ends", None)
+    finally:
+        call.waiting = False
+
+
+# ---- queues ---------------------------------------------------------------------------------------
+
+
+def enqueue(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
+    name = " ".join((el.text or "").split()) or "(a TaskRouter task)"
+    queue_sid = call.sid("QU")
+    entered = call.clock
+    call.log("note", f"enqueue: the caller waits in the queue {name}", origin=origin)
+    for i, child in enumerate(_verbs(el)):
+        workflow = el.get("workflowSid") or "the workflow"
+        call.note(f"<{_tag(child)}>: TaskRouter creates a task for {workflow} with {_text(child) or 'no attributes'}",
+                  _noun_origin(origin, i))
+    wait_url = el.get("waitUrl")
+    url = call.url(origin, wait_url) if wait_url else None
+    if wait_url == "":
+        call.note('waitUrl="": the caller waits in silence', origin)
+    max_size = el.get("maxQueueSize") or "1000"
+
+    def params() -> dict[str, str]:
+        return {
             "QueueSid": queue_sid,
             "QueuePosition": "1",
-            "QueueTime": "0",
+            "QueueTime": str(int(call.clock - entered)),
             "AvgQueueTime": "0",
             "CurrentQueueSize": "1",
+            "MaxQueueSize": max_size,
         }
-        method = el.get("waitUrlMethod") or "POST"
-        answer = call.request(method, call.url(origin, wait_url), params, "queue wait", origin)
-        root = _parse(answer.body) if answer.status == 200 else None
-        if root is not None:
-            for index, child in enumerate(_verbs(root)):
-                where = Origin(call.url(origin, wait_url), (index,))
-                if _tag(child) == "Leave":
-                    call.log("note", "<Leave>: the caller leaves the queue", origin=where)
-                    left = True
-                    break
-                if _tag(child) in GATHER_NESTED:
-                    VERBS[_tag(child)](call, child, where)
-                else:
-                    call.note(f"rehearsal: <{_tag(child)}> in a waitUrl document is not rehearsed", where)
-    if left:
-        result, seconds = "leave", 0.0
+
+    if wait_url == "":
+        outcome: Action | str = _wait(call, "enqueue", None, "POST", params, origin, _attrs(el))
     else:
-        action = call.ask(Point("enqueue", _attrs(el), origin, call.clock))
-        if isinstance(action, HangUp):
-            call.caller_hangs_up(action, origin)
-            result, seconds = "hangup", 0.0
-        elif isinstance(action, Outcome) and action.verb == "queue":
-            result, seconds = action.status, action.seconds or 0.0
-            call.log("caller", f"queue: {result}" + (f" after {_duration(seconds)}" if seconds else ""), origin=origin, action=action)
-            call.advance(seconds)
+        outcome = _wait(call, "enqueue", url, el.get("waitUrlMethod") or "POST", params, origin, _attrs(el))
+    if outcome == "leave":
+        result = "leave"
+    elif isinstance(outcome, HangUp):
+        if not call.hung_up:
+            call.caller_hangs_up(outcome, origin)
+        result = "hangup"
+    else:
+        assert isinstance(outcome, Outcome)
+        result = outcome.status
+        if outcome.verb == "dial":
+            result = "bridged" if outcome.status in ("completed", "answered") else "error"
+        if result == "queue-full":
+            call.log("caller", f"the queue {name} is full ({max_size} callers): the caller is not queued",
+                     origin=origin, action=outcome)
+        elif result == "bridged":
+            call.log("caller", f"an agent dequeues the call; they talk for {_duration(outcome.seconds or 0)}",
+                     origin=origin, action=outcome)
+            call.advance(outcome.seconds or 0)
         else:
-            call.misfits(action, "the call is in a queue (write `queue bridged 30s`, `queue hangup`, ...)")
-            return None
-    params = {"QueueResult": result, "QueueSid": queue_sid, "QueueTime": str(int(seconds))}
+            call.log("caller", f"queue: {result}", origin=origin, action=outcome)
+            call.advance(outcome.seconds or 0)
+    params_ = {"QueueResult": result, "QueueSid": queue_sid, "QueueTime": str(int(call.clock - entered))}
     if el.get("action") is None:
         if call.hung_up:
             raise _Ended("caller")
+        call.note("<Enqueue> has no action: the call goes on with the next verb", origin)
         return None
-    goto = Goto(call.url(origin, el.get("action")), el.get("method") or "POST", params, "action", origin)
+    goto = Goto(call.url(origin, el.get("action")), el.get("method") or "POST", params_, "action", origin)
     if call.hung_up:
-        call.request(goto.method, goto.url, {**call.standard(), **params}, "action", origin)
+        call.request(goto.method, goto.url, {**call.standard(), **params_}, "action", origin)
+        call.note("the caller has hung up: Twilio ignores the answer", origin)
         raise _Ended("caller")
     return goto
 
@@ -909,55 +1160,451 @@ def leave(call: Call, el: etree._Element, origin: Origin) -> None:
     call.note("<Leave> outside a queue's waitUrl document: nothing to leave", origin)
 
 
-def pay(call: Call, el: etree._Element, origin: Origin) -> Goto:
-    for index, prompt in enumerate(_verbs(el)):
-        for inner, child in enumerate(_verbs(prompt)):
-            if _tag(child) in GATHER_NESTED:
-                VERBS[_tag(child)](call, child, Origin(origin.url, (*origin.path, index, inner)))
-    call.log("note", "pay: collects the payment details", origin=origin)
-    action = call.ask(Point("pay", _attrs(el), origin, call.clock))
-    if isinstance(action, HangUp):
-        call.caller_hangs_up(action, origin)
-        result = "caller-hung-up"
-    elif isinstance(action, Outcome) and action.verb == "pay":
-        result = action.status
-        call.log("caller", f"pay: {result}", origin=origin, action=action)
-        call.advance(action.seconds or 30)
+# ---- conferences ----------------------------------------------------------------------------------
+
+
+def _conference(call: Call, dial_el: etree._Element, el: etree._Element, origin: Origin,
+                dial_origin: Origin) -> Goto | None:
+    name = _text(el)
+    conf_sid = call.sid("CF")
+    starts = _true(el.get("startConferenceOnEnter"), True)
+    ends = _true(el.get("endConferenceOnExit"), False)
+    callback = el.get("statusCallback")
+    wanted = _events(el, "statusCallbackEvent", "start end")
+    seq = [0]
+
+    def event(what: str, short: str) -> None:
+        if callback is None or short not in wanted:
+            return
+        params = {"AccountSid": ACCOUNT_SID, "ConferenceSid": conf_sid, "FriendlyName": name,
+                  "StatusCallbackEvent": what, "Timestamp": _timestamp(call.clock),
+                  "SequenceNumber": str(seq[0])}
+        if what.startswith("participant"):
+            params.update({"CallSid": call.call_sid, "Muted": str(_true(el.get("muted"), False)).lower(),
+                           "Hold": "false", "Coaching": "false", "EndConferenceOnExit": str(ends).lower(),
+                           "StartConferenceOnEnter": str(starts).lower()})
+        seq[0] += 1
+        call.notify(el.get("statusCallbackMethod") or "POST", call.url(origin, callback), params,
+                    f"conference status ({what})", origin)
+
+    call.log("note", f"dial: the caller joins the conference {name}", origin=dial_origin)
+    call.note(f"<Conference> {name}: startConferenceOnEnter {str(starts).lower()}, "
+              f"endConferenceOnExit {str(ends).lower()}", origin)
+    if el.get("maxParticipants"):
+        call.note(f"rehearsal: the caller is the only participant rehearsed; maxParticipants "
+                  f"{el.get('maxParticipants')} is not reached", origin)
+    event("participant-join", "join")
+    entered = call.clock
+    started = starts
+    if starts:
+        call.note("the caller starts the conference on entering", origin)
     else:
-        call.misfits(action, "the call is at a <Pay> (write `pay success` or another result)")
-        raise _Ended("error")
-    params = {"Result": result}
+        wait_url = el.get("waitUrl")
+        url = call.url(origin, wait_url) if wait_url else None
+        if wait_url is None:
+            call.note("no waitUrl: the caller hears Twilio's default hold music until a moderator joins", origin)
+
+        def params() -> dict[str, str]:
+            return {"ConferenceSid": conf_sid, "FriendlyName": name}
+
+        attrs = {**_attrs(el), "waiting": "true"}
+        outcome = _wait(call, "conference", url, el.get("waitMethod") or "POST", params, origin, attrs)
+        if isinstance(outcome, Outcome) and outcome.verb == "conference":
+            call.log("caller", "a moderator joins: the conference starts", origin=origin, action=outcome)
+            started = True
+        elif isinstance(outcome, HangUp):
+            if not call.hung_up:
+                call.caller_hangs_up(outcome, origin)
+        elif isinstance(outcome, Outcome):
+            call.pending = outcome  # a dial outcome ends the conference while the caller waits
+        else:  # <Leave> has no meaning here: the wait ends as if the caller left
+            call.note("rehearsal: <Leave> in a conference's waitUrl: the caller leaves the conference", origin)
+    if started:
+        event("conference-start", "start")
+        if el.get("record") == "record-from-start":
+            call.note("the conference is recorded from its start", origin)
+    status = "completed"
+    talk_start = call.clock
+    if not call.hung_up:
+        action = call.ask(Point("conference", {**_attrs(el), "waiting": "false"}, origin, call.clock))
+        if isinstance(action, HangUp):
+            call.caller_hangs_up(action, origin)
+        elif isinstance(action, Outcome) and action.verb == "dial":
+            status = action.status
+            if status in ("completed", "answered"):
+                call.log("caller", f"the caller is in the conference for {_duration(action.seconds or 0)}; "
+                         "then the conference ends", origin=origin, action=action)
+                call.advance(action.seconds or 0)
+            else:
+                call.log("caller", f"the conference cannot be joined: {status}", origin=origin, action=action)
+        else:
+            call.misfits(action, "the caller is in a conference (write `dial completed 30s` or `hang up`)")
+    event("participant-leave", "leave")
+    if started and (status in ("completed", "answered") or ends):
+        event("conference-end", "end")
+        _conference_recording(call, el, origin, conf_sid, int(call.clock - talk_start))
+    params_ = {"DialCallStatus": status, "DialCallDuration": str(int(call.clock - entered))}
+    return _dial_action(call, dial_el, dial_origin, params_)
+
+
+def _conference_recording(call: Call, el: etree._Element, origin: Origin, conf_sid: str, seconds: int) -> None:
+    record = el.get("record") or "do-not-record"
+    callback = el.get("recordingStatusCallback")
+    if record == "do-not-record" or callback is None:
+        return
+    if "completed" not in _events(el, "recordingStatusCallbackEvent", "completed"):
+        return
+    sid = call.sid("RE")
+    params = {"AccountSid": ACCOUNT_SID, "ConferenceSid": conf_sid, "RecordingSid": sid,
+              "RecordingUrl": f"https://api.twilio.com/{API_VERSION}/Accounts/{ACCOUNT_SID}/Recordings/{sid}",
+              "RecordingStatus": "completed", "RecordingDuration": str(seconds), "RecordingChannels": "1",
+              "RecordingSource": "Conference"}
+    call.notify(el.get("recordingStatusCallbackMethod") or "POST", call.url(origin, callback), params,
+                "recording status", origin)
+
+
+# ---- <Pay> ----------------------------------------------------------------------------------------
+
+DECLINED_CARD = "4000000000000002"  # the card the rehearsed payment connector declines
+CARD_TYPES = (("amex", ("34", "37")), ("visa", ("4",)), ("mastercard", ("51", "52", "53", "54", "55", "22")),
+              ("discover", ("6011", "65")), ("jcb", ("35",)), ("diners-club", ("36", "38")))
+
+
+def _luhn(number: str) -> bool:
+    total = 0
+    for i, d in enumerate(reversed(number)):
+        n = int(d) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def _card_type(number: str) -> str:
+    return next((name for name, starts in CARD_TYPES if number.startswith(starts)), "unknown")
+
+
+def _pay_steps(el: etree._Element) -> list[str]:
+    if (el.get("paymentMethod") or "credit-card") == "ach-debit":
+        return ["bank-routing-number", "bank-account-number"]
+    steps = ["payment-card-number", "expiration-date"]
+    if _true(el.get("securityCode"), True):
+        steps.append("security-code")
+    if (el.get("postalCode") or "true") == "true":
+        steps.append("postal-code")
+    return steps
+
+
+def _pay_check(step: str, value: str, card: str, el: etree._Element) -> str | None:
+    """The errorType Twilio reports for ``value`` entered at ``step``, or None when it is valid."""
+    if step == "payment-card-number":
+        if not 12 <= len(value) <= 19 or not _luhn(value):
+            return "invalid-card-number"
+        valid = (el.get("validCardTypes") or "visa mastercard amex").split()
+        return None if _card_type(value) in valid else "invalid-card-type"
+    if step == "expiration-date":
+        return None if len(value) == 4 and 1 <= int(value[:2]) <= 12 else "invalid-date"
+    if step == "security-code":
+        return None if len(value) == (4 if _card_type(card) == "amex" else 3) else "invalid-security-code"
+    if step == "postal-code":
+        return None if len(value) >= _int(el.get("minPostalCodeLength"), 1) else "invalid-postal-code"
+    return None if len(value) >= 4 else "invalid-" + step.replace("bank-", "")
+
+
+def _prompt(call: Call, el: etree._Element, origin: Origin, step: str, error: str | None, attempt: int) -> None:
+    """The <Prompt> for ``step`` (and the error of the last attempt), or Twilio's own words."""
+    best: tuple[int, int, etree._Element] | None = None
+    for i, p in enumerate(_verbs(el)):
+        if _tag(p) != "Prompt" or step not in (p.get("for") or "").split():
+            continue
+        errors = (p.get("errorType") or "").split()
+        if errors and (error is None or error not in errors):
+            continue
+        if not errors and error is not None and best is not None:
+            continue
+        attempts = (p.get("attempt") or "").split()
+        if attempts and str(attempt) not in attempts:
+            continue
+        score = (2 if errors else 0) + (1 if attempts else 0)
+        if best is None or score > best[0]:
+            best = (score, i, p)
+    if best is None:
+        words = f"<Twilio's prompt for {step}" + (f" after {error}>" if error else ">")
+        call.log("heard", f"hears {words[1:-1]} (no <Prompt> for it)", origin=origin, heard=words)
+        call.advance(3)
+        return
+    where = _noun_origin(origin, best[1])
+    call.log("note", f"pay: <Prompt for=\"{best[2].get('for')}\"" +
+             (f" errorType=\"{best[2].get('errorType')}\"" if best[2].get("errorType") else "") + ">", origin=where)
+    for j, child in enumerate(_verbs(best[2])):
+        if _tag(child) in GATHER_NESTED:
+            VERBS[_tag(child)](call, child, _noun_origin(where, j))
+
+
+def pay(call: Call, el: etree._Element, origin: Origin) -> Goto:
+    timeout = _int(el.get("timeout"), 5)
+    attempts = max(1, _int(el.get("maxAttempts"), 1))
+    charge = el.get("chargeAmount")
+    charging = charge not in (None, "", "0", "0.00")
+    what = f"a charge of {charge} {el.get('currency') or 'usd'}" if charging else "a payment token"
+    call.log("note", f"pay: collects card details for {what}", origin=origin)
+    for i, child in enumerate(_verbs(el)):
+        if _tag(child) == "Parameter":
+            call.note(f"<Parameter> {child.get('name')}={child.get('value')}: passed to the payment connector",
+                      _noun_origin(origin, i))
+    entered: dict[str, str] = {}
+    result: str | None = None
+    error_text = ""
+    status_callback = el.get("statusCallback")
+    for step in _pay_steps(el):
+        error: str | None = None
+        for attempt in range(1, attempts + 1):
+            _prompt(call, el, origin, step, error, attempt)
+            digits = ""
+            action = call.ask(Point("pay", {**_attrs(el), "for": step, "attempt": str(attempt)}, origin, call.clock))
+            if isinstance(action, HangUp):
+                call.caller_hangs_up(action, origin)
+                result = "caller-hung-up"
+            elif isinstance(action, Outcome) and action.verb == "pay":
+                result = action.status
+                call.log("caller", f"pay: {result}", origin=origin, action=action)
+                call.advance(action.seconds or 0)
+                if result == "success":
+                    call.note("rehearsal: `pay success`: the caller enters a valid test card "
+                              "(4242 4242 4242 4242, 12/30, 123, 94105)", origin)
+                    entered.update({"payment-card-number": "4242424242424242", "expiration-date": "1230",
+                                    "security-code": "123", "postal-code": "94105"})
+            elif isinstance(action, Press):
+                call.log("caller", f'presses "{action.keys}"', origin=origin, action=action)
+                call.advance(0.3 * len(action.keys))
+                if "*" in action.keys:
+                    result = "caller-interrupted-with-star"
+                    call.note("* ends <Pay>", origin)
+                else:
+                    digits = action.keys.split("#")[0]
+            elif isinstance(action, Silence):
+                call.log("caller", f"is silent for {_duration(action.seconds)}", origin=origin, action=action)
+                call.advance(min(action.seconds, timeout))
+                if action.seconds < timeout:
+                    call.note(f"rehearsal: <Pay> waits {_duration(timeout)}; the silence is taken as the timeout",
+                              origin)
+            else:
+                call.misfits(action, f"the call is at a <Pay> asking for {step} (press the digits and #)")
+            if result is not None:
+                break
+            error = "timeout" if not digits else _pay_check(step, digits, entered.get("payment-card-number", ""), el)
+            if status_callback is not None:
+                params = {**call.standard(), "For": step, "Attempt": str(attempt), "PaymentConnector":
+                          el.get("paymentConnector") or "Default", "PartialResult": "true"}
+                if error:
+                    params["ErrorType"] = error
+                call.notify(el.get("statusCallbackMethod") or "POST", call.url(origin, status_callback), params,
+                            "pay status", origin)
+            if error is None:
+                entered[step] = digits
+                break
+            call.note(f"pay: {step} attempt {attempt} of {attempts}: {error}", origin)
+        else:
+            result = "too-many-failed-attempts"
+            error_text = f"{error} at {step}"
+        if result is not None:
+            break
+    if result is None:
+        _prompt(call, el, origin, "payment-processing", None, 1)
+        if entered.get("payment-card-number") == DECLINED_CARD:
+            result = "payment-connector-error"
+            error_text = "the card was declined"
+            call.note(f"rehearsal: the connector declines the test card {DECLINED_CARD}", origin)
+        else:
+            result = "success"
+    params = {"Result": result, "PaymentMethod": el.get("paymentMethod") or "credit-card"}
+    card = entered.get("payment-card-number") if result in ("success", "payment-connector-error") else None
+    if card:
+        params.update({"PaymentCardNumber": "x" * (len(card) - 4) + card[-4:], "PaymentCardType": _card_type(card),
+                       "ExpirationDate": entered.get("expiration-date", "")})
+        if "postal-code" in entered:
+            params["PaymentCardPostalCode"] = entered["postal-code"]
+        if "security-code" in entered:
+            params["SecurityCode"] = "x" * len(entered["security-code"])
     if result == "success":
-        params["PaymentConfirmationCode"] = call.sid("PC")[:10]
+        if charging:
+            params["PaymentConfirmationCode"] = call.sid("ch_")[:16]
+            params["PaymentAmount"] = charge or ""
+        else:
+            params["PaymentToken"] = call.sid("tok_")[:20]
+    elif error_text:
+        params["PaymentError"] = error_text
     goto = Goto(call.url(origin, el.get("action")), "POST", params, "action", origin)
+    if el.get("method") not in (None, "POST"):
+        call.note("<Pay> requests its action with POST only", origin)
     if call.hung_up:
         call.request("POST", goto.url, {**call.standard(), **params}, "action", origin)
+        call.note("the caller has hung up: Twilio ignores the answer", origin)
         raise _Ended("caller")
     return goto
 
 
+# ---- <Connect> ------------------------------------------------------------------------------------
+
+CONNECT_SAYS = {
+    "Stream": "a bidirectional media stream to {url}",
+    "ConversationRelay": "ConversationRelay at {url} (an AI agent talks with the caller)",
+    "VirtualAgent": "a Dialogflow CX virtual agent {connectorName}",
+    "Room": "the Video room {text}",
+    "Conversation": "a Conversations conversation {serviceInstanceSid}",
+    "AiSession": "an AI session",
+    "Assistant": "an AI assistant",
+}
+
+
 def connect(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
-    nouns = ", ".join(f"<{_tag(c)}>" for c in _verbs(el)) or "nothing"
-    call.log("note", f"connect: the call is connected to {nouns}", origin=origin)
-    action = call.ask(Point("connect", _attrs(el), origin, call.clock))
+    nouns = _verbs(el)
+    if not nouns:
+        call.note("<Connect> has nothing to connect to", origin)
+    noun = nouns[0] if nouns else None
+    tag = _tag(noun) if noun is not None else ""
+    noun_origin = _noun_origin(origin, 0)
+    if noun is not None:
+        says = CONNECT_SAYS.get(tag, "<" + tag + ">").format(
+            url=noun.get("url", ""), text=_text(noun), connectorName=noun.get("connectorName", ""),
+            serviceInstanceSid=noun.get("serviceInstanceSid", ""))
+        call.log("note", f"connect: the call is connected to {says}", origin=origin)
+        call.note(f"<{tag}>", noun_origin)
+        for j, child in enumerate(_verbs(noun)):
+            what = " ".join(f"{k}={v}" for k, v in child.attrib.items())
+            call.note(f"<{_tag(child)}> {what}".rstrip(), _noun_origin(noun_origin, j))
+        greeting = noun.get("welcomeGreeting")
+        if greeting:
+            call.log("heard", f'hears "{greeting}" (the welcome greeting)', origin=noun_origin, heard=greeting)
+            call.advance(call.speech_seconds(greeting))
+    action = call.ask(Point("connect", {**_attrs(el), "noun": tag}, origin, call.clock))
     if isinstance(action, HangUp):
         call.caller_hangs_up(action, origin)
-        raise _Ended("caller")
-    if not (isinstance(action, Outcome) and action.verb == "connect"):
-        call.misfits(action, "the call is at a <Connect> (write `connect 30s`)")
+        status, seconds, data = "completed", 0.0, ""
+    elif isinstance(action, Outcome) and action.verb == "connect":
+        seconds = action.seconds or 0.0
+        status, data = {"ended": "completed", "handoff": "completed", "failed": "failed"}[action.status], action.data
+        if action.status == "failed":
+            call.log("caller", f"the connection to <{tag}> fails", origin=origin, action=action)
+        else:
+            tail = " and hands the call back" + (f" with {data}" if data else "") if action.status == "handoff" else ""
+            call.log("caller", f"the connection ends after {_duration(seconds)}{tail}", origin=origin, action=action)
+        call.advance(seconds)
+    else:
+        call.misfits(action, "the call is at a <Connect> (write `connect 30s`, `connect 30s handoff \"...\"` "
+                     "or `connect failed`)")
         return None
-    call.log("caller", f"the connection ends after {_duration(action.seconds or 0)}", origin=origin, action=action)
-    call.advance(action.seconds or 0)
+    params: dict[str, str] = {}
+    if tag == "ConversationRelay":
+        params = {"SessionId": call.sid("VX"), "SessionStatus": status, "SessionDuration": str(int(seconds))}
+        if data:
+            params["HandoffData"] = data
+    elif tag == "VirtualAgent":
+        params = {"VirtualAgentProvider": "DialogflowCX", "VirtualAgentStatus": status}
+        if data:
+            params["VirtualAgentProviderData"] = data
+    elif tag == "Stream":
+        params = {"StreamSid": call.sid("MZ"), "StreamStatus": "stopped" if status == "completed" else "failed"}
+    if call.hung_up:
+        if el.get("action") is not None:
+            call.request(el.get("method") or "POST", call.url(origin, el.get("action")),
+                         {**call.standard(), **params}, "action", origin)
+            call.note("the caller has hung up: Twilio ignores the answer", origin)
+        raise _Ended("caller")
     if el.get("action") is None:
         call.note("<Connect> has no action: the call goes on with the next verb", origin)
         return None
-    return Goto(call.url(origin, el.get("action")), el.get("method") or "POST", {}, "action", origin)
+    return Goto(call.url(origin, el.get("action")), el.get("method") or "POST", params, "action", origin)
+
+
+# ---- <Start> and <Stop> ---------------------------------------------------------------------------
+
+FORK_CALLBACK = {"Stream": "statusCallback", "Siprec": "statusCallback", "Transcription": "statusCallbackUrl",
+                 "Recording": "recordingStatusCallback"}
+
+
+@dataclass
+class Fork:
+    """Something <Start> runs beside the call, until <Stop> or the end of the call."""
+
+    tag: str
+    name: str
+    sid: str
+    el: etree._Element
+    origin: Origin
+    since: float
+
+
+def _fork_event(call: Call, fork: Fork, started: bool) -> None:
+    el, tag = fork.el, fork.tag
+    callback = el.get(FORK_CALLBACK.get(tag, "statusCallback"))
+    if callback is None:
+        return
+    base = {"AccountSid": ACCOUNT_SID, "CallSid": call.call_sid, "Timestamp": _timestamp(call.clock)}
+    if tag == "Stream":
+        params = {**base, "StreamSid": fork.sid, "StreamName": fork.name,
+                  "StreamEvent": "stream-started" if started else "stream-stopped"}
+    elif tag == "Siprec":
+        params = {**base, "SiprecSid": fork.sid, "SiprecName": fork.name,
+                  "SiprecStatus": "in-progress" if started else "stopped"}
+    elif tag == "Transcription":
+        params = {**base, "TranscriptionSid": fork.sid,
+                  "TranscriptionEvent": "transcription-started" if started else "transcription-stopped",
+                  "ProviderName": el.get("transcriptionEngine") or "google",
+                  "LanguageCode": el.get("languageCode") or "en-US", "Track": el.get("track") or "both_tracks"}
+    elif tag == "Recording":
+        status = "in-progress" if started else "completed"
+        if status not in _events(el, "recordingStatusCallbackEvent", "completed"):
+            return
+        params = {**base, "RecordingSid": fork.sid, "RecordingStatus": status,
+                  "RecordingUrl": f"https://api.twilio.com/{API_VERSION}/Accounts/{ACCOUNT_SID}/Recordings/{fork.sid}",
+                  "RecordingChannels": "2" if el.get("channels") == "dual" else "1",
+                  "RecordingSource": "StartCallRecordingTwiML", "RecordingTrack": el.get("track") or "both"}
+        if not started:
+            params["RecordingDuration"] = str(int(call.clock - fork.since))
+    else:
+        return
+    method = el.get("statusCallbackMethod") or el.get("recordingStatusCallbackMethod") or "POST"
+    what = {"Stream": "stream", "Siprec": "siprec", "Transcription": "transcription",
+            "Recording": "recording"}[tag]
+    call.notify(method, call.url(fork.origin, callback), params, f"{what} status", fork.origin)
 
 
 def start(call: Call, el: etree._Element, origin: Origin) -> None:
-    for child in _verbs(el):
-        what = child.get("url") or child.get("name") or ""
-        call.note(f"<{_tag(el)}><{_tag(child)}> {what}".rstrip() + ": runs beside the call, which goes on", origin)
+    call.note("<Start> does not block: what it starts runs beside the call", origin)
+    for i, child in enumerate(_verbs(el)):
+        where = _noun_origin(origin, i)
+        tag = _tag(child)
+        name = child.get("name") or ""
+        prefix = {"Stream": "MZ", "Siprec": "SR", "Transcription": "GT", "Recording": "RE"}.get(tag, "XX")
+        fork = Fork(tag, name, call.sid(prefix), child, where, call.clock)
+        what = child.get("url") or child.get("connectorName") or name
+        call.log("note", f"<Start><{tag}> {what}".rstrip() + ": runs beside the call, which goes on", origin=where)
+        call.forks.append(fork)
+        _fork_event(call, fork, True)
+
+
+def stop(call: Call, el: etree._Element, origin: Origin) -> None:
+    call.note("<Stop> ends what a <Start> began, by name", origin)
+    for i, child in enumerate(_verbs(el)):
+        where = _noun_origin(origin, i)
+        tag, name = _tag(child), child.get("name") or ""
+        found = next((f for f in call.forks if f.tag == tag and (f.name == name or not name)), None)
+        if found is None:
+            call.note(f"<Stop><{tag}> {name}: nothing of that name runs; Twilio does nothing".replace("  ", " "), where)
+            continue
+        call.forks.remove(found)
+        call.log("note", f"<Stop><{tag}> {name}: stops".replace("  ", " "), origin=where)
+        _fork_event(call, found, False)
+
+
+def stop_forks(call: Call) -> None:
+    """What <Start> began and nothing stopped ends with the call."""
+    for fork in list(call.forks):
+        call.forks.remove(fork)
+        call.note(f"<{fork.tag}> {fork.name} stops: the call is over".replace("  ", " "), fork.origin)
+        _fork_event(call, fork, False)
+
+
+# ---- the rest -------------------------------------------------------------------------------------
 
 
 def echo(call: Call, el: etree._Element, origin: Origin) -> None:
@@ -974,15 +1621,40 @@ def echo(call: Call, el: etree._Element, origin: Origin) -> None:
 
 
 def refer(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
-    call.log("note", "refer: the SIP call is referred elsewhere", origin=origin)
+    target = ", ".join(_text(c) for c in _verbs(el)) or "(no <Sip>)"
+    call.log("note", f"refer: the SIP call is referred to {target}", origin=origin)
+    for i, child in enumerate(_verbs(el)):
+        call.note(f"<{_tag(child)}> {_text(child)}", _noun_origin(origin, i))
+    action = call.ask(Point("refer", _attrs(el), origin, call.clock))
+    if isinstance(action, HangUp) and action.ref is not END_OF_SCRIPT:
+        call.caller_hangs_up(action, origin)
+        raise _Ended("caller")
+    if isinstance(action, Outcome) and action.verb == "refer":
+        status = action.status
+        call.log("caller", f"the REFER {'is accepted' if status == 'completed' else 'fails'}", origin=origin,
+                 action=action)
+    else:
+        call.pending = action
+        status = "completed"
+        call.note("rehearsal: the REFER is accepted (write `refer failed` for the other outcome)", origin)
+    params = {"ReferCallStatus": status, "ReferSipResponseCode": "202" if status == "completed" else "603"}
     if el.get("action") is None:
+        if status == "completed":
+            call.log("end", "the call is transferred by the REFER: Twilio's part in it ends", origin=origin)
+            raise _Ended("end")
         return None
-    params = {"ReferCallStatus": "completed"}
     return Goto(call.url(origin, el.get("action")), el.get("method") or "POST", params, "action", origin)
 
 
-def sms(call: Call, el: etree._Element, origin: Origin) -> None:
-    call.note(f'<Sms> is deprecated: Twilio sends "{_text(el)}" as a message; the call goes on', origin)
+def sms(call: Call, el: etree._Element, origin: Origin) -> Goto | None:
+    call.note(f'<Sms> is deprecated: Twilio sends "{_text(el)}" as a message', origin)
+    params = {"SmsSid": call.sid("SM"), "SmsStatus": "sending"}
+    if el.get("statusCallback") is not None:
+        call.notify("POST", call.url(origin, el.get("statusCallback")), {**call.standard(), **params,
+                    "SmsStatus": "sent"}, "sms status", origin)
+    if el.get("action") is None:
+        return None
+    return Goto(call.url(origin, el.get("action")), el.get("method") or "POST", params, "action", origin)
 
 
 # tag -> handler. A handler runs the verb and returns None (the next verb runs),
@@ -1003,7 +1675,7 @@ VERBS: dict[str, Handler] = {
     "Pay": pay,
     "Connect": connect,
     "Start": start,
-    "Stop": start,
+    "Stop": stop,
     "Echo": echo,
     "Refer": refer,
     "Sms": sms,

@@ -15,7 +15,20 @@ from dataclasses import dataclass
 
 from . import engine
 from .flows import FlowIndex
-from .model import Action, Event, HangUp, Outcome, Point, Press, Request, Result, Silence, Speak, Speech
+from .model import (
+    OUTCOMES,
+    Action,
+    Event,
+    HangUp,
+    Outcome,
+    Point,
+    Press,
+    Request,
+    Result,
+    Silence,
+    Speak,
+    Speech,
+)
 from .servers import Server
 
 
@@ -96,6 +109,16 @@ class LiveCall:
 
     def dial(self, status: str, seconds: float | None = None) -> LiveCall:
         return self.act(Outcome("dial", status, seconds))
+
+    def outcome(self, verb: str, status: str, seconds: float | None = None, data: str = "") -> LiveCall:
+        """What a scenario's outcome line says: ``outcome("queue", "bridged", 30)`` is
+        ``queue bridged 30s``; ``outcome("connect", "handoff", 30, '{}')`` is
+        ``connect 30s handoff "{}"``."""
+        allowed = OUTCOMES.get(verb)
+        if allowed is None or status not in allowed:
+            raise ValueError(f"{verb} {status} is not an outcome; the outcomes are "
+                             + "; ".join(f"{v}: {', '.join(o)}" for v, o in OUTCOMES.items()))
+        return self.act(Outcome(verb, status, seconds, data=data))
 
     # ---- looking ----------------------------------------------------------------------------
 
@@ -205,9 +228,11 @@ HELP = {
     "gather": 'keys (1, 12#), `say "words"`, `silence 5s` (or an empty line), `hang up`',
     "record": "`speak 10s`, a key (#), `silence 5s` (or an empty line), `hang up`",
     "dial": "completed 30s, busy, no-answer, failed, canceled, or `hang up`",
-    "enqueue": "`queue bridged 30s`, `queue hangup`, or `hang up`",
-    "pay": "`pay success` or another result, or `hang up`",
-    "connect": "`connect 30s` or `hang up`",
+    "enqueue": "`queue wait` (the wait music plays on), `queue bridged 30s`, `queue queue-full`, or `hang up`",
+    "conference": "`conference start`, `conference wait`, `dial completed 30s` (time in it), or `hang up`",
+    "pay": "the digits asked for and # (4111111111111111#), `*`, `pay success` or another result, or `hang up`",
+    "connect": "`connect 30s`, `connect 30s handoff \"data\"`, `connect failed`, or `hang up`",
+    "refer": "`refer completed`, `refer failed`",
     "echo": "`speak 10s` or `hang up`",
 }
 

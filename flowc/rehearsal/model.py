@@ -58,10 +58,11 @@ class Outcome:
     (``dial completed 30s``, ``dial busy``), a queue (``queue bridged 20s``), a
     payment (``pay success``), a connection (``connect 30s``)."""
 
-    verb: str  # dial, queue, pay, connect
+    verb: str  # dial, queue, conference, pay, connect, refer
     status: str
     seconds: float | None = None
     ref: object = None
+    data: str = ""  # what a connected agent hands over (`connect 30s handoff "..."`)
 
 
 Action = Press | Speech | Silence | Speak | HangUp | Outcome
@@ -88,12 +89,17 @@ PAY_RESULTS = (
     "validation-error",
     "internal-error",
 )
-CONNECT_RESULTS = ("ended",)
+QUEUE_WAIT = "wait"  # not a QueueResult: nobody takes the call yet, the wait URL plays (again)
+CONFERENCE_EVENTS = ("start", "wait")  # a moderator joins and starts it; nobody has yet
+CONNECT_RESULTS = ("ended", "handoff", "failed")
+REFER_RESULTS = ("completed", "failed")
 OUTCOMES: dict[str, tuple[str, ...]] = {
     "dial": DIAL_STATUSES,
-    "queue": QUEUE_RESULTS,
+    "queue": (*QUEUE_RESULTS, QUEUE_WAIT),
+    "conference": CONFERENCE_EVENTS,
     "pay": PAY_RESULTS,
     "connect": CONNECT_RESULTS,
+    "refer": REFER_RESULTS,
 }
 
 
@@ -114,7 +120,7 @@ class Point:
     """A moment where the call waits for the caller (a gather, a record, a
     dial...). The caller answers it with an :data:`Action`."""
 
-    verb: str  # "gather", "record", "dial", "enqueue", "pay", "connect", "echo"
+    verb: str  # "gather", "record", "dial", "enqueue", "conference", "pay", "connect", "refer", "echo"
     attrs: dict[str, str]
     origin: Origin
     at: float

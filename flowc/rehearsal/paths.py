@@ -55,8 +55,10 @@ def describe(action: Action) -> str:
     if isinstance(action, HangUp):
         return "hang up"
     if isinstance(action, Outcome):
-        if action.verb == "connect":
+        if action.verb == "connect" and action.status == "ended":
             return f"connect {engine._duration(action.seconds or 0)}"
+        if action.verb == "connect" and action.status == "handoff":
+            return f"connect {engine._duration(action.seconds or 0)} handoff {_string(action.data)}"
         tail = f" {engine._duration(action.seconds)}" if action.seconds else ""
         return f"{action.verb} {action.status}{tail}"
     raise TypeError(action)
@@ -113,12 +115,44 @@ def choices(point: Point, index: FlowIndex, server: Server) -> list[tuple[Action
             hang,
         ]
     if point.verb == "enqueue":
-        return [(Outcome("queue", "bridged", 30),), hang]
+        out = [(Outcome("queue", "wait"),), (Outcome("queue", "bridged", 30),)]
+        if point.started:
+            out.append((Outcome("queue", "queue-full"),))
+        return [*out, hang]
+    if point.verb == "conference":
+        if attrs.get("waiting") == "true":
+            return [(Outcome("conference", "start"),), (Outcome("conference", "wait"),), hang]
+        return [(Outcome("dial", "completed", 30),), hang]
     if point.verb == "pay":
-        return [(Outcome("pay", "success"),), (Outcome("pay", "too-many-failed-attempts"),), hang]
+        return _pay_choices(point)
     if point.verb == "connect":
-        return [(Outcome("connect", "ended", 30),), hang]
+        out = [(Outcome("connect", "ended", 30),)]
+        if attrs.get("noun") in ("ConversationRelay", "VirtualAgent"):
+            out.append((Outcome("connect", "handoff", 30, data='{"reason":"agent"}'),))
+        return [*out, (Outcome("connect", "failed"),), hang]
+    if point.verb == "refer":
+        return [(Outcome("refer", "completed"),), (Outcome("refer", "failed"),)]
     return [hang]
+
+
+PAY_VALID = {"payment-card-number": "4111111111111111", "expiration-date": "1230", "security-code": "123",
+             "postal-code": "94105", "bank-routing-number": "121000358", "bank-account-number": "12345678"}
+PAY_INVALID = {"payment-card-number": "4111111111111112", "expiration-date": "1330", "security-code": "12",
+               "bank-routing-number": "12", "bank-account-number": "12"}
+
+
+def _pay_choices(point: Point) -> list[tuple[Action, ...]]:
+    """At each question of <Pay>: a valid answer, and an invalid one while attempts are left or when
+    it is the last; at the card number, also the card the connector declines, `*` and hanging up."""
+    step = point.attrs.get("for", "")
+    out: list[tuple[Action, ...]] = [(Press(PAY_VALID.get(step, "1234") + "#"),)]
+    if step in PAY_INVALID:
+        out.append((Press(PAY_INVALID[step] + "#"),))
+    if step in ("payment-card-number", "bank-routing-number") and point.attrs.get("attempt") == "1":
+        if step == "payment-card-number":
+            out.append((Press(engine.DECLINED_CARD + "#"),))
+        out += [(Press("*"),), (HangUp(),)]
+    return out
 
 
 def _keys(point: Point, index: FlowIndex) -> list[str]:
@@ -188,7 +222,9 @@ def enumerate_paths(
 # ---- golden scenarios ---------------------------------------------------------------------------
 
 _SHOWN = ("Digits", "SpeechResult", "RecordingDuration", "DialCallStatus", "DialCallDuration", "QueueResult",
-          "Result", "RecordingStatus", "TranscriptionText", "TranscriptionStatus")
+          "Result", "RecordingStatus", "TranscriptionText", "TranscriptionStatus", "StatusCallbackEvent",
+          "StreamEvent", "TranscriptionEvent", "SessionStatus", "HandoffData", "PaymentCardType", "PaymentError",
+          "ErrorType", "For", "ReferCallStatus")
 
 
 def _string(text: str) -> str:

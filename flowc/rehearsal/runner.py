@@ -269,6 +269,9 @@ def _trace(rehearsal: Rehearsal, index: FlowIndex) -> list[dict]:
             "call",
             "action",
             "redirect",
+            "queue wait",
+            "conference wait",
+            "whisper",
         ):
             req = event.request
             asked = index.step_at(req.url)

@@ -248,7 +248,7 @@ class _Line:
         return Span(last.file, last.line, last.end_col, last.line, last.end_col + 1)
 
 
-ACTIONS = ("press", "say", "silence", "speak", "hang", "dial", "queue", "pay", "connect")
+ACTIONS = ("press", "say", "silence", "speak", "hang", "dial", "queue", "conference", "pay", "connect", "refer")
 EXPECTATIONS = ("hear", "expect")
 STATEMENTS = (*ACTIONS, *EXPECTATIONS, "start", "answer")
 
@@ -303,7 +303,9 @@ def _action(first: Token, line: _Line) -> Action:
     else:
         allowed = OUTCOMES[word]
         seconds = None
-        if word == "connect":
+        data = ""
+        nxt = line.peek()
+        if word == "connect" and nxt is not None and nxt.kind == "duration":
             status = "ended"
         else:
             tok = line.take("word", what=f"an outcome ({', '.join(allowed)})")
@@ -317,9 +319,14 @@ def _action(first: Token, line: _Line) -> Action:
         nxt = line.peek()
         if nxt is not None and nxt.kind == "duration":
             seconds = float(line.take("duration", what="a duration").value)  # type: ignore[arg-type]
-        elif word == "connect":
+        elif word == "connect" and status != "failed":
             raise _Error("expected how long the connection lasts, as in `connect 30s`", line._end())
-        action = Outcome(word, status, seconds)
+        if word == "connect" and status == "ended" and line.word("handoff"):
+            status = "handoff"
+            data = str(line.take("string", what='the data the agent hands over, as in `handoff "{}"`').value)
+        elif word == "connect" and status == "handoff":
+            data = str(line.take("string", what='the data the agent hands over, as in `connect handoff 30s "{}"`').value)
+        action = Outcome(word, status, seconds, data=data)
     line.done()
     return action
 
@@ -538,7 +545,7 @@ def _statement(scenario: Scenario, first: Token, line: _Line, diagnostics: list[
         near = _near(first.text, STATEMENTS)
         raise _Error(
             f"unexpected `{first.text}`: expected what the caller does (press, say, silence, speak, hang up, "
-            "dial, queue, pay, connect) or what must happen (hear, expect)",
+            "dial, queue, conference, pay, connect, refer) or what must happen (hear, expect)",
             first.span,
             f"did you mean `{near}`?" if near else None,
         )

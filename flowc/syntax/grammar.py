@@ -30,7 +30,9 @@ _GRAMMAR_CANDIDATES = (
     os.path.join(os.path.dirname(_HERE), "grammar", "flow.lark"),  # source tree
 )
 _TERMINAL_DEFINITION = re.compile(r"^([A-Z_][A-Z0-9_]*)(?:\.-?\d+)?\s*:", re.MULTILINE)
-_KEYWORD_DEFINITION = re.compile(r'^([A-Z_][A-Z0-9_]*)\s*:\s*"[A-Za-z]', re.MULTILINE)
+_KEYWORD_DEFINITION = re.compile(
+    r'^([A-Z_][A-Z0-9_]*)\s*:\s*(?:"[A-Za-z]|/[A-Za-z]' + re.escape(vocabulary.WHOLE_WORD) + "/)", re.MULTILINE
+)
 
 
 def grammar_path() -> str:
@@ -100,4 +102,7 @@ def keyword(name: str) -> str | None:
         pattern = reference().get_terminal(name).pattern
     except KeyError:
         return None
-    return pattern.value if pattern.type == "str" else None
+    if pattern.type == "str":
+        return pattern.value
+    word = pattern.value.removesuffix(vocabulary.WHOLE_WORD)  # a one-letter keyword: `s`
+    return word if word != pattern.value and word.isalpha() else None

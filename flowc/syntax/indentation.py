@@ -203,6 +203,11 @@ def _layout_problems(lines: list[str]) -> set[int]:
     return problems
 
 
+# Lines indented the other way beyond which they are not placed one by one
+# (each placement re-reads the file's layout).
+_IN_PLACE_LINES = 20
+
+
 def untangled(source: SourceFile) -> tuple[list[str], dict[int, tuple[int, int]]] | None:
     """The lines of a file whose indentation mixes tabs and spaces, with the
     lines indented the other way than most (see :func:`_indent_char`)
@@ -243,22 +248,46 @@ def untangled(source: SourceFile) -> tuple[list[str], dict[int, tuple[int, int]]
 
         return convert
 
-    readings = [reindent(w) for w in dict.fromkeys((unit, 4, 8, 2))]
+    levels = sorted({ind for i, ind in enumerate(indents) if ind is not None and i not in foreign_lines}, key=len)
+
+    def after(i: int) -> int:
+        """The next line (0-based) with code after ``i``, or the end."""
+        return next((j for j in range(i + 1, len(lines)) if indents[j] is not None), len(lines))
+
+    def in_place(changed: list[str]) -> None:
+        """Each foreign line at the level, among the file's own, that keeps the
+        blocks around it whole (tried line by line: a tab at any depth)."""
+        for i, old in sorted(foreign.items()):
+            rest = lines[i][len(old) :]
+            near = len(old.expandtabs(unit))
+            for level in sorted(levels, key=lambda ind: abs(len(ind) - near)):
+                changed[i] = level + rest
+                if not _layout_problems(changed) & {i, after(i)}:
+                    break
+
+    readings: list = [reindent(w) for w in dict.fromkeys((unit, 4, 8, 2))]
+    if len(foreign) <= _IN_PLACE_LINES:
+        readings.append(in_place)  # each line at the level its block needs
     readings.append(None)  # leave the lines out
+    best: tuple[int, list[str], dict[int, tuple[int, int]]] | None = None
     for convert in readings:
         changed = list(lines)
         shifts = {}
+        if convert is in_place:
+            in_place(changed)
         for i, old in foreign.items():
             if convert is None:
                 changed[i] = ""
-                shifts[i] = (len(old), 0)
-            else:
-                new = convert(old)
-                changed[i] = new + lines[i][len(old) :]
-                shifts[i] = (len(old), len(new))
-        if not _layout_problems(changed) & watched:
-            return changed, shifts
-    return None
+            elif convert is not in_place:
+                changed[i] = convert(old) + lines[i][len(old) :]
+            shifts[i] = (len(old), len(changed[i]) - len(lines[i]) + len(old))
+        problems = _layout_problems(changed)
+        if not problems & watched and (best is None or len(problems) < best[0]):
+            best = (len(problems), changed, shifts)
+            if not problems:
+                break
+    # The reading that keeps the most of the file's blocks whole.
+    return None if best is None else (best[1], best[2])
 
 
 def _shift_span(span: Span, shifts: dict[int, tuple[int, int]]) -> Span:

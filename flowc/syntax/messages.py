@@ -28,6 +28,7 @@ from .indentation import GluedKeyword, IndentProblem, indent_of, previous_signif
 
 _TERMINAL_WORDS = {
     "NAME": "a name",
+    "LABEL": "a name",
     "FLOW_STEP": "a `flow.step` reference",
     "WORD": "a word",
     "PATH": "a URL path",
@@ -35,6 +36,7 @@ _TERMINAL_WORDS = {
     "STRING": 'a quoted string ("...")',
     "DURATION": "a duration such as `20s`",
     "INT": "a whole number",
+    "MEASURE": "a measure such as `500ms`, `90%` or `-6dB`",
     "METHOD": "`GET` or `POST`",
     "_NL": "the end of the line",
     "_INDENT": "an indented block",
@@ -43,19 +45,37 @@ _TERMINAL_WORDS = {
     "COLON": "`:`",
 }
 _VERBS = tuple(v.name for v in vocabulary.ELEMENTS)
+_NOUNS = frozenset(v.name for v in vocabulary.NOUNS)
 _BRANCHES = tuple(v.name for v in vocabulary.BRANCH_LINES)
 _SETTING_WORDS = tuple(s.name for s in vocabulary.SETTINGS)
+_STRUCTURE_WORDS = frozenset(s.name for s in vocabulary.STRUCTURE)
+_ALL_KEYWORDS = frozenset(vocabulary.keywords())
+
+
+@functools.cache
+def _options_of(verb: str | None) -> frozenset[str]:
+    entry = vocabulary.BY_NAME.get(verb) if verb else None
+    return frozenset(o.name for o in entry.options) if entry else frozenset()
 
 
 def _expected_words(expected, verb: str | None = None) -> str:
     """At most five things the parser expected, in words."""
     structure = {"_NL", "_INDENT", "_DEDENT", "$END", "COLON", "ARROW"}
     if "_NL" in expected:
-        expected = set(expected) - {"COLON"}  # only a gather takes a block: `:` is noise here
+        expected = set(expected) - {"COLON"}  # a block is seldom what a line lacks: `:` is noise here
+    line_start = sum(keyword(name) in _VERBS for name in expected) > 2  # where a line begins
+    if verb == "say" and "STRING" in expected and not line_start:
+        return _TERMINAL_WORDS["STRING"]  # right after `say`: its text, first of all
     words, verbs, options, branches = [], [], [], []
+    # A verb's or noun's word may also be an option of the line's verb (`dial record`).
+    line_options = _options_of(verb)
     for name in sorted(expected, key=lambda n: (n in structure, n)):
+        if name == "STRING" and line_start:
+            continue  # a line of text, which only a `say` block holds (FL401 says so)
         kw = keyword(name)
-        if kw in _VERBS:
+        if kw in _NOUNS and (kw not in line_options or "_NL" not in expected):
+            continue  # the nouns a block may hold are named by the checks, not in every message
+        if kw in _VERBS and kw not in line_options:
             verbs.append(kw)
         elif kw in _BRANCHES:
             branches.append(kw)
@@ -125,10 +145,12 @@ def _misread_word(state, expected, tok: Token) -> tuple[Token, str] | None:
     if not stack or len(stack) < 2:
         return None
     word, before = stack[-1], stack[-2]
-    if not (type(word) is Token and word.type in ("NAME", "WORD")) or word.line != getattr(tok, "line", None):
+    if not (type(word) is Token and word.type in ("NAME", "LABEL", "WORD")) or word.line != getattr(
+        tok, "line", None
+    ):
         return None
     # A record's label, or a word of a list (`input dtmf speech`, `on completed`).
-    if word.type == "NAME" and not (type(before) is Token and before.type == "RECORD"):
+    if word.type in ("NAME", "LABEL") and not (type(before) is Token and before.type == "RECORD"):
         return None
     import difflib  # only on syntax errors
 
@@ -144,10 +166,17 @@ def _misread_word(state, expected, tok: Token) -> tuple[Token, str] | None:
 
 
 def _line_verb(state) -> str | None:
+    """The verb or noun that starts the line being parsed (not an option
+    spelled like a verb, as `record` in `dial record ...`)."""
+    found = None
     for value in reversed(getattr(state, "value_stack", ())):
-        if type(value) is Token and value.value in _VERBS:
-            return value.value
-    return None
+        if type(value) is Token and (value.value in _VERBS or value.value in _NOUNS):
+            if found is not None and value.line != found.line:
+                break
+            found = value
+        elif type(value) is Token and found is not None and value.line != found.line:
+            break
+    return found.value if found is not None else None
 
 
 @functools.cache
@@ -474,7 +503,7 @@ def _unexpected_word(found: _Found) -> _Reading | None:
     has something to say about it."""
     tok = found.tok
     if not (
-        tok.type in ("NAME", "WORD")
+        tok.type in ("NAME", "LABEL", "WORD")
         or (tok.type not in ("_NL", "_INDENT", "_DEDENT", "$END") and tok.value.isalpha())
     ):
         return None
@@ -509,11 +538,19 @@ _TOKEN_READINGS = (_glued_letters, _misread, _glued_number, _unexpected_word, _l
 
 
 def _near_keyword(found: _Found) -> str | None:
+    if str(found.tok.value) in _ALL_KEYWORDS:
+        return None  # a word of the language, out of place: the hints after this one say where it goes
     keywords = [kw for name in found.expected if (kw := keyword(name)) and kw[0].isalpha()]
     import difflib  # only on syntax errors; keeps start-up short
 
-    close = difflib.get_close_matches(str(found.tok.value), keywords, n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
+    close = difflib.get_close_matches(str(found.tok.value), keywords, n=3, cutoff=0.6)
+    if not close:
+        return None
+    # On a tie, the structure's words (`step` for `stpe`, not `stop`) come first.
+    best = difflib.SequenceMatcher(None, str(found.tok.value), close[0]).ratio()
+    tied = [k for k in close if difflib.SequenceMatcher(None, str(found.tok.value), k).ratio() == best]
+    structural = [k for k in tied if k in _STRUCTURE_WORDS]
+    return f"did you mean `{(structural or tied)[0]}`?"
 
 
 def _step_without_arrow(found: _Found) -> str | None:
@@ -569,6 +606,9 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
     translate = next((t for kind, t in _TRANSLATIONS if isinstance(exc, kind)), None)
     if translate is None:  # pragma: no cover - UnexpectedInput has no other concrete kinds
         raise exc
+    retired = _retired(exc, source)
+    if retired is not None:
+        return retired
     result = translate(exc, source)
     habit = _habit(result, source)
     if habit is not None:
@@ -585,15 +625,50 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
             fixes = (Fix(title="add `:`", edits=(Edit(span=at, text=":"),)),)
         elif m:
             hint = f"write `step {m.group(1)}:`"
+    glued = re.match(r"\s*([a-z][a-z-]*)\s*:\s*\"", source.line_text(span.line))
+    if hint is None and glued and glued.end() == span.col:  # `say: "Hello"`
+        hint = f"the text comes before the `:` that opens a block: `{glued.group(1)} \"...\"`"
     if not fixes and hint is not None and span.end_line == span.line and span.end_col > span.col:
         meant = re.fullmatch(r"did you mean `([^`]+)`\?|write `(-> \w+)` to go to the step `\w+`", hint)
         if meant:
             fixes = (replace_span(span, meant.group(1) or meant.group(2)),)
     if expected and not result.final:
         words = source.line_text(span.line).split()
-        verb = words[0] if words and words[0] in _VERBS else None
+        verb = words[0] if words and (words[0] in _VERBS or words[0] in _NOUNS) else None
         message += ", expected " + _expected_words(expected, verb)
+        text = source.line_text(span.line)
+        if hint is None and verb is not None and not text[span.col - 1 :].split("#", 1)[0].strip():
+            hint = _value_hint(verb, text[: span.col - 1])  # the line ends where a value was due
     return report("FL001", message, span, notes=_open_block(source, span.line), hint=hint, fixes=fixes)
+
+
+def _value_hint(verb: str, before: str) -> str | None:
+    """What the option written last before the error takes, when its value is
+    missing (`dial "+1…" record`): its accepted values in words."""
+    m = re.search(r"(?:^|\s)([a-z][a-z-]*)\s*$", before.split("#", 1)[0])
+    entry = vocabulary.BY_NAME.get(verb)
+    if m is None or entry is None or len(before.split()) < 2:
+        return None
+    option = next((o for o in entry.options if o.name == m.group(1)), None)
+    if option is None or option.shape is vocabulary.Shape.SWITCH or not option.accepts:
+        return None
+    return f"`{option.name}` needs a value: {option.accepts}"
+
+
+def _retired(exc: Exception, source: SourceFile) -> Diagnostic | None:
+    """A line that starts with a retired element's name (`autopilot`), where the parser stopped."""
+    line, col = getattr(exc, "line", None), getattr(exc, "column", None)
+    if not isinstance(line, int) or not isinstance(col, int) or line < 1:
+        return None
+    text = source.line_text(line)
+    m = re.match(r"[ \t]*([A-Za-z][A-Za-z-]*)", text)
+    if m is None or m.start(1) != col - 1:
+        return None
+    entry = vocabulary.RETIRED_BY_NAME.get(m.group(1).lower())
+    if entry is None:
+        return None
+    span = Span(source.path, line, col, line, col + len(m.group(1)))
+    return report("FL010", entry.message, span, hint=entry.hint)
 
 
 def _habit(result: _Reading | Diagnostic, source: SourceFile) -> Diagnostic | None:

@@ -314,7 +314,12 @@ class ToIR(Transformer):
     def option_url(self, meta, keyword, url):
         return _Option(keyword.value, "url", (self._tspan(keyword), url), self._span(meta))
 
-    def option_callback(self, meta, keyword, method, url, events):
+    def option_callback(self, meta, keyword, *rest):
+        # `[METHOD] url [events]`; a callback without a method or events has fewer parts.
+        at = next(i for i, part in enumerate(rest) if isinstance(part, ir.Target))
+        method = rest[at - 1] if at else None
+        url = rest[at]
+        events = rest[at + 1] if len(rest) > at + 1 else None
         if method is not None:
             url = _replaced(url, method=ir.Text(value=method.value, span=self._tspan(method)))
         return _Option(keyword.value, "callback", (url, events or ()), self._span(meta))
@@ -338,13 +343,13 @@ class ToIR(Transformer):
             return {spec.field: ir.Switch(on=True, span=keyword_span), f"{spec.field}_callback": url}
         if form == "callback":
             url, events = parts
-            return {spec.field: url, f"{spec.field}_events": events}
+            return {spec.field: url, f"{spec.field}_events": events} if spec.events else {spec.field: url}
         if form == "words":
             return {spec.field: tuple(self._text(w) for w in parts)}
         value = parts[0]
         if shape is Shape.STRING:
             return {spec.field: self._string(value)}
-        if shape is Shape.TEXT:
+        if shape in (Shape.TEXT, Shape.WORD, Shape.SWITCH, Shape.MEASURE):  # a switch's word: `beep onEnter`
             return {spec.field: self._text(value)}
         if shape is Shape.NUMBER:
             return {spec.field: self._number(value)}
@@ -393,7 +398,11 @@ class ToIR(Transformer):
 
     def say(self, meta, kw, text, *items):
         opts, _ = self._collect("say", items)
-        return ir.Say(span=self._span(meta), keyword=self._tspan(kw), text=self._string(text), **opts)
+        said = self._string(text) if text is not None else None
+        return ir.Say(span=self._span(meta), keyword=self._tspan(kw), text=said, **opts)
+
+    def text_line(self, meta, tok):
+        return ir.TextLine(span=self._span(meta), keyword=self._tspan(tok), text=self._string(tok))
 
     def play_url(self, meta, kw, url, *items):
         opts, _ = self._collect("play", items)
@@ -434,7 +443,41 @@ class ToIR(Transformer):
     def dial(self, meta, kw, number, *items):
         opts, action = self._collect("dial", items)
         return ir.Dial(
-            span=self._span(meta), keyword=self._tspan(kw), number=self._string(number), action=action, **opts
+            span=self._span(meta),
+            keyword=self._tspan(kw),
+            number=self._string(number) if number is not None else None,
+            action=action,
+            **opts,
+        )
+
+    def _value(self, shape: Shape | None, item) -> ir.Value:
+        """A generated element's value, read by its shape."""
+        if shape is Shape.NUMBER:
+            return self._number(item)
+        if shape in (Shape.TEXT, Shape.WORD, Shape.MEASURE):
+            return self._text(item)
+        if shape is Shape.URL:
+            return item  # a Target, read by its own rule
+        return self._string(item)
+
+    def _element(self, meta, kw, *children):
+        """Every element whose rule the vocabulary generates: its values in
+        the table's order, then its options and its `->`."""
+        entry = vocabulary.verb(kw.value)
+        count = len(entry.values)
+        fields: dict = {}
+        for spec, item in zip(entry.values, children[:count], strict=True):
+            if item is not None:
+                fields[spec.field] = self._value(spec.shape, item)
+        opts, action = self._collect(entry.name, children[count:])
+        fields.update(opts)
+        order = _FIELD_ORDER[entry.name]  # the table's order, whatever order they were written in
+        return ir.Element(
+            span=self._span(meta),
+            keyword=self._tspan(kw),
+            kind=entry.name,
+            values=tuple(sorted(fields.items(), key=lambda item: order[item[0]])),
+            action=action,
         )
 
     def when(self, meta, kw, input_kw, key, arrow, target):
@@ -452,7 +495,7 @@ class ToIR(Transformer):
     # -- structure --
 
     @_spanless
-    def block_statement(self, meta, verb, *body):
+    def block_statement(self, meta, verb, *body):  # also a noun's block
         return _replaced(verb, body=tuple(body))
 
     def step(self, meta, kw, name, *verbs):
@@ -521,3 +564,15 @@ class ToIR(Transformer):
         return ir.Flow(
             name=name, name_span=name_span, declared=declared, path=self.file, settings=settings, steps=steps
         )
+
+
+_FIELD_ORDER = {
+    v.name: {
+        field: i
+        for i, field in enumerate([*(value.field for value in v.values), *(f for o in v.options for f in o.fields)])
+    }
+    for v in vocabulary.GENERATED
+}
+
+for _generated in vocabulary.GENERATED:
+    setattr(ToIR, vocabulary.rule_name(_generated), _with_span(ToIR._element))

@@ -102,7 +102,7 @@ def test_block_under_record_is_reported(compile_flow):
     [d] = found(build)
     assert where(d.span) == (3, 9, 3, 16)
     assert "`record` cannot hold other verbs" in d.message
-    assert "only `gather` takes a block" in d.message
+    assert "it takes no block" in d.message
     assert d.notes[0].message == "the block of this `record`"
     assert where(d.notes[0].span) == (2, 5, 2, 11)
     assert "un-indent" in d.hint
@@ -117,9 +117,53 @@ def test_block_under_say_is_reported_once(compile_flow):
                 pause 2s
         """
     )
-    [d] = found(build)
-    assert where(d.span) == (3, 9, 3, 17)
-    assert "`say` cannot hold other verbs" in d.message
+    # `say` has a block now (its text and SSML), so each verb in it is reported where it stands
+    first, second = found(build)
+    assert (where(first.span), where(second.span)) == ((3, 9, 3, 14), (4, 9, 4, 14))
+    assert first.message.startswith("`pause` cannot be nested in `say`; only `break`, `emphasis`")
+    assert first.hint == "write `break` with a time (`break 1s`) for a pause inside the speech"
+
+
+def test_text_lines_only_where_text_is_spoken(compile_flow):
+    build = compile_flow(
+        """\
+        step start:
+            "Hello"
+            gather -> choice:
+                "Press 1"
+            say:
+                "Hello"
+                say-as digits "12":
+                    "more"
+        step choice:
+            hangup
+        """
+    )
+    found_ = [(where(d.span)[:2], d.message) for d in found(build)]
+    speakers = "`say`, `emphasis`, `lang`, `p`, `prosody`, `s` and `w`"
+    assert found_ == [
+        ((2, 5), f"a line of text cannot stand alone in a step; text is spoken only in the block of {speakers}"),
+        ((4, 9), f"a line of text cannot stand in `gather`; text is spoken only in the block of {speakers}"),
+        ((8, 13), f"a line of text cannot stand in `say-as`; text is spoken only in the block of {speakers}"),
+    ]
+
+
+def test_ssml_nests_as_twilio_python_nests_it(compile_flow):
+    build = compile_flow(
+        """\
+        step start:
+            say:
+                p:
+                    s:
+                        p "no paragraph in a sentence"
+                w:
+                    lang fr-FR "non"
+        """
+    )
+    assert [(where(d.span)[:2], d.message.split(";")[0]) for d in found(build)] == [
+        ((5, 17), "`p` cannot be nested in `s`"),
+        ((7, 13), "`lang` cannot be nested in `w`"),
+    ]
 
 
 def test_block_under_a_verb_nested_in_gather_is_reported(compile_flow):
@@ -134,5 +178,5 @@ def test_block_under_a_verb_nested_in_gather_is_reported(compile_flow):
         """
     )
     [d] = found(build)
-    assert where(d.span) == (4, 13, 4, 21)
+    assert where(d.span) == (4, 13, 4, 18)
     assert where(d.notes[0].span) == (3, 9, 3, 12)

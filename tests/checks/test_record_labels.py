@@ -83,3 +83,26 @@ def test_runs_on_a_file_with_syntax_errors(compile_flow):
     assert record_labels in LOCAL_CHECKS
     build = compile_flow('step start:\n    record mx -> handle\n    sya "x"\nstep handle:\n    hangup\n')
     assert codes(build) == ["FL060", "FL001"]
+
+
+def conference(rest: str) -> str:
+    return f"step start:\n    dial:\n        conference {rest}\n"
+
+
+@pytest.mark.parametrize("name", ["standup", "support", "sales", "waiting", "room-1"])
+def test_an_ordinary_conference_name_is_accepted(compile_flow, name):
+    assert found(compile_flow(conference(f"{name} beep"))) == []
+
+
+@pytest.mark.parametrize(("name", "option"), [("statuss", "status"), ("mutedd", "muted"), ("recrd", "record")])
+def test_a_conference_name_one_typo_from_an_option_is_reported(compile_flow, name, option):
+    [d] = found(compile_flow(conference(name)))
+    assert where(d) == (3, 20, 3, 20 + len(name))
+    assert d.message == f"the name of `conference`, `{name}`, looks like a misspelt option"
+    assert d.hint.startswith(f"did you mean `{option}`?")
+
+
+def test_a_twiml_attribute_as_a_queue_name_names_the_option(compile_flow):
+    [d] = found(compile_flow("step start:\n    enqueue maxQueueSize\n"))
+    assert where(d) == (2, 13, 2, 25)
+    assert "TwiML's name for" in d.message

@@ -118,3 +118,4 @@ def test_misspelt_input_still_gets_the_input_suggestion(compile_flow):
     build = compile_flow("step start:\n    gather input speeh -> /h\n")
     assert codes(build) == ["FL306"]
     assert build.diagnostics[0].hint == "did you mean `speech`?"
+

@@ -1,0 +1,50 @@
+"""Twilio SIDs with the wrong prefix or length.
+
+Where an element takes a Twilio resource by its SID, the SID is two letters
+that name the kind of resource and 32 hexadecimal digits: a SIM is `DE…`, a
+TwiML App `AP…`, a TaskRouter workflow `WW…`, a Conversations service `IS…`,
+a call `CA…`, a BYOC trunk `BY…`. A SID of another kind, or a name where a
+SID belongs, makes Twilio fail the call.
+
+Bad::
+
+    enqueue support workflow "support-workflow"
+
+Good::
+
+    enqueue support workflow "WW0123456789abcdef0123456789abcdef"
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import ir
+from ..codes import report
+from .base import CheckContext, options, values
+
+CODES = ("FL315",)
+LOCAL = True  # sees one verb or one step at a time
+_HEX32 = re.compile(r"[0-9a-fA-F]{32}")
+
+
+def _sids(verb: ir.Verb):
+    for value, found in values(verb):
+        if value.sid and isinstance(found, ir.Text):
+            yield value.sid, found, verb.name
+    for option, found in options(verb):
+        if option.sid and isinstance(found, ir.Text):
+            yield option.sid, found, f"{verb.name} {option.name}"
+
+
+def run(ctx: CheckContext):
+    for flow in ctx.flows:
+        for _, verb in ctx.verbs(flow):
+            for prefix, sid, what in _sids(verb):
+                if sid.value[:2] != prefix or not _HEX32.fullmatch(sid.value[2:]):
+                    yield report(
+                        "FL315",
+                        f"`{sid.value}` is not a `{prefix}` SID, which `{what}` takes",
+                        sid.span,
+                        hint=f"a `{prefix}` SID is `{prefix}` and 32 hexadecimal digits; copy it from the Twilio console",
+                    )

@@ -1,0 +1,46 @@
+"""SIP addresses that are not `sip:` URIs.
+
+The address of a `sip` (under `dial` or `refer`) and of each `uri` is a SIP
+URI: `sip:` (or `sips:`) followed by a user and a host, as
+`sip:alice@example.com`. Twilio cannot route anything else, and the dialled
+call fails.
+
+Bad::
+
+    dial:
+        sip "alice@example.com"
+
+Good::
+
+    dial:
+        sip "sip:alice@example.com"
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import ir
+from ..codes import report
+from .base import CheckContext, values
+
+CODES = ("FL314",)
+LOCAL = True  # sees one verb or one step at a time
+SIP_URI = re.compile(r"sips?:[^\s@]+@[^\s@]+|sips?:[^\s@]+", re.IGNORECASE)
+
+
+def run(ctx: CheckContext):
+    for flow in ctx.flows:
+        for _, verb in ctx.verbs(flow):
+            for value, found in values(verb):
+                if value.check != "sip" or not isinstance(found, ir.Text):
+                    continue
+                if not SIP_URI.fullmatch(found.value):
+                    yield report(
+                        "FL314",
+                        f"`{found.value}` is not a SIP URI",
+                        found.span,
+                        hint=f'write `"sip:{found.value}"`'
+                        if "@" in found.value and ":" not in found.value
+                        else "write `sip:user@host`",
+                    )

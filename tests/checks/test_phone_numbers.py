@@ -1,0 +1,31 @@
+"""FL313: phone numbers not in E.164."""
+
+from __future__ import annotations
+
+from conftest import codes, where
+
+from flowc.diagnostics import Severity
+
+
+def test_docstring_bad_example(compile_flow):
+    build = compile_flow('step start:\n    dial:\n        number "(415) 555-0100"\n')
+    [d] = [d for d in build.diagnostics if d.code == "FL313"]
+    assert d.severity is Severity.WARNING
+    assert where(d) == (3, 16, 3, 32)
+    assert d.message == "`(415) 555-0100` is not a phone number in E.164"
+    assert d.hint == 'write `"+4155550100"` with its country code'
+
+
+def test_docstring_good_example(compile_flow):
+    build = compile_flow('step start:\n    dial:\n        number "+14155550100"\n')
+    assert "FL313" not in codes(build)
+
+
+def test_whatsapp_and_sms_numbers(compile_flow):
+    build = compile_flow(
+        'step start:\n    dial:\n        whatsapp "14155550100"\n    sms "Hi" to "+1 415 555 0100" from "+14155550101"\n'
+    )
+    assert [d.message for d in build.diagnostics if d.code == "FL313"] == [
+        "`14155550100` is not a phone number in E.164",
+        "`+1 415 555 0100` is not a phone number in E.164",
+    ]
