@@ -129,7 +129,7 @@ def _temp(path: str, data: bytes, mode: int = 0o644) -> str:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            os.fchmod(f.fileno(), mode)
+        os.chmod(tmp, mode)
     except BaseException:
         _discard(tmp)
         raise
@@ -138,7 +138,7 @@ def _temp(path: str, data: bytes, mode: int = 0o644) -> str:
 
 def _fsync_path(path: str) -> None:
     """fsync a file or a directory by name."""
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)  # Windows flushes only a writer
     try:
         os.fsync(fd)
     finally:
