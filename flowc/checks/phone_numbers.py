@@ -3,7 +3,9 @@
 A `number`, a `whatsapp` user and the `to` and `from` of an `sms` are phone
 numbers, which Twilio expects in E.164: a `+`, the country code and the
 number, at most 15 digits, no spaces or punctuation. A local or formatted
-number may be dialled in the wrong country or not at all.
+number may be dialled in the wrong country or not at all (Twilio logs
+warning 13223). White space around the number is not part of it: Twilio
+trims it, as its own examples (``<Number>`` on lines of its own) show.
 
 Bad::
 
@@ -38,17 +40,26 @@ def _numbers(verb: ir.Verb):
             yield found
 
 
+def _hint(number: str) -> str:
+    """How to write ``number`` in E.164, without guessing a country it does not name."""
+    digits = re.sub(r"[^0-9]", "", number)
+    if number.startswith("+") and digits:  # the country code is there: only the punctuation goes
+        return f'write `"+{digits}"`'
+    # A number in the North American plan: ten digits, or eleven with its country code 1.
+    if len(digits) == 10 or (len(digits) == 11 and digits.startswith("1")):
+        return f'write `+`, the country code and the number: `"+1{digits[-10:]}"` if it is in the US or Canada'
+    return "write `+`, the country code and the number, without spaces or punctuation"
+
+
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
             for number in _numbers(verb):
-                if not E164.fullmatch(number.value):
-                    digits = re.sub(r"[^0-9]", "", number.value)
+                value = number.value.strip()
+                if not E164.fullmatch(value):
                     yield report(
                         "FL313",
-                        f"`{number.value}` is not a phone number in E.164",
+                        f"`{value}` is not a phone number in E.164",
                         number.span,
-                        hint=f'write `"+{digits}"` with its country code'
-                        if digits
-                        else "write `+`, the country code and the number",
+                        hint=_hint(value),
                     )

@@ -13,7 +13,8 @@ def test_docstring_bad_example(compile_flow):
     assert d.severity is Severity.WARNING
     assert where(d) == (3, 16, 3, 32)
     assert d.message == "`(415) 555-0100` is not a phone number in E.164"
-    assert d.hint == 'write `"+4155550100"` with its country code'
+    # the country is not guessed: `+4155550100` would be a number in another country
+    assert d.hint == 'write `+`, the country code and the number: `"+14155550100"` if it is in the US or Canada'
 
 
 def test_docstring_good_example(compile_flow):
@@ -28,4 +29,21 @@ def test_whatsapp_and_sms_numbers(compile_flow):
     assert [d.message for d in build.diagnostics if d.code == "FL313"] == [
         "`14155550100` is not a phone number in E.164",
         "`+1 415 555 0100` is not a phone number in E.164",
+    ]
+
+
+def test_white_space_around_a_number_is_not_part_of_it(compile_flow):
+    """Twilio's own <Number> examples put the number on a line of its own."""
+    build = compile_flow('step start:\n    dial:\n        number "\\n    +14158675310\\n  "\n')
+    assert "FL313" not in codes(build)
+    build = compile_flow('step start:\n    dial:\n        number "\\n    415-123-4567\\n  "\n')
+    [d] = [d for d in build.diagnostics if d.code == "FL313"]
+    assert d.message == "`415-123-4567` is not a phone number in E.164"
+
+
+def test_the_hint_keeps_a_country_code_that_is_written(compile_flow):
+    build = compile_flow('step start:\n    dial:\n        number "+44 20 7946 0958"\n        number "0207 946 0958"\n')
+    assert [d.hint for d in build.diagnostics if d.code == "FL313"] == [
+        'write `"+442079460958"`',
+        "write `+`, the country code and the number, without spaces or punctuation",
     ]
