@@ -85,10 +85,6 @@ def run(ctx: CheckContext):
 
                     twiml = habits.attribute(value.value, verb.kind)
                     subject = f"{what}, `{value.value}`,"
-                    if twiml is not None and _elsewhere_only(twiml, verb.kind):
-                        # Another element's attribute that this one has no option for is only a
-                        # name: a `parameter` named `customer_name`, a queue named `timeout`.
-                        continue
                     if twiml is not None:
                         yield _attribute(value.value, twiml, value.span, verb.kind, subject)
                         continue
@@ -125,13 +121,6 @@ def run(ctx: CheckContext):
                 # an option that stands alone; one that takes a value needs it written
                 fixes=(replace_span(verb.label.span, word, safe=False),) if word in STANDALONE else (),
             )
-
-
-def _elsewhere_only(twiml: habits.Attribute, verb: str) -> bool:
-    """Whether ``twiml`` is an attribute of another element, with no counterpart in ``verb``."""
-    from .. import habits
-
-    return twiml.verb.name != verb and habits.counterpart(twiml.option, verb) is None
 
 
 def _attribute(label: str, twiml: habits.Attribute, span, verb: str = "record", subject: str = ""):

@@ -106,13 +106,3 @@ def test_a_twiml_attribute_as_a_queue_name_names_the_option(compile_flow):
     [d] = found(compile_flow("step start:\n    enqueue maxQueueSize\n"))
     assert where(d) == (2, 13, 2, 25)
     assert "TwiML's name for" in d.message
-
-
-@pytest.mark.parametrize("name", ["customer_name", "card_type", "statusCallback", "timeout"])
-def test_a_parameter_may_have_any_name(compile_flow, name):
-    """A parameter's name is the application's own key: Twilio's examples pass
-    `customer_name` to a virtual agent and `card_type` to a payment connector."""
-    build = compile_flow(
-        f'step start:\n    connect:\n        virtual-agent connector-name "project":\n            parameter {name} "x"\n'
-    )
-    assert codes(build) == []
