@@ -40,15 +40,13 @@ def _numbers(verb: ir.Verb):
             yield found
 
 
-def _hint(number: str) -> str:
-    """How to write ``number`` in E.164, without guessing a country it does not name."""
-    digits = re.sub(r"[^0-9]", "", number)
-    if number.startswith("+") and digits:  # the country code is there: only the punctuation goes
-        return f'write `"+{digits}"`'
-    # A number in the North American plan: ten digits, or eleven with its country code 1.
-    if len(digits) == 10 or (len(digits) == 11 and digits.startswith("1")):
-        return f'write `+`, the country code and the number: `"+1{digits[-10:]}"` if it is in the US or Canada'
-    return "write `+`, the country code and the number, without spaces or punctuation"
+def _hint(value: str, digits: str) -> str:
+    if not digits:
+        return "write `+`, the country code and the number"
+    if value.lstrip().startswith("+"):
+        return f'write `"+{digits}"`, without spaces or punctuation'
+    us = f' (a number of the US or Canada: `"+1{digits}"`)' if len(digits) == 10 else ""
+    return f"start it with `+` and the country code, then `{digits}`{us}"
 
 
 def run(ctx: CheckContext):
@@ -57,9 +55,10 @@ def run(ctx: CheckContext):
             for number in _numbers(verb):
                 value = number.value.strip()
                 if not E164.fullmatch(value):
+                    digits = re.sub(r"[^0-9]", "", value)
                     yield report(
                         "FL313",
                         f"`{value}` is not a phone number in E.164",
                         number.span,
-                        hint=_hint(value),
+                        hint=_hint(value, digits),
                     )
