@@ -710,13 +710,18 @@ class _Writer:
             near = difflib.get_close_matches(attribute, known, n=1, cutoff=0.6) or [
                 k for k in known if k.lower() == attribute.lower()
             ]
+            renamed = vocabulary.RENAMED_ATTRIBUTES.get((_tag(el), attribute))
+            if renamed is not None:
+                hint = f"Twilio renamed `{attribute}` of <{_tag(el)}> to `{renamed[0]}` in {renamed[1]}: write `{renamed[0]}`"
+            elif near:
+                hint = f"did you mean `{near[0]}`?"
+            else:
+                hint = "its attributes: " + ", ".join(f"`{k}`" for k in known) if known else "it takes none"
             self.problem(
                 "FL034",
                 f"<{_tag(el)}> has no attribute `{attribute}` the flow language can write",
                 _attribute_span(doc.source, el, attribute),
-                hint=f"did you mean `{near[0]}`?"
-                if near
-                else ("its attributes: " + ", ".join(f"`{k}`" for k in known) if known else "it takes none"),
+                hint=hint,
             )
             failed = True
         return None if failed else " ".join(words)

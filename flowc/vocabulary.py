@@ -2382,6 +2382,14 @@ RETIRED: tuple[Retired, ...] = (
 RETIRED_BY_NAME: dict[str, Retired] = {r.name: r for r in RETIRED}
 RETIRED_BY_ELEMENT: dict[str, Retired] = {r.element: r for r in RETIRED}
 
+# Attributes Twilio renamed, by (element, old name): the new name and when. Documents written
+# before the rename (Twilio's own published examples among them) still carry the old name;
+# importing one says what to write instead of only that the attribute is unknown.
+RENAMED_ATTRIBUTES: dict[tuple[str, str], tuple[str, str]] = {
+    # twilio-python, -node, -csharp … 2022-12-14: "Rename `role` attribute to `format` in SSML `<say-as>`"
+    ("say-as", "role"): ("format", "December 2022"),
+}
+
 ELEMENTS: tuple[Verb, ...] = tuple(
     v for v in VERBS if v.element is not None and not v.noun
 )  # the TwiML verbs

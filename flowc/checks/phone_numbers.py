@@ -3,7 +3,9 @@
 A `number`, a `whatsapp` user and the `to` and `from` of an `sms` are phone
 numbers, which Twilio expects in E.164: a `+`, the country code and the
 number, at most 15 digits, no spaces or punctuation. A local or formatted
-number may be dialled in the wrong country or not at all.
+number may be dialled in the wrong country or not at all (Twilio logs
+warning 13223). White space around the number is not part of it: Twilio
+trims it, as its own examples (``<Number>`` on lines of its own) show.
 
 Bad::
 
@@ -51,11 +53,12 @@ def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
             for number in _numbers(verb):
-                if not E164.fullmatch(number.value):
-                    digits = re.sub(r"[^0-9]", "", number.value)
+                value = number.value.strip()
+                if not E164.fullmatch(value):
+                    digits = re.sub(r"[^0-9]", "", value)
                     yield report(
                         "FL313",
-                        f"`{number.value}` is not a phone number in E.164",
+                        f"`{value}` is not a phone number in E.164",
                         number.span,
-                        hint=_hint(number.value, digits),
+                        hint=_hint(value, digits),
                     )

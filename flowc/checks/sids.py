@@ -26,6 +26,12 @@ from .base import CheckContext, options, values
 CODES = ("FL315",)
 LOCAL = True  # sees one verb or one step at a time
 _HEX32 = re.compile(r"[0-9a-fA-F]{32}")
+# The letters whose names begin with a vowel sound, read aloud: "an `AP` SID", "an `IS` SID".
+_AN = frozenset("AEFHILMNORSX")
+
+
+def _a(prefix: str) -> str:
+    return "an" if prefix[:1] in _AN else "a"
 
 
 def _sids(verb: ir.Verb):
@@ -44,7 +50,8 @@ def run(ctx: CheckContext):
                 if sid.value[:2] != prefix or not _HEX32.fullmatch(sid.value[2:]):
                     yield report(
                         "FL315",
-                        f"`{sid.value}` is not a `{prefix}` SID, which `{what}` takes",
+                        f"`{sid.value}` is not {_a(prefix)} `{prefix}` SID, which `{what}` takes",
                         sid.span,
-                        hint=f"a `{prefix}` SID is `{prefix}` and 32 hexadecimal digits; copy it from the Twilio console",
+                        hint=f"{_a(prefix).capitalize()} `{prefix}` SID is `{prefix}` and 32 hexadecimal digits; "
+                        "copy it from the Twilio console",
                     )

@@ -3,7 +3,8 @@
 The address of a `sip` (under `dial` or `refer`) and of each `uri` is a SIP
 URI: `sip:` (or `sips:`) followed by a user and a host, as
 `sip:alice@example.com`. Twilio cannot route anything else, and the dialled
-call fails.
+call fails. White space around the address is not part of it: Twilio trims
+it, as its own examples (``<Sip>`` on lines of its own) show.
 
 Bad::
 
@@ -35,12 +36,13 @@ def run(ctx: CheckContext):
             for value, found in values(verb):
                 if value.check != "sip" or not isinstance(found, ir.Text):
                     continue
-                if not SIP_URI.fullmatch(found.value):
+                address = found.value.strip()
+                if not SIP_URI.fullmatch(address):
                     yield report(
                         "FL314",
-                        f"`{found.value}` is not a SIP URI",
+                        f"`{address}` is not a SIP URI",
                         found.span,
-                        hint=f'write `"sip:{found.value}"`'
-                        if "@" in found.value and ":" not in found.value
+                        hint=f'write `"sip:{address}"`'
+                        if "@" in address and ":" not in address
                         else "write `sip:user@host`",
                     )

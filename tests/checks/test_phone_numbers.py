@@ -36,3 +36,13 @@ def test_whatsapp_and_sms_numbers(compile_flow):
         "`14155550100` is not a phone number in E.164",
         "`+1 415 555 0100` is not a phone number in E.164",
     ]
+
+
+def test_white_space_around_a_number_is_not_part_of_it(compile_flow):
+    """Twilio's own <Number> examples put the number on a line of its own."""
+    build = compile_flow('step start:\n    dial:\n        number "\\n    +14158675310\\n  "\n')
+    assert "FL313" not in codes(build)
+    build = compile_flow('step start:\n    dial:\n        number "\\n    415-123-4567\\n  "\n')
+    [d] = [d for d in build.diagnostics if d.code == "FL313"]
+    assert d.message == "`415-123-4567` is not a phone number in E.164"
+    assert d.hint.endswith('`"+14151234567"`)')

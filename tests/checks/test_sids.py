@@ -31,5 +31,5 @@ def test_sids_of_values_and_options(compile_flow):
     )
     assert [d.message for d in build.diagnostics if d.code == "FL315"] == [
         f"`AP{HEX}` is not a `DE` SID, which `sim` takes",
-        f"`AP{HEX[:-1]}` is not a `AP` SID, which `application` takes",
+        f"`AP{HEX[:-1]}` is not an `AP` SID, which `application` takes",
     ]

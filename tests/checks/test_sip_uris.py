@@ -27,3 +27,12 @@ def test_uris_of_a_sip_are_checked(compile_flow):
     assert [d.message for d in build.diagnostics if d.code == "FL314"] == [
         "`tel:+14155550100` is not a SIP URI"
     ]
+
+
+def test_white_space_around_an_address_is_not_part_of_it(compile_flow):
+    """Twilio's own <Sip> examples put the address on a line of its own."""
+    build = compile_flow('step start:\n    dial:\n        sip "\\n    sip:jack@example.com;transport=tcp\\n  "\n')
+    assert "FL314" not in codes(build)
+    build = compile_flow('step start:\n    dial:\n        sip "\\n    jack@example.com\\n  "\n')
+    [d] = [d for d in build.diagnostics if d.code == "FL314"]
+    assert (d.message, d.hint) == ("`jack@example.com` is not a SIP URI", 'write `"sip:jack@example.com"`')
