@@ -232,7 +232,10 @@ class _Layout:
             elif isinstance(value, ir.Number):
                 words.append(str(value.value))
             elif spec.shape in (Shape.TEXT, Shape.WORD):
-                words.append(self.word_or_string(value))
+                written = self.word_or_string(value)
+                if written != self.written(value.span) and _a_flagged_name(element.kind, written):
+                    written = self.written(value.span)  # `conference "statuss"`: quoted to say it is a name
+                words.append(written)
             else:
                 words.append(self.written(value.span))
         return words
@@ -465,3 +468,9 @@ def format_file(path: str, read) -> FileResult:
 def _has_bom(path: str) -> bool:
     with open(path, "rb") as f:
         return f.read(3) == b"\xef\xbb\xbf"
+
+
+def _a_flagged_name(kind: str, word: str) -> bool:
+    from .checks.record_labels import flags_name  # only for a quoted name
+
+    return flags_name(kind, word)

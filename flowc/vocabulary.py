@@ -2456,6 +2456,18 @@ def terminal_definition(name: str, word: str) -> str:
     return f"{name}: /{word}{WHOLE_WORD}/" if len(word) == 1 else f'{name}: "{word}"'
 
 
+def is_pair(verb: Verb) -> bool:
+    """An element that is a key and its value, `parameter NAME "VALUE"` (also
+    `header`, `config`): its name is the application's own word."""
+    values = verb.values
+    return (
+        len(values) == 2
+        and not any(v.optional or v.keyword for v in values)
+        and values[0].shape is Shape.TEXT
+        and values[1].shape is Shape.STRING
+    )
+
+
 def rule_name(verb: Verb) -> str:
     """The grammar rule of a verb's line: `say`, or `say_as_element` for a generated one."""
     base = terminal(verb.name).lower()

@@ -409,3 +409,16 @@ def test_a_comment_keeps_the_level_of_the_line_above_it(tmp_path_factory, case):
         if code_of(above).endswith(":"):
             return  # after a header: the first line of its block
         assert len(lines[at]) - len(lines[at].lstrip(" ")) == width, text
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [("statuss", '"statuss"'), ("maxQueueSize", '"maxQueueSize"'), ("standup", "standup"), ("room-1", "room-1")],
+)
+def test_a_quoted_name_keeps_its_quotes_only_where_bare_it_reads_as_an_option(compile_flow, name, written):
+    """Quotes are how a name that looks like an option (FL060) says it is a name: fmt keeps them there."""
+    source = f'step start:\n    dial:\n        conference "{name}"\n'
+    out, problems = format_text(source, "main.flow")
+    assert not problems
+    assert out == f"step start:\n    dial:\n        conference {written}\n"
+    assert [d.code for d in compile_flow(out).diagnostics if d.code == "FL060"] == []

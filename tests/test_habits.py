@@ -37,6 +37,8 @@ VERBS = [v for v in vocabulary.VERBS if v.element]
 def prefix(verb: vocabulary.Verb) -> str:
     if verb.name in _PREFIX:
         return _PREFIX[verb.name]
+    if vocabulary.is_pair(verb):
+        return f'{verb.name} x "y"'  # a pair's name is the application's own word: the attribute comes after it
     values = [v for v in verb.values if not v.keyword]
     if values and values[0].placeholder.startswith('"'):
         return f'{verb.name} "+15551234567"' if verb.name == "dial" else f'{verb.name} "x"'

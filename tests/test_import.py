@@ -959,22 +959,7 @@ CHECK_FINDINGS = {
 }
 
 
-# A parameter's name is the application's own key, but FL060 answers one that is another
-# element's TwiML attribute (`customer_name` of <ConversationRelay>, `card_type` of <Prompt>), and
-# the formatter writes a quoted name bare again, so the flow cannot say "this is only a name".
-_NAMED_LIKE_AN_ATTRIBUTE = pytest.mark.xfail(
-    strict=True, reason="FL060 takes a parameter named like another element's attribute for that attribute"
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=_NAMED_LIKE_AN_ATTRIBUTE) if n in ("virtualagent-5", "pay-parameter") else n
-        for n in EXAMPLES
-        if _covered(EXAMPLES[n].encode())
-    ],
-)
+@pytest.mark.parametrize("name", [n for n in EXAMPLES if _covered(EXAMPLES[n].encode())])
 def test_the_checks_find_in_documented_examples_only_what_is_wrong(name, tmp_path):
     document = ('<?xml version="1.0" encoding="UTF-8"?>\n' + EXAMPLES[name]).encode()
     run = CliRunner().invoke(

@@ -14,7 +14,10 @@ A label that is a TwiML attribute name (``record playBeep -> handle``,
 The same holds for the name an element takes as a bare word: ``enqueue
 maxQueueSize -> done`` is a queue named `maxQueueSize`, and ``conference
 startConferenceOnEnter`` a conference of that name; a name that is a TwiML
-attribute is reported the same way.
+attribute is reported the same way. The name of a pair (`parameter NAME
+"VALUE"`, `header`, `config`) is the application's own key and is not judged:
+`parameter customer_name "x"` is a parameter, whatever TwiML calls its
+attributes.
 
 Bad: ``record mx -> handle``, ``record playBeep -> handle``, ``enqueue maxLength``.
 Good: ``record max 20s -> handle``, or a label that reads as none of the
@@ -58,7 +61,7 @@ _NAMES = {
         if x.shape in (vocabulary.Shape.TEXT, vocabulary.Shape.WORD) and not x.keyword and not x.choices
     )
     for v in vocabulary.VERBS
-    if v.generated
+    if v.generated and not vocabulary.is_pair(v)
 }
 
 
@@ -74,6 +77,22 @@ def _bare_names(verb: ir.Element):
         value = verb.get(spec.field)
         if isinstance(value, ir.Text) and value.span.end_col - value.span.col == len(value.value):
             yield value, f"the {spec.placeholder.lower()} of `{verb.kind}`"
+
+
+def flags_name(kind: str, word: str) -> bool:
+    """Whether ``word``, written bare as the name of a ``kind`` element, is
+    reported here (a TwiML attribute, or a typo of one of its options): the
+    formatter keeps the quotes of such a name, which are how a name says it is
+    one."""
+    if not _NAMES.get(kind):
+        return False
+    from .. import habits
+
+    options = tuple(o.name for o in vocabulary.verb(kind).options)
+    return (
+        habits.attribute(word, kind) is not None
+        or did_you_mean(word.replace("_", "-"), options, _NAME_CUTOFF) is not None
+    )
 
 
 def run(ctx: CheckContext):

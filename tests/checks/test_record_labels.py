@@ -106,3 +106,17 @@ def test_a_twiml_attribute_as_a_queue_name_names_the_option(compile_flow):
     [d] = found(compile_flow("step start:\n    enqueue maxQueueSize\n"))
     assert where(d) == (2, 13, 2, 25)
     assert "TwiML's name for" in d.message
+
+
+@pytest.mark.parametrize("element", ["parameter", "header", "config"])
+def test_the_name_of_a_pair_is_the_applications_own_word(compile_flow, element):
+    source = {
+        "parameter": 'step start:\n    hangup:\n        parameter customer_name "x"\n',
+        "header": 'step start:\n    dial:\n        sip "sip:a@example.com":\n            headers:\n'
+        '                header card_type "x"\n',
+        "config": 'step start:\n    connect:\n        virtual-agent connector-name "bot":\n'
+        '            config status_callback "x"\n',
+    }[element]
+    build = compile_flow(source)
+    assert codes(build) == []
+    assert found(build) == []
