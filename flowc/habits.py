@@ -1362,10 +1362,10 @@ def _unquoted_string_option(line: Line) -> Found | None:
             f"write `{listed.group(1)} {text}`",
             text,
         )
-    m = re.search(rf"(?<![\w-])({names})[ \t]+(#[#*0-9]*(?=\s|$)|[^\s\"'#]+)", line.text)
+    m = re.search(rf"(?<![\w-])({names})[ \t]+(#[#*0-9]*(?=\s|$)|[^\s\"'#]+?)(?=:?[ \t]*(?:#|$)|[\s\"'#])", line.text)
     if not m or not _outside_strings(line.text, m.start()) or m.group(2) == "->":
         return None
-    value = m.group(2).strip("'")
+    value = m.group(2).strip("'")  # a `:` after it opens the line's block
     text = _quoted(value)
     comment = " (`#` alone starts a comment)" if value.startswith("#") else ""
     return Found(
@@ -1630,10 +1630,13 @@ def _unknown_camel_case(line: Line) -> Found | None:
     verb = line.verb
     if verb is None:
         return None
-    for piece in line.pieces[1:]:
+    for before, piece in zip(line.pieces, line.pieces[1:], strict=False):
         m = re.fullmatch(r"([a-z]+(?:[A-Z][a-z0-9]*)+)(?:=.*)?", piece.text)
         if piece.kind != "word" or not m or attribute(m.group(1), verb) is not None:
             continue
+        owner = _OPTIONS.get(verb, {}).get(before.text)
+        if owner is not None and owner.shape in (Shape.STRING, Shape.TEXT, Shape.WORD):
+            continue  # `connector-name uniqueName`: the option's value
         if difflib.get_close_matches(m.group(1), list(_OPTIONS.get(verb, {})), n=1, cutoff=0.6):
             return None  # a misspelt option, which the syntax error names
         return Found(

@@ -1480,6 +1480,22 @@ HABITS = [
         'step start:\n    connect -> /after:\n        room "x"\n',
     ),
     Habit(
+        "a bare string value before a block's colon",
+        "step start:\n    connect:\n        virtual-agent connector-name uniqueName:\n            config a \"b\"\n",
+        "3:38-3:48",
+        "the value of `connector-name` is written in double quotes",
+        'write `connector-name "uniqueName"`',
+        'step start:\n    connect:\n        virtual-agent connector-name "uniqueName":\n            config a "b"\n',
+    ),
+    Habit(
+        "a camel-case value of a string option",
+        "step start:\n    connect:\n        virtual-agent connector-name uniqueName\n",
+        "3:38-3:48",
+        "the value of `connector-name` is written in double quotes",
+        'write `connector-name "uniqueName"`',
+        'step start:\n    connect:\n        virtual-agent connector-name "uniqueName"\n',
+    ),
+    Habit(
         "<Hangup/>",
         "step start:\n    <Hangup/>\n",
         "2:5-2:14",
