@@ -9,8 +9,9 @@ backends emit only what the source wrote.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TypeVar, dataclass_transform
 
 from .source import Span
@@ -373,15 +374,38 @@ def targets(verb: Verb) -> tuple[Target, ...]:
     return (action,) if action is not None else ()
 
 
+_TARGET_TYPES = (StepTarget, UrlTarget)  # isinstance is faster with a tuple than with a union
+_NOT_CALLBACKS = frozenset(("action", "target", "span", "keyword", "body"))
+_CALLBACK_FIELDS: dict[type, Callable[[Verb], tuple]] = {}
+
+
+def _callback_fields(kind: type[Verb]) -> Callable[[Verb], tuple]:
+    """The values of a verb class's fields that may hold a callback, as a tuple."""
+    getter = _CALLBACK_FIELDS.get(kind)
+    if getter is None:
+        names = tuple(n for n in kind.__dataclass_fields__ if n not in _NOT_CALLBACKS)  # type: ignore[attr-defined]
+        if not names:
+            getter = _no_fields
+        elif len(names) == 1:
+            one = attrgetter(names[0])
+            getter = lambda verb: (one(verb),)  # noqa: E731
+        else:
+            getter = attrgetter(*names)
+        _CALLBACK_FIELDS[kind] = getter
+    return getter
+
+
+def _no_fields(verb: Verb) -> tuple:
+    return ()
+
+
 def callbacks(verb: Verb) -> tuple[Target, ...]:
     """Every URL a verb writes besides its ``->``: callbacks (``status``,
     ``wait``, ``url``), a ``play``'s audio, a ``stream``'s socket. A callback
     that fetches TwiML (``wait``, ``url``) may be a step reference."""
     if isinstance(verb, Element):
-        pairs = verb.values
-    else:
-        pairs = tuple((name, getattr(verb, name)) for name in verb.__dataclass_fields__)
-    return tuple(v for name, v in pairs if isinstance(v, Target) and name not in ("action", "target"))
+        return tuple(v for name, v in verb.values if isinstance(v, _TARGET_TYPES) and name not in _NOT_CALLBACKS)
+    return tuple(v for v in _callback_fields(type(verb))(verb) if isinstance(v, _TARGET_TYPES))
 
 
 def step_callbacks(verb: Verb) -> tuple[Target, ...]:
