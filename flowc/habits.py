@@ -476,7 +476,7 @@ def _twiml_attribute(line: Line) -> Found | None:
             continue
         option, name = found.option, m.group(1)
         own = _OPTIONS.get(verb, {}).get(option.name) is option
-        if not own and option.name in _OPTIONS.get(verb, {}) and m.start(1) <= line.col <= m.end(1):
+        if not own and option.name in _OPTIONS.get(verb, {}) and line.col == m.start(1):
             continue  # the verb has an option of that name: the parser says the near miss here
         if not own:
             owners = list(dict.fromkeys(a.verb.name for a in ATTRIBUTES[_normal(name)]))

@@ -584,9 +584,10 @@ class _Writer:
         lines: list[_Line] = []
         verb = verb_for(parent.tag) if parent is not doc.root and isinstance(parent.tag, str) else None
         speaks = verb is not None and verb.text  # `say` and SSML: text between the elements
+        # An element with a value in its content takes the text before its first
+        # child as that value (`<Enqueue>support<Task>…</Task></Enqueue>`, as
+        # twilio-python writes it); text after a child is reported below.
         content = verb is not None and _content_value(verb) is not None
-        if content and len(parent) and not speaks:
-            content = False  # text beside child elements is reported below
         if not content and parent.text and parent.text.strip():
             self._stray_text(doc, parent, parent.text, parent)
         for child in parent:
@@ -652,8 +653,10 @@ class _Writer:
         words = [verb.name]
         failed = False
         text = el.text if not len(el) else None
-        if verb.text and len(el) and el.text and el.text.strip():
-            text = el.text  # the text before the first SSML element: `say "Your balance is ":`
+        if len(el) and el.text and el.text.strip():
+            # the text before the first child: `say "Your balance is ":` before its SSML
+            # keeps its spaces; a name before its nouns (`enqueue support:`) is a word
+            text = el.text if verb.text else el.text.strip()
         arrow_from = _arrow_source(verb)
         for value in verb.values:
             if value.attribute is None:
@@ -922,10 +925,20 @@ def import_paths(paths: Iterable[str], *, name: str | None = None, stdin: bytes 
 
 
 def _links_of(doc: Document) -> Iterable[str]:
-    """The URL of every ``->`` of a document."""
+    """Every URL of a document that Twilio fetches TwiML from, in the order
+    its flow line writes them: each option that fetches (`wait`, a noun's
+    `url`), then the ``->``."""
     for el in doc.root.iter():
         verb = verb_for(el.tag) if isinstance(el.tag, str) else None
-        source = _arrow_source(verb) if verb is not None else None
+        if verb is None:
+            continue
+        for option in verb.options:
+            if option.fetches:
+                for _, name, form in option.attributes:
+                    url = el.get(name) if form == "url" else None
+                    if url:
+                        yield url
+        source = _arrow_source(verb)
         url = (el.text if source == "content" else el.get("action")) if source else None
         if url:
             yield url
@@ -933,8 +946,9 @@ def _links_of(doc: Document) -> Iterable[str]:
 
 def _ordered(group: Group, links: _Links, base_url: str | None) -> Group:
     """The group's documents with the entry step first (a document no other
-    links to, preferring the usual entry names), then in the order the links
-    reach them, then the rest by name."""
+    links to, preferring the usual entry names), then in the order a call
+    following the links reaches them first (depth first, the links of a
+    document in the order its lines write them), then the rest by name."""
     if len(group.documents) < 2:
         return group
     edges: dict[str, list[str]] = {d.step: [] for d in group.documents}
@@ -950,12 +964,12 @@ def _ordered(group: Group, links: _Links, base_url: str | None) -> Group:
     entry = next((n for n in ENTRY_NAMES if n in candidates), candidates[0])
     order: list[str] = []
     for start in [entry, *sorted(edges)]:
-        queue = [start]
-        while queue:
-            step = queue.pop(0)
+        stack = [start]  # depth first: a step, then where it leads, as a call goes
+        while stack:
+            step = stack.pop()
             if step not in order:
                 order.append(step)
-                queue += edges[step]
+                stack += reversed(edges[step])
     by_step = {d.step: d for d in group.documents}
     return dataclasses.replace(group, documents=tuple(by_step[s] for s in order))
 

@@ -25,6 +25,7 @@ an IR field of the same name on the verb's node). See "Adding an option" in
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 
 from .ir import Context
@@ -2495,7 +2496,17 @@ def _productions(option: Option, generated: bool) -> tuple[tuple[str, str], ...]
         return (*_PRODUCTIONS[option.shape], ("WORD", "option_value"))
     if generated and option.shape is Shape.TEXT:
         return (("(STRING | WORD)", "option_value"),)
+    if option.shape is Shape.WORDS:
+        # a value that is also a keyword (`error-type timeout`) lexes as that keyword
+        taken = sorted(terminal(w) for w in option.values if w in _keyword_set())
+        if taken:
+            return ((f"(WORD | {' | '.join(taken)})+", "option_words"),)
     return _PRODUCTIONS[option.shape]
+
+
+@functools.cache
+def _keyword_set() -> frozenset[str]:
+    return frozenset(keywords())
 
 
 def _element_rule(v: Verb) -> str:

@@ -40,6 +40,8 @@ def prefix(verb: vocabulary.Verb) -> str:
     values = [v for v in verb.values if not v.keyword]
     if values and values[0].placeholder.startswith('"'):
         return f'{verb.name} "+15551234567"' if verb.name == "dial" else f'{verb.name} "x"'
+    if values and values[0].shape is vocabulary.Shape.URL and not values[0].optional:
+        return f"{verb.name} wss://example.com/s"  # a URL it cannot go without (`conversation-relay`)
     return verb.name
 
 

@@ -316,9 +316,15 @@ def test_the_example_flows_come_back_from_their_build(tmp_path):
         again, _ = parse(SourceFile("x", (imported / Path(source).name).read_text(encoding="utf-8")))
         assert original is not None and again is not None
         assert [s.name for s in again.steps] == [s.name for s in original.steps]
-        assert again.settings.base_url == original.settings.base_url or (
-            again.settings.base_url.text == original.settings.base_url.text  # type: ignore[union-attr]
-        )
+        if original.settings.base_url is not None and again.settings.base_url is None:
+            # a base URL no document of the flow shows (no link to its own steps) cannot be read back
+            base = original.settings.base_url.text
+            documents = list((first / original.name).glob("*.xml"))
+            assert documents and not any(base in p.read_text() for p in documents), source
+        else:
+            assert again.settings.base_url == original.settings.base_url or (
+                again.settings.base_url.text == original.settings.base_url.text  # type: ignore[union-attr]
+            )
         kinds = [t.kind for s in again.steps for v in ir.walk(s.verbs) for t in ir.targets(v)]
         assert kinds == [t.kind for s in original.steps for v in ir.walk(s.verbs) for t in ir.targets(v)]
 
@@ -545,6 +551,23 @@ EXAMPLES = {
     "</Sip></Dial></Response>",
     "number-1": '<Response><Dial><Number sendDigits="wwww1928">\n            415-123-4567\n'
     "        </Number></Dial></Response>",
+    "enqueue-1": '<Response><Enqueue waitUrl="wait-music.xml">support</Enqueue></Response>',
+    "leave-1": '<Response><Enqueue waitUrl="wait.xml">support</Enqueue>'
+    "<Say>Unfortunately, the support line has closed. Please call again tomorrow.</Say></Response>",
+    "leave-3": "<Response>\n     <Leave />\n</Response>",
+    "connect-stream": "<Response>\n   <Connect>\n"
+    '       <Stream url="wss://mystream.ngrok.io/audiostream" />\n   </Connect>\n</Response>',
+    "pay-charge-connector": '<Response><Pay chargeAmount="10.00" paymentConnector="My_Payment_Connector" '
+    'action="https://your-callback-function-url.com/pay" /></Response>',
+    "refer-1": "<Response><Refer><Sip>sip:alice@example.com</Sip></Refer></Response>",
+    "sms-1": '<Response><Sms from="+14105551234" to="+14105556789">The king stay the king.</Sms></Response>',
+    "stream-1": '<Response><Start><Stream name="Example Audio Stream" '
+    'url="wss://mystream.ngrok.io/audiostream" /></Start></Response>',
+    "stream-2": '<Response><Start><Stream url="wss://mystream.ngrok.io/example">'
+    '<Parameter name="FirstName" value="Jane" /><Parameter name="LastName" value="Doe" />'
+    "</Stream></Start></Response>",
+    "stream-stop": '<Response><Stop><Stream name="Example Audio Stream" /></Stop></Response>',
+    "echo": "<Response><Echo/></Response>",
 }
 
 
@@ -713,7 +736,7 @@ def _element(draw, verb: vocabulary.Verb, depth: int = 0):
                 attributes["method"] = draw(_METHOD)
         elif draw(st.booleans()):
             attributes["action"] = draw(_URL)
-            if draw(st.booleans()):
+            if verb.arrow.method and draw(st.booleans()):  # `<Pay>` has no method: always POST
                 attributes["method"] = draw(_METHOD)
     assert verb.element is not None
     node = _twiml(verb.element, content, attributes)
@@ -762,6 +785,8 @@ def test_the_property_covers_every_attribute_of_the_vocabulary(verb):
 
     collect()
     expected = {a for _, a, _ in verb.attributes} | ({"action", "method"} if verb.arrow else set())
+    if verb.arrow is not None and not verb.arrow.method:
+        expected.discard("method")
     if verb.arrow is not None and verb.arrow.fields[0] == "content":
         expected.discard("action")
     assert expected <= seen, expected - seen

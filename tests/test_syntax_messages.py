@@ -519,6 +519,23 @@ CASES = [
         "in step `start`, opened here",
     ),
     Case(
+        "option value missing at the end of the line",
+        'step start:\n    dial "+15550001111" record\n',
+        "2:31",
+        "unexpected end of line, expected a word",
+        "`record` needs a value: `do-not-record`, `record-from-answer`, `record-from-ringing`, "
+        "`record-from-answer-dual`, `record-from-ringing-dual`",
+        "in step `start`, opened here",
+    ),
+    Case(
+        "duration missing at the end of the line",
+        "step start:\n    gather timeout # how long?\n        say \"Hi\"\n",
+        "2:20",
+        "unexpected end of line, expected a duration such as `20s` or a whole number",
+        "`timeout` needs a value: at least `1s`",
+        "in step `start`, opened here",
+    ),
+    Case(
         "arrow twice",
         "step start:\n    redirect -> a -> b\n",
         "2:19",

@@ -636,8 +636,9 @@ def syntax_error(exc: Exception, source: SourceFile) -> Diagnostic:
         words = source.line_text(span.line).split()
         verb = words[0] if words and (words[0] in _VERBS or words[0] in _NOUNS) else None
         message += ", expected " + _expected_words(expected, verb)
-        if hint is None and verb is not None:
-            hint = _value_hint(verb, source.line_text(span.line)[: span.col - 1])
+        text = source.line_text(span.line)
+        if hint is None and verb is not None and not text[span.col - 1 :].split("#", 1)[0].strip():
+            hint = _value_hint(verb, text[: span.col - 1])  # the line ends where a value was due
     return report("FL001", message, span, notes=_open_block(source, span.line), hint=hint, fixes=fixes)
 
 
