@@ -383,7 +383,7 @@ def _callback_fields(kind: type[Verb]) -> Callable[[Verb], tuple]:
     """The values of a verb class's fields that may hold a callback, as a tuple."""
     getter = _CALLBACK_FIELDS.get(kind)
     if getter is None:
-        names = tuple(n for n in kind.__dataclass_fields__ if n not in _NOT_CALLBACKS)  # type: ignore[attr-defined]
+        names = tuple(n for n in kind.__dataclass_fields__ if n not in _NOT_CALLBACKS)
         if not names:
             getter = _no_fields
         elif len(names) == 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
@@ -82,3 +83,36 @@ def test_parsing_goes_on_when_the_stored_file_is_damaged(tmp_path, monkeypatch):
     flow, diagnostics = parse(SourceFile("v.flow", "flow v\n\nstep start:\n    hangup\n"))
     assert flow is not None and diagnostics == []
     assert (tmp_path / f"{key}.pickle").read_bytes() != b"damaged"  # replaced by a good one
+
+
+def test_stored_patterns_match_as_re_compiles_them():
+    patterns = [
+        (r"(?P<SAY>say)|(?P<WORD>[A-Za-z][A-Za-z0-9_.-]*)|(?P<INT>[0-9]+)", 0),
+        (r'"(?:[^"\\\r\n]|\\.)*"', 0),
+        (r"(?i)(?P<A>ab+)(?![A-Za-z0-9_.-])", 0),
+    ]
+    recording = stored._Recording()
+    for pattern, flags in patterns:
+        recording.compile(pattern, flags)
+    replay = stored.StoredRe(recording.table)
+    for pattern, flags in patterns:
+        ours, theirs = replay.compile(pattern, flags), re.compile(pattern, flags)
+        assert (ours.pattern, ours.flags, ours.groupindex, ours.groups) == (
+            theirs.pattern,
+            theirs.flags,
+            theirs.groupindex,
+            theirs.groups,
+        )
+        for text in ("say", "sayings", "42", '"a \\" b"', "ABBB", "abb-", "", "x.y"):
+            a, b = ours.match(text), theirs.match(text)
+            assert (a and (a.group(0), a.lastgroup)) == (b and (b.group(0), b.lastgroup))
+    assert replay.compile("[0-9]+x").match("12x")  # not stored: compiled by re
+
+
+def test_the_lexers_of_a_stored_parser_compile_from_stored_code():
+    transformer = ToIR()
+    built = grammar._build(transformer)
+    loaded = stored.loads(stored.dumps(built, transformer), ToIR())
+    lexer = loaded.parser.lexer.lexer
+    assert {type(one.re) for one in lexer.lexers.values()} == {stored.StoredRe}
+    assert all(one._scanner is None for one in lexer.lexers.values())  # built on first use, as Lark does

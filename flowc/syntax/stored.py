@@ -19,15 +19,28 @@ replaced.
 
 The transformer is not stored: each load is given a new one, and the
 callbacks Lark built from the stored transformer's methods are bound to it.
+
+Lark's contextual lexer compiles the regular expression of a parser state
+the first time the state is met, which for this grammar costs more than
+parsing a small file. Python cannot store a compiled pattern, but it can
+store what compiling one yields before the last step (``re``'s own parse
+and code generation; the step after is in C and cheap): each lexer's ``re``
+is a :class:`StoredRe` holding that for every pattern the lexers compile,
+made when the parser is stored. It is only ever used by the Python that
+made it (the version is part of the digest), and falls back to
+``re.compile`` for a pattern it does not hold or if that fails.
 """
 
 from __future__ import annotations
 
+import array
+import copy
 import hashlib
 import importlib
 import io
 import os
 import pickle
+import re
 import sys
 import types
 from collections.abc import Callable
@@ -36,7 +49,7 @@ from typing import Any
 import lark
 from lark.parsers.lalr_analysis import Reduce, Shift
 
-FORMAT = 2  # bump when what is stored changes shape
+FORMAT = 3  # bump when what is stored changes shape
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The modules whose code decides what a stored parser holds: the grammar text
@@ -104,7 +117,9 @@ def write(file: str, data: bytes) -> None:
 
 
 def dumps(parser: lark.Lark, transformer: object | None) -> bytes:
-    """The parser as bytes, the transformer and its methods left out by name."""
+    """The parser as bytes, the transformer and its methods left out by name.
+    Its lexers are given a :class:`StoredRe` first (see above)."""
+    _store_patterns(parser)
     names: dict[Any, str] = {}
     if transformer is not None:
         for name in dir(type(transformer)):
@@ -164,3 +179,95 @@ def _default_callback(transformer: Any) -> Callable:
         return handler(data, children, None)
 
     return default_callback
+
+
+class StoredRe:
+    """A stand-in for the ``re`` module in Lark's lexers: patterns compiled
+    from the stored result of ``re``'s parse and code generation."""
+
+    error = re.error
+
+    def __init__(self, table: dict[tuple[str, int], tuple]):
+        self.table = table
+        self._compiled: dict[tuple[str, int], re.Pattern] = {}
+
+    def __getstate__(self) -> dict:
+        return {"table": self.table}
+
+    def __setstate__(self, state: dict) -> None:
+        self.table, self._compiled = state["table"], {}
+
+    def compile(self, pattern: str, flags: int = 0) -> re.Pattern:
+        key = (pattern, flags)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = _from_code(pattern, flags, self.table.get(key))
+        return compiled
+
+    def match(self, pattern: str, string: str, flags: int = 0) -> re.Match | None:
+        return self.compile(pattern, flags).match(string)
+
+
+def _code(pattern: str, flags: int) -> tuple:
+    """What ``re._compiler.compile`` hands to ``_sre.compile`` (Python 3.11 to 3.13)."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    parsed = _parser.parse(pattern, flags)
+    code = _compiler._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    words = array.array("I", code)
+    if words.tolist() != code:  # a code word that does not fit: do not store it
+        raise ValueError(pattern)
+    return flags | parsed.state.flags, words.tobytes(), parsed.state.groups - 1, groupindex, tuple(indexgroup)
+
+
+def _from_code(pattern: str, flags: int, stored: tuple | None) -> re.Pattern:
+    if stored is not None:
+        import _sre  # type: ignore[import-not-found]
+
+        all_flags, code, groups, groupindex, indexgroup = stored
+        try:
+            return _sre.compile(pattern, all_flags, array.array("I", code).tolist(), groups, groupindex, indexgroup)
+        except (TypeError, ValueError, RuntimeError):
+            pass
+    return re.compile(pattern, flags)
+
+
+class _Recording:
+    """``re`` for a lexer building its scanner once, noting what each pattern compiles to."""
+
+    error = re.error
+
+    def __init__(self) -> None:
+        self.table: dict[tuple[str, int], tuple] = {}
+
+    def compile(self, pattern: str, flags: int = 0) -> re.Pattern:
+        if (pattern, flags) not in self.table:
+            self.table[(pattern, flags)] = _code(pattern, flags)
+        return re.compile(pattern, flags)
+
+    def match(self, pattern: str, string: str, flags: int = 0) -> re.Match | None:
+        return self.compile(pattern, flags).match(string)
+
+
+def _store_patterns(parser: lark.Lark) -> None:
+    """Give the parser's lexers a :class:`StoredRe` holding every pattern they compile;
+    leave them with ``re`` when that cannot be worked out."""
+    lexer = getattr(parser.parser, "lexer", None)
+    lexer = getattr(lexer, "lexer", lexer)  # inside the postlexer's connector
+    lexers = [*getattr(lexer, "lexers", {}).values(), getattr(lexer, "root_lexer", None)]
+    unique = list({id(x): x for x in lexers if x is not None and getattr(x, "re", None) is re}.values())
+    recording = _Recording()
+    try:
+        for one in unique:
+            trial = copy.copy(one)  # builds its scanner on the copy: the lexer stays unbuilt
+            trial.re = recording
+            trial._build_scanner()
+    except Exception:  # re's internals differ in this Python: keep re
+        return
+    stored = StoredRe(recording.table)
+    for one in unique:
+        one.re = stored
