@@ -90,9 +90,10 @@ reported.
         severity=E,
         summary="Blocks are nested deeper than the language allows.",
         explanation="""\
-Only `gather` takes a block, so a flow never needs more than three levels of
-indentation (flow or step, verb, nested verb). flowc refuses files that nest
-more than 16 levels deep instead of spending time and memory on them.
+Blocks hold a verb's children (the verbs inside `gather`, `dial`'s nouns, a
+noun's `parameter` lines, SSML inside `say`), so a flow needs a handful of
+levels of indentation at most. flowc refuses files that nest more than 16
+levels deep instead of spending time and memory on them.
 """,
     ),
     Code(
@@ -741,6 +742,21 @@ word or a change in decibels (`+6dB`), `rate` a word or a percentage from
         break 30s                        # error
         prosody rate 10% "slowly"        # error
         prosody rate 80% "slowly"
+""",
+    ),
+    Code(
+        id="FL320",
+        name="not-a-websocket-url",
+        severity=E,
+        summary="A media stream's or ConversationRelay's URL is not a `wss://` URL.",
+        explanation="""\
+`stream` (under `start` or `connect`) and `conversation-relay` send the call's
+audio or text to a WebSocket server, which Twilio reaches only over `wss://`.
+Any other scheme fails the stream (Twilio error 31922, "URL schema not
+supported"). A relative URL is left to Twilio, which documents it.
+
+    stream https://example.com/audio     # error
+    stream wss://example.com/audio
 """,
     ),
     # ---- nesting ------------------------------------------------------------------
