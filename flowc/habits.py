@@ -26,6 +26,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import vocabulary
+from .twiml_names import (  # noqa: F401 (part of this module's interface)
+    _OPTIONS,
+    ATTRIBUTES,
+    SAME_MEANING,
+    Attribute,
+    _normal,
+    attribute,
+    counterpart,
+)
 from .vocabulary import Option, Shape, Verb
 
 
@@ -44,99 +53,15 @@ class Found:
     line: int = 0  # lines after the line asked about (a block's missing `:` is on the line before)
 
 
-# ---- the TwiML names, from the vocabulary ------------------------------------------------------
+# ---- the TwiML names, from the vocabulary (flowc/twiml_names.py) -------------------------------
 
-
-def _normal(word: str) -> str:
-    """A name without case, `-` or `_`: `maxLength`, `max_length` and
-    `max-length` are all `maxlength`."""
-    return word.replace("-", "").replace("_", "").lower()
-
-
-@dataclass(frozen=True, slots=True)
-class Attribute:
-    """A TwiML attribute name and the option it is written as."""
-
-    attribute: str  # as TwiML spells it: `maxLength`
-    verb: Verb
-    option: Option
-    callback: bool = False  # `transcribeCallback`, `recordingStatusCallback`: the URL of the option
-    part: str = "value"  # `method` or `events` for a callback's `...Method` and `...Event`
-
-
-def _attributes() -> dict[str, tuple[Attribute, ...]]:
-    """Each TwiML attribute whose name differs from its option's, by its
-    normal form, with every verb that has it: every attribute the option
-    writes (:attr:`flowc.vocabulary.Option.attributes`), so a callback's
-    ``...Method`` and ``...Event`` are known too."""
-    found: dict[str, list[Attribute]] = {}
-    for verb in vocabulary.VERBS:
-        for option in verb.options:
-            for field, name, form in option.attributes:
-                if name == option.name:
-                    continue
-                callback = form == "url"
-                part = {"method": "method", "words": "events"}.get(form, "value")
-                if option.shape is Shape.WORDS:
-                    part = "value"  # `input`: the option's own words
-                entry = Attribute(name, verb, option, callback, part)
-                found.setdefault(_normal(name), []).append(entry)
-                if field == option.field and option.field != option.name and _normal(field) != _normal(name):
-                    found.setdefault(_normal(option.field), []).append(entry)
-    return {key: tuple(items) for key, items in found.items()}
-
-
-# Options of different verbs that mean the same thing under TwiML's different
-# names: `<Dial timeLimit>` is what `<Record maxLength>` is, the longest the
-# call part may last.
-SAME_MEANING: tuple[frozenset[tuple[str, str]], ...] = (
-    frozenset({("record", "max"), ("dial", "time-limit")}),
-)
-
-
-def counterpart(option: Option, verb: str) -> Option | None:
-    """The option of ``verb`` that means what ``option`` (of another verb)
-    means, from :data:`SAME_MEANING`, or one of the same name."""
-    for group in SAME_MEANING:
-        names = {name for _, name in group}
-        if option.name in names:
-            for owner, name in group:
-                if owner == verb:
-                    return _OPTIONS.get(verb, {}).get(name)
-    return _OPTIONS.get(verb, {}).get(option.name)
-
-
-ATTRIBUTES = _attributes()
 ELEMENTS = {v.element: v.name for v in vocabulary.VERBS if v.element and v.element != v.name}
-_OPTIONS = {v.name: {o.name: o for o in v.options} for v in vocabulary.VERBS}
 _VALUE_FIRST = {v.name: v for v in vocabulary.VERBS if v.values and not v.values[0].keyword and v.options}
 _LISTS = {
     **{o.name: o for v in vocabulary.VERBS for o in v.options if o.shape is Shape.WORDS},
 }
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
-
-
-def attribute(word: str, verb: str | None = None) -> Attribute | None:
-    """The TwiML attribute ``word`` is a form of (``maxLength``,
-    ``max_length``, ``maxlength``), preferring ``verb``'s; ``None`` for a
-    word that is not one, and for a near miss of the option's own name
-    (``timelimit``), which reads as a misspelling."""
-    found = ATTRIBUTES.get(_normal(word))
-    if not found:
-        return None
-    best = next((a for a in found if a.verb.name == verb), found[0])
-    option = best.option.name
-    # A near miss of the option's own name (`timelimit`) on a verb that has
-    # the option reads as a misspelling, which the syntax error names; on
-    # another verb it is that verb's TwiML name all the same.
-    if (
-        word not in (best.attribute, best.option.field)
-        and verb in (None, best.verb.name)
-        and _normal(word) == _normal(option)
-    ):
-        return None
-    return best
 
 
 def _unquote(raw: str) -> str:

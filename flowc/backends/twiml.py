@@ -10,14 +10,15 @@ with 405).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-from lxml import etree
+from typing import TYPE_CHECKING, Any
 
 from .. import ir, vocabulary
 from ..codes import report
 from ..diagnostics import Diagnostic, Note
 from . import Emission
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -128,7 +129,7 @@ def _content(verb: ir.Verb, flow: ir.Flow) -> str | None:
     return None
 
 
-def _verb(parent: etree._Element, verb: ir.Verb, flow: ir.Flow) -> None:
+def _verb(parent: etree._Element, verb: ir.Verb, flow: ir.Flow, sub_element: Callable) -> None:
     name = verb.name
     attributes: dict[str, str] = {}
     for field, attribute, fmt in ATTRIBUTES[name]:
@@ -151,13 +152,13 @@ def _verb(parent: etree._Element, verb: ir.Verb, flow: ir.Flow) -> None:
             attributes["method"] = method
     if "xml:lang" in attributes:  # `lang`: the attribute of the XML namespace
         attributes[XML_LANG] = attributes.pop("xml:lang")
-    el = etree.SubElement(parent, TAGS[name], attributes)
+    el = sub_element(parent, TAGS[name], attributes)
     el.text = _content(verb, flow) or None
     for child in verb.body:
         if isinstance(child, ir.TextLine):
             _speak(el, child.text.value)
         else:
-            _verb(el, child, flow)
+            _verb(el, child, flow, sub_element)
 
 
 def _speak(el: etree._Element, text: str) -> None:
@@ -176,9 +177,11 @@ def _speak(el: etree._Element, text: str) -> None:
 
 def render_step(flow: ir.Flow, step: ir.Step) -> bytes:
     """One step as a complete TwiML document (UTF-8, with XML declaration)."""
+    from lxml import etree  # here, not above: a check renders no document
+
     root = etree.Element("Response")
     for verb in step.verbs:
-        _verb(root, verb, flow)
+        _verb(root, verb, flow, etree.SubElement)
     return XML_DECLARATION + etree.tostring(root, encoding="UTF-8", pretty_print=True)
 
 

@@ -9,7 +9,7 @@ syntax errors use for "did you mean") is reported with that option.
 
 A label that is a TwiML attribute name (``record playBeep -> handle``,
 ``record maxLength -> handle``) is reported with the option it is written as
-(:mod:`flowc.habits`); a switch (``beep``) comes with the fix.
+(:mod:`flowc.twiml_names`, :mod:`flowc.habits`); a switch (``beep``) comes with the fix.
 
 The same holds for the name an element takes as a bare word: ``enqueue
 maxQueueSize -> done`` is a queue named `maxQueueSize`, and ``conference
@@ -34,7 +34,7 @@ from ..diagnostics import replace_span
 from .base import CheckContext, did_you_mean
 
 if TYPE_CHECKING:
-    from .. import habits
+    from .. import twiml_names
 
 CODES = ("FL060",)
 LOCAL = True  # judges each verb by itself
@@ -100,9 +100,9 @@ def run(ctx: CheckContext):
         for _, verb in ctx.verbs(flow):
             if isinstance(verb, ir.Element):
                 for value, what in _bare_names(verb):
-                    from .. import habits
+                    from .. import twiml_names
 
-                    twiml = habits.attribute(value.value, verb.kind)
+                    twiml = twiml_names.attribute(value.value, verb.kind)
                     subject = f"{what}, `{value.value}`,"
                     if twiml is not None:
                         yield _attribute(value.value, twiml, value.span, verb.kind, subject)
@@ -121,9 +121,9 @@ def run(ctx: CheckContext):
             if not isinstance(verb, ir.Record) or verb.label is None:
                 continue
             label = verb.label.value
-            from .. import habits  # TwiML's names, loaded only for a flow with a label
+            from .. import twiml_names  # loaded only for a flow with a label
 
-            twiml = habits.attribute(label, "record")
+            twiml = twiml_names.attribute(label, "record")
             if twiml is not None:
                 yield _attribute(label, twiml, verb.label.span)
                 continue
@@ -142,14 +142,14 @@ def run(ctx: CheckContext):
             )
 
 
-def _attribute(label: str, twiml: habits.Attribute, span, verb: str = "record", subject: str = ""):
+def _attribute(label: str, twiml: twiml_names.Attribute, span, verb: str = "record", subject: str = ""):
     """A name (``subject``: the recording's label unless given) that is a TwiML attribute."""
-    from .. import habits
+    from .. import habits, twiml_names
 
     subject = subject or f"the recording's label `{label}`"
     option = twiml.option
     if twiml.verb.name != verb:
-        same = habits.counterpart(option, verb)
+        same = twiml_names.counterpart(option, verb)
         message = (
             f"{subject} is TwiML's name for `{option.name}`, an option of `{twiml.verb.name}`, not of `{verb}`"
         )

@@ -5,14 +5,16 @@ A parser is built once per process for what the grammar says (terminals,
 rules, the LALR table), and once more for each parse that runs at the same
 time as another (:func:`parser_session`): the IR is built by a Transformer
 that Lark runs while it parses, and each parse owns one, so parses share no
-state and need no lock. Grammar analysis is cached on disk (Lark's
-``cache=True``), so a new parser costs milliseconds.
+state and need no lock. A built parser is stored on disk
+(:mod:`.stored`), so a new process loads one in milliseconds instead of
+generating the grammar text and building it.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import pickle
 import re
 from collections import deque
 from collections.abc import Iterator
@@ -21,6 +23,7 @@ from contextlib import contextmanager
 from lark import Lark
 
 from .. import vocabulary
+from . import stored
 from .indentation import FlowIndenter
 from .transform import ToIR
 
@@ -63,11 +66,43 @@ def _build(transformer=None) -> Lark:
     )
 
 
+_STORED: dict[str, bytes] = {}  # the stored parsers this process has read or built, by kind
+
+
+def _parser(kind: str, transformer: ToIR | None) -> Lark:
+    """A parser, unpickled from its stored bytes when they exist, else built
+    (and stored). ``kind`` tells apart parsers built with different options."""
+    data = _STORED.get(kind)
+    if data is not None:
+        return stored.loads(data, transformer)
+    key = stored.digest(kind, grammar_path())
+    file = stored.path(key) if key is not None else None
+    if file is not None:
+        data = stored.read(file)
+        if data is not None:
+            try:
+                parser = stored.loads(data, transformer)
+            except Exception:  # a damaged file, or one from another flowc: build afresh below
+                pass
+            else:
+                _STORED[kind] = data
+                return parser
+    parser = _build(transformer)
+    try:
+        data = stored.dumps(parser, transformer)
+    except (pickle.PicklingError, TypeError, AttributeError, KeyError):  # an object that does not pickle
+        return parser
+    _STORED[kind] = data
+    if file is not None:
+        stored.write(file, data)
+    return parser
+
+
 @functools.cache
 def reference() -> Lark:
     """A parser that builds no IR, for what the grammar says: its terminals,
     rules and parse table (used by the syntax-error messages)."""
-    return _build()
+    return _parser("reference", None)
 
 
 _IDLE: deque[tuple[Lark, ToIR]] = deque()  # append and pop are atomic: no lock needed
@@ -82,7 +117,7 @@ def parser_session() -> Iterator[tuple[Lark, ToIR]]:
         session = _IDLE.pop()
     except IndexError:
         transformer = ToIR()
-        session = (_build(transformer), transformer)
+        session = (_parser("session", transformer), transformer)
     try:
         yield session
     finally:
