@@ -262,14 +262,18 @@ class Cache:
         if self.path is None:
             return
         quick = json.dumps(self.quick, separators=(",", ":")).encode("utf-8")
-        full = json.dumps(self.full(), separators=(",", ":")).encode("utf-8")
+        if self._full is None and self._raw is not None:
+            full, full_digest = self._raw, self._digest  # never parsed, so unchanged: written back as read
+        else:
+            full = json.dumps(self.full(), separators=(",", ":")).encode("utf-8")
+            full_digest = digest(full)
         head = json.dumps(
             {
                 "environment": self.environment,
                 "written_ns": self.started_ns,
                 "quick_size": len(quick),
                 "quick": digest(quick),
-                "full": digest(full),
+                "full": full_digest,
             }
         ).encode("utf-8")
         directory = os.path.dirname(self.path)

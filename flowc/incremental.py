@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -47,6 +47,7 @@ from .source import SourceFile
 PARALLEL_FROM = 64
 CHUNK = 32  # files per parse request to a worker
 RACY_NS = 2_000_000_000  # a file modified this close to the cache's writing is read anyway
+TEXTS = 4  # text reports the quick part of the cache keeps (colour or not, check or build...)
 
 
 def default_jobs() -> int:
@@ -368,6 +369,12 @@ class Outcome:
     def sources(self) -> Mapping[str, SourceFile]:
         return self.run.sources
 
+    def rendered(self, diagnostics, colour: bool, render: Callable[[], str]) -> str:
+        """The text report of ``diagnostics`` (some of this run's, maybe promoted to
+        errors): as the cache keeps it when no file changed since it was printed,
+        else ``render()``, kept for the next run."""
+        return self.run.rendered(diagnostics, colour, render)
+
 
 def analyse(paths, *, jobs: int, cache: Cache, render: bool) -> Outcome:
     """Check the files of ``paths`` (directories expanded) as :func:`flowc.project.load`
@@ -416,6 +423,19 @@ class _Run:
         self._stats_seen: dict[str, list[int]] = {}  # stat taken before any file was read
         self._cached_files: dict[str, Any] = {}
         self._cached_stats: dict[str, Any] = {}
+        self.texts: dict[str, str] = {}  # text reports rendered in this run, by _text_key
+
+    # -- the text report
+
+    def rendered(self, diagnostics, colour: bool, render: Callable[[], str]) -> str:
+        key = _text_key(diagnostics, colour)
+        if self.quick is not None:
+            found = self.quick.get("text", {}).get(key)
+            if isinstance(found, str):
+                return found
+        text = render()
+        self.texts[key] = text
+        return text
 
     # -- files
 
@@ -697,7 +717,11 @@ class _Run:
         cache = self.cache
         if cache.path is None:
             return
+        if self.quick is not None and self.texts:
+            self._keep_texts(self.quick)
         if out is not None and documents is not None and documents.untouched and self.quick is not None:
+            if self.changed:
+                cache.save()  # only a text report to keep
             return  # nothing changed, in the flows or in the output directory
         if self.quick is None:
             files = {p: r for p, r in self.records.items() if r.get("h") is not None}
@@ -765,9 +789,28 @@ class _Run:
             "made": _made_key({p: self.records[p]["xh"] for p in self.files if "x" in self.records[p]}),
             "diagnostics": result[0],
             "unsupported": result[1],
+            "text": {},
         }
+        if isinstance(old, dict) and old.get("key") == key and old.get("racy") == racy:
+            # The same files with the same bytes: the text reports of the last run still hold.
+            texts = old.get("text")
+            if isinstance(texts, dict):
+                snap["text"] = {k: v for k, v in texts.items() if isinstance(v, str)}
+        self._keep_texts(snap)
         if old != snap:
             self.cache.quick["snapshot"] = snap
+            self.changed = True
+
+    def _keep_texts(self, snap: dict[str, Any]) -> None:
+        """Add this run's text reports to those of ``snap``, the last ``TEXTS`` of them."""
+        texts = snap.get("text")
+        texts = dict(texts) if isinstance(texts, dict) else {}
+        for key, text in self.texts.items():
+            texts.pop(key, None)
+            texts[key] = text
+        texts = dict(list(texts.items())[-TEXTS:])
+        if texts != snap.get("text"):
+            snap["text"] = texts
             self.changed = True
 
     def _recorded_key(self) -> str | None:
@@ -804,6 +847,14 @@ def _dirs(rels: list[str]) -> list[str]:
         if rel.rpartition("/")[0] != first:
             return sorted({rel.rpartition("/")[0] for rel in rels})
     return [first]
+
+
+def _text_key(diagnostics, colour: bool) -> str:
+    """What a text report depends on besides the files' bytes: the diagnostics and the colour."""
+    import json
+
+    body = json.dumps([encode(d) for d in diagnostics], separators=(",", ":"))
+    return digest(f"{'colour' if colour else 'plain'}\0{body}".encode())
 
 
 def _made_key(made: dict[str, str]) -> str:
