@@ -19,6 +19,11 @@ command line overrides them all). It holds plain JSON data, never code:
 - ``outputs``: per output directory, the documents the last build left there
   and the ``stat`` of the manifest and of each document's directory.
 
+Its small *quick* part, read first, holds the last run's diagnostics with a
+digest of every file's ``stat``, and the text reports that run printed (see
+:mod:`flowc.incremental`), so that a run in which nothing changed reads
+nothing else.
+
 Everything is keyed by what can change a result: the cache file's
 ``environment`` is a digest of flowc's version, its own files (code, grammar,
 vocabulary) and the Python, Lark and lxml it runs on, so another flowc, an
