@@ -90,9 +90,10 @@ reported.
         severity=E,
         summary="Blocks are nested deeper than the language allows.",
         explanation="""\
-Only `gather` takes a block, so a flow never needs more than three levels of
-indentation (flow or step, verb, nested verb). flowc refuses files that nest
-more than 16 levels deep instead of spending time and memory on them.
+Blocks hold a verb's children (the verbs inside `gather`, `dial`'s nouns, a
+noun's `parameter` lines, SSML inside `say`), so a flow needs a handful of
+levels of indentation at most. flowc refuses files that nest more than 16
+levels deep instead of spending time and memory on them.
 """,
     ),
     Code(

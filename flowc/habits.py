@@ -319,7 +319,7 @@ def _hyphenated_flow(line: Line) -> Found | None:
 
 
 def _block_without_colon(line: Line) -> Found | None:
-    """`gather digits 1 -> /h` with an indented block under it and no `:`."""
+    """`gather digits 1 -> /h`, `client` with an indented block under it and no `:`."""
     indent = len(line.text) - len(line.text.lstrip(" \t"))
     number = line.number - 1
     while number >= 0 and not line.lines[number].split("#", 1)[0].strip():
@@ -328,13 +328,18 @@ def _block_without_colon(line: Line) -> Found | None:
         return None
     header = Line(line.lines, number, 0)
     above = len(header.text) - len(header.text.lstrip(" \t"))
-    if header.verb != "gather" or indent <= above or header.text[: header.code_end].endswith(":"):
+    entry = vocabulary.BY_NAME.get(header.verb or "")
+    if entry is None or not entry.children or indent <= above or header.text[: header.code_end].endswith(":"):
         return None
+    first = line.text.split()[0] if line.text.split() else ""
+    if first not in entry.children and not (entry.text and first.startswith('"')):
+        return None  # not what the element holds: an indentation mistake, said by the parser
     code = header.text[above : header.code_end]
+    held = "a `gather` with a block of prompts" if entry.name == "gather" else f"a `{entry.name}` line with a block"
     return Found(
         header.code_end,
         header.code_end,
-        "a `gather` with a block of prompts under it ends with `:`",
+        f"{held} under it ends with `:`",
         f"write `{code}:`",
         ":",
         line=number - line.number,
@@ -914,6 +919,53 @@ def _scheme_typo(line: Line) -> Found | None:
     return None
 
 
+def _xml_line(line: Line) -> Found | None:
+    """`<break time="500ms"/>`, `<Pause length="2"/>`, `<Number sendDigits="w1">+1555…</Number>`:
+    a whole TwiML element on a line, written as the language writes it (every
+    attribute must be one the element has; otherwise the habits below answer)."""
+    m = re.match(
+        r"[ \t]*<([A-Za-z][A-Za-z-]*)((?:\s+[A-Za-z:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(?:/>|>([^<]*)</\1>)[ \t]*(?=#|$)",
+        line.text,
+    )
+    entry = vocabulary.BY_ELEMENT.get(m.group(1)) if m else None
+    if m is None or entry is None:
+        return None
+    attrs = {a: _unquote(v) for a, v in re.findall(r"([A-Za-z:-]+)\s*=\s*(\"[^\"]*\"|'[^']*')", m.group(2))}
+    content = (m.group(3) or "").strip()
+    words = [entry.name]
+    action = attrs.pop("action", None)
+    if entry.arrow is not None and entry.arrow.fields[0] == "content":
+        action, content = content or None, ""  # `<Redirect>/next</Redirect>`
+    for value in entry.values:
+        raw = content if value.attribute is None else attrs.pop(value.attribute, None)
+        if not raw:
+            continue
+        if value.placeholder == "DURATION" and raw.isdigit():
+            raw += "s"  # `<Pause length="2">`: seconds
+        words += [value.keyword] if value.keyword else []
+        words.append(_quoted(raw) if value.placeholder.startswith('"') or " " in raw else raw)
+    for option in entry.options:
+        present = [(a, form) for _, a, form in option.attributes if a in attrs]
+        if not present:
+            continue
+        if [form for _, form in present] not in (["value"], ["words"]) and option.shape is not Shape.CALLBACK:
+            return None
+        text = written(option, attrs.pop(present[0][0]), callback=option.shape is Shape.CALLBACK)
+        if text is None:
+            return None
+        words.append(text)
+    method = attrs.pop("method", None)
+    if attrs or (method and not action):
+        return None  # an attribute the line cannot say: the parser's message stands
+    if action:
+        words.append("->" + (f" {method}" if method else "") + f" {action}")
+    text = " ".join(words)
+    start = len(line.text) - len(line.text.lstrip(" \t"))
+    tag = line.text[start : m.end()] if m.group(3) is None and not m.group(2) else f"<{m.group(1)}>"
+    said = f"the verb is written `{text}`" if text == entry.name else f"the line is written `{text}`"
+    return Found(start, m.end(), f"`{tag.strip()}` is TwiML's element: {said}", f"write `{text}`", text)
+
+
 def _element_with_content(line: Line) -> Found | None:
     """`<Say>Hello</Say>`, `<Redirect>/next</Redirect>`: TwiML's element with
     its text is the verb with its value."""
@@ -1080,16 +1132,17 @@ def _reference_parentheses(line: Line) -> Found | None:
 
 
 def _colon_without_block(line: Line) -> Found | None:
-    """`redirect -> handle:`: only `gather` opens a block."""
+    """`redirect -> handle:`: a verb with nothing to hold opens no block."""
     verb = line.verb
     end = line.code_end
-    if verb is None or verb == "gather" or end == 0 or line.text[end - 1] != ":":
+    entry = vocabulary.BY_NAME.get(verb or "")
+    if entry is None or entry.children or end == 0 or line.text[end - 1] != ":":
         return None
     start = len(line.text[: end - 1].rstrip(" \t"))
     return Found(
         start,
         end,
-        f"only `gather` opens a block with `:`: a `{verb}` line ends without one",
+        f"`{verb}` holds nothing, so it opens no block: its line ends without `:`",
         "remove the `:`",
         "",
     )
@@ -1174,11 +1227,18 @@ def _relative_path(line: Line) -> Found | None:
 _SUBSECOND = re.compile(r"(?<![\w.])(\d+)ms\b|(?<![\w.,])(\d+[.,]\d+)(s|m|h)?\b")
 
 
+_TIMED_SHAPES = (Shape.DURATION, Shape.DURATION_OR_OFF, Shape.DURATION_OR_AUTO)
+
+
 def _subsecond(line: Line) -> Found | None:
     """`pause 500ms`, `pause 1.5s`: Twilio counts whole seconds."""
     for m in _SUBSECOND.finditer(line.text):
         if not _outside_strings(line.text, m.start()):
             continue
+        before = line.text[: m.start()].split()
+        option = _OPTIONS.get(line.verb or "", {}).get(before[-1]) if before else None
+        if option is not None and option.shape not in _TIMED_SHAPES:
+            continue  # `charge-amount 10.00`: not a duration
         if m.group(1) is not None:
             seconds = max(1, round(int(m.group(1)) / 1000))
             text = f"{seconds}s"
@@ -1208,6 +1268,73 @@ def _upper_unit(line: Line) -> Found | None:
     if not _DURATION.match(text):
         return None
     return Found(m.start(1), m.end(1), "a duration's unit is written in lower case", f"write `{text}`", text)
+
+
+def _unquoted_value(line: Line) -> Found | None:
+    """`sip sip:alice@example.com`, `number +15550100`: an element's value
+    that is a quoted string, written bare."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    if verb is None or not verb.generated or len(line.pieces) < 2:
+        return None
+    first = next((v for v in verb.values if not v.keyword), None)
+    piece = line.pieces[1]
+    if (
+        first is None
+        or not first.placeholder.startswith('"')
+        or piece.kind != "word"
+        or piece.text in _OPTIONS.get(verb.name, {})
+        or not re.fullmatch(r"[^\s\"'#]*[:@+./][^\s\"'#]*", piece.text)
+    ):
+        return None
+    text = _quoted(piece.text.strip("'"))
+    words = first.placeholder.strip('"').split("-")  # `SIP-URI`, `NUMBER`
+    what = " ".join(w if w in ("SIP", "URI", "SID", "JSON") else w.lower() for w in words)
+    return Found(
+        piece.start,
+        piece.end,
+        f"`{verb.name}` takes its {what} in double quotes",
+        f"write `{verb.name} {text}`",
+        text,
+    )
+
+
+def _bare_json(line: Line) -> Found | None:
+    """`task {"team": "support"}`: JSON is a value in double quotes, its own quotes escaped."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    m = re.match(r"[ \t]*[a-z-]+[ \t]+(\{.*\}|\[.*\])[ \t]*(?=#|$)", line.text)
+    first = next((v for v in verb.values if not v.keyword), None) if verb is not None else None
+    if verb is None or m is None or first is None or not first.placeholder.startswith('"'):
+        return None
+    text = _quoted(m.group(1))
+    what = first.placeholder.strip('"')
+    return Found(
+        m.start(1),
+        m.end(1),
+        f"`{verb.name}` takes its {what} in double quotes, with its own quotes written `\\\"`",
+        f"write `{verb.name} {text}`",
+        text,
+    )
+
+
+def _parameter_attributes(line: Line) -> Found | None:
+    """`parameter name "x" value "y"`, `parameter name="x" value="y"`: TwiML's
+    attributes; the language writes `parameter NAME "VALUE"`."""
+    m = re.match(
+        r"[ \t]*parameter[ \t]+(name[ \t]*=?[ \t]*(\"[^\"]*\"|\S+)[ \t]+value[ \t]*=?[ \t]*(\"[^\"]*\"|\S+))",
+        line.text,
+    )
+    if m is None:
+        return None
+    name, value = _unquote(m.group(2)), _unquote(m.group(3))
+    written_name = name if re.fullmatch(r"[A-Za-z_][\w.-]*", name) else _quoted(name)
+    text = f"{written_name} {_quoted(value)}"
+    return Found(
+        m.start(1),
+        m.end(1),
+        "a `parameter` line is written `parameter NAME \"VALUE\"`, without TwiML's attribute names",
+        f"write `parameter {text}`",
+        text,
+    )
 
 
 def _unquoted_string_option(line: Line) -> Found | None:
@@ -1526,6 +1653,19 @@ def _verb_in_the_line(line: Line) -> Found | None:
             continue
         if line.verb == "record" and piece is line.pieces[1]:
             continue  # the recording's label
+        if piece.text in vocabulary.BY_NAME[verb].children:
+            head = line.text[len(line.text) - len(line.text.lstrip(" \t")) : piece.start].rstrip()
+            tail = line.text[piece.start : line.code_end].strip()
+            arrow = re.search(r"\s->\s.*$", tail)
+            noun = tail[: arrow.start()] if arrow else tail
+            header = f"{head}{arrow.group() if arrow else ''}:"
+            return Found(
+                piece.start,
+                piece.end,
+                f"`{piece.text}` is a noun of `{verb}`: it goes on a line of its own in `{verb}`'s block",
+                f"write `{header}` and, indented below it, `{noun}`",
+                None,
+            )
         return Found(
             piece.start,
             piece.end,
@@ -1741,6 +1881,7 @@ HABITS: tuple[Habit, ...] = (
     _flow_colon,
     _brace,
     _block_without_colon,
+    _xml_line,
     _element_with_content,
     _element,
     _upper_case_word,
@@ -1751,6 +1892,9 @@ HABITS: tuple[Habit, ...] = (
     _when_keys,
     _options_in_a_block,
     _phone_number,
+    _unquoted_value,
+    _bare_json,
+    _parameter_attributes,
     _comparison,
     _goto,
     _pass,

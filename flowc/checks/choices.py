@@ -38,6 +38,21 @@ def _words(option: vocabulary.Option, value: object) -> tuple[ir.Text, ...]:
     return ()
 
 
+_ON = ("true", "yes", "on", "1")
+_OFF = ("false", "no", "off", "0")
+
+
+def _switch_hint(option: vocabulary.Option, word: str) -> str | None:
+    """`beep false`: a switch that also takes words is still turned off with `no`."""
+    if option.shape is not Shape.SWITCH:
+        return None
+    if word.lower() in _OFF:
+        return f"to turn it off, write `{vocabulary.NEGATION} {option.name}`"
+    if word.lower() in _ON:
+        return f"to turn it on, write `{option.name}` alone"
+    return None
+
+
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
@@ -58,7 +73,7 @@ def run(ctx: CheckContext):
                             "FL312",
                             f"`{word.value}` is not a value of `{verb.name} {option.name}`; write {listed}",
                             word.span,
-                            hint=did_you_mean(word.value, option.values),
+                            hint=_switch_hint(option, word.value) or did_you_mean(word.value, option.values),
                         )
                     elif word.value in seen:
                         yield report("FL312", f"`{word.value}` is listed twice", word.span)

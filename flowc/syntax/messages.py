@@ -62,7 +62,7 @@ def _expected_words(expected, verb: str | None = None) -> str:
     """At most five things the parser expected, in words."""
     structure = {"_NL", "_INDENT", "_DEDENT", "$END", "COLON", "ARROW"}
     if "_NL" in expected:
-        expected = set(expected) - {"COLON"}  # only a gather takes a block: `:` is noise here
+        expected = set(expected) - {"COLON"}  # a block is seldom what a line lacks: `:` is noise here
     line_start = sum(keyword(name) in _VERBS for name in expected) > 2  # where a line begins
     if verb == "say" and "STRING" in expected and not line_start:
         return _TERMINAL_WORDS["STRING"]  # right after `say`: its text, first of all

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import codes, where
 
 from flowc.diagnostics import Severity
@@ -49,3 +50,11 @@ def test_word_lists_and_switch_words(compile_flow):
             "did you mean `payment-card-number`?",
         ),
     ]
+
+
+@pytest.mark.parametrize(("word", "hint"), [("false", "write `no beep`"), ("true", "write `beep` alone")])
+def test_a_switch_that_takes_words_is_still_turned_off_with_no(compile_flow, word, hint):
+    build = compile_flow(f'step start:\n    dial:\n        conference "Room 1" beep {word}\n')
+    [d] = [d for d in build.diagnostics if d.code == "FL312"]
+    assert d.message == f"`{word}` is not a value of `conference beep`; write `onEnter` or `onExit`"
+    assert d.hint is not None and d.hint.endswith(hint)
