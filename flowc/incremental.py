@@ -429,10 +429,10 @@ class _Run:
 
     def rendered(self, diagnostics, colour: bool, render: Callable[[], str]) -> str:
         key = _text_key(diagnostics, colour)
-        if self.quick is not None:
-            found = self.quick.get("text", {}).get(key)
-            if isinstance(found, str):
-                return found
+        texts = self.quick.get("text") if self.quick is not None else None
+        found = texts.get(key) if isinstance(texts, dict) else None
+        if isinstance(found, str):
+            return found
         text = render()
         self.texts[key] = text
         return text
