@@ -744,6 +744,21 @@ word or a change in decibels (`+6dB`), `rate` a word or a percentage from
         prosody rate 80% "slowly"
 """,
     ),
+    Code(
+        id="FL320",
+        name="not-a-websocket-url",
+        severity=E,
+        summary="A media stream's or ConversationRelay's URL is not a `wss://` URL.",
+        explanation="""\
+`stream` (under `start` or `connect`) and `conversation-relay` send the call's
+audio or text to a WebSocket server, which Twilio reaches only over `wss://`.
+Any other scheme fails the stream (Twilio error 31922, "URL schema not
+supported"). A relative URL is left to Twilio, which documents it.
+
+    stream https://example.com/audio     # error
+    stream wss://example.com/audio
+""",
+    ),
     # ---- nesting ------------------------------------------------------------------
     Code(
         id="FL401",

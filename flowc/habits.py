@@ -494,18 +494,25 @@ def _action_attribute(line: Line) -> Found | None:
         return None
     # `<Redirect>`'s URL is its text: `redirect url=/next` is the same habit
     name = "action" if "action" in verb.arrow.fields else "url"
-    m = re.search(rf"(?<![\w-]){name}\s*[=:]\s*(\"[^\"]*\"|'[^']*'|[^\s\"'#]+)", line.text)
-    if not m:
+    separator = r"\s*[=:]\s*" if name in _OPTIONS.get(verb.name, {}) else r"(?:\s*[=:]\s*|\s+)"
+    m = re.search(rf"(?<![\w-]){name}{separator}(\"[^\"]*\"|'[^']*'|[^\s\"'#]+)", line.text)
+    if not m or not _outside_strings(line.text, m.start()) or m.group(1).startswith("->"):
         return None
-    arrow = f"-> {_unquote(m.group(1))}"
+    value, colon, end = m.group(1), "", m.end()
     rest = line.text[m.end() : line.code_end].strip()
-    text = f"{rest} {arrow}" if rest else arrow
+    if not rest and value.endswith(":") and len(value) > 1:
+        value, end = value[:-1], end - 1  # `connect action /after:`: the colon opens its block
+    elif rest.endswith(":"):
+        rest, colon = rest[:-1].rstrip(), ":"
+    arrow = f"-> {_unquote(value)}"
+    text = (f"{rest} {arrow}" if rest else arrow) + colon
+    whole = line.text[m.start() : end]
     return Found(
         m.start(),
-        line.code_end if rest else m.end(),
-        f"`{m.group()}` is TwiML's spelling: the action is written `->` and its target"
+        line.code_end if rest else end,
+        f"`{whole}` is TwiML's spelling: the action is written `->` and its target"
         if name == "action"
-        else f"`{m.group()}` is TwiML's spelling: the target is written after `->`",
+        else f"`{whole}` is TwiML's spelling: the target is written after `->`",
         f"write `{arrow}` at the end of the line",
         text,
     )

@@ -179,7 +179,7 @@ class Value:
     shape: Shape | None = None
     optional: bool = False
     sid: str = ""  # the prefix of the SID it holds, checked by `sids`
-    check: str = ""  # what else is checked: "e164" (a phone number), "sip" (a `sip:` URI)
+    check: str = ""  # what else is checked: "e164" (a phone number), "sip" (a `sip:` URI), "wss" (a WebSocket URL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1191,7 +1191,7 @@ VERBS: tuple[Verb, ...] = (
         "Stream",
         "stream [URL] [OPTION ...][:]",
         "A media stream: the call's audio sent to a WebSocket (`wss://…`). Its block may hold `parameter` lines.",
-        (_value("url", "url", "URL", Shape.URL, optional=True, accepts="a `wss://` URL"),),
+        (_value("url", "url", "URL", Shape.URL, optional=True, accepts="a `wss://` URL", check="wss"),),
         (
             _opt(
                 "name",
@@ -1479,7 +1479,7 @@ VERBS: tuple[Verb, ...] = (
         "conversation-relay URL [OPTION ...][:]",
         "An AI agent on a WebSocket server: Twilio turns the caller's speech into text for it and speaks "
         "its replies. Its block may hold `language` and `parameter` lines.",
-        (_value("url", "url", "URL", Shape.URL, accepts="a `wss://` URL"),),
+        (_value("url", "url", "URL", Shape.URL, accepts="a `wss://` URL", check="wss"),),
         (
             _opt(
                 "language",

@@ -146,6 +146,7 @@ CASES: dict[str, Case] = {
     "FL313": one('step start:\n    dial:\n        number "(415) 555-0100"\n', "main.flow:3:16"),
     "FL314": one('step start:\n    dial:\n        sip "alice@example.com"\n', "main.flow:3:13"),
     "FL315": one('step start:\n    enqueue support workflow "support"\n', "main.flow:2:30"),
+    "FL320": one("step start:\n    start:\n        stream https://example.com/audio\n", "main.flow:3:16"),
     "FL316": one('step start:\n    pay -> https://pay.example.com/r:\n        prompt:\n            say "Card"\n', "main.flow:3:9"),
     "FL317": one("step start:\n    pay -> receipt\nstep receipt:\n    hangup\n", "main.flow:2:9"),
     # nesting

@@ -1472,6 +1472,14 @@ HABITS = [
         'step start:\n    hangup:\n        parameter x "y"\n',
     ),
     Habit(
+        "action written as a word before a block",
+        'step start:\n    connect action /after:\n        room "x"\n',
+        "2:13-2:26",
+        "`action /after` is TwiML's spelling: the action is written `->` and its target",
+        "write `-> /after` at the end of the line",
+        'step start:\n    connect -> /after:\n        room "x"\n',
+    ),
+    Habit(
         "<Hangup/>",
         "step start:\n    <Hangup/>\n",
         "2:5-2:14",

@@ -46,6 +46,7 @@ from . import (
     unreachable_verbs,
     urls,
     values,
+    websocket_urls,
 )
 from .base import CheckContext
 
@@ -74,6 +75,7 @@ CHECKS = (
     choices,
     phone_numbers,
     sip_uris,
+    websocket_urls,
     sids,
     ssml_values,
     ssml_measures,

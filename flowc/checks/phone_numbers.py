@@ -38,6 +38,15 @@ def _numbers(verb: ir.Verb):
             yield found
 
 
+def _hint(value: str, digits: str) -> str:
+    if not digits:
+        return "write `+`, the country code and the number"
+    if value.lstrip().startswith("+"):
+        return f'write `"+{digits}"`, without spaces or punctuation'
+    us = f' (a number of the US or Canada: `"+1{digits}"`)' if len(digits) == 10 else ""
+    return f"start it with `+` and the country code, then `{digits}`{us}"
+
+
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         for _, verb in ctx.verbs(flow):
@@ -48,7 +57,5 @@ def run(ctx: CheckContext):
                         "FL313",
                         f"`{number.value}` is not a phone number in E.164",
                         number.span,
-                        hint=f'write `"+{digits}"` with its country code'
-                        if digits
-                        else "write `+`, the country code and the number",
+                        hint=_hint(number.value, digits),
                     )
