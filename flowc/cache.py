@@ -19,6 +19,11 @@ command line overrides them all). It holds plain JSON data, never code:
 - ``outputs``: per output directory, the documents the last build left there
   and the ``stat`` of the manifest and of each document's directory.
 
+Its small *quick* part, read first, holds the last run's diagnostics with a
+digest of every file's ``stat``, and the text reports that run printed (see
+:mod:`flowc.incremental`), so that a run in which nothing changed reads
+nothing else.
+
 Everything is keyed by what can change a result: the cache file's
 ``environment`` is a digest of flowc's version, its own files (code, grammar,
 vocabulary) and the Python, Lark and lxml it runs on, so another flowc, an
@@ -262,14 +267,18 @@ class Cache:
         if self.path is None:
             return
         quick = json.dumps(self.quick, separators=(",", ":")).encode("utf-8")
-        full = json.dumps(self.full(), separators=(",", ":")).encode("utf-8")
+        if self._full is None and self._raw is not None:
+            full, full_digest = self._raw, self._digest  # never parsed, so unchanged: written back as read
+        else:
+            full = json.dumps(self.full(), separators=(",", ":")).encode("utf-8")
+            full_digest = digest(full)
         head = json.dumps(
             {
                 "environment": self.environment,
                 "written_ns": self.started_ns,
                 "quick_size": len(quick),
                 "quick": digest(quick),
-                "full": digest(full),
+                "full": full_digest,
             }
         ).encode("utf-8")
         directory = os.path.dirname(self.path)

@@ -145,7 +145,14 @@ def _report(build, fmt: str, werror: bool, colour: str) -> tuple:
         from .project import promote_warnings
 
         diagnostics = promote_warnings(diagnostics)
-    _render(diagnostics, build.sources() if fmt == "text" else {}, fmt, _use_colour(colour))
+    use_colour = _use_colour(colour)
+    rendered = getattr(build, "rendered", None)  # an incremental run keeps its text in the cache
+    if fmt == "text" and rendered is not None:
+        text = rendered(diagnostics, use_colour, lambda: _text(diagnostics, build.sources(), use_colour))
+        if text:
+            click.echo(text, err=True)
+    else:
+        _render(diagnostics, build.sources() if fmt == "text" else {}, fmt, use_colour)
     if fmt == "text" and diagnostics:
         click.echo(format_summary(diagnostics, len(build.units)), err=True)
     return diagnostics, any(d.severity is Severity.ERROR for d in diagnostics)
@@ -237,13 +244,14 @@ def check(paths, target, fix, diff, fmt, werror, color, jobs, no_cache, cache_di
         build = _fix(paths, write=fix and not diff)
     elif target in (None, "twiml"):
         outcome = _analyse(paths, jobs, no_cache, cache_dir, render=False)
+        run = outcome.run
         try:
-            outcome.run.remember()
+            run.close()
+            if target is not None:
+                outcome = replace(outcome, diagnostics=_with_unsupported(outcome))
+            _finish_check(outcome, fmt, werror, color, then=run.remember)
         finally:
-            outcome.run.close()
-        if target is not None:
-            outcome = replace(outcome, diagnostics=_with_unsupported(outcome))
-        _finish_check(outcome, fmt, werror, color)
+            run.close()
         return
     else:
         build = _load(paths)
@@ -255,8 +263,10 @@ def check(paths, target, fix, diff, fmt, werror, color, jobs, no_cache, cache_di
     _finish_check(build, fmt, werror, color)
 
 
-def _finish_check(build, fmt: str, werror: bool, color: str) -> None:
+def _finish_check(build, fmt: str, werror: bool, color: str, then=None) -> None:
     _, failed = _report(build, fmt, werror, color)
+    if then is not None:
+        then()  # after the report: the cache keeps the text it printed
     if not failed and fmt == "text":
         from .render import format_summary
 
@@ -373,8 +383,8 @@ def _build_twiml(paths, out, fmt, werror, color, jobs, no_cache, cache_dir) -> N
     run = outcome.run
     try:
         if _fails(outcome.diagnostics, werror):
-            run.remember()
             _report(replace(outcome, diagnostics=_with_unsupported(outcome)), fmt, werror, color)
+            run.remember()
             click.echo("nothing written: fix the errors above", err=True)
             sys.exit(EXIT_FLOW_ERRORS)
         documents = None if outcome.unsupported else run.documents(out)
@@ -595,7 +605,7 @@ def import_command(paths, out, name, fmt, color):
 
 def _render(diagnostics, sources, fmt: str, colour: bool) -> None:
     """Diagnostics in the chosen format: text on stderr, the others on stdout."""
-    from .render import format_text, to_github, to_json, to_sarif
+    from .render import to_github, to_json, to_sarif
 
     if fmt == "json":
         click.echo(to_json(diagnostics))
@@ -604,9 +614,15 @@ def _render(diagnostics, sources, fmt: str, colour: bool) -> None:
     elif fmt == "github":
         if diagnostics:
             click.echo(to_github(diagnostics))
-    else:
-        for d in diagnostics:
-            click.echo(format_text(d, sources, colour=colour), err=True)
+    elif diagnostics:
+        click.echo(_text(diagnostics, sources, colour), err=True)
+
+
+def _text(diagnostics, sources, colour: bool) -> str:
+    """The text report of ``diagnostics``, one after the other, without the final newline."""
+    from .render import format_text
+
+    return "\n".join(format_text(d, sources, colour=colour) for d in diagnostics)
 
 
 @cli.command()

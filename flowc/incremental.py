@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -47,6 +47,7 @@ from .source import SourceFile
 PARALLEL_FROM = 64
 CHUNK = 32  # files per parse request to a worker
 RACY_NS = 2_000_000_000  # a file modified this close to the cache's writing is read anyway
+TEXTS = 4  # text reports the quick part of the cache keeps (colour or not, check or build...)
 
 
 def default_jobs() -> int:
@@ -368,6 +369,12 @@ class Outcome:
     def sources(self) -> Mapping[str, SourceFile]:
         return self.run.sources
 
+    def rendered(self, diagnostics, colour: bool, render: Callable[[], str]) -> str:
+        """The text report of ``diagnostics`` (some of this run's, maybe promoted to
+        errors): as the cache keeps it when no file changed since it was printed,
+        else ``render()``, kept for the next run."""
+        return self.run.rendered(diagnostics, colour, render)
+
 
 def analyse(paths, *, jobs: int, cache: Cache, render: bool) -> Outcome:
     """Check the files of ``paths`` (directories expanded) as :func:`flowc.project.load`
@@ -416,6 +423,19 @@ class _Run:
         self._stats_seen: dict[str, list[int]] = {}  # stat taken before any file was read
         self._cached_files: dict[str, Any] = {}
         self._cached_stats: dict[str, Any] = {}
+        self.texts: dict[str, str] = {}  # text reports rendered in this run, by _text_key
+
+    # -- the text report
+
+    def rendered(self, diagnostics, colour: bool, render: Callable[[], str]) -> str:
+        key = _text_key(diagnostics, colour)
+        texts = self.quick.get("text") if self.quick is not None else None
+        found = texts.get(key) if isinstance(texts, dict) else None
+        if isinstance(found, str):
+            return found
+        text = render()
+        self.texts[key] = text
+        return text
 
     # -- files
 
@@ -661,19 +681,19 @@ class _Run:
         if not valid:
             state = {"s": {}, "d": {}}
         previous, dirs = state.get("s", {}), state.get("d", {})
-        seen: dict[str, bool] = {}
         unchanged: set[str] = set()
         need: list[str] = []
         made: dict[str, str] = {}
         count = 0
-        for path in self.files:
-            record = self.records[path]
-            if "x" not in record:
-                continue
+        built = [(path, self.records[path]) for path in self.files if "x" in self.records[path]]
+        # The directories of the documents the last build left as they are now, looked at once each.
+        wanted = sorted({d for path, record in built if previous.get(path) == record["xh"] for d in _dirs(record["x"])})
+        same = {d for d, st in zip(wanted, _stats_in(out, wanted)) if st is not None and st == dirs.get(d)}
+        for path, record in built:
             rels = record["x"]
             count += len(rels)
             made[path] = record["xh"]
-            if previous.get(path) == record["xh"] and all(self._same_dir(out, d, dirs, seen) for d in _dirs(rels)):
+            if previous.get(path) == record["xh"] and all(d in same for d in _dirs(rels)):
                 unchanged.update(rels)
             elif path not in self.docs:
                 need.append(path)
@@ -691,19 +711,17 @@ class _Run:
         untouched = valid and not files and previous == made
         return Documents(files=files, unchanged=unchanged - set(files), made=made, count=count, untouched=untouched)
 
-    @staticmethod
-    def _same_dir(out: str, directory: str, dirs: dict, seen: dict[str, bool]) -> bool:
-        if directory not in seen:
-            seen[directory] = _stat_of(os.path.join(out, directory)) == dirs.get(directory)
-        return seen[directory]
-
     def remember(self, out: str | None = None, documents: Documents | None = None, touched=()) -> None:
         """Store what this run learnt; with ``out``, also what the build left there
         (``documents`` from :meth:`documents`, None when the build failed part way)."""
         cache = self.cache
         if cache.path is None:
             return
+        if self.quick is not None and self.texts:
+            self._keep_texts(self.quick)
         if out is not None and documents is not None and documents.untouched and self.quick is not None:
+            if self.changed:
+                cache.save()  # only a text report to keep
             return  # nothing changed, in the flows or in the output directory
         if self.quick is None:
             files = {p: r for p, r in self.records.items() if r.get("h") is not None}
@@ -726,13 +744,16 @@ class _Run:
                 old_dirs = old.get("d", {}) if isinstance(old, dict) else {}
                 changed = {rel.rpartition("/")[0] for rel in touched}
                 dirs: dict[str, Any] = {}
+                fresh: list[str] = []
                 for path in documents.made:
                     for directory in _dirs(self.records[path]["x"]):
                         if directory not in dirs:
                             if directory in old_dirs and directory not in changed:
                                 dirs[directory] = old_dirs[directory]
                             else:
-                                dirs[directory] = _stat_of(os.path.join(out, directory))
+                                dirs[directory] = None
+                                fresh.append(directory)
+                dirs.update(zip(fresh, _stats_in(out, fresh)))
                 manifest = _stat_of(os.path.join(out, _MANIFEST()))
                 cache.outputs[real] = {"m": manifest, "s": documents.made, "d": dirs}
                 names = sorted(dirs)
@@ -768,9 +789,28 @@ class _Run:
             "made": _made_key({p: self.records[p]["xh"] for p in self.files if "x" in self.records[p]}),
             "diagnostics": result[0],
             "unsupported": result[1],
+            "text": {},
         }
+        if isinstance(old, dict) and old.get("key") == key and old.get("racy") == racy:
+            # The same files with the same bytes: the text reports of the last run still hold.
+            texts = old.get("text")
+            if isinstance(texts, dict):
+                snap["text"] = {k: v for k, v in texts.items() if isinstance(v, str)}
+        self._keep_texts(snap)
         if old != snap:
             self.cache.quick["snapshot"] = snap
+            self.changed = True
+
+    def _keep_texts(self, snap: dict[str, Any]) -> None:
+        """Add this run's text reports to those of ``snap``, the last ``TEXTS`` of them."""
+        texts = snap.get("text")
+        texts = dict(texts) if isinstance(texts, dict) else {}
+        for key, text in self.texts.items():
+            texts.pop(key, None)
+            texts[key] = text
+        texts = dict(list(texts.items())[-TEXTS:])
+        if texts != snap.get("text"):
+            snap["text"] = texts
             self.changed = True
 
     def _recorded_key(self) -> str | None:
@@ -803,10 +843,18 @@ def _documents_digest(docs: dict[str, bytes]) -> str:
 def _dirs(rels: list[str]) -> list[str]:
     """The directories of a flow's documents (one, unless a backend changes its layout)."""
     first = rels[0].rpartition("/")[0]
-    prefix = first + "/"
-    if all(rel.startswith(prefix) and "/" not in rel[len(prefix) :] for rel in rels):
-        return [first]
-    return sorted({rel.rpartition("/")[0] for rel in rels})
+    for rel in rels:
+        if rel.rpartition("/")[0] != first:
+            return sorted({rel.rpartition("/")[0] for rel in rels})
+    return [first]
+
+
+def _text_key(diagnostics, colour: bool) -> str:
+    """What a text report depends on besides the files' bytes: the diagnostics and the colour."""
+    import json
+
+    body = json.dumps([encode(d) for d in diagnostics], separators=(",", ":"))
+    return digest(f"{'colour' if colour else 'plain'}\0{body}".encode())
 
 
 def _made_key(made: dict[str, str]) -> str:
@@ -814,7 +862,33 @@ def _made_key(made: dict[str, str]) -> str:
 
 
 def _dirs_key(out: str, dirs: list[str]) -> str:
-    return digest(repr([_stat_of(os.path.join(out, d)) for d in dirs]).encode("utf-8"))
+    return digest(repr(_stats_in(out, dirs)).encode("utf-8"))
+
+
+def _stats_in(out: str, names: list[str]) -> list[list[int] | None]:
+    """What :func:`_stat_of` gives for each of ``names`` (paths relative to
+    ``out``), looked up from one open handle on ``out``: ten thousand
+    directories cost ten thousand system calls and no path joining."""
+    if os.stat not in os.supports_dir_fd:  # pragma: no cover - every POSIX system has it
+        return [_stat_of(os.path.join(out, name)) for name in names]
+    try:
+        fd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return [None] * len(names)
+    stats: list[list[int] | None] = []
+    append = stats.append
+    stat = os.stat
+    try:
+        for name in names:
+            try:
+                st = stat(name, dir_fd=fd)
+            except OSError:
+                append(None)
+                continue
+            append([st.st_size, st.st_mtime_ns, st.st_ino])
+    finally:
+        os.close(fd)
+    return stats
 
 
 def _MANIFEST() -> str:

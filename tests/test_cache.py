@@ -168,6 +168,89 @@ def test_a_build_that_fails_while_writing_is_redone_next_time(tmp_path, cache_di
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
 
 
+# ---- the text report kept in the cache ------------------------------------------------------------
+
+WARNS = 'flow w{n}\n\nstep start:\n    say "{say}"\n    reject\n'  # FL205 on reject, a note on say
+
+
+def coloured(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, color=True)
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The codes of the diagnostics rendered as text in this process."""
+    import flowc.render as render
+
+    seen: list[str] = []
+    real = render.format_text
+
+    def counting(d, sources, **kw):
+        seen.append(d.code)
+        return real(d, sources, **kw)
+
+    monkeypatch.setattr(render, "format_text", counting)
+    return seen
+
+
+def test_an_unchanged_check_prints_the_stored_text_report(tmp_path, cache_dir, renders, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "flows").mkdir()
+    for n in range(3):
+        (tmp_path / "flows" / f"w{n}.flow").write_text(WARNS.format(n=n, say="Hi."), encoding="utf-8")
+    first = run("check", "flows", "--color", "never")
+    assert renders.count("FL205") == 3
+    renders.clear()
+    again = run("check", "flows", "--color", "never")
+    assert renders == []  # printed from the cache
+    assert again.stderr == first.stderr
+    assert again.stderr.count("warning[FL205]") == 3
+    assert again.stderr == run("check", "flows", "--color", "never", "--no-cache").stderr
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ("--color", "always"),
+        ("--color", "never", "--werror"),
+        ("--format", "json"),
+        ("--format", "github"),
+        ("--target", "twiml"),
+    ],
+)
+def test_a_stored_text_report_is_printed_only_for_its_colour_and_diagnostics(
+    tmp_path, cache_dir, monkeypatch, options
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "flows" / "w0.flow").write_text(WARNS.format(n=0, say="Hi."), encoding="utf-8")
+    plain = coloured("check", "flows", "--color", "never")
+    assert "\x1b[" not in plain.stderr
+    for _ in range(2):  # the first time with the plain text in the cache, then with its own
+        other = coloured("check", "flows", *options)
+        fresh = coloured("check", "flows", *options, "--no-cache")
+        assert (other.stdout, other.stderr, other.exit_code) == (fresh.stdout, fresh.stderr, fresh.exit_code)
+    if options[1] == "always":
+        assert "\x1b[" in other.stderr
+    assert coloured("check", "flows", "--color", "never").stderr == plain.stderr
+
+
+def test_a_stored_text_report_shows_the_lines_as_they_are_now(tmp_path, cache_dir, monkeypatch):
+    """An edit that leaves every diagnostic as it was still changes the source lines shown."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "flows").mkdir()
+    path = tmp_path / "flows" / "w0.flow"
+    path.write_text(WARNS.format(n=0, say="Hi."), encoding="utf-8")
+    assert 'say "Hi."' in run("check", "flows").stderr
+    assert 'say "Hi."' in run("build", "flows", "-o", "out").stderr
+    path.write_text(WARNS.format(n=0, say="Ho."), encoding="utf-8")
+    for args in (("check", "flows"), ("build", "flows", "-o", "out")):
+        shown = run(*args).stderr
+        assert 'say "Ho."' in shown and 'say "Hi."' not in shown
+        report = shown.split("\n1 TwiML file")[0]  # a build's last line says what it wrote
+        assert report == run(*args, "--no-cache").stderr.split("\n1 TwiML file")[0]
+
+
 # ---- a corrupt or foreign cache ---------------------------------------------------------------
 
 
