@@ -1269,6 +1269,88 @@ def _parameter_attributes(line: Line) -> Found | None:
     )
 
 
+def _unquoted_text(line: Line) -> Found | None:
+    """`say Hello there`: a verb's text is in double quotes."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    first = next((v for v in verb.values if not v.keyword), None) if verb is not None else None
+    if verb is None or first is None or not first.placeholder.startswith('"') or len(line.pieces) < 2:
+        return None
+    words = []
+    for piece in line.pieces[1:]:
+        if piece.kind != "word" or piece.text in _OPTIONS.get(verb.name, {}) or piece.text == "->":
+            break
+        words.append(piece)
+    if (
+        not words
+        or not re.fullmatch(r"[A-Za-z][\w',.!?-]*", words[0].text)
+        or words[0].text in vocabulary.BY_NAME  # `dial queue support`: a noun, said below
+        or line.text[words[0].end : words[0].end + 1] in ("'", '"')  # `f"…"`: a string's prefix
+    ):
+        return None
+    text = _quoted(line.text[words[0].start : words[-1].end])
+    what = first.placeholder.strip('"').lower()
+    return Found(
+        words[0].start,
+        words[-1].end,
+        f"`{verb.name}` takes its {what} in double quotes",
+        f"write `{verb.name} {text}`",
+        text,
+    )
+
+
+def _quoted_words(line: Line) -> Found | None:
+    """`gather input "speech dtmf"`: the words of a list are written bare."""
+    lists = [n for n, o in _OPTIONS.get(line.verb or "", {}).items() if o.shape is Shape.WORDS]
+    if not lists:
+        return None
+    names = "|".join(re.escape(n) for n in lists)
+    m = re.search(rf"(?<![\w-])({names})[ \t]+(\"([a-z][\w -]*)\")", line.text)
+    if not m or not _outside_strings(line.text, m.start()):
+        return None
+    text = " ".join(m.group(3).split())
+    return Found(
+        m.start(2),
+        m.end(2),
+        f"the words of `{m.group(1)}` are written without quotes",
+        f"write `{m.group(1)} {text}`",
+        text,
+    )
+
+
+def _value_without_its_option(line: Line) -> Found | None:
+    """`prompt payment-card-number`: a value written without the option it belongs to."""
+    options = _OPTIONS.get(line.verb or "", {})
+    for piece in line.pieces[1:]:
+        word = piece.text.rstrip(":")
+        if piece.kind != "word" or word in options or word in vocabulary.BY_NAME:
+            continue
+        owners = [o for o in options.values() if word in o.values and o.shape in (Shape.WORD, Shape.WORDS)]
+        if len(owners) != 1:
+            continue
+        text = f"{owners[0].name} {word}"
+        return Found(
+            piece.start,
+            piece.start + len(word),
+            f"`{word}` is a value of `{owners[0].name}`, written after it",
+            f"write `{text}`",
+            text,
+        )
+    return None
+
+
+def _verb_not_indented(line: Line) -> Found | None:
+    """A verb at the start of the line under `step NAME:`: a step's lines are indented."""
+    m = re.match(r"([a-z][a-z-]*)(?=\s|$)", line.text)
+    if not m or m.group(1) not in vocabulary.BY_NAME or vocabulary.BY_NAME[m.group(1)].noun:
+        return None
+    number = line.number - 1
+    while number >= 0 and not line.lines[number].split("#", 1)[0].strip():
+        number -= 1
+    if number < 0 or not re.match(r"\S.*:\s*(#.*)?$", line.lines[number]):
+        return None  # not right under a line that opens a block
+    return Found(0, 0, "the lines of a step are indented under it", "indent it by four spaces", "    ")
+
+
 def _unquoted_string_option(line: Line) -> Found | None:
     """`finish #`, `gather finish *`, `caller-id +15550000000`: the value
     of such an option is in double quotes (`#` alone starts a comment)."""
@@ -1828,6 +1910,10 @@ HABITS: tuple[Habit, ...] = (
     _options_in_a_block,
     _phone_number,
     _unquoted_value,
+    _unquoted_text,
+    _quoted_words,
+    _value_without_its_option,
+    _verb_not_indented,
     _bare_json,
     _parameter_attributes,
     _comparison,
