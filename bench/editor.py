@@ -45,6 +45,9 @@ if ROOT not in sys.path:
 
 from compile import generate_all  # noqa: E402 - bench/compile.py, beside this script
 
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from lsp_client import big_flow  # noqa: E402 - the big flow the scale tests open too
+
 from flowc.formatter import format_source  # noqa: E402
 from flowc.source import SourceFile  # noqa: E402
 from flowc.syntax import parse  # noqa: E402
@@ -116,21 +119,6 @@ def median_ms(fn, n: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
-
-
-def big_flow(steps: int) -> str:
-    """One flow of ``steps`` steps, each a menu and a fallback (about 150 bytes a step)."""
-    out = ["flow big", ""]
-    for i in range(steps):
-        after = f"s{i + 1}" if i + 1 < steps else "s0"
-        out += [
-            f"step s{i}:",
-            f"    gather digits 1 timeout 5s -> {after}:",
-            f'        say "Press 1 for the next step, or wait to hear step {i} again."',
-            f"    redirect -> s{i}",
-            "",
-        ]
-    return "\n".join(out)
 
 
 class Listener:

@@ -1202,25 +1202,31 @@ def _upper_unit(line: Line) -> Found | None:
     return Found(m.start(1), m.end(1), "a duration's unit is written in lower case", f"write `{text}`", text)
 
 
+def _quoted_value(line: Line) -> tuple[Verb, str] | None:
+    """The line's verb when its value is a quoted string (`say "TEXT"`,
+    `sip "SIP-URI"`), with that value's name in words (`text`, `SIP URI`)."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    first = next((v for v in verb.values if not v.keyword), None) if verb is not None else None
+    if verb is None or first is None or not first.placeholder.startswith('"'):
+        return None
+    words = first.placeholder.strip('"').split("-")
+    return verb, " ".join(w if w in ("SIP", "URI", "SID", "JSON") else w.lower() for w in words)
+
+
 def _unquoted_value(line: Line) -> Found | None:
     """`sip sip:alice@example.com`, `number +15550100`: an element's value
     that is a quoted string, written bare."""
-    verb = vocabulary.BY_NAME.get(line.verb or "")
-    if verb is None or not verb.generated or len(line.pieces) < 2:
+    found = _quoted_value(line)
+    if found is None or not found[0].generated or len(line.pieces) < 2:
         return None
-    first = next((v for v in verb.values if not v.keyword), None)
-    piece = line.pieces[1]
+    (verb, what), piece = found, line.pieces[1]
     if (
-        first is None
-        or not first.placeholder.startswith('"')
-        or piece.kind != "word"
+        piece.kind != "word"
         or piece.text in _OPTIONS.get(verb.name, {})
         or not re.fullmatch(r"[^\s\"'#]*[:@+./][^\s\"'#]*", piece.text)
     ):
         return None
     text = _quoted(piece.text.strip("'"))
-    words = first.placeholder.strip('"').split("-")  # `SIP-URI`, `NUMBER`
-    what = " ".join(w if w in ("SIP", "URI", "SID", "JSON") else w.lower() for w in words)
     return Found(
         piece.start,
         piece.end,
@@ -1232,13 +1238,12 @@ def _unquoted_value(line: Line) -> Found | None:
 
 def _bare_json(line: Line) -> Found | None:
     """`task {"team": "support"}`: JSON is a value in double quotes, its own quotes escaped."""
-    verb = vocabulary.BY_NAME.get(line.verb or "")
     m = re.match(r"[ \t]*[a-z-]+[ \t]+(\{.*\}|\[.*\])[ \t]*(?=#|$)", line.text)
-    first = next((v for v in verb.values if not v.keyword), None) if verb is not None else None
-    if verb is None or m is None or first is None or not first.placeholder.startswith('"'):
+    found = _quoted_value(line)
+    if m is None or found is None:
         return None
+    verb, what = found
     text = _quoted(m.group(1))
-    what = first.placeholder.strip('"')
     return Found(
         m.start(1),
         m.end(1),
@@ -1271,10 +1276,10 @@ def _parameter_attributes(line: Line) -> Found | None:
 
 def _unquoted_text(line: Line) -> Found | None:
     """`say Hello there`: a verb's text is in double quotes."""
-    verb = vocabulary.BY_NAME.get(line.verb or "")
-    first = next((v for v in verb.values if not v.keyword), None) if verb is not None else None
-    if verb is None or first is None or not first.placeholder.startswith('"') or len(line.pieces) < 2:
+    found = _quoted_value(line)
+    if found is None or len(line.pieces) < 2:
         return None
+    verb, what = found
     words = []
     for piece in line.pieces[1:]:
         if piece.kind != "word" or piece.text in _OPTIONS.get(verb.name, {}) or piece.text == "->":
@@ -1288,7 +1293,6 @@ def _unquoted_text(line: Line) -> Found | None:
     ):
         return None
     text = _quoted(line.text[words[0].start : words[-1].end])
-    what = first.placeholder.strip('"').lower()
     return Found(
         words[0].start,
         words[-1].end,

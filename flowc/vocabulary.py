@@ -382,18 +382,7 @@ def _noun(
     options: tuple[Option, ...] = (),
     **more,
 ) -> Verb:
-    return Verb(
-        name,
-        element,
-        syntax,
-        summary,
-        options=options,
-        values=values,
-        noun=True,
-        generated=True,
-        hover_fields=tuple(v.field for v in values),
-        **more,
-    )
+    return _element(name, element, syntax, summary, values, options, noun=True, **more)
 
 
 def _element(

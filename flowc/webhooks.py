@@ -64,17 +64,9 @@ class Request:
     sample: tuple[tuple[str, str], ...] = ()  # parameters of a typical request, for generated tests
 
 
-_CALL_STATUS = (
-    "CallSid",
-    "AccountSid",
-    "From",
-    "To",
-    "CallStatus",
-    "ApiVersion",
-    "Direction",
-    "ForwardedFrom",
-    "CallerName",
-    "ParentCallSid",
+# A call status callback: the call's own parameters (the standard ones up to
+# ParentCallSid, without the caller's location), then the status's.
+_CALL_STATUS = STANDARD[: STANDARD.index("ParentCallSid") + 1] + (
     "CallDuration",
     "SipResponseCode",
     "Timestamp",

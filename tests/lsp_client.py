@@ -1,5 +1,6 @@
 """A small synchronous client for `flowc lsp`: it starts the server as a
-subprocess and speaks JSON-RPC to it over stdio, the way an editor does."""
+subprocess and speaks JSON-RPC to it over stdio, the way an editor does.
+Also the big flow the scale tests and `bench/editor.py` both open."""
 
 from __future__ import annotations
 
@@ -12,6 +13,21 @@ from pathlib import Path
 
 CMD = [sys.executable, "-m", "flowc.cli", "lsp"]
 WAIT = 60  # seconds before a missing answer fails the test (a guard, not a measurement)
+
+
+def big_flow(steps: int) -> str:
+    """One flow of ``steps`` steps, each a menu and a fallback (about 150 bytes a step)."""
+    out = ["flow big", ""]
+    for i in range(steps):
+        after = f"s{i + 1}" if i + 1 < steps else "s0"
+        out += [
+            f"step s{i}:",
+            f"    gather digits 1 timeout 5s -> {after}:",
+            f'        say "Press 1 for the next step, or wait to hear step {i} again."',
+            f"    redirect -> s{i}",
+            "",
+        ]
+    return "\n".join(out)
 
 
 class LspError(Exception):

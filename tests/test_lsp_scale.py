@@ -10,7 +10,7 @@ import random
 import textwrap
 
 import pytest
-from lsp_client import Client
+from lsp_client import Client, big_flow
 
 from flowc.source import SourceFile
 from flowc.syntax import parse_recovering
@@ -38,20 +38,6 @@ BILLING = textwrap.dedent(
         redirect -> main.handle
     """
 )
-
-
-def big_flow(steps: int) -> str:
-    out = ["flow big", ""]
-    for i in range(steps):
-        after = f"s{i + 1}" if i + 1 < steps else "s0"
-        out += [
-            f"step s{i}:",
-            f"    gather digits 1 timeout 5s -> {after}:",
-            f'        say "Press 1 for the next step, or wait to hear step {i} again."',
-            f"    redirect -> s{i}",
-            "",
-        ]
-    return "\n".join(out)
 
 
 @pytest.fixture
