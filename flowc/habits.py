@@ -35,7 +35,7 @@ from .twiml_names import (  # noqa: F401 (part of this module's interface)
     attribute,
     counterpart,
 )
-from .vocabulary import Option, Shape, Verb
+from .vocabulary import Option, Shape, Value, Verb
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,19 +380,48 @@ def _semicolon(line: Line) -> Found | None:
     return Found(start, end, "a line ends without `;`", "remove the `;`", "")
 
 
+def _fold(name: str) -> str:
+    """A name with its case and separators folded: `serviceInstanceSid`,
+    `service-instance-sid` and `service_instance_sid` are one name."""
+    return name.replace("-", "").replace("_", "").lower()
+
+
+def _names_the_value(verb: Verb, value: Value, word: str) -> bool:
+    """Whether ``word`` is the name of ``value`` (its field or its TwiML
+    attribute, in any case and with any separators) and not an option's name."""
+    names = {_fold(value.field)}
+    if value.attribute:
+        names.add(_fold(value.attribute))
+    return _fold(word) in names and word not in _OPTIONS.get(verb.name, {})
+
+
+def _starts_with_the_value_name(line: Line) -> bool:
+    """`conversation service-instance-sid "IS…"`: the line names its verb's
+    value before writing it (answered by :func:`_value_named`)."""
+    verb = vocabulary.BY_NAME.get(line.verb or "")
+    pieces = line.pieces
+    return (
+        verb is not None
+        and len(pieces) > 2
+        and pieces[1].kind == "word"
+        and any(not v.keyword and _names_the_value(verb, v, pieces[1].text.rstrip("=:")) for v in verb.values)
+    )
+
+
 def _value_named(line: Line) -> Found | None:
     """`dial number="+1555"`, `play url=/a.mp3`, `pause length=2`, `reject
-    reason=busy`: a verb's value is written without its name."""
+    reason=busy`, `conversation serviceInstanceSid "IS…"`: a verb's value is
+    written without its name (its field or its TwiML attribute)."""
     verb = vocabulary.BY_NAME.get(line.verb or "")
     if verb is None:
         return None
     for value in verb.values:
         if value.keyword:
             continue
-        m = re.compile(
-            rf"\s+({re.escape(value.field)})(?:\s*[=:]\s*|\s+)(\"[^\"]*\"|'[^']*'|[^\s\"'#]+)"
-        ).match(line.text, line.text.index(verb.name) + len(verb.name))
-        if not m:
+        m = re.compile(r"\s+([A-Za-z][\w-]*)(?:\s*[=:]\s*|\s+)(\"[^\"]*\"|'[^']*'|[^\s\"'#]+)").match(
+            line.text, line.text.index(verb.name) + len(verb.name)
+        )
+        if not m or not _names_the_value(verb, value, m.group(1)):
             continue
         raw = m.group(2)
         inner = _unquote(raw)
@@ -1123,15 +1152,31 @@ def _comma(line: Line) -> Found | None:
 
 
 def _variable(line: Line) -> Found | None:
-    """`redirect -> $next`, `say {name}`: a flow has no variables."""
+    """`redirect -> $next`, `say {name}`, `redirect -> $BASE_URL/next`: a flow has no variables."""
     m = re.search(r"(\$\{?|\{)([A-Za-z_]\w*)\}?", line.text)
     if not m or not _outside_strings(line.text, m.start()):
         return None
     after_arrow = re.search(r"->\s*(?:(?:GET|POST)\s+)?$", line.text[: m.start()]) is not None
+    message = f"`{m.group()}` is not a value: a flow has no variables"
+    path = re.match(r"/([^\s\"#]*)", line.text[m.end() :])
+    if after_arrow and path:  # `$BASE_URL/next`: a base URL kept in a variable
+        rest = path.group(1).removesuffix(".xml")
+        end = m.end() + path.end()
+        if re.fullmatch(r"[A-Za-z_]\w*", rest):
+            return Found(
+                m.start(),
+                end,
+                message,
+                f"write the step `{rest}`; to make step links absolute URLs, set `base-url URL` "
+                "under the `flow` line",
+                rest,
+                safe=False,
+            )
+        return Found(m.start(), end, message, f"write the URL in full (`https://…/{path.group(1)}`)", None)
     return Found(
         m.start(),
         m.end(),
-        f"`{m.group()}` is not a value: a flow has no variables",
+        message,
         f"write the step `{m.group(2)}`, `flow.step` or a URL" if after_arrow else "write the value itself",
         m.group(2) if after_arrow else None,
         safe=False,
@@ -1217,7 +1262,7 @@ def _unquoted_value(line: Line) -> Found | None:
     """`sip sip:alice@example.com`, `number +15550100`: an element's value
     that is a quoted string, written bare."""
     found = _quoted_value(line)
-    if found is None or not found[0].generated or len(line.pieces) < 2:
+    if found is None or not found[0].generated or len(line.pieces) < 2 or _starts_with_the_value_name(line):
         return None
     (verb, what), piece = found, line.pieces[1]
     if (
@@ -1277,7 +1322,7 @@ def _parameter_attributes(line: Line) -> Found | None:
 def _unquoted_text(line: Line) -> Found | None:
     """`say Hello there`: a verb's text is in double quotes."""
     found = _quoted_value(line)
-    if found is None or len(line.pieces) < 2:
+    if found is None or len(line.pieces) < 2 or _starts_with_the_value_name(line):
         return None
     verb, what = found
     words = []
