@@ -24,6 +24,7 @@ from lark import Lark
 
 from .. import vocabulary
 from . import stored
+from .driver import Parser
 from .indentation import FlowIndenter
 from .transform import ToIR
 
@@ -105,19 +106,20 @@ def reference() -> Lark:
     return _parser("reference", None)
 
 
-_IDLE: deque[tuple[Lark, ToIR]] = deque()  # append and pop are atomic: no lock needed
+_IDLE: deque[tuple[Parser, ToIR]] = deque()  # append and pop are atomic: no lock needed
 
 
 @contextmanager
-def parser_session() -> Iterator[tuple[Lark, ToIR]]:
+def parser_session() -> Iterator[tuple[Parser, ToIR]]:
     """A parser and the IR transformer it runs, for one parse at a time:
     taken from the idle ones, or built when all are in use, and given back
-    after."""
+    after. The parser (:class:`.driver.Parser`) parses a text that parses
+    in its own loop, and one that does not with Lark (its ``lark``)."""
     try:
         session = _IDLE.pop()
     except IndexError:
         transformer = ToIR()
-        session = (_parser("session", transformer), transformer)
+        session = (Parser(_parser("session", transformer), transformer), transformer)
     try:
         yield session
     finally:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 from lark import Token, Transformer
 
@@ -127,7 +128,9 @@ def _with_span(callback):
         return callback(self, Span(self.file, line, col, end_line, end_col), *children)
 
     call.__name__ = callback.__name__
-    return call
+    marked: Any = call
+    marked.raw, marked.spanless = callback, False  # read by flowc.syntax.driver
+    return marked
 
 
 def _spanless(callback):
@@ -143,7 +146,9 @@ def _without_span(callback):
         return callback(self, None, *children)
 
     call.__name__ = callback.__name__
-    return call
+    marked: Any = call
+    marked.raw, marked.spanless = callback, True  # read by flowc.syntax.driver
+    return marked
 
 
 def _rule_callbacks(cls):

@@ -1,0 +1,309 @@
+"""Parsing a text that parses, in one loop over Lark's parse table.
+
+Lark's LALR parser calls, for each rule it reduces, a callback that its
+``ParseTreeBuilder`` wraps in generic layers: one drops the punctuation
+tokens, splices the children of ``_`` rules (the helper rules of ``*`` and
+``+``) into their parent and inserts ``None`` for a missing ``[x]``; another
+returns the only child of a ``?`` rule; a third builds a tree for a helper
+rule; and :func:`~flowc.syntax.transform._with_span` then walks the children
+for the span. :class:`Reductions` works all that out once per rule from its
+shape and compiles a function that does only what that rule needs (see
+:func:`_plan`), calling the transformer's method itself. Lark's own parse
+runs these functions too, so both paths build the same IR the same way.
+
+:class:`Parser` parses with Lark's parse table and Lark's contextual lexer,
+with :class:`~flowc.syntax.indentation.FlowIndenter`'s work done inline, in
+one loop without Lark's per-token layers. It only goes the way Lark would:
+at anything Lark would stop at (a token the table does not take, text the
+lexer does not read, an indentation or a keyword glued to a word the
+indenter refuses, an exception in a callback) it gives up and the text is
+parsed again by Lark itself, which raises the exception the syntax-error
+messages and the recovery read. So a text that parses gives what Lark gives,
+and one that does not gives Lark's error.
+
+Lark internals this module relies on, all of Lark 1.3 (whose version is part
+of the stored parser's digest, :mod:`.stored`): ``Lark.parser`` (the parsing
+frontend) with ``.lexer`` (the postlexer's connector, holding the
+``ContextualLexer`` as ``.lexer``, whose ``.lexers`` maps a parser state to
+its ``BasicLexer``, and the postlexer as ``.postlexer``) and ``.parser.parser``
+(the ``_Parser``, holding ``parse_table`` and the ``callbacks`` it calls by
+rule); ``BasicLexer.next_token``, ``LexerState`` and ``TextSlice``; the parse
+table's ``states`` (state -> terminal or rule name -> ``(Shift, state)`` or
+``(Reduce, rule)``), ``start_states`` and ``end_states``; a rule's
+``origin``, ``expansion``, ``alias`` and ``options`` (``expand1``,
+``keep_all_tokens``, ``empty_indices``, ``template_source``), and a
+terminal's ``filter_out``. :func:`check` verifies these are there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lark import Lark, Token
+from lark.lexer import LexerState
+from lark.parsers.lalr_analysis import Shift
+from lark.utils import TextSlice
+
+from ..source import Span
+from .indentation import _glued_to, indent_after, levels
+from .transform import _end, _first, _start
+
+# What stands in each place of a rule's children, after Lark's filtering.
+_NONE = 0  # a missing `[x]`: None
+_TOKEN = 1  # a terminal that is kept: its token
+_VALUE = 2  # a rule: the value of its callback
+_SPLICE = 3  # a `_` rule: its children, in its place
+
+
+def _places(rule) -> list[tuple[int, int]]:
+    """``(what, index in the expansion)`` for each child Lark passes the
+    rule's callback (``maybe_placeholders=True``), as its
+    ``maybe_create_child_filter`` works them out."""
+    expansion = rule.expansion
+    empty = rule.options.empty_indices
+    if empty:
+        ones = "".join(str(int(b)) for b in empty).split("0")
+        nones = [len(run) for run in ones]
+    else:
+        nones = [0] * (len(expansion) + 1)
+    keep_all = rule.options.keep_all_tokens
+    places: list[tuple[int, int]] = []
+    for i, symbol in enumerate(expansion):
+        places += [(_NONE, -1)] * nones[i]
+        if symbol.is_term:
+            if keep_all or not symbol.filter_out:
+                places.append((_TOKEN, i))
+        else:
+            places.append((_SPLICE if symbol.name.startswith("_") else _VALUE, i))
+    places += [(_NONE, -1)] * nones[len(expansion)]
+    return places
+
+
+def _plan(rule, transformer) -> tuple[str, tuple]:
+    """The source of a function making the rule's reduction, and what to make it with.
+
+    The made function takes the children the parser popped (one per
+    symbol of the expansion) and returns what Lark's wrapped callback
+    would: for a `_` rule without a method (a helper of ``*`` or ``+``), the
+    list of its children (its parent splices them in, as it would a
+    tree's); for a ``?`` rule with one child, the child; for a rule with a
+    method of the transformer, what the method returns given the span
+    ``_with_span`` works out; for any other rule, the transformer's
+    ``__default__``.
+    """
+    name = rule.alias or rule.options.template_source or rule.origin.name
+    places = _places(rule)
+    parts = []
+    for what, i in places:
+        parts.append("None" if what == _NONE else f"*s[{i}]" if what == _SPLICE else f"s[{i}]")
+    children = ", ".join(parts)
+    splices = any(what == _SPLICE for what, _ in places)
+    lines = ["def make(method, name, t):", "    def reduce(s):"]
+    body = []
+    if rule.options.expand1 and not rule.alias:
+        if splices:
+            body += [f"c = [{children}]", "if len(c) == 1:", "    return c[0]"]
+            children = "*c"
+        elif len(places) == 1:
+            body.append(f"return {parts[0]}")
+    if not body or not body[-1].startswith("return"):
+        method = getattr(transformer, name, None)
+        if method is None:
+            if name.startswith("_"):
+                if len(places) == 2 and places[0] == (_SPLICE, 0) and places[1][1] == 1:  # `__x: __x item`
+                    body += ["c = s[0]", "c.append(s[1])", "return c"]
+                elif len(places) == 1 and places[0][1] == 0 and len(rule.expansion) == 1 and not splices:
+                    body.append("return s")  # the popped list is the parser's to give
+                else:
+                    body.append(f"return [{children}]")
+            else:
+                body.append(f"return t.__default__(name, [{children}], None)")
+        else:
+            if getattr(method, "raw", None) is None:
+                raise TypeError(f"the transformer's {name} is not a rule callback")
+            body.append(f"return method(t, {_span_code(places, method.spanless, children)}, {children})")
+    lines += ["        " + line for line in body]
+    lines += ["    return reduce"]
+    method = getattr(transformer, name, None)
+    return "\n".join(lines) + "\n", (getattr(method, "raw", None), name, transformer)
+
+
+def _span_code(places: list[tuple[int, int]], spanless: bool, children: str) -> str:
+    """An expression for the span ``_with_span`` gives a rule's method:
+    taken from the tokens where the first and last children are always
+    tokens, else worked out by the same walk."""
+    if spanless:
+        return "None"
+    present = [(what, i) for what, i in places if what != _NONE]
+    if not present:
+        return "None"
+    (first, a), (last, b) = present[0], present[-1]
+    if first == _TOKEN and last == _TOKEN:
+        return f"Span(t.file, s[{a}].line, s[{a}].column, s[{b}].end_line, s[{b}].end_column)"
+    if first == _TOKEN:
+        return f"Span(t.file, s[{a}].line, s[{a}].column, *_end(_first(reversed(({children},)))))"
+    return f"_span(t.file, ({children},))"
+
+
+def _span(file: str, children: tuple) -> Span | None:
+    """The span ``_with_span`` works out, for a rule whose first child may be missing."""
+    first = _first(children)
+    if first is None:
+        return None
+    line, col = _start(first)
+    end_line, end_col = _end(_first(reversed(children)))
+    return Span(file, line, col, end_line, end_col)
+
+
+_MAKERS: dict[str, Callable] = {}  # made from each source: many rules share one shape
+_SCOPE: dict[str, Any] = {"Span": Span, "_end": _end, "_first": _first, "_span": _span}
+
+
+def reduction(rule, transformer) -> Callable[[list], Any]:
+    """The function the parser calls when it reduces ``rule``."""
+    source, args = _plan(rule, transformer)
+    make = _MAKERS.get(source)
+    if make is None:
+        scope: dict[str, Any] = dict(_SCOPE)
+        exec(compile(source, f"<reduction of {rule.origin.name}>", "exec"), scope)  # noqa: S102 - made above
+        make = _MAKERS[source] = scope["make"]
+    return make(*args)
+
+
+class Reductions(dict):
+    """The callbacks by rule for a transformer, each made the first time
+    its rule is reduced (most rules of the grammar are never reduced in a
+    process)."""
+
+    def __init__(self, transformer) -> None:
+        super().__init__()
+        self.transformer = transformer
+
+    def __missing__(self, rule) -> Callable[[list], Any]:
+        made = self[rule] = reduction(rule, self.transformer)
+        return made
+
+    def __bool__(self) -> bool:  # Lark calls no callback when they are empty
+        return True
+
+
+class _Stop(Exception):
+    """Where Lark would stop: the text is parsed again by Lark."""
+
+
+def check(lark: Lark) -> None:
+    """Fail now if the Lark internals this module reads are not there."""
+    frontend = lark.parser
+    frontend.lexer.lexer.lexers  # noqa: B018
+    frontend.lexer.postlexer.keywords  # noqa: B018
+    table = frontend.parser.parser.parse_table
+    table.states, table.start_states["start"], table.end_states["start"]  # noqa: B018
+
+
+class Parser:
+    """Parses texts with a Lark parser's table, lexers and indenter, and
+    its transformer's rules (see the module's doc). Builds what
+    ``lark.parse(text)`` builds; a text that does not parse is parsed by
+    ``lark`` itself, which raises."""
+
+    def __init__(self, lark: Lark, transformer) -> None:
+        check(lark)
+        self.lark = lark
+        self.transformer = transformer
+        frontend = lark.parser
+        self._lexers = frontend.lexer.lexer.lexers
+        self._keywords = frontend.lexer.postlexer.keywords
+        lalr = frontend.parser.parser
+        table = lalr.parse_table
+        self._table = table.states
+        self._start = table.start_states["start"]
+        self._end = table.end_states["start"]
+        self._reductions = Reductions(transformer)
+        lalr.callbacks = self._reductions  # Lark's own parse reduces the same way
+        self._rows: dict[int, dict[str, Any]] = {}
+
+    def parse(self, text: str) -> Any:
+        try:
+            return self._parse(text)
+        except Exception:  # noqa: BLE001 - Lark stops here too: it says why
+            self.transformer.begin(self.transformer.source)  # the diagnostics of the attempt go
+            return self.lark.parse(text)
+
+    def _row(self, state: int) -> dict[str, Any]:
+        """The actions of a state: a state to shift to, or ``(size, rule
+        name, reduction)``."""
+        row: dict[str, Any] = {}
+        reductions = self._reductions
+        for symbol, (action, arg) in self._table[state].items():
+            row[symbol] = arg if action is Shift else (len(arg.expansion), arg.origin.name, reductions[arg])
+        self._rows[state] = row
+        return row
+
+    def _parse(self, text: str) -> Any:
+        rows, make_row, lexers, keywords = self._rows, self._row, self._lexers, self._keywords
+        lexed = LexerState(TextSlice(text, 0, len(text)))
+        stack = [self._start]
+        values: list = []
+        indents = [""]
+
+        def feed(tok: Token) -> None:
+            kind = tok.type
+            while True:
+                state = stack[-1]
+                action = (rows.get(state) or make_row(state)).get(kind)
+                if action is None:
+                    raise _Stop
+                if type(action) is int:
+                    stack.append(action)
+                    values.append(tok)
+                    return
+                size, origin, reduce = action
+                if size:
+                    children = values[-size:]
+                    del stack[-size:]
+                    del values[-size:]
+                else:
+                    children = []
+                state = stack[-1]
+                values.append(reduce(children))
+                stack.append((rows.get(state) or make_row(state))[origin])
+
+        previous = None
+        while True:
+            try:
+                tok = lexers[stack[-1]].next_token(lexed)
+            except EOFError:
+                break
+            if previous is None:
+                if tok.type != "_NL" and tok.column != 1:
+                    raise _Stop  # the first line is indented
+            elif previous.type in keywords and _glued_to(keywords, previous, tok):
+                raise _Stop
+            previous = tok
+            feed(tok)
+            if tok.type == "_NL":
+                indent = indent_after(tok)
+                if indent != indents[-1]:
+                    for level in levels(indents, indent, tok):
+                        feed(level)
+        for _ in indents[1:]:
+            feed(Token("_DEDENT", ""))
+        end = self._end
+        while True:
+            state = stack[-1]
+            action = (rows.get(state) or make_row(state)).get("$END")
+            if action is None or type(action) is int:
+                raise _Stop
+            size, origin, reduce = action
+            if size:
+                children = values[-size:]
+                del stack[-size:]
+                del values[-size:]
+            else:
+                children = []
+            state = stack[-1]
+            values.append(reduce(children))
+            stack.append((rows.get(state) or make_row(state))[origin])
+            if stack[-1] == end:
+                return values[-1]
