@@ -41,9 +41,8 @@ from collections.abc import Callable
 from typing import Any
 
 from lark import Lark, Token
-from lark.lexer import LexerState
+from lark.lexer import UnlessCallback
 from lark.parsers.lalr_analysis import Shift
-from lark.utils import TextSlice
 
 from ..source import Span
 from .indentation import _glued_to, indent_after, levels
@@ -192,6 +191,36 @@ class _Stop(Exception):
     """Where Lark would stop: the text is parsed again by Lark."""
 
 
+class _Keyword:
+    """Lark's ``UnlessCallback``, which gives a word the type of the keyword
+    it spells (``NAME`` ``say`` is ``SAY`` where ``SAY`` is expected), with
+    each word's answer kept."""
+
+    __slots__ = ("fullmatch", "known")
+
+    LIMIT = 4096  # words kept; then it starts again (a long-running server reads many)
+
+    def __init__(self, callback) -> None:
+        self.fullmatch = callback.scanner.fullmatch
+        self.known: dict[str, str | None] = {}
+
+    def __call__(self, tok: Token) -> Token:
+        known = self.known
+        value = tok.value
+        try:
+            kind = known[value]
+        except KeyError:
+            if len(known) >= self.LIMIT:
+                known.clear()
+            kind = known[value] = self.fullmatch(value)
+        if kind is not None:
+            tok.type = kind
+        return tok
+
+
+_new_token = str.__new__
+
+
 def check(lark: Lark) -> None:
     """Fail now if the Lark internals this module reads are not there."""
     frontend = lark.parser
@@ -201,27 +230,75 @@ def check(lark: Lark) -> None:
     table.states, table.start_states["start"], table.end_states["start"]  # noqa: B018
 
 
+class _Rows(dict):
+    """The actions of each parser state, made from Lark's table the first
+    time the state is met: a state to shift to, or ``(size, rule name,
+    reduction)``."""
+
+    def __init__(self, table: dict, reductions: Reductions) -> None:
+        super().__init__()
+        self.table, self.reductions = table, reductions
+
+    def __missing__(self, state: int) -> dict[str, Any]:
+        reductions = self.reductions
+        row = self[state] = {
+            symbol: arg if action is Shift else (len(arg.expansion), arg.origin.name, reductions[arg])
+            for symbol, (action, arg) in self.table[state].items()
+        }
+        return row
+
+
+class _Scans(dict):
+    """What the contextual lexer reads in each parser state, made from the
+    state's ``BasicLexer`` the first time the state is met: its patterns'
+    ``match`` in order, the terminals it ignores and those that may hold a
+    newline, and its callbacks by terminal."""
+
+    def __init__(self, lexers: dict) -> None:
+        super().__init__()
+        self.lexers = lexers
+        self.by_lexer: dict[int, tuple] = {}
+
+    def __missing__(self, state: int) -> tuple:
+        lexer = self.lexers[state]
+        scan = self.by_lexer.get(id(lexer))
+        if scan is None:
+            patterns = lexer.scanner._mres  # builds the scanner, and the lexer's callbacks
+            callbacks = {}
+            for kind, callback in lexer.callback.items():
+                if type(callback) is not UnlessCallback or kind in lexer.ignore_types:
+                    raise _Stop  # a callback this loop does not run: Lark lexes
+                callbacks[kind] = _Keyword(callback)
+            scan = (tuple(p.match for p in patterns), lexer.ignore_types, lexer.newline_types, callbacks)
+            self.by_lexer[id(lexer)] = scan
+        self[state] = scan
+        return scan
+
+
 class Parser:
     """Parses texts with a Lark parser's table, lexers and indenter, and
     its transformer's rules (see the module's doc). Builds what
     ``lark.parse(text)`` builds; a text that does not parse is parsed by
     ``lark`` itself, which raises."""
 
-    def __init__(self, lark: Lark, transformer) -> None:
+    def __init__(self, lark: Lark, transformer, reductions: dict | None = None) -> None:
+        """``reductions`` by rule, when given, stand in for the
+        transformer's (and ``lark`` is left as it is): a measure of the
+        loop alone uses ones that build nothing."""
         check(lark)
         self.lark = lark
         self.transformer = transformer
         frontend = lark.parser
-        self._lexers = frontend.lexer.lexer.lexers
         self._keywords = frontend.lexer.postlexer.keywords
         lalr = frontend.parser.parser
         table = lalr.parse_table
-        self._table = table.states
         self._start = table.start_states["start"]
         self._end = table.end_states["start"]
-        self._reductions = Reductions(transformer)
-        lalr.callbacks = self._reductions  # Lark's own parse reduces the same way
-        self._rows: dict[int, dict[str, Any]] = {}
+        if reductions is None:
+            reductions = Reductions(transformer)
+            lalr.callbacks = reductions  # Lark's own parse reduces the same way
+        self._rows = _Rows(table.states, reductions)
+        self._scans = _Scans(frontend.lexer.lexer.lexers)
 
     def parse(self, text: str) -> Any:
         try:
@@ -230,28 +307,18 @@ class Parser:
             self.transformer.begin(self.transformer.source)  # the diagnostics of the attempt go
             return self.lark.parse(text)
 
-    def _row(self, state: int) -> dict[str, Any]:
-        """The actions of a state: a state to shift to, or ``(size, rule
-        name, reduction)``."""
-        row: dict[str, Any] = {}
-        reductions = self._reductions
-        for symbol, (action, arg) in self._table[state].items():
-            row[symbol] = arg if action is Shift else (len(arg.expansion), arg.origin.name, reductions[arg])
-        self._rows[state] = row
-        return row
-
     def _parse(self, text: str) -> Any:
-        rows, make_row, lexers, keywords = self._rows, self._row, self._lexers, self._keywords
-        lexed = LexerState(TextSlice(text, 0, len(text)))
+        """Lark's ``BasicLexer.next_token`` (for the parser state's lexer),
+        ``FlowIndenter.process`` and ``ParserState.feed_token``, in one loop."""
+        rows, scans, keywords = self._rows, self._scans, self._keywords
         stack = [self._start]
         values: list = []
         indents = [""]
 
-        def feed(tok: Token) -> None:
+        def feed(tok: Token) -> None:  # an _INDENT or _DEDENT, as below
             kind = tok.type
             while True:
-                state = stack[-1]
-                action = (rows.get(state) or make_row(state)).get(kind)
+                action = rows[stack[-1]].get(kind)
                 if action is None:
                     raise _Stop
                 if type(action) is int:
@@ -259,30 +326,65 @@ class Parser:
                     values.append(tok)
                     return
                 size, origin, reduce = action
+                children = values[-size:] if size else []
                 if size:
-                    children = values[-size:]
                     del stack[-size:]
                     del values[-size:]
-                else:
-                    children = []
-                state = stack[-1]
                 values.append(reduce(children))
-                stack.append((rows.get(state) or make_row(state))[origin])
+                stack.append(rows[stack[-1]][origin])
 
         previous = None
-        while True:
-            try:
-                tok = lexers[stack[-1]].next_token(lexed)
-            except EOFError:
-                break
+        size_of_text = len(text)
+        pos, line, line_start = 0, 1, 0
+        while pos < size_of_text:
+            matches, ignore, newlines, callbacks = scans[stack[-1]]
+            for match in matches:
+                found = match(text, pos)
+                if found is not None:
+                    break
+            else:
+                raise _Stop  # no terminal of this state matches
+            value = found.group(0)
+            kind = found.lastgroup
+            start, start_line, column = pos, line, pos - line_start + 1
+            pos += len(value)
+            if kind in newlines:
+                newline_count = value.count("\n")
+                if newline_count:
+                    line += newline_count
+                    line_start = start + value.rindex("\n") + 1
+            if kind in ignore:
+                continue
+            tok = _new_token(Token, value)
+            tok.type, tok.value, tok.start_pos, tok.end_pos = kind, value, start, pos
+            tok.line, tok.column = start_line, column
+            tok.end_line, tok.end_column = line, pos - line_start + 1
+            callback = callbacks.get(kind)
+            if callback is not None:
+                tok = callback(tok)
+                kind = tok.type
             if previous is None:
-                if tok.type != "_NL" and tok.column != 1:
+                if kind != "_NL" and tok.column != 1:
                     raise _Stop  # the first line is indented
             elif previous.type in keywords and _glued_to(keywords, previous, tok):
                 raise _Stop
             previous = tok
-            feed(tok)
-            if tok.type == "_NL":
+            while True:
+                action = rows[stack[-1]].get(kind)
+                if action is None:
+                    raise _Stop
+                if type(action) is int:
+                    stack.append(action)
+                    values.append(tok)
+                    break
+                size, origin, reduce = action
+                children = values[-size:] if size else []
+                if size:
+                    del stack[-size:]
+                    del values[-size:]
+                values.append(reduce(children))
+                stack.append(rows[stack[-1]][origin])
+            if kind == "_NL":
                 indent = indent_after(tok)
                 if indent != indents[-1]:
                     for level in levels(indents, indent, tok):
@@ -291,19 +393,15 @@ class Parser:
             feed(Token("_DEDENT", ""))
         end = self._end
         while True:
-            state = stack[-1]
-            action = (rows.get(state) or make_row(state)).get("$END")
+            action = rows[stack[-1]].get("$END")
             if action is None or type(action) is int:
                 raise _Stop
             size, origin, reduce = action
+            children = values[-size:] if size else []
             if size:
-                children = values[-size:]
                 del stack[-size:]
                 del values[-size:]
-            else:
-                children = []
-            state = stack[-1]
             values.append(reduce(children))
-            stack.append((rows.get(state) or make_row(state))[origin])
+            stack.append(rows[stack[-1]][origin])
             if stack[-1] == end:
                 return values[-1]
