@@ -46,6 +46,7 @@ from lark.parsers.lalr_analysis import Shift
 
 from ..source import Span
 from .indentation import _glued_to, indent_after, levels
+from .tokens import new_span
 from .transform import _end, _first, _start
 
 # What stands in each place of a rule's children, after Lark's filtering.
@@ -139,9 +140,9 @@ def _span_code(places: list[tuple[int, int]], spanless: bool, children: str) -> 
         return "None"
     (first, a), (last, b) = present[0], present[-1]
     if first == _TOKEN and last == _TOKEN:
-        return f"Span(t.file, s[{a}].line, s[{a}].column, s[{b}].end_line, s[{b}].end_column)"
+        return f"new_span(Span, (t.file, s[{a}].line, s[{a}].column, s[{b}].end_line, s[{b}].end_column))"
     if first == _TOKEN:
-        return f"Span(t.file, s[{a}].line, s[{a}].column, *_end(_first(reversed(({children},)))))"
+        return f"new_span(Span, (t.file, s[{a}].line, s[{a}].column, *_end(_first(reversed(({children},))))))"
     return f"_span(t.file, ({children},))"
 
 
@@ -156,7 +157,7 @@ def _span(file: str, children: tuple) -> Span | None:
 
 
 _MAKERS: dict[str, Callable] = {}  # made from each source: many rules share one shape
-_SCOPE: dict[str, Any] = {"Span": Span, "_end": _end, "_first": _first, "_span": _span}
+_SCOPE: dict[str, Any] = {"Span": Span, "new_span": new_span, "_end": _end, "_first": _first, "_span": _span}
 
 
 def reduction(rule, transformer) -> Callable[[list], Any]:
@@ -235,7 +236,7 @@ class _Rows(dict):
     time the state is met: a state to shift to, or ``(size, rule name,
     reduction)``."""
 
-    def __init__(self, table: dict, reductions: Reductions) -> None:
+    def __init__(self, table: dict, reductions: dict) -> None:
         super().__init__()
         self.table, self.reductions = table, reductions
 

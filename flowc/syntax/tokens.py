@@ -36,4 +36,9 @@ def span(file: str, tok: Token) -> Span:
     line, column, end_line, end_column = tok.line, tok.column, tok.end_line, tok.end_column
     if line is None or column is None or end_line is None or end_column is None:
         raise NoPosition(tok.type)
-    return Span(file, line, column, end_line, end_column)
+    return new_span(Span, (file, line, column, end_line, end_column))
+
+
+# ``Span(...)`` without the Python-level ``__new__`` a named tuple has: one is
+# made for every token the IR keeps.
+new_span = tuple.__new__

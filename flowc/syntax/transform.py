@@ -176,7 +176,10 @@ class ToIR(Transformer):
         return span
 
     def _tspan(self, tok: Token) -> Span:
-        return tokens.span(self.file, tok)
+        line, column, end_line, end_column = tok.line, tok.column, tok.end_line, tok.end_column
+        if line is None or column is None or end_line is None or end_column is None:
+            raise tokens.NoPosition(tok.type)
+        return tokens.new_span(Span, (self.file, line, column, end_line, end_column))
 
     def _string(self, tok: Token) -> ir.Text:
         span = self._tspan(tok)
