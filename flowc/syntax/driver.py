@@ -156,13 +156,20 @@ def _span(file: str, children: tuple) -> Span | None:
     return Span(file, line, col, end_line, end_col)
 
 
+_FIRST_CHILD = "def make(method, name, t):\n    def reduce(s):\n        return s[0]\n    return reduce\n"
 _MAKERS: dict[str, Callable] = {}  # made from each source: many rules share one shape
 _SCOPE: dict[str, Any] = {"Span": Span, "new_span": new_span, "_end": _end, "_first": _first, "_span": _span}
+
+
+def _first_child(s: list) -> Any:
+    return s[0]
 
 
 def reduction(rule, transformer) -> Callable[[list], Any]:
     """The function the parser calls when it reduces ``rule``."""
     source, args = _plan(rule, transformer)
+    if source == _FIRST_CHILD:
+        return _first_child
     make = _MAKERS.get(source)
     if make is None:
         scope: dict[str, Any] = dict(_SCOPE)
@@ -241,19 +248,23 @@ class _Rows(dict):
         self.table, self.reductions = table, reductions
 
     def __missing__(self, state: int) -> dict[str, Any]:
-        reductions = self.reductions
         row = self[state] = {
-            symbol: arg if action is Shift else (len(arg.expansion), arg.origin.name, reductions[arg])
-            for symbol, (action, arg) in self.table[state].items()
+            symbol: arg if action is Shift else self._reduce(arg) for symbol, (action, arg) in self.table[state].items()
         }
         return row
+
+    def _reduce(self, rule) -> tuple:
+        size, reduce = len(rule.expansion), self.reductions[rule]
+        # A rule of one symbol whose value is its child's (`?verb: say`): nothing to call.
+        return size, rule.origin.name, None if size == 1 and reduce is _first_child else reduce
 
 
 class _Scans(dict):
     """What the contextual lexer reads in each parser state, made from the
-    state's ``BasicLexer`` the first time the state is met: its patterns'
-    ``match`` in order, the terminals it ignores and those that may hold a
-    newline, and its callbacks by terminal."""
+    state's ``BasicLexer`` the first time the state is met: its first
+    pattern's ``match`` and the others' (Lark splits an alternation of more
+    than a hundred terminals), the terminals it ignores and those that may
+    hold a newline, and its callbacks by terminal."""
 
     def __init__(self, lexers: dict) -> None:
         super().__init__()
@@ -270,7 +281,8 @@ class _Scans(dict):
                 if type(callback) is not UnlessCallback or kind in lexer.ignore_types:
                     raise _Stop  # a callback this loop does not run: Lark lexes
                 callbacks[kind] = _Keyword(callback)
-            scan = (tuple(p.match for p in patterns), lexer.ignore_types, lexer.newline_types, callbacks)
+            matches = [p.match for p in patterns]
+            scan = (matches[0], tuple(matches[1:]), lexer.ignore_types, lexer.newline_types, callbacks)
             self.by_lexer[id(lexer)] = scan
         self[state] = scan
         return scan
@@ -327,6 +339,9 @@ class Parser:
                     values.append(tok)
                     return
                 size, origin, reduce = action
+                if reduce is None:
+                    stack[-1] = rows[stack[-2]][origin]
+                    continue
                 children = values[-size:] if size else []
                 if size:
                     del stack[-size:]
@@ -338,17 +353,19 @@ class Parser:
         size_of_text = len(text)
         pos, line, line_start = 0, 1, 0
         while pos < size_of_text:
-            matches, ignore, newlines, callbacks = scans[stack[-1]]
-            for match in matches:
-                found = match(text, pos)
-                if found is not None:
-                    break
-            else:
-                raise _Stop  # no terminal of this state matches
-            value = found.group(0)
+            match, more, ignore, newlines, callbacks = scans[stack[-1]]
+            found = match(text, pos)
+            if found is None:
+                for match in more:
+                    found = match(text, pos)
+                    if found is not None:
+                        break
+                else:
+                    raise _Stop  # no terminal of this state matches
+            value = found.group()
             kind = found.lastgroup
             start, start_line, column = pos, line, pos - line_start + 1
-            pos += len(value)
+            pos = found.end()
             if kind in newlines:
                 newline_count = value.count("\n")
                 if newline_count:
@@ -357,15 +374,21 @@ class Parser:
             if kind in ignore:
                 continue
             tok = _new_token(Token, value)
-            tok.type, tok.value, tok.start_pos, tok.end_pos = kind, value, start, pos
-            tok.line, tok.column = start_line, column
-            tok.end_line, tok.end_column = line, pos - line_start + 1
-            callback = callbacks.get(kind)
-            if callback is not None:
-                tok = callback(tok)
-                kind = tok.type
+            tok.type = kind
+            tok.value = value
+            tok.start_pos = start
+            tok.line = start_line
+            tok.column = column
+            tok.end_line = line
+            tok.end_column = pos - line_start + 1
+            tok.end_pos = pos
+            if callbacks:
+                callback = callbacks.get(kind)
+                if callback is not None:
+                    tok = callback(tok)
+                    kind = tok.type
             if previous is None:
-                if kind != "_NL" and tok.column != 1:
+                if kind != "_NL" and column != 1:
                     raise _Stop  # the first line is indented
             elif previous.type in keywords and _glued_to(keywords, previous, tok):
                 raise _Stop
@@ -379,10 +402,15 @@ class Parser:
                     values.append(tok)
                     break
                 size, origin, reduce = action
-                children = values[-size:] if size else []
+                if reduce is None:
+                    stack[-1] = rows[stack[-2]][origin]
+                    continue
                 if size:
+                    children = values[-size:]
                     del stack[-size:]
                     del values[-size:]
+                else:
+                    children = []
                 values.append(reduce(children))
                 stack.append(rows[stack[-1]][origin])
             if kind == "_NL":
@@ -398,11 +426,14 @@ class Parser:
             if action is None or type(action) is int:
                 raise _Stop
             size, origin, reduce = action
-            children = values[-size:] if size else []
-            if size:
-                del stack[-size:]
-                del values[-size:]
-            values.append(reduce(children))
-            stack.append(rows[stack[-1]][origin])
+            if reduce is None:
+                stack[-1] = rows[stack[-2]][origin]
+            else:
+                children = values[-size:] if size else []
+                if size:
+                    del stack[-size:]
+                    del values[-size:]
+                values.append(reduce(children))
+                stack.append(rows[stack[-1]][origin])
             if stack[-1] == end:
                 return values[-1]
