@@ -148,3 +148,22 @@ def test_a_rule_whose_method_is_not_a_rule_callback_is_refused():
     say = next(rule for rule in lark.rules if rule.origin.name == "say")
     with pytest.raises(TypeError, match="not a rule callback"):
         driver.reduction(say, transformer)
+
+
+@pytest.mark.parametrize(
+    ("regexp", "may"),
+    [
+        (r"[\t ]+", True),
+        (r"((\r?\n)[\t ]*|#[^\n]*)+", False),  # the newline terminal: `\r` may be missing, `\n` is not blank
+        (r"\r?[\t ]", True),  # a missing first element lets the next one start it
+        (r"[A-Za-z_][A-Za-z0-9_]*", False),
+        (r"\w+", False),
+        (r'[^\s"#]+', True),  # a negated set is not read: it may
+        (r"(?i:say)", True),  # flags are not read: it may
+        (r"(?=x) ", True),  # a lookahead is not read: it may
+        (r"a*", True),  # a pattern that may match nothing: what follows may start it
+        ("(", True),  # not a pattern
+    ],
+)
+def test_what_may_start_a_match_is_read_from_the_pattern(regexp, may):
+    assert driver._may_start_with(regexp, " \t") is may

@@ -37,6 +37,7 @@ terminal's ``filter_out``. :func:`check` verifies these are there.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -259,12 +260,66 @@ class _Rows(dict):
         return size, rule.origin.name, None if size == 1 and reduce is _first_child else reduce
 
 
+@functools.cache
+def _may_start_with(regexp: str, chars: str) -> bool:
+    """Whether a match of ``regexp`` may begin with one of ``chars``; true
+    whenever the pattern's first elements do not make it plain that not."""
+    from re import _constants as sre
+    from re import _parser
+
+    def sequence(items) -> tuple[bool, bool]:
+        """(may begin with one of them, may match nothing)"""
+        for op, arg in items:
+            may, empty = element(op, arg)
+            if may:
+                return True, True
+            if not empty:
+                return False, False
+        return False, True
+
+    def element(op, arg) -> tuple[bool, bool]:
+        if op is sre.LITERAL:
+            return chr(arg) in chars, False
+        if op is sre.IN:
+            return any(member(kind, value) for kind, value in arg), False
+        if op is sre.SUBPATTERN:
+            _, add_flags, del_flags, inner = arg
+            return (True, True) if add_flags or del_flags else sequence(inner)
+        if op is sre.BRANCH:
+            found = [sequence(alternative) for alternative in arg[1]]
+            return any(may for may, _ in found), any(empty for _, empty in found)
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            may, empty = sequence(arg[2])
+            return may, empty or arg[0] == 0
+        return True, True
+
+    def member(kind, value) -> bool:
+        if kind is sre.LITERAL:
+            return chr(value) in chars
+        if kind is sre.RANGE:
+            return any(value[0] <= ord(c) <= value[1] for c in chars)
+        if kind is sre.CATEGORY and value in (sre.CATEGORY_DIGIT, sre.CATEGORY_WORD):
+            return any(c.isalnum() or c == "_" for c in chars)
+        return True
+
+    try:
+        may, empty = sequence(_parser.parse(regexp))
+    except Exception:  # noqa: BLE001 - not a pattern this reads: it may
+        return True
+    return may or empty  # a match of nothing: what follows may begin with them
+
+
+_BLANKS = " \t"
+
+
 class _Scans(dict):
     """What the contextual lexer reads in each parser state, made from the
     state's ``BasicLexer`` the first time the state is met: its first
     pattern's ``match`` and the others' (Lark splits an alternation of more
     than a hundred terminals), the terminals it ignores and those that may
-    hold a newline, and its callbacks by terminal."""
+    hold a newline, its callbacks by terminal, and the characters at which
+    only the ignored terminal matches, with its own pattern's ``match``
+    (see :meth:`_blanks`)."""
 
     def __init__(self, lexers: dict) -> None:
         super().__init__()
@@ -282,10 +337,33 @@ class _Scans(dict):
                     raise _Stop  # a callback this loop does not run: Lark lexes
                 callbacks[kind] = _Keyword(callback)
             matches = [p.match for p in patterns]
-            scan = (matches[0], tuple(matches[1:]), lexer.ignore_types, lexer.newline_types, callbacks)
+            scan = (
+                matches[0],
+                tuple(matches[1:]),
+                lexer.ignore_types,
+                lexer.newline_types,
+                callbacks,
+                *self._blanks(lexer),
+            )
             self.by_lexer[id(lexer)] = scan
         self[state] = scan
         return scan
+
+    def _blanks(self, lexer) -> tuple[str, Any]:
+        """The characters at which only the ignored terminal can match, and
+        its own pattern's ``match``: no terminal before it in the
+        alternation may start with a space or a tab. ``("", None)`` when
+        that is not so."""
+        terminals = lexer.scanner.terminals
+        for terminal in terminals:
+            regexp = terminal.pattern.to_regexp()
+            if terminal.name in lexer.ignore_types:
+                if _may_start_with(regexp, _BLANKS) and terminal.name not in lexer.newline_types:
+                    return _BLANKS, lexer.re.compile(regexp, lexer.g_regex_flags).match
+                return "", None
+            if _may_start_with(regexp, _BLANKS):
+                return "", None
+        return "", None
 
 
 class Parser:
@@ -353,7 +431,12 @@ class Parser:
         size_of_text = len(text)
         pos, line, line_start = 0, 1, 0
         while pos < size_of_text:
-            match, more, ignore, newlines, callbacks = scans[stack[-1]]
+            match, more, ignore, newlines, callbacks, blanks, skip = scans[stack[-1]]
+            if text[pos] in blanks:
+                found = skip(text, pos)
+                if found is not None:  # the ignored terminal, which holds no newline
+                    pos = found.end()
+                    continue
             found = match(text, pos)
             if found is None:
                 for match in more:
