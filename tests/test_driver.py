@@ -167,3 +167,30 @@ def test_a_rule_whose_method_is_not_a_rule_callback_is_refused():
 )
 def test_what_may_start_a_match_is_read_from_the_pattern(regexp, may):
     assert driver._may_start_with(regexp, " \t") is may
+
+
+def test_a_stored_parser_brings_its_reductions_compiled(monkeypatch):
+    from flowc.syntax import stored
+
+    transformer = ToIR()
+    built = grammar._build(transformer)
+    driver.store(built, transformer)
+    assert built.flowc_reductions
+    data = stored.dumps(built, transformer)
+
+    def refuse(source):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(driver, "_MAKERS", {})
+    monkeypatch.setattr(driver, "_COMPILED", {})
+    monkeypatch.setattr(driver, "_compile", refuse)
+    loaded_transformer = ToIR()
+    parser = driver.Parser(stored.loads(data, loaded_transformer), loaded_transformer)
+    path = os.path.join(ROOT, "flows", "ivr.flow")
+    with open(path, encoding="utf-8") as f:
+        source = SourceFile(path, f.read())
+    loaded_transformer.begin(source)
+    flow = parser._parse(trimmed(source.text) + "\n")
+    reference = ToIR()
+    reference.begin(source)
+    assert flow == grammar._build(reference).parse(trimmed(source.text) + "\n")

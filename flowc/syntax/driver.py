@@ -38,6 +38,8 @@ terminal's ``filter_out``. :func:`check` verifies these are there.
 from __future__ import annotations
 
 import functools
+import marshal
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -173,10 +175,30 @@ def reduction(rule, transformer) -> Callable[[list], Any]:
         return _first_child
     make = _MAKERS.get(source)
     if make is None:
+        stored = _COMPILED.get(source)
+        code = marshal.loads(stored) if stored is not None else _compile(source)
         scope: dict[str, Any] = dict(_SCOPE)
-        exec(compile(source, f"<reduction of {rule.origin.name}>", "exec"), scope)  # noqa: S102 - made above
+        exec(code, scope)  # noqa: S102 - made by _plan
         make = _MAKERS[source] = scope["make"]
     return make(*args)
+
+
+def _compile(source: str) -> types.CodeType:
+    return compile(source, "<reduction>", "exec")
+
+
+# The code of each reduction's source, compiled when the parser was stored
+# (see :func:`store`): compiling them again costs a new process more than
+# parsing a small file.
+_COMPILED: dict[str, bytes] = {}
+
+
+def store(lark: Lark, transformer) -> None:
+    """Compile the reductions of every rule of ``lark`` for ``transformer``'s
+    class, and keep their code on ``lark``, to be stored with it
+    (:mod:`.stored`) and read by :class:`Parser` after a load."""
+    sources = {_plan(rule, transformer)[0] for rule in lark.rules} - {_FIRST_CHILD}
+    lark.flowc_reductions = {source: marshal.dumps(_compile(source)) for source in sorted(sources)}  # type: ignore[attr-defined]
 
 
 class Reductions(dict):
@@ -377,6 +399,7 @@ class Parser:
         transformer's (and ``lark`` is left as it is): a measure of the
         loop alone uses ones that build nothing."""
         check(lark)
+        _COMPILED.update(getattr(lark, "flowc_reductions", {}))
         self.lark = lark
         self.transformer = transformer
         frontend = lark.parser

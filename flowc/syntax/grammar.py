@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from lark import Lark
 
 from .. import vocabulary
-from . import stored
+from . import driver, stored
 from .driver import Parser
 from .indentation import FlowIndenter
 from .transform import ToIR
@@ -89,6 +89,8 @@ def _parser(kind: str, transformer: ToIR | None) -> Lark:
                 _STORED[kind] = data
                 return parser
     parser = _build(transformer)
+    if transformer is not None:
+        driver.store(parser, transformer)
     try:
         data = stored.dumps(parser, transformer)
     except (pickle.PicklingError, TypeError, AttributeError, KeyError):  # an object that does not pickle
