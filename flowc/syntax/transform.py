@@ -1,8 +1,11 @@
 """The IR from the parser's reductions.
 
-:class:`ToIR` is the Transformer that Lark runs while the LALR parser
+:class:`ToIR` is the Transformer whose methods the LALR parser calls as it
 reduces rules, so no parse tree is built: each rule callback receives the
-span of its children and the children, and returns IR nodes. Options are
+span of its children and the children, and returns IR nodes. Lark can call
+them through its own wrappers (``_with_span`` works out the span); the parse
+loop of :mod:`.driver` calls each method's undecorated function (``raw``)
+with the same span, worked out once per rule from its shape. Options are
 read in two steps: the grammar's option rules (generated from
 :mod:`flowc.vocabulary`) return them as written, and the verb's callback
 reads each by the shape the vocabulary gives it. Each parse has its own
