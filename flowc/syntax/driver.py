@@ -48,7 +48,7 @@ from lark.lexer import UnlessCallback
 from lark.parsers.lalr_analysis import Shift
 
 from ..source import Span
-from .indentation import _glued_to, indent_after, levels
+from .indentation import _glued_to, levels
 from .tokens import new_span
 from .transform import _end, _first, _start
 
@@ -520,7 +520,8 @@ class Parser:
                 values.append(reduce(children))
                 stack.append(rows[stack[-1]][origin])
             if kind == "_NL":
-                indent = indent_after(tok)
+                rest = value[value.rfind("\n") + 1 :]  # indent_after(tok)
+                indent = rest[: len(rest) - len(rest.lstrip(" \t"))]
                 if indent != indents[-1]:
                     for level in levels(indents, indent, tok):
                         feed(level)

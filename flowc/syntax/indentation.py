@@ -106,11 +106,11 @@ def levels(stack: list[str], indent: str, newline: Any) -> Iterator[Token]:
         if len(stack) > MAX_DEPTH:
             raise IndentProblem("FL004", f"blocks are nested more than {MAX_DEPTH} levels deep", line, col)
         stack.append(indent)
-        yield Token("_INDENT", indent, newline.end_pos, line, 1, line, col, newline.end_pos)
+        yield tokens.make("_INDENT", indent, newline.end_pos, line, 1, line, col, newline.end_pos)
         return
     while len(stack) > 1 and stack[-1] != indent and stack[-1].startswith(indent):
         stack.pop()
-        yield Token("_DEDENT", indent, newline.end_pos, line, col, line, col, newline.end_pos)
+        yield tokens.make("_DEDENT", indent, newline.end_pos, line, col, line, col, newline.end_pos)
     if stack[-1] != indent:
         raise IndentProblem(
             "FL003",

@@ -85,16 +85,19 @@ class _Setting:
         self.key, self.value, self.span = key, value, span
 
 
+# A child is "empty" when it is None or a tuple with nothing present in it; of
+# the values a rule's children can be (tokens, IR nodes, options, settings,
+# tuples of them), only a tuple of length 0 equals ``()``.
+
+
 def _present(items) -> list:
-    return [c for c in items if c is not None and c != ()]
+    return [c for c in items if c is not None and (type(c) is not tuple or c)]
 
 
 def _first(items):
     """The first child that carries a position (not a placeholder, not empty)."""
     for c in items:
-        if c is None or c == ():
-            continue
-        if type(c) is tuple and not _present(c):
+        if c is None or (type(c) is tuple and not _present(c)):
             continue
         return c
     return None
