@@ -107,7 +107,9 @@ def test_recovery_reports_what_it_reports_with_lark(parsers, monkeypatch):
         assert recovery.parse_recovering(source) == expected, (path, text)
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 @given(data=valid_flows())
 def test_generated_flows_give_what_lark_gives(parsers, data):
     (reference, ref_transformer), (fast, fast_transformer) = parsers
@@ -121,14 +123,18 @@ def test_generated_flows_give_what_lark_gives(parsers, data):
         assert repr(fast._parse(text)) == expected[0]
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 @given(data=mutated_flows())
 def test_mutated_flows_give_what_lark_gives(parsers, data):
     (reference, ref_transformer), (fast, fast_transformer) = parsers
     text = data.decode("utf-8", errors="replace")
     source = SourceFile("mutated.flow", text)
     text = trimmed(text) + "\n"
-    assert _outcome(fast, fast_transformer, source, text) == _outcome(reference, ref_transformer, source, text)
+    assert _outcome(fast, fast_transformer, source, text) == _outcome(
+        reference, ref_transformer, source, text
+    )
 
 
 def test_every_rule_of_the_grammar_has_a_reduction():

@@ -272,7 +272,8 @@ class _Rows(dict):
 
     def __missing__(self, state: int) -> dict[str, Any]:
         row = self[state] = {
-            symbol: arg if action is Shift else self._reduce(arg) for symbol, (action, arg) in self.table[state].items()
+            symbol: arg if action is Shift else self._reduce(arg)
+            for symbol, (action, arg) in self.table[state].items()
         }
         return row
 

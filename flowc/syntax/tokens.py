@@ -40,7 +40,14 @@ def span(file: str, tok: Token) -> Span:
 
 
 def make(
-    kind: str, value: str, start_pos: int, line: int, column: int, end_line: int, end_column: int, end_pos: int
+    kind: str,
+    value: str,
+    start_pos: int,
+    line: int,
+    column: int,
+    end_line: int,
+    end_column: int,
+    end_pos: int,
 ) -> Token:
     """``Token(kind, value, start_pos, line, column, end_line, end_column,
     end_pos)`` without the Python-level layers of Lark's constructor."""
