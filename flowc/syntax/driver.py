@@ -11,15 +11,23 @@ shape and compiles a function that does only what that rule needs (see
 :func:`_plan`), calling the transformer's method itself. Lark's own parse
 runs these functions too, so both paths build the same IR the same way.
 
-:class:`Parser` parses with Lark's parse table and Lark's contextual lexer,
-with :class:`~flowc.syntax.indentation.FlowIndenter`'s work done inline, in
-one loop without Lark's per-token layers. It only goes the way Lark would:
-at anything Lark would stop at (a token the table does not take, text the
-lexer does not read, an indentation or a keyword glued to a word the
-indenter refuses, an exception in a callback) it gives up and the text is
-parsed again by Lark itself, which raises the exception the syntax-error
-messages and the recovery read. So a text that parses gives what Lark gives,
-and one that does not gives Lark's error.
+:class:`Parser` parses with Lark's parse table and the lexers of Lark's
+contextual lexer, with :class:`~flowc.syntax.indentation.FlowIndenter`'s
+work done inline, in one loop without Lark's per-token layers: it matches
+the state's lexer's patterns itself, as ``BasicLexer.next_token`` does,
+makes the tokens as Lark makes them, and runs the lexer's callbacks (Lark's
+``UnlessCallback``, which gives a word the type of the keyword it spells,
+each word's answer kept). A run of blanks is matched with the ignored
+terminal's pattern alone where no terminal before it in the lexer's
+alternation may begin with a blank (:func:`_may_start_with` reads that from
+the patterns). It only goes the way Lark would: at anything Lark would stop
+at (a token the table does not take, text no pattern matches, an
+indentation or a keyword glued to a word the indenter refuses, an exception
+in a callback) it gives up and the text is parsed again by Lark itself,
+which raises the exception the syntax-error messages and the recovery read.
+So a text that parses gives what Lark gives, and one that does not gives
+Lark's error. The reductions' code is compiled when the parser is stored
+(:func:`store`), so a new process does not compile it.
 
 Lark internals this module relies on, all of Lark 1.3 (whose version is part
 of the stored parser's digest, :mod:`.stored`): ``Lark.parser`` (the parsing
@@ -27,12 +35,17 @@ frontend) with ``.lexer`` (the postlexer's connector, holding the
 ``ContextualLexer`` as ``.lexer``, whose ``.lexers`` maps a parser state to
 its ``BasicLexer``, and the postlexer as ``.postlexer``) and ``.parser.parser``
 (the ``_Parser``, holding ``parse_table`` and the ``callbacks`` it calls by
-rule); ``BasicLexer.next_token``, ``LexerState`` and ``TextSlice``; the parse
-table's ``states`` (state -> terminal or rule name -> ``(Shift, state)`` or
-``(Reduce, rule)``), ``start_states`` and ``end_states``; a rule's
-``origin``, ``expansion``, ``alias`` and ``options`` (``expand1``,
-``keep_all_tokens``, ``empty_indices``, ``template_source``), and a
-terminal's ``filter_out``. :func:`check` verifies these are there.
+rule); a ``BasicLexer``'s ``scanner`` (its ``_mres``, the compiled
+alternations in order, and ``terminals``), ``callback``, ``ignore_types``,
+``newline_types``, ``re`` and ``g_regex_flags``, and ``UnlessCallback``'s
+``scanner.fullmatch``; ``Token``'s slots; the parse table's ``states``
+(state -> terminal or rule name -> ``(Shift, state)`` or ``(Reduce,
+rule)``), ``start_states`` and ``end_states``; a rule's ``origin``,
+``expansion``, ``alias`` and ``options`` (``expand1``, ``keep_all_tokens``,
+``empty_indices``, ``template_source``), and a terminal's ``filter_out``.
+:func:`check` verifies the parser's are there; a lexer with a callback
+other than ``UnlessCallback`` is left to Lark. ``tests/test_driver.py``
+compares this module's parse with Lark's on many texts.
 """
 
 from __future__ import annotations
