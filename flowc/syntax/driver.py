@@ -96,6 +96,10 @@ def _places(rule) -> list[tuple[int, int]]:
     return places
 
 
+# A helper rule that adds one item to its own list: `__x: __x item`.
+_REPEATED = ([(_SPLICE, 0), (_VALUE, 1)], [(_SPLICE, 0), (_TOKEN, 1)])
+
+
 def _plan(rule, transformer) -> tuple[str, tuple]:
     """The source of a function making the rule's reduction, and what to make it with.
 
@@ -109,6 +113,7 @@ def _plan(rule, transformer) -> tuple[str, tuple]:
     ``__default__``.
     """
     name = rule.alias or rule.options.template_source or rule.origin.name
+    method = getattr(transformer, name, None)
     places = _places(rule)
     parts = []
     for what, i in places:
@@ -124,10 +129,9 @@ def _plan(rule, transformer) -> tuple[str, tuple]:
         elif len(places) == 1:
             body.append(f"return {parts[0]}")
     if not body or not body[-1].startswith("return"):
-        method = getattr(transformer, name, None)
         if method is None:
             if name.startswith("_"):
-                if len(places) == 2 and places[0] == (_SPLICE, 0) and places[1][1] == 1:  # `__x: __x item`
+                if places in _REPEATED:  # `__x: __x item`
                     body += ["c = s[0]", "c.append(s[1])", "return c"]
                 elif len(places) == 1 and places[0][1] == 0 and len(rule.expansion) == 1 and not splices:
                     body.append("return s")  # the popped list is the parser's to give
@@ -141,7 +145,6 @@ def _plan(rule, transformer) -> tuple[str, tuple]:
             body.append(f"return method(t, {_span_code(places, method.spanless, children)}, {children})")
     lines += ["        " + line for line in body]
     lines += ["    return reduce"]
-    method = getattr(transformer, name, None)
     return "\n".join(lines) + "\n", (getattr(method, "raw", None), name, transformer)
 
 
