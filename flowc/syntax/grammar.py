@@ -5,8 +5,9 @@ A parser is built once per process for what the grammar says (terminals,
 rules, the LALR table), and once more for each parse that runs at the same
 time as another (:func:`parser_session`): the IR is built by a Transformer
 whose methods the parser calls as it reduces rules (:mod:`.driver`), and
-each parse owns one, so parses share no state and need no lock. A built parser is stored on disk
-(:mod:`.stored`), so a new process loads one in milliseconds instead of
+each parse owns one, so parses share no state and need no lock. A built
+parser is stored on disk (:mod:`.stored`), with the compiled code of its
+reductions, so a new process loads one in milliseconds instead of
 generating the grammar text and building it.
 """
 

@@ -49,7 +49,7 @@ from typing import Any
 import lark
 from lark.parsers.lalr_analysis import Reduce, Shift
 
-FORMAT = 3  # bump when what is stored changes shape
+FORMAT = 4  # bump when what is stored changes shape
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The modules whose code decides what a stored parser holds: the grammar text
