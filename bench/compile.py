@@ -59,6 +59,7 @@ from flowc.diagnostics import Diagnostic, Severity
 from flowc.project import load
 from flowc.source import SourceFile
 from flowc.syntax import parse
+from flowc.syntax.driver import Parser
 from flowc.syntax.grammar import parser_session
 
 try:
@@ -414,9 +415,29 @@ class _RecordingState:
 
 
 def _lark():
-    """A parser as flowc parses with: Lark running flowc's IR transformer."""
-    with parser_session() as (lk, _):
-        return lk
+    """The Lark instance flowc parses with, running flowc's IR reductions
+    (``flowc.syntax.driver``): its lexers and parse table are the ones
+    flowc's own parse loop reads."""
+    with parser_session() as (parser, _):
+        return parser.lark
+
+
+def _no_reduction(children):
+    return None
+
+
+class _NoReductions(dict):
+    """A reduction for every rule that builds nothing."""
+
+    def __missing__(self, rule):
+        return _no_reduction
+
+
+def loop_only_all(lk, texts):
+    """flowc's parse loop (its lexer, indenter and the LALR table), with no reductions building the IR."""
+    parser = Parser(lk, None, _NoReductions())
+    for text in texts:
+        parser._parse(text)
 
 
 def parser_parts():
@@ -472,11 +493,6 @@ def basic_lex_all(basic, texts):
             pass
 
 
-def lark_parse_all(lk, texts):
-    for text in texts:
-        lk.parse(text)
-
-
 def lalr_only_all(lk, lalr, texts):
     """Contextual lexer + indenter + the LALR automaton, with no callbacks (no tree)."""
     bare = _Parser(lalr.parse_table, {})
@@ -488,21 +504,6 @@ def lalr_only_all(lk, lalr, texts):
 def parse_all(sources):
     for source in sources:
         parse(source)
-
-
-def tree_mode() -> bool:
-    """True when flowc has Lark build a parse tree and transforms it afterwards;
-    False when Lark runs flowc's transformer inline, during the parse."""
-    return _lark().options.transformer is None
-
-
-def transform_all(sources, trees):
-    from flowc.syntax.transform import ToIR
-
-    transformer = ToIR()
-    for source, tree in zip(sources, trees):
-        transformer.begin(source)
-        transformer.transform(tree)
 
 
 def checks_all(flows):
@@ -788,7 +789,6 @@ def main(argv=None) -> int:
         f"[1-3] compile vs lexer: {n} flows, {n_tokens} lexer tokens ({n_tokens / n:.0f} per flow), "
         f"best of {args.repeat} per slice of {n // args.chunks} flows, interleaved"
     )
-    inline = not tree_mode()
     indent_pass = has_indent_pass()
     # key: (function, fixed arguments, per-flow lists that are cut into chunks)
     jobs = {
@@ -796,6 +796,7 @@ def main(argv=None) -> int:
         "lex+indent": (contextual_indent_lex_all, (contextual, postlex), (texts, states)),
         "basic": (basic_lex_all, (basic,), (texts,)),
         "lalr": (lalr_only_all, (lk, lalr), (texts,)),
+        "loop": (loop_only_all, (lk,), (texts,)),
         "parse": (parse_all, (), (sources,)),
         "checks": (checks_all, (), (flows,)),
         "compile": (compile_all, (), (sources,)),
@@ -805,9 +806,6 @@ def main(argv=None) -> int:
     }
     if indent_pass:
         jobs["indentchk"] = (indent_chars_all, (), (sources,))
-    if not inline:
-        jobs["tree"] = (lark_parse_all, (lk,), (texts,))
-        jobs["transform"] = (transform_all, (), (sources, [lk.parse(t) for t in texts]))
     gc.collect()
     gc.freeze()  # the set-up data (texts, recorded states, flows) is never scanned by the timed collections
     r = best_of_interleaved(args.repeat, jobs, args.chunks)
@@ -839,24 +837,16 @@ def main(argv=None) -> int:
     for example in (stop_example, differ_example):
         if example:
             print(f"  {'':<44}   e.g. {example}")
-    mode = (
-        "Lark runs flowc's transformer inline (no parse tree)"
-        if inline
-        else "Lark builds a parse tree, then flowc's Transformer walks it"
+    row(
+        "flowc's parse loop, no reductions",
+        "loop",
+        f"{r['loop'] / lex:.2f}x lexer  <- its lexer, indenter and LALR table (flowc.syntax.driver)",
     )
-    print(f"  where compile time goes: {mode}; each stage timed on its own, differences in ()")
+    print("  where compile time goes: flowc's parse loop, reductions building the IR; differences in ()")
     stages = [
-        ("contextual lexer", r["lex"]),
-        ("(FlowIndenter)", r["lex+indent"] - r["lex"]),
-        ("(LALR automaton, no callbacks)", r["lalr"] - r["lex+indent"]),
+        ("parse loop (lexer, indenter, LALR table)", r["loop"]),
+        ("(reductions building the IR, recovery set-up)", r["parse"] - r["loop"] - r["indentchk"]),
     ]
-    if inline:
-        stages.append(("(rule callbacks building the IR)", r["parse"] - r["lalr"] - r["indentchk"]))
-    else:
-        stages.append(("(Lark tree + positions)", r["tree"] - r["lalr"]))
-        stages.append(
-            ("(_ToIR transformer, rstrip, error plumbing)", r["parse"] - r["tree"] - r["indentchk"])
-        )
     if indent_pass:
         stages.append(("_check_indent_chars", r["indentchk"]))
     stages.append(("checks (run_checks on parsed flows)", r["checks"]))

@@ -3,7 +3,10 @@
 - :mod:`.grammar`: the grammar (``grammar/flow.lark`` and the option rules of
   :mod:`flowc.vocabulary`) and the Lark parsers built from it;
 - :mod:`.indentation`: blocks from indentation, tabs mixed with spaces;
-- :mod:`.transform`: the IR, built while Lark parses;
+- :mod:`.transform`: the IR, built while the parser reduces rules;
+- :mod:`.driver`: the loop that parses a text over Lark's parse table and
+  lexers, each rule's reduction compiled from its shape, and Lark itself for
+  a text that does not parse;
 - :mod:`.messages`: Lark's exceptions as diagnostics in the user's words;
 - :mod:`.recovery`: parsing a file and going on after its syntax errors.
 

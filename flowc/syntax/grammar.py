@@ -4,9 +4,10 @@ vocabulary table appended, and the Lark parsers built from it.
 A parser is built once per process for what the grammar says (terminals,
 rules, the LALR table), and once more for each parse that runs at the same
 time as another (:func:`parser_session`): the IR is built by a Transformer
-that Lark runs while it parses, and each parse owns one, so parses share no
-state and need no lock. A built parser is stored on disk
-(:mod:`.stored`), so a new process loads one in milliseconds instead of
+whose methods the parser calls as it reduces rules (:mod:`.driver`), and
+each parse owns one, so parses share no state and need no lock. A built
+parser is stored on disk (:mod:`.stored`), with the compiled code of its
+reductions, so a new process loads one in milliseconds instead of
 generating the grammar text and building it.
 """
 
@@ -23,7 +24,8 @@ from contextlib import contextmanager
 from lark import Lark
 
 from .. import vocabulary
-from . import stored
+from . import driver, stored
+from .driver import Parser
 from .indentation import FlowIndenter
 from .transform import ToIR
 
@@ -88,6 +90,8 @@ def _parser(kind: str, transformer: ToIR | None) -> Lark:
                 _STORED[kind] = data
                 return parser
     parser = _build(transformer)
+    if transformer is not None:
+        driver.store(parser, transformer)
     try:
         data = stored.dumps(parser, transformer)
     except (pickle.PicklingError, TypeError, AttributeError, KeyError):  # an object that does not pickle
@@ -105,19 +109,20 @@ def reference() -> Lark:
     return _parser("reference", None)
 
 
-_IDLE: deque[tuple[Lark, ToIR]] = deque()  # append and pop are atomic: no lock needed
+_IDLE: deque[tuple[Parser, ToIR]] = deque()  # append and pop are atomic: no lock needed
 
 
 @contextmanager
-def parser_session() -> Iterator[tuple[Lark, ToIR]]:
+def parser_session() -> Iterator[tuple[Parser, ToIR]]:
     """A parser and the IR transformer it runs, for one parse at a time:
     taken from the idle ones, or built when all are in use, and given back
-    after."""
+    after. The parser (:class:`.driver.Parser`) parses a text that parses
+    in its own loop, and one that does not with Lark (its ``lark``)."""
     try:
         session = _IDLE.pop()
     except IndexError:
         transformer = ToIR()
-        session = (_parser("session", transformer), transformer)
+        session = (Parser(_parser("session", transformer), transformer), transformer)
     try:
         yield session
     finally:

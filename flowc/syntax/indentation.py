@@ -11,8 +11,9 @@ reading of the odd lines keeps the blocks whole, parsed with them re-indented
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from typing import Any
 
 from lark import Token
 
@@ -80,34 +81,45 @@ class FlowIndenter:
             yield tok
             if tok.type != "_NL":
                 continue
-            rest = tok.value[tok.value.rfind("\n") + 1 :]
-            indent = rest[: len(rest) - len(rest.lstrip(" \t"))]
-            if indent == stack[-1]:
-                continue
-            line, col = tok.end_line, len(indent) + 1
-            if indent.startswith(stack[-1]):
-                if len(stack) > MAX_DEPTH:
-                    raise IndentProblem(
-                        "FL004", f"blocks are nested more than {MAX_DEPTH} levels deep", line, col
-                    )
-                stack.append(indent)
-                yield Token("_INDENT", indent, tok.end_pos, line, 1, line, col, tok.end_pos)
-                continue
-            while len(stack) > 1 and stack[-1] != indent and stack[-1].startswith(indent):
-                stack.pop()
-                yield Token("_DEDENT", indent, tok.end_pos, line, col, line, col, tok.end_pos)
-            if stack[-1] != indent:
-                raise IndentProblem(
-                    "FL003",
-                    "this indentation matches no enclosing block"
-                    + (" (tabs and spaces are mixed)" if _mixed(indent, stack[-1]) else ""),
-                    line,
-                    1,
-                    hint="indent every line of a block the same way, with spaces or with tabs",
-                )
+            indent = indent_after(tok)
+            if indent != stack[-1]:
+                yield from levels(stack, indent, tok)
         while len(stack) > 1:
             stack.pop()
             yield Token("_DEDENT", "")
+
+
+def indent_after(newline: Any) -> str:
+    """The indentation of the line a ``_NL`` token leads to."""
+    rest = newline.value[newline.value.rfind("\n") + 1 :]
+    return rest[: len(rest) - len(rest.lstrip(" \t"))]
+
+
+def levels(stack: list[str], indent: str, newline: Any) -> Iterator[Token]:
+    """The ``_INDENT`` or ``_DEDENT`` tokens after ``newline``, a line
+    indented by ``indent``, other than the innermost open block's
+    indentation ``stack[-1]``; ``stack`` follows. Raises
+    :class:`IndentProblem` after the last of them, where the indentation
+    matches no open block."""
+    line, col = newline.end_line, len(indent) + 1
+    if indent.startswith(stack[-1]):
+        if len(stack) > MAX_DEPTH:
+            raise IndentProblem("FL004", f"blocks are nested more than {MAX_DEPTH} levels deep", line, col)
+        stack.append(indent)
+        yield tokens.make("_INDENT", indent, newline.end_pos, line, 1, line, col, newline.end_pos)
+        return
+    while len(stack) > 1 and stack[-1] != indent and stack[-1].startswith(indent):
+        stack.pop()
+        yield tokens.make("_DEDENT", indent, newline.end_pos, line, col, line, col, newline.end_pos)
+    if stack[-1] != indent:
+        raise IndentProblem(
+            "FL003",
+            "this indentation matches no enclosing block"
+            + (" (tabs and spaces are mixed)" if _mixed(indent, stack[-1]) else ""),
+            line,
+            1,
+            hint="indent every line of a block the same way, with spaces or with tabs",
+        )
 
 
 def _mixed(a: str, b: str) -> bool:

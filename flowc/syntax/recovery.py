@@ -102,9 +102,7 @@ def _recovering(source: SourceFile, session) -> Parsed:
 
 
 def _parse(source: SourceFile, parser, transformer) -> Parsed:
-    # Raw lines (a `\r` before a newline kept): they are joined again and parsed.
-    lines = (trimmed(source.text) + "\n").split("\n")
-    original = list(lines)
+    text = trimmed(source.text) + "\n"
     found: dict = {}  # diagnostics of the transformer, kept across attempts
 
     def attempt(text: str):
@@ -117,32 +115,36 @@ def _parse(source: SourceFile, parser, transformer) -> Parsed:
             found.setdefault((d.code, d.span, d.message), d)
         return result, exc
 
-    flow, exc = attempt("\n".join(lines))
+    flow, exc = attempt(text)
+    if exc is None:  # the common case: no line changed, nothing skipped
+        return Parsed(flow, sorted(found.values(), key=Diagnostic.sort_key), True, frozenset())
+    # Raw lines (a `\r` before a newline kept): they are joined again and parsed.
+    lines = text.split("\n")
+    original = list(lines)
     errors: list[Diagnostic] = []
-    if exc is not None:
+    error = _messages().syntax_error(exc, source)
+    for first, last in _pieces(lines, _error_line(exc, error) - 1):
+        _search(attempt, source, lines, first, last, errors)
+        if len(errors) >= MAX_ERRORS:
+            break
+    changed = {i + 1 for i, (a, b) in enumerate(zip(original, lines, strict=True)) if a != b}
+    done = 0  # the last line recovered from in the whole text
+    while True:
+        flow, exc = attempt("\n".join(lines))
+        if exc is None or len(errors) >= MAX_ERRORS:
+            break
         error = _messages().syntax_error(exc, source)
-        for first, last in _pieces(lines, _error_line(exc, error) - 1):
-            _search(attempt, source, lines, first, last, errors)
-            if len(errors) >= MAX_ERRORS:
-                break
-        changed = {i + 1 for i, (a, b) in enumerate(zip(original, lines, strict=True)) if a != b}
-        done = 0  # the last line recovered from in the whole text
-        while True:
-            flow, exc = attempt("\n".join(lines))
-            if exc is None or len(errors) >= MAX_ERRORS:
-                break
-            error = _messages().syntax_error(exc, source)
-            at = _error_line(exc, error)
-            if at <= done or at in changed or error in errors:
-                break
-            errors.append(error)
-            recovered = _recover(lines, exc, at)
-            if recovered is None:
-                break
-            changed.add(at)
-            done = recovered
-        if exc is not None:
-            flow = None
+        at = _error_line(exc, error)
+        if at <= done or at in changed or error in errors:
+            break
+        errors.append(error)
+        recovered = _recover(lines, exc, at)
+        if recovered is None:
+            break
+        changed.add(at)
+        done = recovered
+    if exc is not None:
+        flow = None
     skipped = frozenset(i + 1 for i, (a, b) in enumerate(zip(original, lines, strict=True)) if a != b)
     kept = [d for d in found.values() if d.span.line not in skipped]
     diagnostics = sorted([*kept, *errors], key=Diagnostic.sort_key)

@@ -49,13 +49,20 @@ from typing import Any
 import lark
 from lark.parsers.lalr_analysis import Reduce, Shift
 
-FORMAT = 3  # bump when what is stored changes shape
+FORMAT = 4  # bump when what is stored changes shape
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The modules whose code decides what a stored parser holds: the grammar text
 # (the vocabulary and what it imports), the Lark options, the transformer's
-# callbacks and the indenter's state.
-_SOURCES = ("vocabulary.py", "ir.py", "syntax/grammar.py", "syntax/transform.py", "syntax/indentation.py")
+# callbacks, the indenter's state and the code of the reductions.
+_SOURCES = (
+    "vocabulary.py",
+    "ir.py",
+    "syntax/grammar.py",
+    "syntax/transform.py",
+    "syntax/indentation.py",
+    "syntax/driver.py",
+)
 _DEFAULT_CALLBACK = "create_callback.<locals>.default_callback"
 
 

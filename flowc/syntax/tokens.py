@@ -36,4 +36,35 @@ def span(file: str, tok: Token) -> Span:
     line, column, end_line, end_column = tok.line, tok.column, tok.end_line, tok.end_column
     if line is None or column is None or end_line is None or end_column is None:
         raise NoPosition(tok.type)
-    return Span(file, line, column, end_line, end_column)
+    return new_span(Span, (file, line, column, end_line, end_column))
+
+
+def make(
+    kind: str,
+    value: str,
+    start_pos: int,
+    line: int,
+    column: int,
+    end_line: int,
+    end_column: int,
+    end_pos: int,
+) -> Token:
+    """``Token(kind, value, start_pos, line, column, end_line, end_column,
+    end_pos)`` without the Python-level layers of Lark's constructor."""
+    tok = _new_str(Token, value)
+    tok.type = kind
+    tok.value = value
+    tok.start_pos = start_pos
+    tok.line = line
+    tok.column = column
+    tok.end_line = end_line
+    tok.end_column = end_column
+    tok.end_pos = end_pos
+    return tok
+
+
+_new_str = str.__new__
+
+# ``Span(...)`` without the Python-level ``__new__`` a named tuple has: one is
+# made for every token the IR keeps.
+new_span = tuple.__new__

@@ -1,8 +1,11 @@
 """The IR from the parser's reductions.
 
-:class:`ToIR` is the Transformer that Lark runs while the LALR parser
+:class:`ToIR` is the Transformer whose methods the LALR parser calls as it
 reduces rules, so no parse tree is built: each rule callback receives the
-span of its children and the children, and returns IR nodes. Options are
+span of its children and the children, and returns IR nodes. Lark can call
+them through its own wrappers (``_with_span`` works out the span); the parse
+loop of :mod:`.driver` calls each method's undecorated function (``raw``)
+with the same span, worked out once per rule from its shape. Options are
 read in two steps: the grammar's option rules (generated from
 :mod:`flowc.vocabulary`) return them as written, and the verb's callback
 reads each by the shape the vocabulary gives it. Each parse has its own
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 from lark import Token, Transformer
 
@@ -81,16 +85,19 @@ class _Setting:
         self.key, self.value, self.span = key, value, span
 
 
+# A child is "empty" when it is None or a tuple with nothing present in it; of
+# the values a rule's children can be (tokens, IR nodes, options, settings,
+# tuples of them), only a tuple of length 0 equals ``()``.
+
+
 def _present(items) -> list:
-    return [c for c in items if c is not None and c != ()]
+    return [c for c in items if c is not None and (type(c) is not tuple or c)]
 
 
 def _first(items):
     """The first child that carries a position (not a placeholder, not empty)."""
     for c in items:
-        if c is None or c == ():
-            continue
-        if type(c) is tuple and not _present(c):
+        if c is None or (type(c) is tuple and not _present(c)):
             continue
         return c
     return None
@@ -127,7 +134,9 @@ def _with_span(callback):
         return callback(self, Span(self.file, line, col, end_line, end_col), *children)
 
     call.__name__ = callback.__name__
-    return call
+    marked: Any = call
+    marked.raw, marked.spanless = callback, False  # read by flowc.syntax.driver
+    return marked
 
 
 def _spanless(callback):
@@ -143,7 +152,9 @@ def _without_span(callback):
         return callback(self, None, *children)
 
     call.__name__ = callback.__name__
-    return call
+    marked: Any = call
+    marked.raw, marked.spanless = callback, True  # read by flowc.syntax.driver
+    return marked
 
 
 def _rule_callbacks(cls):
@@ -171,7 +182,10 @@ class ToIR(Transformer):
         return span
 
     def _tspan(self, tok: Token) -> Span:
-        return tokens.span(self.file, tok)
+        line, column, end_line, end_column = tok.line, tok.column, tok.end_line, tok.end_column
+        if line is None or column is None or end_line is None or end_column is None:
+            raise tokens.NoPosition(tok.type)
+        return tokens.new_span(Span, (self.file, line, column, end_line, end_column))
 
     def _string(self, tok: Token) -> ir.Text:
         span = self._tspan(tok)
