@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import ir, vocabulary
@@ -21,25 +21,103 @@ class CheckContext:
     """``flows`` are the flows being checked; ``known`` maps every flow name a
     reference can resolve to (the build's files and, for a file checked
     alone, its neighbours) to its flow. References to ``unparsed`` flows are
-    not reported: their files already carry an error."""
+    not reported: their files already carry an error.
+
+    What the checks look for in a flow (its verbs, by name, its targets, its
+    texts) is found once, in one walk over its verbs, and shared by every
+    check: a check asks for the verbs it judges (``ctx.verbs(flow, NAMES)``)
+    and visits only those."""
 
     flows: tuple[ir.Flow, ...]
     known: Mapping[str, ir.Flow]
     unparsed: frozenset[str] = frozenset()  # flows whose files did not parse
-    _verbs: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # id(flow) -> FlowIndex
 
     @functools.cached_property
     def graph(self) -> CallGraph:
         return CallGraph(self.known.values(), self.known)
 
-    def verbs(self, flow: ir.Flow) -> tuple[tuple[ir.Step, ir.Verb], ...]:
-        """Every verb of a flow with its step, nested verbs included (computed once)."""
-        found = self._verbs.get(id(flow))
-        if found is None:
-            found = self._verbs[id(flow)] = tuple(
-                (step, verb) for step in flow.steps for verb in ir.walk(step.verbs)
-            )
+    def index(self, flow: ir.Flow) -> FlowIndex:
+        """The flow's :class:`FlowIndex` (computed once)."""
+        found = self._index.get(id(flow))
+        if found is None or found.flow is not flow:
+            found = self._index[id(flow)] = FlowIndex(flow)
         return found
+
+    def verbs(self, flow: ir.Flow, names: Container[str] | None = None) -> Sequence[tuple[ir.Step, ir.Verb]]:
+        """Every verb of a flow with its step, nested verbs included, in the
+        order they are written; with ``names``, only the verbs (and nouns)
+        called one of them (`record`, `conference`)."""
+        index = self.index(flow)
+        return index.verbs if names is None else index.named(names)
+
+    def targets(self, flow: ir.Flow) -> tuple[ir.Target, ...]:
+        """Every target of a flow's verbs, in order: each verb's ``->``
+        (:func:`ir.targets`), then its callbacks (:func:`ir.callbacks`)."""
+        return self.index(flow).targets
+
+    def strings(self, flow: ir.Flow) -> tuple[tuple[str, Span], ...]:
+        """Every text a flow's verbs carry (texts, words, URLs and the
+        methods of targets) with its span, verb by verb."""
+        return self.index(flow).strings
+
+
+class FlowIndex:
+    """What the checks look for in one flow, found once (see :class:`CheckContext`)."""
+
+    __slots__ = ("_strings", "_targets", "by_name", "flow", "verbs")
+
+    def __init__(self, flow: ir.Flow) -> None:
+        self.flow = flow
+        verbs: list[tuple[ir.Step, ir.Verb]] = []
+        by_name: dict[str, list[int]] = {}  # a verb's name -> where its verbs are in `verbs`
+
+        def add(step: ir.Step, body: tuple[ir.Verb, ...]) -> None:
+            for verb in body:
+                at = by_name.get(verb.name)
+                if at is None:
+                    by_name[verb.name] = [len(verbs)]
+                else:
+                    at.append(len(verbs))
+                verbs.append((step, verb))
+                if verb.body:
+                    add(step, verb.body)
+
+        for step in flow.steps:
+            add(step, step.verbs)
+        self.verbs = tuple(verbs)
+        self.by_name = by_name
+        self._targets: tuple[ir.Target, ...] | None = None
+        self._strings: tuple[tuple[str, Span], ...] | None = None
+
+    def named(self, names: Container[str]) -> list[tuple[ir.Step, ir.Verb]]:
+        """The verbs called one of ``names``, in the order they are written."""
+        found = [at for name, at in self.by_name.items() if name in names]
+        if not found:
+            return []
+        verbs = self.verbs
+        if len(found) == 1:
+            return [verbs[i] for i in found[0]]
+        return [verbs[i] for i in sorted(i for at in found for i in at)]
+
+    @property
+    def targets(self) -> tuple[ir.Target, ...]:
+        if self._targets is None:
+            found: list[ir.Target] = []
+            for _, verb in self.verbs:
+                found += ir.targets(verb)
+                found += ir.callbacks(verb)
+            self._targets = tuple(found)
+        return self._targets
+
+    @property
+    def strings(self) -> tuple[tuple[str, Span], ...]:
+        if self._strings is None:
+            found: list[tuple[str, Span]] = []
+            for _, verb in self.verbs:
+                _add_strings(verb, found)
+            self._strings = tuple(found)
+        return self._strings
 
 
 def max_call_duration(flow: ir.Flow) -> int:
@@ -79,6 +157,7 @@ def allowed(values) -> str:
     return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
 
 
+_TARGETS = (ir.StepTarget, ir.UrlTarget)  # a tuple: isinstance is faster with it than with the union
 _VALUE_FIELDS: dict[type[ir.Verb], tuple[str, ...]] = {}
 
 
@@ -91,36 +170,46 @@ def _value_fields(kind: type[ir.Verb]) -> tuple[str, ...]:
     return found
 
 
-def strings(verb: ir.Verb) -> Iterator[tuple[str, Span]]:
-    """Every text a verb carries (texts, words, URLs) with its span."""
-    pairs = (
-        (*verb.values, ("action", verb.action))
-        if isinstance(verb, ir.Element)
-        else ((n, getattr(verb, n)) for n in _value_fields(type(verb)))
-    )
-    for _, value in pairs:
+def _add_strings(verb: ir.Verb, found: list[tuple[str, Span]]) -> None:
+    """Add every text ``verb`` carries (texts, words, URLs) with its span to ``found``."""
+    values: list[object]
+    if isinstance(verb, ir.Element):
+        values = [value for _, value in verb.values]
+        values.append(verb.action)
+    else:
+        values = [getattr(verb, name) for name in _value_fields(type(verb))]
+    for value in values:
+        if value is None:
+            continue
         for item in value if isinstance(value, tuple) else (value,):
             if isinstance(item, ir.Text):
-                yield item.value, item.span
-            elif isinstance(item, ir.Target):
-                yield item.text, item.span
+                found.append((item.value, item.span))
+            elif isinstance(item, _TARGETS):
+                found.append((item.text, item.span))
                 if item.method is not None:
-                    yield item.method.value, item.method.span
+                    found.append((item.method.value, item.method.span))
 
 
-def options(verb: ir.Verb) -> Iterator[tuple[vocabulary.Option, object]]:
-    """Each option a verb or noun was written with, and its value, by the vocabulary."""
-    entry = vocabulary.BY_NAME.get(verb.name)
-    for option in entry.options if entry is not None else ():
-        value = verb.get(option.field)
-        if value is not None and value != ():
-            yield option, value
+def option_table(concerns: Callable[[vocabulary.Option], bool]) -> dict[str, tuple[vocabulary.Option, ...]]:
+    """The options of each verb and noun that ``concerns`` picks, in the
+    vocabulary's order, by the verb's name (those with none are left out):
+    a check that judges some options visits only ``ctx.verbs(flow, TABLE)``."""
+    table = {}
+    for entry in vocabulary.VERBS:
+        found = tuple(option for option in entry.options if concerns(option))
+        if found:
+            table[entry.name] = found
+    return table
 
 
-def values(verb: ir.Verb) -> Iterator[tuple[vocabulary.Value, object]]:
-    """Each value (written without a keyword) of a generated element, by the vocabulary."""
-    if isinstance(verb, ir.Element):
-        for value in vocabulary.verb(verb.kind).values:
-            found = verb.get(value.field)
-            if found is not None:
-                yield value, found
+def value_table(concerns: Callable[[vocabulary.Value], bool]) -> dict[str, tuple[vocabulary.Value, ...]]:
+    """The same for the values (written without a keyword) of the elements
+    the vocabulary generates (:class:`ir.Element`); a typed verb's values
+    are judged by the checks that know it."""
+    typed = ir.verb_classes()
+    table = {}
+    for entry in vocabulary.VERBS:
+        found = tuple(value for value in entry.values if concerns(value))
+        if found and entry.name not in typed:
+            table[entry.name] = found
+    return table

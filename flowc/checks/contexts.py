@@ -38,7 +38,9 @@ def run(ctx: CheckContext):
         live = flow.settings.context(ir.Context.LIVE_UPDATE)
         twiml = flow.settings.context(ir.Context.TWIML_PARAMETER)
         client = flow.settings.context(ir.Context.CLIENT)
-        for _, verb in ctx.verbs(flow):
+        if not (live or twiml or client):
+            continue
+        for _, verb in ctx.verbs(flow, ("record", "gather", "pay")):
             if live and isinstance(verb, ir.Record) and verb.action is None:
                 yield report(
                     "FL601",

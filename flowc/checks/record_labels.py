@@ -65,6 +65,10 @@ _NAMES = {
 }
 
 
+# The verbs judged here: `record`, and the elements that take a bare name.
+_JUDGED = frozenset(["record", *(name for name, values in _NAMES.items() if values)])
+
+
 # How alike a bare name and an option must be to report the name: closer than
 # for a recording's label, since `conference standup` is a name and not a
 # misspelt `status`, while `enqueue maxsize` is a misspelt `max-size`.
@@ -97,7 +101,7 @@ def flags_name(kind: str, word: str) -> bool:
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, _JUDGED):
             if isinstance(verb, ir.Element):
                 for value, what in _bare_names(verb):
                     from .. import twiml_names

@@ -21,11 +21,6 @@ CODES = ("FL307",)
 LOCAL = True  # judges each verb and each setting by itself
 
 
-def _targets(verb: ir.Verb):
-    yield from ir.targets(verb)
-    yield from ir.callbacks(verb)
-
-
 def _base_url(base: ir.Target):
     url = urls.parse(base.text, base.span)
     if not isinstance(url, urls.Url):
@@ -46,9 +41,8 @@ def run(ctx: CheckContext):
             problem = _base_url(base)
             if problem is not None:
                 yield problem
-        for _, verb in ctx.verbs(flow):
-            for target in _targets(verb):
-                if not target.is_step:
-                    url = urls.parse(target.text, target.span)
-                    if not isinstance(url, urls.Url):
-                        yield url
+        for target in ctx.targets(flow):
+            if not target.is_step:
+                url = urls.parse(target.text, target.span)
+                if not isinstance(url, urls.Url):
+                    yield url

@@ -62,6 +62,17 @@ def _language(language: ir.Text):
     )
 
 
+_NOT_EMPTY = ("voice", "hints", "caller_id")  # options that must not be empty
+# The verbs judged here: those named in `_verb`, and those with a `language`
+# or an option of `_NOT_EMPTY` (a typed verb's field).
+_JUDGED = frozenset(
+    ["reject", "gather", "dial", "say"]
+    + [
+        name
+        for name, kind in ir.verb_classes().items()
+        if any(f in kind.__dataclass_fields__ for f in ("language", *_NOT_EMPTY))
+    ]
+)
 GATHER_OPTIONS = tuple(o.name for o in vocabulary.verb("gather").options if o.name != "input")
 
 
@@ -105,7 +116,7 @@ def _verb(verb: ir.Verb):
         yield report("FL306", "the number to dial is empty", verb.number.span)
     if isinstance(verb, ir.Say) and verb.text is not None and not verb.body and not verb.text.value.strip():
         yield report("FL306", "`say` has no text to say", verb.text.span)
-    for option in ("voice", "hints", "caller_id"):
+    for option in _NOT_EMPTY:
         value = getattr(verb, option, None)
         if value is not None and not value.value.strip():
             yield report(
@@ -122,5 +133,7 @@ def run(ctx: CheckContext):
             found = _choice(context, CONTEXTS, "context")
             if found:
                 yield found
-        for _, verb in ctx.verbs(flow):
-            yield from (d for d in _verb(verb) if d is not None)
+        for _, verb in ctx.verbs(flow, _JUDGED):
+            for found in _verb(verb):
+                if found is not None:
+                    yield found
