@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -56,6 +57,10 @@ class CheckContext:
         (:func:`ir.targets`), then its callbacks (:func:`ir.callbacks`)."""
         return self.index(flow).targets
 
+    def branch_steps(self, flow: ir.Flow) -> tuple[ir.Step, ...]:
+        """The flow's branch steps (:attr:`ir.Step.is_branch`), in order."""
+        return self.index(flow).branch_steps
+
     def strings(self, flow: ir.Flow) -> tuple[tuple[str, Span], ...]:
         """Every text a flow's verbs carry (texts, words, URLs and the
         methods of targets) with its span, verb by verb."""
@@ -65,7 +70,7 @@ class CheckContext:
 class FlowIndex:
     """What the checks look for in one flow, found once (see :class:`CheckContext`)."""
 
-    __slots__ = ("_strings", "_targets", "by_name", "flow", "verbs")
+    __slots__ = ("_strings", "_targets", "branch_steps", "by_name", "flow", "verbs")
 
     def __init__(self, flow: ir.Flow) -> None:
         self.flow = flow
@@ -87,6 +92,12 @@ class FlowIndex:
             add(step, step.verbs)
         self.verbs = tuple(verbs)
         self.by_name = by_name
+        # a branch step holds a `when` or an `otherwise`: without one, no step is
+        self.branch_steps = (
+            tuple(step for step in flow.steps if step.is_branch)
+            if "when" in by_name or "otherwise" in by_name
+            else ()
+        )
         self._targets: tuple[ir.Target, ...] | None = None
         self._strings: tuple[tuple[str, Span], ...] | None = None
 
@@ -158,26 +169,33 @@ def allowed(values) -> str:
 
 
 _TARGETS = (ir.StepTarget, ir.UrlTarget)  # a tuple: isinstance is faster with it than with the union
-_VALUE_FIELDS: dict[type[ir.Verb], tuple[str, ...]] = {}
+_VALUE_FIELDS: dict[type[ir.Verb], Callable[[ir.Verb], tuple]] = {}
 
 
-def _value_fields(kind: type[ir.Verb]) -> tuple[str, ...]:
+def _value_fields(kind: type[ir.Verb]) -> Callable[[ir.Verb], tuple]:
+    """What reads the values of a typed verb: each of its fields but its span, keyword and body."""
     found = _VALUE_FIELDS.get(kind)
     if found is None:
-        found = _VALUE_FIELDS[kind] = tuple(
-            f.name for f in dataclasses.fields(kind) if f.name not in ("span", "keyword", "body")
-        )
+        names = [f.name for f in dataclasses.fields(kind) if f.name not in ("span", "keyword", "body")]
+        if len(names) > 1:
+            found = operator.attrgetter(*names)
+        elif names:
+            one = operator.attrgetter(names[0])
+            found = lambda verb: (one(verb),)  # noqa: E731
+        else:
+            found = lambda verb: ()  # noqa: E731
+        _VALUE_FIELDS[kind] = found
     return found
 
 
 def _add_strings(verb: ir.Verb, found: list[tuple[str, Span]]) -> None:
     """Add every text ``verb`` carries (texts, words, URLs) with its span to ``found``."""
-    values: list[object]
+    values: Sequence[object]
     if isinstance(verb, ir.Element):
         values = [value for _, value in verb.values]
         values.append(verb.action)
     else:
-        values = [getattr(verb, name) for name in _value_fields(type(verb))]
+        values = _value_fields(type(verb))(verb)
     for value in values:
         if value is None:
             continue

@@ -26,6 +26,7 @@ options: ``record voicemail -> handle``.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from .. import ir, vocabulary
@@ -83,6 +84,12 @@ def _bare_names(verb: ir.Element):
             yield value, f"the {spec.placeholder.lower()} of `{verb.kind}`"
 
 
+@functools.lru_cache(maxsize=1024)  # a project's recordings share a few labels
+def _near_option(label: str) -> str | None:
+    """The "did you mean" hint for a recording's label near an option of `record`, if any."""
+    return did_you_mean(label, OPTIONS + PHRASES)
+
+
 def flags_name(kind: str, word: str) -> bool:
     """Whether ``word``, written bare as the name of a ``kind`` element, is
     reported here (a TwiML attribute, or a typo of one of its options): the
@@ -131,7 +138,7 @@ def run(ctx: CheckContext):
             if twiml is not None:
                 yield _attribute(label, twiml, verb.label.span)
                 continue
-            suggestion = did_you_mean(label, OPTIONS + PHRASES)
+            suggestion = _near_option(label)
             if suggestion is None:
                 continue
             word = suggestion.split("`")[1]

@@ -13,12 +13,21 @@ Good: ``base-url https://example.com/ivr``, ``-> "/handle%20me"``.
 
 from __future__ import annotations
 
+import functools
+
 from .. import ir, urls
 from ..codes import report
 from .base import CheckContext
 
 CODES = ("FL307",)
 LOCAL = True  # judges each verb and each setting by itself
+
+
+@functools.lru_cache(maxsize=4096)  # a flow's URLs share a few hosts and paths, and change little
+def _problem(text: str) -> urls.UrlError | None:
+    """Why ``text`` is not a URL, if it is not one."""
+    url = urls.split(text)
+    return url if isinstance(url, urls.UrlError) else None
 
 
 def _base_url(base: ir.Target):
@@ -43,6 +52,6 @@ def run(ctx: CheckContext):
                 yield problem
         for target in ctx.targets(flow):
             if not target.is_step:
-                url = urls.parse(target.text, target.span)
-                if not isinstance(url, urls.Url):
-                    yield url
+                problem = _problem(target.text)
+                if problem is not None:
+                    yield problem.diagnostic(target.span)
