@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import operator
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import ir, vocabulary
@@ -49,7 +49,9 @@ class CheckContext:
         """Every verb of a flow with its step, nested verbs included, in the
         order they are written; with ``names``, only the verbs (and nouns)
         called one of them (`record`, `conference`)."""
-        index = self.index(flow)
+        index = self._index.get(id(flow))
+        if index is None or index.flow is not flow:
+            index = self.index(flow)
         return index.verbs if names is None else index.named(names)
 
     def targets(self, flow: ir.Flow) -> tuple[ir.Target, ...]:
@@ -101,34 +103,58 @@ class FlowIndex:
         self._targets: tuple[ir.Target, ...] | None = None
         self._strings: tuple[tuple[str, Span], ...] | None = None
 
-    def named(self, names: Container[str]) -> list[tuple[ir.Step, ir.Verb]]:
+    def named(self, names: Container[str]) -> Sequence[tuple[ir.Step, ir.Verb]]:
         """The verbs called one of ``names``, in the order they are written."""
         found = [at for name, at in self.by_name.items() if name in names]
         if not found:
-            return []
+            return ()
         verbs = self.verbs
         if len(found) == 1:
             return [verbs[i] for i in found[0]]
-        return [verbs[i] for i in sorted(i for at in found for i in at)]
+        return [verbs[i] for i in sorted([i for at in found for i in at])]
 
     @property
     def targets(self) -> tuple[ir.Target, ...]:
         if self._targets is None:
-            found: list[ir.Target] = []
-            for _, verb in self.verbs:
-                found += ir.targets(verb)
-                found += ir.callbacks(verb)
-            self._targets = tuple(found)
+            self._targets, self._strings = self._read_values()
         return self._targets
 
     @property
     def strings(self) -> tuple[tuple[str, Span], ...]:
         if self._strings is None:
-            found: list[tuple[str, Span]] = []
-            for _, verb in self.verbs:
-                _add_strings(verb, found)
-            self._strings = tuple(found)
+            self._targets, self._strings = self._read_values()
         return self._strings
+
+    def _read_values(self) -> tuple[tuple[ir.Target, ...], tuple[tuple[str, Span], ...]]:
+        """Find the targets and the texts of every verb, in one pass over their values."""
+        targets: list[ir.Target] = []
+        strings: list[tuple[str, Span]] = []
+        for _, verb in self.verbs:
+            values: Iterable[object]
+            if isinstance(verb, ir.Element):
+                values = [value for _, value in verb.values]
+                values.append(verb.action)
+            else:
+                values = _value_fields(type(verb))(verb)
+            held = 0  # the targets among its values
+            for value in values:
+                if value is None:
+                    continue
+                for item in value if isinstance(value, tuple) else (value,):
+                    if isinstance(item, ir.Text):
+                        strings.append((item.value, item.span))
+                    elif isinstance(item, _TARGETS):
+                        strings.append((item.text, item.span))
+                        if item.method is not None:
+                            strings.append((item.method.value, item.method.span))
+                        held += 1
+            own = ir.targets(verb)
+            targets += own
+            # Its callbacks are targets among its values besides those: when
+            # there are no others, it has none.
+            if held > len(own):
+                targets += ir.callbacks(verb)
+        return tuple(targets), tuple(strings)
 
 
 def max_call_duration(flow: ir.Flow) -> int:
@@ -186,26 +212,6 @@ def _value_fields(kind: type[ir.Verb]) -> Callable[[ir.Verb], tuple]:
             found = lambda verb: ()  # noqa: E731
         _VALUE_FIELDS[kind] = found
     return found
-
-
-def _add_strings(verb: ir.Verb, found: list[tuple[str, Span]]) -> None:
-    """Add every text ``verb`` carries (texts, words, URLs) with its span to ``found``."""
-    values: Sequence[object]
-    if isinstance(verb, ir.Element):
-        values = [value for _, value in verb.values]
-        values.append(verb.action)
-    else:
-        values = _value_fields(type(verb))(verb)
-    for value in values:
-        if value is None:
-            continue
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, ir.Text):
-                found.append((item.value, item.span))
-            elif isinstance(item, _TARGETS):
-                found.append((item.text, item.span))
-                if item.method is not None:
-                    found.append((item.method.value, item.method.span))
 
 
 def option_table(concerns: Callable[[vocabulary.Option], bool]) -> dict[str, tuple[vocabulary.Option, ...]]:
