@@ -1,4 +1,5 @@
-"""What every check receives: the flows of the build and the graph over them."""
+"""What every check receives: the flows of the build, the graph over them and
+what the checks look for in each flow (found once), and the helpers they share."""
 
 from __future__ import annotations
 
@@ -49,9 +50,7 @@ class CheckContext:
         """Every verb of a flow with its step, nested verbs included, in the
         order they are written; with ``names``, only the verbs (and nouns)
         called one of them (`record`, `conference`)."""
-        index = self._index.get(id(flow))
-        if index is None or index.flow is not flow:
-            index = self.index(flow)
+        index = self.index(flow)
         return index.verbs if names is None else index.named(names)
 
     def targets(self, flow: ir.Flow) -> tuple[ir.Target, ...]:
