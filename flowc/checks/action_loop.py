@@ -20,7 +20,7 @@ LOCAL = True  # judges each verb by itself
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for step, verb in ctx.verbs(flow):
+        for step, verb in ctx.verbs(flow, ("record", "gather", "pay")):
             pay = isinstance(verb, ir.Element) and verb.kind == "pay"
             if (isinstance(verb, ir.Record | ir.Gather) or pay) and verb.get("action") is None:
                 what = "recording" if isinstance(verb, ir.Record) else "payment result" if pay else "input"

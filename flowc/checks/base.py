@@ -1,10 +1,12 @@
-"""What every check receives: the flows of the build and the graph over them."""
+"""What every check receives: the flows of the build, the graph over them and
+what the checks look for in each flow (found once), and the helpers they share."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterator, Mapping
+import operator
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import ir, vocabulary
@@ -21,25 +23,137 @@ class CheckContext:
     """``flows`` are the flows being checked; ``known`` maps every flow name a
     reference can resolve to (the build's files and, for a file checked
     alone, its neighbours) to its flow. References to ``unparsed`` flows are
-    not reported: their files already carry an error."""
+    not reported: their files already carry an error.
+
+    What the checks look for in a flow (its verbs, by name, its targets, its
+    texts) is found once, in one walk over its verbs, and shared by every
+    check: a check asks for the verbs it judges (``ctx.verbs(flow, NAMES)``)
+    and visits only those."""
 
     flows: tuple[ir.Flow, ...]
     known: Mapping[str, ir.Flow]
     unparsed: frozenset[str] = frozenset()  # flows whose files did not parse
-    _verbs: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # id(flow) -> FlowIndex
 
     @functools.cached_property
     def graph(self) -> CallGraph:
         return CallGraph(self.known.values(), self.known)
 
-    def verbs(self, flow: ir.Flow) -> tuple[tuple[ir.Step, ir.Verb], ...]:
-        """Every verb of a flow with its step, nested verbs included (computed once)."""
-        found = self._verbs.get(id(flow))
-        if found is None:
-            found = self._verbs[id(flow)] = tuple(
-                (step, verb) for step in flow.steps for verb in ir.walk(step.verbs)
-            )
+    def index(self, flow: ir.Flow) -> FlowIndex:
+        """The flow's :class:`FlowIndex` (computed once)."""
+        found = self._index.get(id(flow))
+        if found is None or found.flow is not flow:
+            found = self._index[id(flow)] = FlowIndex(flow)
         return found
+
+    def verbs(self, flow: ir.Flow, names: Container[str] | None = None) -> Sequence[tuple[ir.Step, ir.Verb]]:
+        """Every verb of a flow with its step, nested verbs included, in the
+        order they are written; with ``names``, only the verbs (and nouns)
+        called one of them (`record`, `conference`)."""
+        index = self.index(flow)
+        return index.verbs if names is None else index.named(names)
+
+    def targets(self, flow: ir.Flow) -> tuple[ir.Target, ...]:
+        """Every target of a flow's verbs, in order: each verb's ``->``
+        (:func:`ir.targets`), then its callbacks (:func:`ir.callbacks`)."""
+        return self.index(flow).targets
+
+    def branch_steps(self, flow: ir.Flow) -> tuple[ir.Step, ...]:
+        """The flow's branch steps (:attr:`ir.Step.is_branch`), in order."""
+        return self.index(flow).branch_steps
+
+    def strings(self, flow: ir.Flow) -> tuple[tuple[str, Span], ...]:
+        """Every text a flow's verbs carry (texts, words, URLs and the
+        methods of targets) with its span, verb by verb."""
+        return self.index(flow).strings
+
+
+class FlowIndex:
+    """What the checks look for in one flow, found once (see :class:`CheckContext`)."""
+
+    __slots__ = ("_strings", "_targets", "branch_steps", "by_name", "flow", "verbs")
+
+    def __init__(self, flow: ir.Flow) -> None:
+        self.flow = flow
+        verbs: list[tuple[ir.Step, ir.Verb]] = []
+        by_name: dict[str, list[int]] = {}  # a verb's name -> where its verbs are in `verbs`
+
+        def add(step: ir.Step, body: tuple[ir.Verb, ...]) -> None:
+            for verb in body:
+                at = by_name.get(verb.name)
+                if at is None:
+                    by_name[verb.name] = [len(verbs)]
+                else:
+                    at.append(len(verbs))
+                verbs.append((step, verb))
+                if verb.body:
+                    add(step, verb.body)
+
+        for step in flow.steps:
+            add(step, step.verbs)
+        self.verbs = tuple(verbs)
+        self.by_name = by_name
+        # a branch step holds a `when` or an `otherwise`: without one, no step is
+        self.branch_steps = (
+            tuple(step for step in flow.steps if step.is_branch)
+            if "when" in by_name or "otherwise" in by_name
+            else ()
+        )
+        self._targets: tuple[ir.Target, ...] | None = None
+        self._strings: tuple[tuple[str, Span], ...] | None = None
+
+    def named(self, names: Container[str]) -> Sequence[tuple[ir.Step, ir.Verb]]:
+        """The verbs called one of ``names``, in the order they are written."""
+        found = [at for name, at in self.by_name.items() if name in names]
+        if not found:
+            return ()
+        verbs = self.verbs
+        if len(found) == 1:
+            return [verbs[i] for i in found[0]]
+        return [verbs[i] for i in sorted([i for at in found for i in at])]
+
+    @property
+    def targets(self) -> tuple[ir.Target, ...]:
+        if self._targets is None:
+            self._targets, self._strings = self._read_values()
+        return self._targets
+
+    @property
+    def strings(self) -> tuple[tuple[str, Span], ...]:
+        if self._strings is None:
+            self._targets, self._strings = self._read_values()
+        return self._strings
+
+    def _read_values(self) -> tuple[tuple[ir.Target, ...], tuple[tuple[str, Span], ...]]:
+        """Find the targets and the texts of every verb, in one pass over their values."""
+        targets: list[ir.Target] = []
+        strings: list[tuple[str, Span]] = []
+        for _, verb in self.verbs:
+            values: Iterable[object]
+            if isinstance(verb, ir.Element):
+                values = [value for _, value in verb.values]
+                values.append(verb.action)
+            else:
+                values = _value_fields(type(verb))(verb)
+            held = 0  # the targets among its values
+            for value in values:
+                if value is None:
+                    continue
+                for item in value if isinstance(value, tuple) else (value,):
+                    if isinstance(item, ir.Text):
+                        strings.append((item.value, item.span))
+                    elif isinstance(item, _TARGETS):
+                        strings.append((item.text, item.span))
+                        if item.method is not None:
+                            strings.append((item.method.value, item.method.span))
+                        held += 1
+            own = ir.targets(verb)
+            targets += own
+            # Its callbacks are targets among its values besides those: when
+            # there are no others, it has none.
+            if held > len(own):
+                targets += ir.callbacks(verb)
+        return tuple(targets), tuple(strings)
 
 
 def max_call_duration(flow: ir.Flow) -> int:
@@ -79,48 +193,46 @@ def allowed(values) -> str:
     return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
 
 
-_VALUE_FIELDS: dict[type[ir.Verb], tuple[str, ...]] = {}
+_TARGETS = (ir.StepTarget, ir.UrlTarget)  # a tuple: isinstance is faster with it than with the union
+_VALUE_FIELDS: dict[type[ir.Verb], Callable[[ir.Verb], tuple]] = {}
 
 
-def _value_fields(kind: type[ir.Verb]) -> tuple[str, ...]:
+def _value_fields(kind: type[ir.Verb]) -> Callable[[ir.Verb], tuple]:
+    """What reads the values of a typed verb: each of its fields but its span, keyword and body."""
     found = _VALUE_FIELDS.get(kind)
     if found is None:
-        found = _VALUE_FIELDS[kind] = tuple(
-            f.name for f in dataclasses.fields(kind) if f.name not in ("span", "keyword", "body")
-        )
+        names = [f.name for f in dataclasses.fields(kind) if f.name not in ("span", "keyword", "body")]
+        if len(names) > 1:
+            found = operator.attrgetter(*names)
+        elif names:
+            one = operator.attrgetter(names[0])
+            found = lambda verb: (one(verb),)  # noqa: E731
+        else:
+            found = lambda verb: ()  # noqa: E731
+        _VALUE_FIELDS[kind] = found
     return found
 
 
-def strings(verb: ir.Verb) -> Iterator[tuple[str, Span]]:
-    """Every text a verb carries (texts, words, URLs) with its span."""
-    pairs = (
-        (*verb.values, ("action", verb.action))
-        if isinstance(verb, ir.Element)
-        else ((n, getattr(verb, n)) for n in _value_fields(type(verb)))
-    )
-    for _, value in pairs:
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, ir.Text):
-                yield item.value, item.span
-            elif isinstance(item, ir.Target):
-                yield item.text, item.span
-                if item.method is not None:
-                    yield item.method.value, item.method.span
+def option_table(concerns: Callable[[vocabulary.Option], bool]) -> dict[str, tuple[vocabulary.Option, ...]]:
+    """The options of each verb and noun that ``concerns`` picks, in the
+    vocabulary's order, by the verb's name (those with none are left out):
+    a check that judges some options visits only ``ctx.verbs(flow, TABLE)``."""
+    table = {}
+    for entry in vocabulary.VERBS:
+        found = tuple(option for option in entry.options if concerns(option))
+        if found:
+            table[entry.name] = found
+    return table
 
 
-def options(verb: ir.Verb) -> Iterator[tuple[vocabulary.Option, object]]:
-    """Each option a verb or noun was written with, and its value, by the vocabulary."""
-    entry = vocabulary.BY_NAME.get(verb.name)
-    for option in entry.options if entry is not None else ():
-        value = verb.get(option.field)
-        if value is not None and value != ():
-            yield option, value
-
-
-def values(verb: ir.Verb) -> Iterator[tuple[vocabulary.Value, object]]:
-    """Each value (written without a keyword) of a generated element, by the vocabulary."""
-    if isinstance(verb, ir.Element):
-        for value in vocabulary.verb(verb.kind).values:
-            found = verb.get(value.field)
-            if found is not None:
-                yield value, found
+def value_table(concerns: Callable[[vocabulary.Value], bool]) -> dict[str, tuple[vocabulary.Value, ...]]:
+    """The same for the values (written without a keyword) of the elements
+    the vocabulary generates (:class:`ir.Element`); a typed verb's values
+    are judged by the checks that know it."""
+    typed = ir.verb_classes()
+    table = {}
+    for entry in vocabulary.VERBS:
+        found = tuple(value for value in entry.values if concerns(value))
+        if found and entry.name not in typed:
+            table[entry.name] = found
+    return table

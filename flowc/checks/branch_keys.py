@@ -48,43 +48,42 @@ def _why_not(key: str, gather: ir.Gather) -> str | None:
 
 
 def run(ctx: CheckContext):
-    graph = ctx.graph
+    branching = [(flow, step) for flow in ctx.flows for step in ctx.branch_steps(flow)]
+    if not branching:
+        return
     feeders: dict[tuple[str, str], list[ir.Gather]] = {}
-    for node in graph.nodes.values():
+    for node in ctx.graph.nodes.values():
         for edge in node.edges:
             if isinstance(edge.verb, ir.Gather) and edge.dest is not None:  # a GATHERED edge
                 feeders.setdefault(edge.dest, []).append(edge.verb)
-    for flow in ctx.flows:
-        for step in flow.steps:
-            if not step.is_branch:
-                continue
-            whens = [v for v in step.verbs if isinstance(v, ir.When)]
-            if not whens:
-                continue
-            gathers = feeders.get((flow.name, step.name), [])
-            if not gathers:
+    for flow, step in branching:
+        whens = [v for v in step.verbs if isinstance(v, ir.When)]
+        if not whens:
+            continue
+        gathers = feeders.get((flow.name, step.name), [])
+        if not gathers:
+            yield report(
+                "FL807",
+                f"step `{step.name}` branches on digits, but no `gather` sends the call to it",
+                step.name_span,
+                hint=f"point the gather that asks the question at it: `gather ... -> {step.name}`",
+            )
+            continue
+        for when in whens:
+            key = when.value.value
+            if not key or set(key) - KEYS:
+                continue  # reported as an invalid key
+            reasons = [_why_not(key, g) for g in gathers]
+            if all(reasons):
+                gather = gathers[0]
                 yield report(
-                    "FL807",
-                    f"step `{step.name}` branches on digits, but no `gather` sends the call to it",
-                    step.name_span,
-                    hint=f"point the gather that asks the question at it: `gather ... -> {step.name}`",
+                    "FL806",
+                    f'no caller can press "{key}" here: {reasons[0]}',
+                    when.value.span,
+                    notes=tuple(
+                        Note(message="the gather that leads here", span=g.keyword) for g in gathers[:3]
+                    ),
+                    hint="change the key, or the gather's `digits`/`finish`"
+                    if gather.num_digits is not None or gather.finish is not None
+                    else "change the key",
                 )
-                continue
-            for when in whens:
-                key = when.value.value
-                if not key or set(key) - KEYS:
-                    continue  # reported as an invalid key
-                reasons = [_why_not(key, g) for g in gathers]
-                if all(reasons):
-                    gather = gathers[0]
-                    yield report(
-                        "FL806",
-                        f'no caller can press "{key}" here: {reasons[0]}',
-                        when.value.span,
-                        notes=tuple(
-                            Note(message="the gather that leads here", span=g.keyword) for g in gathers[:3]
-                        ),
-                        hint="change the key, or the gather's `digits`/`finish`"
-                        if gather.num_digits is not None or gather.finish is not None
-                        else "change the key",
-                    )

@@ -95,7 +95,6 @@ def _order(step: ir.Step):
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for step in flow.steps:
-            if step.is_branch:
-                yield from _shape(step)
-                yield from _order(step)
+        for step in ctx.branch_steps(flow):
+            yield from _shape(step)
+            yield from _order(step)

@@ -21,11 +21,18 @@ from __future__ import annotations
 
 from .. import ir, vocabulary
 from ..codes import report
-from .base import CheckContext, allowed, did_you_mean, options
+from .base import CheckContext, allowed, did_you_mean, option_table
 
 CODES = ("FL312",)
 LOCAL = True  # sees one verb or one step at a time
 Shape = vocabulary.Shape
+# The options that take words from a list, by verb; gather's `input` is
+# checked with gather's other values (FL306).
+LISTED = {
+    name: found
+    for name, found in option_table(lambda option: bool(option.values)).items()
+    if name != "gather"
+}
 
 
 def _words(option: vocabulary.Option, value: object) -> tuple[ir.Text, ...]:
@@ -55,12 +62,9 @@ def _switch_hint(option: vocabulary.Option, word: str) -> str | None:
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
-            if isinstance(verb, ir.Gather):
-                continue  # `input` is checked with gather's other values (FL306)
-            for option, value in options(verb):
-                if not option.values:
-                    continue
+        for _, verb in ctx.verbs(flow, LISTED):
+            for option in LISTED[verb.name]:
+                value = verb.get(option.field)
                 seen: set[str] = set()
                 for word in _words(option, value):
                     if word.value not in option.values:

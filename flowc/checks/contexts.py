@@ -35,10 +35,12 @@ def _to_current_document(verb: ir.Verb) -> bool:
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
+        if not flow.settings.contexts:
+            continue
         live = flow.settings.context(ir.Context.LIVE_UPDATE)
         twiml = flow.settings.context(ir.Context.TWIML_PARAMETER)
         client = flow.settings.context(ir.Context.CLIENT)
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, ("record", "gather", "pay")):
             if live and isinstance(verb, ir.Record) and verb.action is None:
                 yield report(
                     "FL601",

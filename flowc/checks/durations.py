@@ -35,7 +35,7 @@ def _limits(verb: ir.Verb):
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, ("pause", "gather", "dial")):
             for option, duration, upper in _limits(verb):
                 if duration is None:
                     continue

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 from .. import ir, vocabulary
 from ..codes import report
-from .base import CheckContext, allowed, meant
+from .base import CheckContext, allowed, meant, option_table
 
 CODES = ("FL303",)
 LOCAL = True  # judges each verb by itself
 EVENTS = vocabulary.verb("record").option("status").events  # type: ignore[union-attr]
 
-# (verb or noun, option) → the events its callback documents, from the vocabulary.
-_CALLBACKS = {
-    v.name: tuple(o for o in v.options if o.shape is vocabulary.Shape.CALLBACK and o.events)
-    for v in vocabulary.VERBS
-}
+# The callbacks whose events the vocabulary documents, by verb or noun.
+_CALLBACKS = option_table(lambda option: option.shape is vocabulary.Shape.CALLBACK and bool(option.events))
 
 
 def _kind(verb: ir.Verb, option: vocabulary.Option) -> str:
@@ -32,8 +29,8 @@ def _kind(verb: ir.Verb, option: vocabulary.Option) -> str:
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
-            for option in _CALLBACKS.get(verb.name, ()):
+        for _, verb in ctx.verbs(flow, _CALLBACKS):
+            for option in _CALLBACKS[verb.name]:
                 seen = set()
                 for event in verb.get(f"{option.field}_events") or ():
                     if event.value not in option.events:

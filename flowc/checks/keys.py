@@ -20,7 +20,7 @@ KEYS = frozenset("0123456789#*")
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, ("record", "gather")):
             if not isinstance(verb, ir.Record | ir.Gather) or verb.finish is None:
                 continue
             keys = verb.finish.value

@@ -21,7 +21,7 @@ LOCAL = False  # judges a verb by the flow's settings
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         limit = max_call_duration(flow)
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, ("record",)):
             if not isinstance(verb, ir.Record) or verb.max_length is None:
                 continue
             seconds = verb.max_length.seconds

@@ -8,7 +8,6 @@ Good: ``record -> POST /handle``.
 
 from __future__ import annotations
 
-from .. import ir
 from ..codes import report
 from .base import CheckContext
 
@@ -18,13 +17,10 @@ LOCAL = True  # judges each verb by itself
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
-            for target in (*ir.targets(verb), *ir.callbacks(verb)):
-                if target is None or target.method is None:
-                    continue
-                if target.method.value not in ("GET", "POST"):
-                    yield report(
-                        "FL304",
-                        f"`{target.method.value}` is not a method Twilio uses; write `GET` or `POST`",
-                        target.method.span,
-                    )
+        for target in ctx.targets(flow):
+            if target.method is not None and target.method.value not in ("GET", "POST"):
+                yield report(
+                    "FL304",
+                    f"`{target.method.value}` is not a method Twilio uses; write `GET` or `POST`",
+                    target.method.span,
+                )

@@ -81,7 +81,8 @@ def _check(parent: ir.Verb):
                 notes=(Note(message=f"inside this {parent.name}", span=parent.keyword),),
                 hint=hint,
             )
-        yield from _check(child)
+        if child.body:
+            yield from _check(child)
 
 
 def _parents(noun: str) -> list[str]:
@@ -103,4 +104,5 @@ def run(ctx: CheckContext):
                         verb.keyword,
                         hint=f"indent it under a `{_parents(verb.name)[0]}:` line",
                     )
-                yield from _check(verb)
+                if verb.body:
+                    yield from _check(verb)

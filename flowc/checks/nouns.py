@@ -30,6 +30,11 @@ CODES = ("FL402",)
 LOCAL = True  # sees one verb or one step at a time
 
 
+# The verbs and nouns whose nouns are judged: those with a rule about them
+# (a `dial` also has its number).
+_JUDGED = frozenset([v.name for v in vocabulary.VERBS if v.alone or v.max_children is not None] + ["dial"])
+
+
 def _nouns(verb: ir.Verb) -> list[ir.Element]:
     return [c for c in verb.body if isinstance(c, ir.Element) and c.kind != "parameter"]
 
@@ -73,5 +78,5 @@ def _check(verb: ir.Verb):
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, _JUDGED):
             yield from _check(verb)

@@ -26,7 +26,7 @@ LOCAL = True  # sees one verb or one step at a time
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, ("pay",)):
             if not (isinstance(verb, ir.Element) and verb.kind == "pay") or verb.action is None:
                 continue
             action = verb.action

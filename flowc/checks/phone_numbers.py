@@ -24,19 +24,25 @@ import re
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, options, values
+from .base import CheckContext, option_table, value_table
 
 CODES = ("FL313",)
 LOCAL = True  # sees one verb or one step at a time
 E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+# The IR fields that hold a phone number, by verb: its values', then its options'.
+_VALUES = value_table(lambda value: value.check == "e164")
+_OPTIONS = option_table(lambda option: option.check == "e164")
+NUMBERS = {
+    name: tuple(value.field for value in _VALUES.get(name, ()))
+    + tuple(option.field for option in _OPTIONS.get(name, ()))
+    for name in (*_VALUES, *_OPTIONS)
+}
 
 
 def _numbers(verb: ir.Verb):
-    for value, found in values(verb):
-        if value.check == "e164" and isinstance(found, ir.Text):
-            yield found
-    for option, found in options(verb):
-        if option.check == "e164" and isinstance(found, ir.Text):
+    for field in NUMBERS[verb.name]:
+        found = verb.get(field)
+        if isinstance(found, ir.Text):
             yield found
 
 
@@ -51,7 +57,7 @@ def _hint(value: str, digits: str) -> str:
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, NUMBERS):
             for number in _numbers(verb):
                 value = number.value.strip()
                 if not E164.fullmatch(value):

@@ -20,7 +20,7 @@ TONES = frozenset("0123456789*#w")
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, ("play",)):
             if isinstance(verb, ir.Play) and verb.digits is not None:
                 bad = sorted(set(verb.digits.value) - TONES)
                 if bad or not verb.digits.value:

@@ -11,7 +11,6 @@ Good: ``record -> handle``.
 
 from __future__ import annotations
 
-from .. import ir
 from ..codes import report
 from .base import CheckContext
 
@@ -21,12 +20,11 @@ LOCAL = True  # judges each verb by itself
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
-            for target in (*ir.targets(verb), *ir.callbacks(verb)):
-                if target.is_step and target.method is not None and target.method.value == "POST":
-                    yield report(
-                        "FL701",
-                        f"the step `{target.text}` is a static file; most static hosts answer POST with 405",
-                        target.method.span,
-                        hint="leave the method out (steps are fetched with GET)",
-                    )
+        for target in ctx.targets(flow):
+            if target.is_step and target.method is not None and target.method.value == "POST":
+                yield report(
+                    "FL701",
+                    f"the step `{target.text}` is a static file; most static hosts answer POST with 405",
+                    target.method.span,
+                    hint="leave the method out (steps are fetched with GET)",
+                )

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from .. import ir, vocabulary
 from ..codes import report
-from .base import CheckContext, options
+from .base import CheckContext, option_table
 
 CODES = ("FL311",)
 LOCAL = True  # sees one verb or one step at a time
+# The options with a range, by verb.
+RANGED = option_table(lambda option: option.minimum is not None or option.maximum is not None)
 
 
 def _amount(value: object) -> int | None:
@@ -41,10 +43,11 @@ def _unit(option: vocabulary.Option) -> str:
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
-            for option, value in options(verb):
+        for _, verb in ctx.verbs(flow, RANGED):
+            for option in RANGED[verb.name]:
+                value = verb.get(option.field)
                 amount = _amount(value)
-                if amount is None or (option.minimum is None and option.maximum is None):
+                if amount is None:
                     continue
                 low, high = option.minimum, option.maximum
                 if (low is not None and amount < low) or (high is not None and amount > high):
@@ -58,5 +61,5 @@ def run(ctx: CheckContext):
                     yield report(
                         "FL311",
                         f"`{option.name}` on `{verb.name}` is {amount}{unit}; Twilio accepts {allowed}",
-                        value.span,  # type: ignore[attr-defined]
+                        value.span,
                     )

@@ -26,6 +26,7 @@ options: ``record voicemail -> handle``.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from .. import ir, vocabulary
@@ -65,6 +66,10 @@ _NAMES = {
 }
 
 
+# The verbs judged here: `record`, and the elements that take a bare name.
+_JUDGED = frozenset(["record", *(name for name, values in _NAMES.items() if values)])
+
+
 # How alike a bare name and an option must be to report the name: closer than
 # for a recording's label, since `conference standup` is a name and not a
 # misspelt `status`, while `enqueue maxsize` is a misspelt `max-size`.
@@ -77,6 +82,12 @@ def _bare_names(verb: ir.Element):
         value = verb.get(spec.field)
         if isinstance(value, ir.Text) and value.span.end_col - value.span.col == len(value.value):
             yield value, f"the {spec.placeholder.lower()} of `{verb.kind}`"
+
+
+@functools.lru_cache(maxsize=1024)  # a project's recordings share a few labels
+def _near_option(label: str) -> str | None:
+    """The "did you mean" hint for a recording's label near an option of `record`, if any."""
+    return did_you_mean(label, OPTIONS + PHRASES)
 
 
 def flags_name(kind: str, word: str) -> bool:
@@ -97,7 +108,7 @@ def flags_name(kind: str, word: str) -> bool:
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, _JUDGED):
             if isinstance(verb, ir.Element):
                 for value, what in _bare_names(verb):
                     from .. import twiml_names
@@ -127,7 +138,7 @@ def run(ctx: CheckContext):
             if twiml is not None:
                 yield _attribute(label, twiml, verb.label.span)
                 continue
-            suggestion = did_you_mean(label, OPTIONS + PHRASES)
+            suggestion = _near_option(label)
             if suggestion is None:
                 continue
             word = suggestion.split("`")[1]

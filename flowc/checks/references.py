@@ -20,46 +20,45 @@ LOCAL = False  # needs the whole flow
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
-            for target in (*ir.targets(verb), *ir.callbacks(verb)):
-                if not isinstance(target, ir.StepTarget):
+        for target in ctx.targets(flow):
+            if not isinstance(target, ir.StepTarget):
+                continue
+            if target.flow is None:
+                if flow.step(target.step) is None:
+                    hint, fixes = meant(target.step, (s.name for s in flow.steps), target.span)
+                    yield report(
+                        "FL104",
+                        f"there is no step `{target.step}` in flow `{flow.name}`",
+                        target.span,
+                        hint=hint,
+                        fixes=fixes,
+                    )
+            else:
+                other = ctx.known.get(target.flow)
+                if other is None and target.flow in ctx.unparsed:
                     continue
-                if target.flow is None:
-                    if flow.step(target.step) is None:
-                        hint, fixes = meant(target.step, (s.name for s in flow.steps), target.span)
-                        yield report(
-                            "FL104",
-                            f"there is no step `{target.step}` in flow `{flow.name}`",
-                            target.span,
-                            hint=hint,
-                            fixes=fixes,
-                        )
-                else:
-                    other = ctx.known.get(target.flow)
-                    if other is None and target.flow in ctx.unparsed:
-                        continue
-                    if other is None and target.step in FILE_SUFFIXES:
-                        yield _file_name(flow, target)
-                    elif other is None:
-                        # the flow's name ends where `.step` begins
-                        before_step = target.span._replace(end_col=target.span.end_col - len(target.step) - 1)
-                        hint, fixes = meant(target.flow, ctx.known, before_step)
-                        yield report(
-                            "FL105",
-                            f"there is no flow `{target.flow}` in this build",
-                            target.span,
-                            hint=hint or "add its file to the build, or put it next to this file",
-                            fixes=fixes,
-                        )
-                    elif other.step(target.step) is None:
-                        hint, fixes = meant(target.step, (s.name for s in other.steps), target.span)
-                        yield report(
-                            "FL104",
-                            f"there is no step `{target.step}` in flow `{target.flow}`",
-                            target.span,
-                            hint=hint,
-                            fixes=fixes,
-                        )
+                if other is None and target.step in FILE_SUFFIXES:
+                    yield _file_name(flow, target)
+                elif other is None:
+                    # the flow's name ends where `.step` begins
+                    before_step = target.span._replace(end_col=target.span.end_col - len(target.step) - 1)
+                    hint, fixes = meant(target.flow, ctx.known, before_step)
+                    yield report(
+                        "FL105",
+                        f"there is no flow `{target.flow}` in this build",
+                        target.span,
+                        hint=hint or "add its file to the build, or put it next to this file",
+                        fixes=fixes,
+                    )
+                elif other.step(target.step) is None:
+                    hint, fixes = meant(target.step, (s.name for s in other.steps), target.span)
+                    yield report(
+                        "FL104",
+                        f"there is no step `{target.step}` in flow `{target.flow}`",
+                        target.span,
+                        hint=hint,
+                        fixes=fixes,
+                    )
 
 
 # `-> next.xml`: the name of a step's file, which reads as the step `xml` of a

@@ -46,6 +46,12 @@ def _listed(words) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
+# The verbs and nouns that may lack something.
+_JUDGED = frozenset(
+    [v.name for v in vocabulary.VERBS if v.required] + ["say", "dial", *_VALUE_OR_CHILD, *_NEEDS_A_CHILD]
+)
+
+
 def _missing(verb: ir.Verb):
     entry = vocabulary.BY_NAME.get(verb.name)
     if entry is None:
@@ -78,6 +84,6 @@ def _missing(verb: ir.Verb):
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, _JUDGED):
             for message, hint in _missing(verb):
                 yield report("FL316", message, verb.keyword, hint=hint)

@@ -21,7 +21,7 @@ import re
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, options, values
+from .base import CheckContext, option_table, value_table
 
 CODES = ("FL315",)
 LOCAL = True  # sees one verb or one step at a time
@@ -34,18 +34,27 @@ def _a(prefix: str) -> str:
     return "an" if prefix[:1] in _AN else "a"
 
 
+# What holds a SID, by verb: (IR field, the SID's prefix, what takes it) of
+# its values, then of its options.
+_VALUES = value_table(lambda value: bool(value.sid))
+_OPTIONS = option_table(lambda option: bool(option.sid))
+SIDS = {
+    name: tuple((value.field, value.sid, name) for value in _VALUES.get(name, ()))
+    + tuple((option.field, option.sid, f"{name} {option.name}") for option in _OPTIONS.get(name, ()))
+    for name in (*_VALUES, *_OPTIONS)
+}
+
+
 def _sids(verb: ir.Verb):
-    for value, found in values(verb):
-        if value.sid and isinstance(found, ir.Text):
-            yield value.sid, found, verb.name
-    for option, found in options(verb):
-        if option.sid and isinstance(found, ir.Text):
-            yield option.sid, found, f"{verb.name} {option.name}"
+    for field, prefix, what in SIDS[verb.name]:
+        found = verb.get(field)
+        if isinstance(found, ir.Text):
+            yield prefix, found, what
 
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, SIDS):
             for prefix, sid, what in _sids(verb):
                 if sid.value[:2] != prefix or not _HEX32.fullmatch(sid.value[2:]):
                     yield report(

@@ -23,18 +23,20 @@ import re
 
 from .. import ir
 from ..codes import report
-from .base import CheckContext, values
+from .base import CheckContext, value_table
 
 CODES = ("FL314",)
 LOCAL = True  # sees one verb or one step at a time
 SIP_URI = re.compile(r"sips?:[^\s@]+@[^\s@]+|sips?:[^\s@]+", re.IGNORECASE)
+ADDRESSES = value_table(lambda value: value.check == "sip")  # the values that hold a SIP URI, by element
 
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
-            for value, found in values(verb):
-                if value.check != "sip" or not isinstance(found, ir.Text):
+        for _, verb in ctx.verbs(flow, ADDRESSES):
+            for value in ADDRESSES[verb.name]:
+                found = verb.get(value.field)
+                if not isinstance(found, ir.Text):
                     continue
                 address = found.value.strip()
                 if not SIP_URI.fullmatch(address):

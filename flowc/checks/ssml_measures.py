@@ -95,7 +95,7 @@ def _prosody(element: ir.Element):
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, ("break", "prosody")):
             if isinstance(verb, ir.Element) and verb.kind == "break":
                 yield from _break(verb)
             elif isinstance(verb, ir.Element) and verb.kind == "prosody":

@@ -77,6 +77,6 @@ def _check(element: ir.Element):
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, vocabulary.SSML):
             if isinstance(verb, ir.Element) and verb.kind in vocabulary.SSML:
                 yield from _check(verb)

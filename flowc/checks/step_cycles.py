@@ -34,13 +34,17 @@ SHOWN = 10  # steps of a cycle named in the message and the notes; a longer one 
 def run(ctx: CheckContext):
     graph = ctx.graph
     checked = {flow.name: flow for flow in ctx.flows}
-    order = {sid: i for i, sid in enumerate(graph.nodes)}
+    order: dict | None = None  # each step's place in the graph, for a cycle's first step
     for component in graph.components():
+        if len(component) == 1:
+            first = component[0]
+            if first not in graph.successors(first):
+                continue  # a step that does not loop
+        else:
+            if order is None:
+                order = {sid: i for i, sid in enumerate(graph.nodes)}
+            first = min(component, key=order.__getitem__)
         members = set(component)
-        first = min(component, key=order.__getitem__)
-        looping = len(component) > 1 or first in graph.successors(first)
-        if not looping:
-            continue
         if any(graph.nodes[sid].exits for sid in component):
             continue
         if any(dest not in members for sid in component for dest in graph.successors(sid)):

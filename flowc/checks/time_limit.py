@@ -22,7 +22,7 @@ LOCAL = False  # judges a verb by the flow's settings
 def run(ctx: CheckContext):
     for flow in ctx.flows:
         limit = max_call_duration(flow)
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, ("dial",)):
             if isinstance(verb, ir.Dial) and verb.time_limit is not None and verb.time_limit.seconds > limit:
                 yield report(
                     "FL305",

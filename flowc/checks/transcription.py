@@ -21,7 +21,7 @@ LOCAL = True  # judges each verb by itself
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
+        for _, verb in ctx.verbs(flow, ("record",)):
             if not isinstance(verb, ir.Record) or verb.max_length is None:
                 continue
             if verb.transcribe is None and verb.transcribe_callback is None:

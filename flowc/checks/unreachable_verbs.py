@@ -26,8 +26,9 @@ LOCAL = True  # judges each step's lines by themselves
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
+        branching = ctx.branch_steps(flow)
         for step in flow.steps:
-            if step.is_branch:
+            if branching and step.is_branch:
                 continue  # branch lines are checked by the branches check
             for i, verb in enumerate(step.verbs[:-1]):
                 if ends_document(verb):

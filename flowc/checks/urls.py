@@ -13,6 +13,8 @@ Good: ``base-url https://example.com/ivr``, ``-> "/handle%20me"``.
 
 from __future__ import annotations
 
+import functools
+
 from .. import ir, urls
 from ..codes import report
 from .base import CheckContext
@@ -21,9 +23,11 @@ CODES = ("FL307",)
 LOCAL = True  # judges each verb and each setting by itself
 
 
-def _targets(verb: ir.Verb):
-    yield from ir.targets(verb)
-    yield from ir.callbacks(verb)
+@functools.lru_cache(maxsize=4096)  # a flow's URLs share a few hosts and paths, and change little
+def _problem(text: str) -> urls.UrlError | None:
+    """Why ``text`` is not a URL, if it is not one."""
+    url = urls.split(text)
+    return url if isinstance(url, urls.UrlError) else None
 
 
 def _base_url(base: ir.Target):
@@ -46,9 +50,8 @@ def run(ctx: CheckContext):
             problem = _base_url(base)
             if problem is not None:
                 yield problem
-        for _, verb in ctx.verbs(flow):
-            for target in _targets(verb):
-                if not target.is_step:
-                    url = urls.parse(target.text, target.span)
-                    if not isinstance(url, urls.Url):
-                        yield url
+        for target in ctx.targets(flow):
+            if not target.is_step:
+                problem = _problem(target.text)
+                if problem is not None:
+                    yield problem.diagnostic(target.span)

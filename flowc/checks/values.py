@@ -62,6 +62,21 @@ def _language(language: ir.Text):
     )
 
 
+_NOT_EMPTY = ("voice", "hints", "caller_id")  # options that must not be empty
+# The fields of each typed verb judged by their value: its `language`, and
+# its options of `_NOT_EMPTY`.
+_FIELDS = {
+    kind: (
+        "language" in kind.__dataclass_fields__,
+        tuple(f for f in _NOT_EMPTY if f in kind.__dataclass_fields__),
+    )
+    for kind in ir.verb_classes().values()
+}
+# The verbs judged here: those named in `_verb`, and those with such a field.
+_JUDGED = frozenset(
+    ["reject", "gather", "dial", "say"]
+    + [name for name, kind in ir.verb_classes().items() if _FIELDS[kind][0] or _FIELDS[kind][1]]
+)
 GATHER_OPTIONS = tuple(o.name for o in vocabulary.verb("gather").options if o.name != "input")
 
 
@@ -98,15 +113,16 @@ def _verb(verb: ir.Verb):
             seen.add(word.value)
         if verb.num_digits is not None and verb.num_digits.value < 1:
             yield report("FL306", "`digits` must be at least 1", verb.num_digits.span)
-    language = getattr(verb, "language", None)
+    has_language, not_empty = _FIELDS.get(type(verb), (False, ()))
+    language = getattr(verb, "language") if has_language else None
     if language is not None and not LANGUAGE_TAG.match(language.value):
         yield _language(language)
     if isinstance(verb, ir.Dial) and verb.number is not None and not verb.number.value.strip():
         yield report("FL306", "the number to dial is empty", verb.number.span)
     if isinstance(verb, ir.Say) and verb.text is not None and not verb.body and not verb.text.value.strip():
         yield report("FL306", "`say` has no text to say", verb.text.span)
-    for option in ("voice", "hints", "caller_id"):
-        value = getattr(verb, option, None)
+    for option in not_empty:
+        value = getattr(verb, option)
         if value is not None and not value.value.strip():
             yield report(
                 "FL306",
@@ -122,5 +138,7 @@ def run(ctx: CheckContext):
             found = _choice(context, CONTEXTS, "context")
             if found:
                 yield found
-        for _, verb in ctx.verbs(flow):
-            yield from (d for d in _verb(verb) if d is not None)
+        for _, verb in ctx.verbs(flow, _JUDGED):
+            for found in _verb(verb):
+                if found is not None:
+                    yield found

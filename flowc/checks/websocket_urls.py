@@ -20,17 +20,19 @@ from __future__ import annotations
 
 from .. import ir, urls
 from ..codes import report
-from .base import CheckContext, values
+from .base import CheckContext, value_table
 
 CODES = ("FL320",)
 LOCAL = True  # sees one verb or one step at a time
+SOCKETS = value_table(lambda value: value.check == "wss")  # the values that hold a WebSocket URL, by element
 
 
 def run(ctx: CheckContext):
     for flow in ctx.flows:
-        for _, verb in ctx.verbs(flow):
-            for value, found in values(verb):
-                if value.check != "wss" or not isinstance(found, ir.UrlTarget):
+        for _, verb in ctx.verbs(flow, SOCKETS):
+            for value in SOCKETS[verb.name]:
+                found = verb.get(value.field)
+                if not isinstance(found, ir.UrlTarget):
                     continue
                 url = urls.split(found.text)
                 if isinstance(url, urls.UrlError) or not url.scheme or url.scheme.lower() == "wss":
