@@ -872,5 +872,37 @@ def main() -> None:
         sys.exit(EXIT_USAGE)
 
 
+def run() -> None:
+    """The ``flowc`` console script: :func:`main`, then leave at once.
+
+    A normal exit tears the interpreter down, which for flowc (its IR, its
+    vocabulary table, the parser and click's commands) costs more than
+    checking a small flow does. Once the command is done and no other thread
+    runs, the output is flushed, the ``atexit`` handlers run (they close what
+    the standard library opened, such as a process pool), and the process
+    ends with ``os._exit`` and the same status."""
+    status: str | int | None = 0
+    try:
+        main()
+    except SystemExit as exc:
+        status = 0 if exc.code is None else exc.code
+    if not isinstance(status, int) or _other_threads():
+        sys.exit(status)  # a message to print, or threads to wait for: the normal way
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(status)  # let the interpreter report a closed pipe as it always does
+    import atexit
+
+    atexit._run_exitfuncs()
+    os._exit(status)
+
+
+def _other_threads() -> bool:
+    threading = sys.modules.get("threading")
+    return threading is not None and threading.active_count() > 1
+
+
 if __name__ == "__main__":
-    main()
+    run()
