@@ -12,16 +12,18 @@ hashed and shown as ``dataclass`` does; :func:`dataclasses.fields`,
 them, and they pickle and copy.
 
 Supported: fields with a default, and ``dataclasses.field(default=...,
-init=..., repr=..., compare=...)``; ``__post_init__``; keyword-only classes
-(``kw_only=True``) or fields given by position and by keyword. Not
-supported (never used here): ``default_factory``, ``InitVar``, ordering,
-and making a ``dataclass`` that inherits from a record.
+default_factory=..., init=..., repr=..., compare=...)``; ``__post_init__``;
+keyword-only classes (``kw_only=True``) or fields given by position and by
+keyword; a class with a ``__dict__`` (``slots=False``, for
+``functools.cached_property``). Not supported (never used here):
+``InitVar``, ordering, and making a ``dataclass`` that inherits from a
+record.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import MISSING, Field, FrozenInstanceError, field
 from operator import attrgetter
 from typing import Any, dataclass_transform
@@ -29,6 +31,9 @@ from typing import Any, dataclass_transform
 # What dataclasses.fields() and replace() look for on a class and its fields.
 _FIELDS = "__dataclass_fields__"
 _FIELD = dataclasses._FIELD  # type: ignore[attr-defined]  # the marker of an ordinary field
+
+
+_setattr = object.__setattr__
 
 
 def _frozen_setattr(self: object, name: str, value: object) -> None:
@@ -79,22 +84,30 @@ def _fields(cls: type) -> dict[str, Field]:
             continue
         default = cls.__dict__.get(name, MISSING)
         made: Any = default if isinstance(default, Field) else field(default=default)
-        if made.default_factory is not MISSING:
-            raise TypeError(f"{cls.__name__}.{name}: default_factory is not supported by records")
         made.name, made.type = name, kind
         made._field_type = _FIELD
         found[name] = made
     return found
 
 
-def _make_init(cls: type, fields: dict[str, Field], kw_only: bool) -> Callable[..., None]:
-    """The ``__init__`` of ``cls``: each field set through its slot, in order."""
+def _setter(cls: type, name: str, slots: bool) -> Callable[[object, object], None]:
+    """What sets field ``name`` of an instance of ``cls``, bypassing its ``__setattr__``."""
+    if slots:
+        return getattr(cls, name).__set__
+    return lambda obj, value: _setattr(obj, name, value)
+
+
+def _make_init(cls: type, fields: dict[str, Field], kw_only: bool, slots: bool) -> Callable[..., None]:
+    """The ``__init__`` of ``cls``: each field set in order (through its slot)."""
     init = tuple(f for f in fields.values() if f.init)
     names = tuple(f.name for f in init)
     count = len(names)
     defaults = {f.name: f.default for f in init if f.default is not MISSING}
-    setters = tuple((f.name, getattr(cls, f.name).__set__) for f in init)
-    later = tuple((getattr(cls, f.name).__set__, f.default) for f in fields.values() if not f.init)
+    factories = tuple((f.name, f.default_factory) for f in init if f.default_factory is not MISSING)
+    setters = tuple((f.name, _setter(cls, f.name, slots)) for f in init)
+    later: tuple[tuple[Callable[[object, object], None], Any, Any], ...] = tuple(
+        (_setter(cls, f.name, slots), f.default, f.default_factory) for f in fields.values() if not f.init
+    )
     post_init = getattr(cls, "__post_init__", None)
     qualname = f"{cls.__qualname__}.__init__"
 
@@ -115,6 +128,9 @@ def _make_init(cls: type, fields: dict[str, Field], kw_only: bool) -> Callable[.
             kw.update(given)
         if len(kw) != count:
             kw = {**defaults, **kw}
+            for name, factory in factories:
+                if name not in kw:
+                    kw[name] = factory()
             if len(kw) != count:
                 raise refuse(kw)
         try:
@@ -122,9 +138,11 @@ def _make_init(cls: type, fields: dict[str, Field], kw_only: bool) -> Callable[.
                 set_value(self, kw[name])
         except KeyError:
             raise refuse(kw) from None
-        for set_value, default in later:
+        for set_value, default, factory in later:
             if default is not MISSING:
                 set_value(self, default)
+            elif factory is not MISSING:
+                set_value(self, factory())
         if post_init is not None:
             post_init(self)
 
@@ -132,8 +150,10 @@ def _make_init(cls: type, fields: dict[str, Field], kw_only: bool) -> Callable[.
     return __init__
 
 
-def _make(cls: type, kw_only: bool) -> type:
+def _make(cls: type, kw_only: bool, slots: bool) -> type:
     fields = _fields(cls)
+    if not slots:
+        return _make_in_place(cls, fields, kw_only)
     inherited = {name for base in cls.__mro__[1:] for name in getattr(base, "__slots__", ())}
     namespace = dict(cls.__dict__)
     for name in fields:
@@ -149,17 +169,42 @@ def _make(cls: type, kw_only: bool) -> type:
         __getstate__=_getstate,
         __setstate__=_setstate,
     )
-    namespace[_FIELDS] = fields
     namespace["__qualname__"] = cls.__qualname__
-    namespace["__record_compared__"] = _values(tuple(f.name for f in fields.values() if f.compare))
-    namespace["__record_shown__"] = tuple(f.name for f in fields.values() if f.repr)
-    if "__eq__" not in namespace:
-        namespace.update(__eq__=_eq, __hash__=_hash)
-    if "__repr__" not in namespace:
-        namespace["__repr__"] = _repr
+    namespace.update(_methods(namespace, fields))
     made = type(cls)(cls.__name__, cls.__bases__, namespace)
-    made.__init__ = _make_init(made, fields, kw_only)  # type: ignore[misc]
+    made.__init__ = _make_init(made, fields, kw_only, slots=True)  # type: ignore[misc]
     return made
+
+
+def _make_in_place(cls: type, fields: dict[str, Field], kw_only: bool) -> type:
+    """A record with a ``__dict__`` (for ``functools.cached_property``): ``cls`` itself, completed."""
+    for name, value in _methods(cls.__dict__, fields).items():
+        setattr(cls, name, value)
+    for f in fields.values():  # as dataclass keeps them: a default is also a class attribute
+        if isinstance(cls.__dict__.get(f.name), Field):
+            if f.default is MISSING:
+                delattr(cls, f.name)
+            else:
+                setattr(cls, f.name, f.default)
+    setattr(cls, "__match_args__", () if kw_only else tuple(f.name for f in fields.values() if f.init))
+    cls.__setattr__ = _frozen_setattr  # type: ignore[method-assign,assignment]
+    cls.__delattr__ = _frozen_delattr  # type: ignore[method-assign,assignment]
+    cls.__init__ = _make_init(cls, fields, kw_only, slots=False)  # type: ignore[misc]
+    return cls
+
+
+def _methods(namespace: Mapping[str, object], fields: dict[str, Field]) -> dict[str, object]:
+    """The fields, comparison, hash and repr of a record whose class body is ``namespace``."""
+    found: dict[str, object] = {
+        _FIELDS: fields,
+        "__record_compared__": _values(tuple(f.name for f in fields.values() if f.compare)),
+        "__record_shown__": tuple(f.name for f in fields.values() if f.repr),
+    }
+    if "__eq__" not in namespace:
+        found.update(__eq__=_eq, __hash__=_hash)
+    if "__repr__" not in namespace:
+        found["__repr__"] = _repr
+    return found
 
 
 def _setstate(self: Any, state: list[object]) -> None:
@@ -169,9 +214,10 @@ def _setstate(self: Any, state: list[object]) -> None:
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
-def record(cls: type | None = None, /, *, kw_only: bool = False) -> Any:
-    """Make ``cls`` a frozen, slotted dataclass (keyword-only with ``kw_only``):
-    ``@dataclass(frozen=True, slots=True)`` without the code it generates."""
+def record(cls: type | None = None, /, *, kw_only: bool = False, slots: bool = True) -> Any:
+    """Make ``cls`` a frozen dataclass, slotted unless ``slots=False`` and
+    keyword-only with ``kw_only``: ``@dataclass(frozen=True, slots=True)``
+    without the code it generates."""
     if cls is None:
-        return lambda c: _make(c, kw_only)
-    return _make(cls, kw_only)
+        return lambda c: _make(c, kw_only, slots)
+    return _make(cls, kw_only, slots)
