@@ -74,7 +74,7 @@ def _values(names: tuple[str, ...]) -> Callable[[object], tuple]:
     return attrgetter(*names)
 
 
-def _fields(cls: type) -> dict[str, Field]:
+def _fields(cls: type, kw_only: bool) -> dict[str, Field]:
     """The fields of ``cls``: its bases' and then its own annotations, in order."""
     found: dict[str, Field] = {}
     for base in reversed(cls.__mro__[1:]):
@@ -86,6 +86,8 @@ def _fields(cls: type) -> dict[str, Field]:
         made: Any = default if isinstance(default, Field) else field(default=default)
         made.name, made.type = name, kind
         made._field_type = _FIELD
+        if made.kw_only is MISSING:
+            made.kw_only = kw_only
         found[name] = made
     return found
 
@@ -151,7 +153,7 @@ def _make_init(cls: type, fields: dict[str, Field], kw_only: bool, slots: bool) 
 
 
 def _make(cls: type, kw_only: bool, slots: bool) -> type:
-    fields = _fields(cls)
+    fields = _fields(cls, kw_only)
     if not slots:
         return _make_in_place(cls, fields, kw_only)
     inherited = {name for base in cls.__mro__[1:] for name in getattr(base, "__slots__", ())}

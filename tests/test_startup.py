@@ -153,6 +153,8 @@ def test_records_behave_as_frozen_dataclasses():
     a, b = _Named(name="a"), _Named(name="a")
     assert a == b and a.extra is not b.extra and a.seen == [] and a.seen is not b.seen
     assert hasattr(a, "__dict__") and _Named.__match_args__ == ()
+    assert [f.kw_only for f in dataclasses.fields(a)] == [True] * 3
+    assert [f.kw_only for f in dataclasses.fields(p)] == [False] * 3
     with pytest.raises(TypeError):
         _Named("a")  # type: ignore[call-arg]  # the point of the test
     with pytest.raises(dataclasses.FrozenInstanceError):
