@@ -879,8 +879,8 @@ def run() -> None:
     A normal exit tears the interpreter down, which for flowc (its IR, its
     vocabulary table, the parser and click's commands) costs more than
     checking a small flow does. Once the command is done and no other thread
-    runs, the output is flushed, the ``atexit`` handlers run (they close what
-    the standard library opened, such as a process pool), and the process
+    runs, the ``atexit`` handlers run (they close what the standard library
+    opened, such as a process pool), the output is flushed, and the process
     ends with ``os._exit`` and the same status.
 
     The cyclic garbage collector runs less often (after 200,000 allocations
@@ -895,14 +895,14 @@ def run() -> None:
         status = 0 if exc.code is None else exc.code
     if not isinstance(status, int) or _other_threads():
         sys.exit(status)  # a message to print, or threads to wait for: the normal way
+    import atexit
+
+    atexit._run_exitfuncs()  # as the interpreter does first when it exits
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except (OSError, ValueError):
         sys.exit(status)  # let the interpreter report a closed pipe as it always does
-    import atexit
-
-    atexit._run_exitfuncs()
     os._exit(status)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import os
 import subprocess
 import sys
 from typing import Any
@@ -51,8 +52,9 @@ CLEAN = 'step start:\n    say "Hello"\n    redirect -> done\n\nstep done:\n    h
 
 def flowc(tmp_path, *argv: str) -> tuple[int, set[str], str]:
     """Run the console script's entry point; its status, loaded modules and stderr."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # output buffered, as usual
     proc = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, *argv], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", _SCRIPT, *argv], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("MODULES ")]
     assert len(lines) == 1, proc.stdout + proc.stderr
