@@ -8,15 +8,14 @@ explanation.  ``flowc explain`` prints the explanation and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .diagnostics import Diagnostic, Fix, Note, Severity
+from .records import record
 from .source import Span
 
 E, W = Severity.ERROR, Severity.WARNING
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Code:
     id: str
     name: str

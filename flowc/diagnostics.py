@@ -7,8 +7,9 @@ refers to its code by id and carries the severity it was reported with.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from .records import record
 from .source import Span
 
 
@@ -18,7 +19,7 @@ class Severity(enum.StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Note:
     """A secondary location that explains a diagnostic ("the call ends here")."""
 
@@ -26,7 +27,7 @@ class Note:
     span: Span
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Edit:
     """Replace the text of ``span`` (empty for an insertion) with ``text``."""
 
@@ -34,7 +35,7 @@ class Edit:
     text: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Fix:
     """A mechanical fix: edits that make the source say what it meant.
 
@@ -47,7 +48,7 @@ class Fix:
     safe: bool = True
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Diagnostic:
     code: str
     severity: Severity

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from . import ir, vocabulary
+from .records import record
 
 StepId = tuple[str, str]
 
@@ -77,7 +77,7 @@ def ends_document(verb: ir.Verb) -> bool:
     return False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Edge:
     source: StepId
     verb: ir.Verb
@@ -86,7 +86,7 @@ class Edge:
     dest: StepId | None  # None: a URL outside the flows, or an unresolved reference
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class StepNode:
     id: StepId
     step: ir.Step

@@ -35,9 +35,10 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, cast
 
+from . import records
 from .cache import Cache, decode, digest, encode
 from .diagnostics import Diagnostic
 from .source import SourceFile
@@ -345,7 +346,7 @@ class Sources(Mapping[str, SourceFile]):
         return sum(1 for _ in self)
 
 
-@dataclass(frozen=True, kw_only=True)
+@records.record(kw_only=True, slots=False)
 class Documents:
     """What a build writes: ``files`` rendered now, ``unchanged`` known to be on disk
     already; ``untouched`` when the output directory needs no change at all."""
@@ -357,7 +358,7 @@ class Documents:
     untouched: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@records.record(kw_only=True, slots=False)
 class Outcome:
     """What :func:`analyse` found: what ``project.load`` gives the CLI, and what a TwiML build needs."""
 

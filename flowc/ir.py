@@ -9,11 +9,11 @@ backends emit only what the source wrote.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
-from typing import Any, TypeVar, dataclass_transform
+from collections.abc import Iterator
+from dataclasses import field
+from typing import TypeVar, dataclass_transform
 
+from .records import record
 from .source import Span
 
 _T = TypeVar("_T")
@@ -21,54 +21,10 @@ _T = TypeVar("_T")
 
 @dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
 def node(cls: type[_T]) -> type[_T]:
-    """Make ``cls`` an IR node: a frozen, slotted, keyword-only dataclass.
-
-    Its ``__eq__``, ``__hash__`` and ``__repr__`` are the ones ``dataclass``
-    writes, but shared by every node rather than generated and compiled for
-    each class when the module is imported (which is most of its import time)."""
-    made = dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)(cls)
-    made.__eq__ = _eq  # type: ignore[method-assign]
-    made.__hash__ = _hash  # type: ignore[method-assign]
-    made.__repr__ = _repr  # type: ignore[method-assign]
+    """Make ``cls`` an IR node: a frozen, slotted, keyword-only dataclass
+    (a :func:`~flowc.records.record`, made without generated code)."""
+    made: type[_T] = record(cls, kw_only=True)
     return made
-
-
-_COMPARED: dict[type, Callable[[object], tuple]] = {}  # a node class -> its compared fields' values
-_SHOWN: dict[type, tuple[str, ...]] = {}  # a node class -> the names of the fields its repr shows
-
-
-def _compared(kind: Any) -> Callable[[object], tuple]:
-    getter = _COMPARED.get(kind)
-    if getter is None:
-        names = tuple(f.name for f in fields(kind) if f.compare)
-        if len(names) == 1:
-            one = attrgetter(names[0])
-            getter = lambda node: (one(node),)  # noqa: E731
-        else:
-            getter = attrgetter(*names) if names else (lambda node: ())
-        _COMPARED[kind] = getter
-    return getter
-
-
-def _eq(self: object, other: object) -> bool:
-    if other.__class__ is self.__class__:
-        values = _compared(self.__class__)
-        return values(self) == values(other)
-    return NotImplemented
-
-
-def _hash(self: object) -> int:
-    # A node's fields all take part in its hash as in its comparison (dataclass's
-    # rule for frozen classes whose fields leave `hash` unset).
-    return hash(_compared(self.__class__)(self))
-
-
-def _repr(self: object) -> str:
-    kind: Any = self.__class__
-    names = _SHOWN.get(kind)
-    if names is None:
-        names = _SHOWN[kind] = tuple(f.name for f in fields(kind) if f.repr)
-    return f"{kind.__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in names)})"
 
 
 # ---- values -------------------------------------------------------------------

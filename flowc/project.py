@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from . import ir
 from .checks import LOCAL_CHECKS, CheckContext, run_checks
@@ -26,11 +26,12 @@ from .files import (  # noqa: F401 (part of this module's interface)
     read,
     read_bytes,
 )
+from .records import record
 from .source import SourceFile
 from .syntax import Parsed, parse_recovering
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Unit:
     """One file of the build."""
 
@@ -41,7 +42,7 @@ class Unit:
     skipped: frozenset[int] = frozenset()  # lines of `partial` that did not parse
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Build:
     units: tuple[Unit, ...]
     diagnostics: tuple[Diagnostic, ...]  # sorted by file and position

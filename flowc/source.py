@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import bisect
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple
+
+from .records import record
 
 
 def split_lines(text: str) -> list[str]:
@@ -57,7 +59,7 @@ class Span(NamedTuple):
         return cls(file, line, col, line, col + 1)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SourceFile:
     """A flow file: the path it is reported under and its decoded text.
 

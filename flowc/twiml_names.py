@@ -11,9 +11,8 @@ habits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from . import vocabulary
+from .records import record
 from .vocabulary import Option, Shape, Verb
 
 
@@ -23,7 +22,7 @@ def _normal(word: str) -> str:
     return word.replace("-", "").replace("_", "").lower()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Attribute:
     """A TwiML attribute name and the option it is written as."""
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 from .codes import report
 from .diagnostics import Diagnostic
+from .records import record
 from .source import Span
 
 _SPACE = re.compile(r"\s")
@@ -25,7 +25,7 @@ _SCHEME = re.compile(r"[A-Za-z0-9+.-]+")
 _BRACKETS_HINT = "`[` and `]` may only enclose an IPv6 address in a host, as in `https://[2001:db8::1]/`"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Url:
     """The parts of a URL, as :func:`urllib.parse.urlsplit` reads them (nothing decoded)."""
 
@@ -42,7 +42,7 @@ class Url:
         return bool(self.scheme and self.netloc)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UrlError:
     """Why a text is not a URL, in the words of a diagnostic."""
 

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import enum
 import functools
-from dataclasses import dataclass
 
 from .ir import Context
+from .records import record
 
 
 class Shape(enum.Enum):
@@ -56,7 +56,7 @@ NEGATION = "no"  # `no beep`
 EVENTS = "on"  # `status /s on completed`
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Option:
     """One option of a verb."""
 
@@ -161,7 +161,7 @@ class Option:
         return ((self.field, a, "value"),)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Value:
     """A value a verb takes before its options (`say "TEXT"`, `pause 2s`,
     `play digits "TONES"`)."""
@@ -182,7 +182,7 @@ class Value:
     check: str = ""  # what else is checked: "e164" (a phone number), "sip" (a `sip:` URI), "wss" (a WebSocket URL)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Arrow:
     """What `->` means on a verb."""
 
@@ -203,7 +203,7 @@ def _action(default: str) -> Arrow:
     return Arrow("-> [METHOD] TARGET", f"Where the call goes next. {_FETCHED}", _TARGET, default)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Verb:
     """One verb: a line of a step that becomes one TwiML element."""
 
@@ -249,7 +249,7 @@ class Verb:
         return tuple(rows)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Setting:
     """A setting of a flow, indented under its `flow NAME` line."""
 
@@ -261,7 +261,7 @@ class Setting:
     values: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Structure:
     """A structural keyword: `flow`, `step`."""
 
@@ -2339,7 +2339,7 @@ BY_NAME: dict[str, Verb] = {v.name: v for v in VERBS}
 # for them: writing one in a flow (FL010) or importing one (FL010) says why, and what took its place.
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Retired:
     """An element Twilio has retired."""
 

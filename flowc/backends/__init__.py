@@ -25,9 +25,10 @@ cannot express is a diagnostic, never an exception.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ..diagnostics import Diagnostic
+from ..records import record
 
 # Target name -> module (relative to this package). The first is the default.
 TARGETS: dict[str, str] = {
@@ -47,7 +48,7 @@ class ErrorNotice(str):
     the build exits 1."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Emission:
     """What a target produced for a build.
 
