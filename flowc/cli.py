@@ -893,11 +893,12 @@ def run() -> None:
         main()
     except SystemExit as exc:
         status = 0 if exc.code is None else exc.code
-    if not isinstance(status, int) or _other_threads():
-        sys.exit(status)  # a message to print, or threads to wait for: the normal way
     import atexit
 
-    atexit._run_exitfuncs()  # as the interpreter does first when it exits
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if not isinstance(status, int) or _other_threads() or run_exit_handlers is None:
+        sys.exit(status)  # a message to print, threads to wait for, or no way to run the handlers: the normal way
+    run_exit_handlers()  # as the interpreter does first when it exits
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -30,7 +30,9 @@ from typing import Any, dataclass_transform
 
 # What dataclasses.fields() and replace() look for on a class and its fields.
 _FIELDS = "__dataclass_fields__"
-_FIELD = dataclasses._FIELD  # type: ignore[attr-defined]  # the marker of an ordinary field
+# The marker of an ordinary field (private to dataclasses, in every Python flowc
+# supports); a Python without it gets ordinary dataclasses from `record`.
+_FIELD = getattr(dataclasses, "_FIELD", None)
 
 
 _setattr = object.__setattr__
@@ -220,6 +222,9 @@ def record(cls: type | None = None, /, *, kw_only: bool = False, slots: bool = T
     """Make ``cls`` a frozen dataclass, slotted unless ``slots=False`` and
     keyword-only with ``kw_only``: ``@dataclass(frozen=True, slots=True)``
     without the code it generates."""
+    if _FIELD is None:
+        made = dataclasses.dataclass(frozen=True, slots=slots, kw_only=kw_only)
+        return made if cls is None else made(cls)
     if cls is None:
         return lambda c: _make(c, kw_only, slots)
     return _make(cls, kw_only, slots)

@@ -161,3 +161,25 @@ def test_records_behave_as_frozen_dataclasses():
         _Named("a")  # type: ignore[call-arg]  # the point of the test
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.name = "b"  # type: ignore[misc]  # the point of the test
+
+
+def test_records_are_dataclasses_where_dataclasses_lacks_the_field_marker():
+    """A Python whose ``dataclasses`` has no ``_FIELD`` gets ordinary frozen dataclasses."""
+    code = """
+import dataclasses
+marker = dataclasses._FIELD
+del dataclasses._FIELD
+from flowc import records  # reads the marker once, when it is imported
+dataclasses._FIELD = marker  # dataclass itself needs it
+from flowc import ir
+assert records._FIELD is None
+text = ir.Text(value="hi", span=None)
+assert dataclasses.replace(text, value="ho").value == "ho"
+try:
+    text.value = "x"
+except dataclasses.FrozenInstanceError:
+    print("frozen", ir.Text.__init__.__code__.co_filename != records.__file__)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "frozen True"
