@@ -541,6 +541,88 @@ def test_the_tokens_of_the_example_flows_and_their_twiml_are_the_lexers_own():
                 assert site._tokens(xml_lexer, xml) == list(xml_lexer.get_tokens(xml)), step.name
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LEXER_TEXT, min_size=1, max_size=4), st.integers(min_value=1, max_value=120))
+def test_a_flow_highlighted_line_by_line_is_highlighted_as_a_whole(texts, first):
+    # any text, even one the grammar refuses: the flow lexer's states end with the line;
+    # the lines of one text and of the texts before it are taken from the same table
+    flow_lexer, _ = _both_lexers()
+    by_line: dict = {}
+    for text in texts:
+        marks = {first + 1: "error"}
+        assert site._highlight(text, flow_lexer, first, marks, by_line) == site._highlight(
+            text, flow_lexer, first, marks
+        ), text
+    assert by_line or not any(texts)
+
+
+XML_TEXT = st.lists(
+    st.sampled_from([*"ab <>&;\"'\n\t=/!?-", "]]>", "<!--", "-->", "<![CDATA["]), max_size=12
+).map("".join)
+
+
+@st.composite
+def twiml_like(draw, depth=0):
+    """An element as lxml writes the TwiML: any text and attribute values."""
+    el = etree.Element(draw(st.sampled_from(["Response", "Say", "Gather", "Play", "Dial"])))
+    for name in draw(st.lists(st.sampled_from(["voice", "action", "method", "a"]), max_size=3, unique=True)):
+        el.set(name, draw(XML_TEXT))
+    el.text = draw(st.one_of(st.none(), XML_TEXT))
+    if depth < 2:
+        for _ in range(draw(st.integers(min_value=0, max_value=3))):
+            child = draw(twiml_like(depth + 1))
+            child.tail = draw(st.one_of(st.none(), XML_TEXT))
+            el.append(child)
+    return el
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(twiml_like(), min_size=1, max_size=3))
+def test_twiml_as_lxml_writes_it_highlighted_line_by_line_is_highlighted_as_a_whole(elements):
+    from flowc.backends import twiml
+
+    _, xml_lexer = _both_lexers()
+    by_line: dict = {}
+    for el in elements:
+        text = (twiml.XML_DECLARATION + etree.tostring(el, encoding="UTF-8", pretty_print=True)).decode()
+        assert site._highlight(text, xml_lexer, 1, by_line=by_line) == site._highlight(text, xml_lexer, 1), (
+            text
+        )
+
+
+def test_the_example_flows_and_their_twiml_highlighted_line_by_line_as_a_whole():
+    from flowc.backends import twiml
+
+    flow_lexer, xml_lexer = _both_lexers()
+    flow_lines: dict = {}
+    xml_lines: dict = {}
+    b = load([str(p) for p in EXAMPLES])
+    for flow in b.flows:
+        lines = b.sources()[flow.path].lines
+        for step in flow.steps:
+            text = "\n".join(lines[step.span.line - 1 : step.span.end_line]) + "\n"
+            want = site._highlight(text, flow_lexer, step.span.line)
+            assert site._highlight(text, flow_lexer, step.span.line, by_line=flow_lines) == want, step.name
+            if not step.is_branch:
+                xml = twiml.render_step(flow, step).decode("utf-8")
+                want = site._highlight(xml, xml_lexer, 1)
+                assert site._highlight(xml, xml_lexer, 1, by_line=xml_lines) == want, step.name
+    # lines met again were lexed once: fewer lines in the tables than lines highlighted
+    assert len(xml_lines) < sum(
+        len(twiml.render_step(f, s).splitlines()) for f in b.flows for s in f.steps if not s.is_branch
+    )
+
+
+def test_a_line_that_does_not_lex_alone_sends_the_whole_text_to_the_lexer():
+    _, xml_lexer = _both_lexers()
+    text = (
+        '<a b="x\ny">\n<!-- one\ntwo -->\n'  # not as lxml writes it: an attribute and a comment on two lines
+    )
+    by_line: dict = {}
+    assert site._highlight(text, xml_lexer, 1, by_line=by_line) == site._highlight(text, xml_lexer, 1)
+    assert None in by_line.values()
+
+
 def test_a_lexer_the_tokenizer_cannot_follow_is_left_to_pygments():
     from pygments.lexers import PythonLexer
 
