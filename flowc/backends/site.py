@@ -21,7 +21,9 @@ only flows without errors.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import html
 import os
@@ -115,8 +117,10 @@ def site_diagnostics(flows: Iterable[ir.Flow], built: set[str], known: Iterable[
 # ---- the call-flow graph in DOT ------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def _q(text: str) -> str:
-    """A DOT double-quoted string; `&` is escaped because dot reads entities."""
+    """A DOT double-quoted string; `&` is escaped because dot reads entities. (Most are
+    met again and again: attribute values, colours, the steps' names.)"""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;") + '"'
 
 
@@ -180,20 +184,22 @@ def _played_meanwhile(flow: ir.Flow) -> set[str]:
     return fetched - followed
 
 
-def _hook(edge: Edge) -> webhooks.Hook | None:
+def _hook(edge: Edge, hooks: tuple[webhooks.Hook, ...]) -> webhooks.Hook | None:
     """The webhook an edge follows: the verb's `->`, or a callback of it or of a
-    noun of its block (a conference's `wait` step)."""
-    return next((h for h in webhooks.within(edge.verb) if h.target is edge.target), None)
+    noun of its block (a conference's `wait` step); ``hooks`` are
+    ``webhooks.within(edge.verb)``."""
+    return next((h for h in hooks if h.target is edge.target), None)
 
 
-def _label(edge: Edge, after_gather: bool) -> str:
+def _label(edge: Edge, after_gather: bool, hooks: tuple[webhooks.Hook, ...]) -> str:
     """What happened when the call takes the edge, from the webhook table
-    (`dial ended`, `left the queue`, `conference wait music`)."""
+    (`dial ended`, `left the queue`, `conference wait music`); ``hooks`` are
+    ``webhooks.within(edge.verb)``."""
     if isinstance(edge.verb, ir.When):
         return f'{edge.verb.input} "{edge.verb.value.value}"'
     if isinstance(edge.verb, ir.Otherwise):
         return "otherwise"
-    hook = _hook(edge)
+    hook = _hook(edge, hooks)
     label = hook.request.label if hook is not None else edge.kind.value
     if edge.kind is EdgeKind.FETCHED:
         return label  # played while the verb runs, whatever the gather before it did
@@ -428,8 +434,9 @@ def flow_graph(
             for ed in gnode.edges:
                 edges_by_verb.setdefault(id(ed.verb), []).append(ed)
         for verb in step.verbs:
+            hooks = webhooks.within(verb)
             for ed in edges_by_verb.get(id(verb), ()):
-                label = _label(ed, after_gather)
+                label = _label(ed, after_gather, hooks)
                 look: dict[str, str] = {}
                 if ed.kind is EdgeKind.BRANCH:
                     look = {"color": "#6d28d9", "fontcolor": "#6d28d9", "class": "branch-edge"}
@@ -482,7 +489,7 @@ def flow_graph(
             if _requests_itself(verb):
                 what = webhooks.REQUESTS[webhooks.WHERE[(verb.name, "action")]].label
                 edge(src, src, f"{what} (same document)", step.name, color="#b45309", **{"class": "self"})
-            for hook in webhooks.within(verb):
+            for hook in hooks:
                 # Callbacks to URLs: notifications, and documents fetched from elsewhere.
                 # (Those that name a step are edges of the call-flow graph, drawn above.)
                 if hook.field in ("action", "target") or not isinstance(hook.target, ir.UrlTarget):
@@ -961,8 +968,7 @@ def _html_lines(text: str, lexer, by_line: dict[str, str | None] | None) -> list
         html_line = by_line.get(line, "")
         if html_line == "":  # not met yet
             tokens, plain = tokenizer.scan(line + "\n")
-            made = _token_lines(tokens) if plain else []
-            html_line = by_line[line] = made[0] if len(made) == 1 else None
+            html_line = by_line[line] = _line_html(tokens) if plain else None
         if html_line is None:
             return _token_lines(tokenizer.scan(prepared)[0])
         out.append(html_line)
@@ -1044,6 +1050,27 @@ def _token_lines(tokens) -> list[str]:
         line.extend((open_span and "</span>", "\n"))
         lines.append("".join(line))
     return lines
+
+
+def _line_html(tokens) -> str:
+    """``_token_lines(tokens)[0]`` for the tokens of one line, which has one line
+    break, at its end: a span per run of tokens of one type, text escaped."""
+    out: list[str] = []
+    open_span = ""
+    for ttype, value in tokens:
+        value = value.removesuffix("\n")
+        if not value:
+            continue
+        span = _span(ttype)
+        if not out:
+            out.append(span)
+            open_span = span
+        elif span != open_span:
+            out.extend((open_span and "</span>", span))
+            open_span = span
+        out.append(_text(value))
+    out.extend((open_span and "</span>", "\n"))
+    return "".join(out)
 
 
 def _highlight(
@@ -1176,6 +1203,27 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
     DOT text). The output does not depend on the order of the files.
     """
     require()
+    with _cycles_not_collected():
+        return _render(build, extra, dot)
+
+
+@contextlib.contextmanager
+def _cycles_not_collected():
+    """Python's collector of reference cycles, paused while the site is made.
+
+    Run as objects are allocated, it walks every object of the build again and
+    again (for 2,000 flows, a fifth of the rendering's time), and the rendering
+    leaves no cycle for it to find; it runs as before afterwards."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _render(build, extra: Iterable[Diagnostic], dot: str | None | bool) -> Site:
     site = Site()
     diagnostics = sorted({*build.diagnostics, *extra}, key=Diagnostic.sort_key)
     by_file: dict[str, list[Diagnostic]] = {}
