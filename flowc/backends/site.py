@@ -1305,7 +1305,9 @@ def _render(build, extra: Iterable[Diagnostic], dot: str | None | bool) -> Site:
         site.dot_wait = time.perf_counter() - waited
 
     rows = []
-    for d, (documents, context) in zip(drawn, made, strict=True):
+    made.reverse()
+    for d in drawn:
+        documents, context = made.pop()  # let go of each page's parts once it is made
         name = d.flow.name
         for step_file, data in documents.items():
             site.files[f"{name}/{step_file}"] = data
