@@ -644,6 +644,19 @@ def test_the_templates_escape_what_they_print():
     assert b"&lt;b&gt;&amp;&quot;&#x27;" in site.message_page("<b>&\"'")
 
 
+def test_the_templates_escape_each_value_once():
+    # finalize (html.escape's entities) escapes; jinja2's escape() around it is left out
+    env = site._environment()
+    for name in ("flow.html.j2", "index.html.j2", "message.html.j2", "_macros.html.j2"):
+        code = env.compile(env.loader.get_source(env, name)[0], name, raw=True)
+        assert "environment.finalize(" in code, name
+        assert "escape(environment.finalize(" not in code, name
+    page = env.from_string(
+        "{% macro m() %}<i>{{ a }}</i>{% endmacro %}{{ a }}|{{ b }}|{{ c }}|{{ m() }}"
+    ).render(a="<&\"'>", b=site.Markup("<b>kept</b>"), c=3)
+    assert page == "&lt;&amp;&quot;&#x27;&gt;|<b>kept</b>|3|<i>&lt;&amp;&quot;&#x27;&gt;</i>"
+
+
 def test_without_jinja2_the_cli_says_how_to_install_it(tmp_path, monkeypatch):
     import sys
 
