@@ -697,6 +697,28 @@ def test_each_flow_writes_its_graph_as_svg_dot_and_mermaid_and_wide_graphs_run_l
     assert width < height and width < 1400
 
 
+@needs_dot
+def test_dot_batches_come_back_in_the_order_of_the_graphs():
+    texts = [f'digraph "g{i}" {{ "node{i}" }}\n' for i in range(2 * site.DOT_BATCH + 3)]  # three processes
+    svgs = site.run_dot(texts, shutil.which("dot"))
+    assert len(svgs) == len(texts)
+    for i, svg in enumerate(svgs):
+        assert svg.startswith("<svg") and f"<title>node{i}</title>" in svg, i
+
+
+def test_when_dot_fails_the_pages_show_the_graph_as_dot_text(tmp_path):
+    failing = write(tmp_path / "dot", "#!/bin/sh\necho 'no layout today' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    b = load([str(p) for p in EXAMPLES])
+    result = site.render(b, dot=str(failing))
+    assert result.notices == [
+        "Graphviz `dot` failed (no layout today), so the flow pages show the graph as DOT text"
+    ]
+    page = lhtml.fromstring(result.files[f"{EXAMPLES[0].stem}/index.html"])
+    assert page.xpath("//pre[@class='dot']") and not page.xpath("//svg")
+    assert not any(name.endswith("graph.svg") for name in result.files)
+
+
 def test_mermaid_labels_are_escaped():
     b = load([str(write_tmp("evil.flow", HOSTILE))])
     files = site.render(b, dot=None).files
