@@ -614,53 +614,19 @@ _PAGE_ID = re.compile(rb'id="page\d+,\d+_')
 def run_dot(texts: list[str], exe: str) -> list[str]:
     """SVG for each DOT text, from one ``dot`` process per batch, as many at a time
     as there are CPUs."""
-    drawing = _Drawing(exe)
-    for text in texts:
-        drawing.add(text)
-    return drawing.svgs()[0]
+    batches = [texts[start : start + DOT_BATCH] for start in range(0, len(texts), DOT_BATCH)]
+    if len(batches) <= 1:
+        return [svg for batch in batches for svg in _dot_batch(batch, exe)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(batches), os.cpu_count() or 1)) as pool:
+        return [svg for svgs in pool.map(lambda batch: _dot_batch(batch, exe), batches) for svg in svgs]
 
 
-class _Drawing:
-    """``dot`` at work beside the rendering: a process per batch of ``DOT_BATCH``
-    graphs, as many at a time as there are CPUs, each started as soon as its
-    graphs are written (the first while the others are being written)."""
-
-    def __init__(self, exe: str) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.exe = exe
-        self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
-        self.batch: list[str] = []
-        self.running: list = []  # futures of (SVGs, when the batch was done)
-        self.started = 0.0
-
-    def add(self, text: str) -> None:
-        self.batch.append(text)
-        if len(self.batch) == DOT_BATCH:
-            self._start()
-
-    def _start(self) -> None:
-        if not self.running:
-            self.started = time.perf_counter()
-        self.running.append(self.pool.submit(_timed_batch, self.batch, self.exe))
-        self.batch = []
-
-    def svgs(self) -> tuple[list[str], float]:
-        """The SVG of every graph added, in order, and how long ``dot`` ran; raises
-        :class:`DotFailed` (the first batch's failure) when a batch failed."""
-        if self.batch:
-            self._start()
-        try:
-            done = [future.result() for future in self.running]
-        finally:
-            self.pool.shutdown()
-        finished = max((at for _, at in done), default=self.started)
-        return [svg for svgs, _ in done for svg in svgs], finished - self.started
-
-
-def _timed_batch(batch: list[str], exe: str) -> tuple[list[str], float]:
-    svgs = _dot_batch(batch, exe)
-    return svgs, time.perf_counter()
+def _timed_dot(texts: list[str], exe: str) -> tuple[list[str], float]:
+    started = time.perf_counter()
+    svgs = run_dot(texts, exe)
+    return svgs, time.perf_counter() - started
 
 
 def _dot_batch(batch: list[str], exe: str) -> list[str]:
@@ -1294,6 +1260,11 @@ def _render(build, extra: Iterable[Diagnostic], dot: str | None | bool) -> Site:
     reachable, cycles = graph.reachable(roots), cycles_of(graph)
     reached_from = _reached_from(graph, names)
 
+    for d in drawn:
+        d.facts = step_facts(d.flow, reachable, cycles)
+        d.graph = flow_graph(d.flow, graph, d.facts, names, _step_problems(d.flow, d.diags))
+        d.dot = graph_dot(d.graph)
+
     exe = shutil.which("dot") if dot is True else (dot or None)
     drawing = None
     if exe is None:
@@ -1302,15 +1273,12 @@ def _render(build, extra: Iterable[Diagnostic], dot: str | None | bool) -> Site:
             "install Graphviz (Debian: apt install graphviz) to draw it"
         )
     elif drawn:
-        # dot lays the graphs out in processes of its own while this thread writes
-        # the other graphs, then highlights the sources and the TwiML
-        drawing = _Drawing(exe)
-    for d in drawn:
-        d.facts = step_facts(d.flow, reachable, cycles)
-        d.graph = flow_graph(d.flow, graph, d.facts, names, _step_problems(d.flow, d.diags))
-        d.dot = graph_dot(d.graph)
-        if drawing is not None:
-            drawing.add(d.dot)
+        # dot lays the graphs out in processes of its own while this thread highlights
+        # the sources and the TwiML, the larger part of the rest
+        from concurrent.futures import ThreadPoolExecutor
+
+        drawing = ThreadPoolExecutor(max_workers=1)
+        laid_out = drawing.submit(_timed_dot, [d.dot for d in drawn], exe)
 
     # a line of a flow lexes alone as in its file (the flow lexer's states end with
     # the line), and so does a line of TwiML as lxml writes it (no comment, no CDATA,
@@ -1325,13 +1293,15 @@ def _render(build, extra: Iterable[Diagnostic], dot: str | None | bool) -> Site:
     if drawing is not None:
         waited = time.perf_counter()
         try:
-            svgs, site.dot_seconds = drawing.svgs()
+            svgs, site.dot_seconds = laid_out.result()
             for d, svg in zip(drawn, svgs, strict=True):
                 d.svg = svg
         except DotFailed as exc:
             site.notices.append(
                 f"Graphviz `dot` failed ({exc}), so the flow pages show the graph as DOT text"
             )
+        finally:
+            drawing.shutdown()
         site.dot_wait = time.perf_counter() - waited
 
     rows = []
