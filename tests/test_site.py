@@ -657,6 +657,16 @@ def test_the_templates_escape_each_value_once():
     assert page == "&lt;&amp;&quot;&#x27;&gt;|<b>kept</b>|3|<i>&lt;&amp;&quot;&#x27;&gt;</i>"
 
 
+def test_with_jinja2s_own_code_generator_values_are_still_escaped_once():
+    # a jinja2 whose code generator does not call the methods the site's changes
+    from jinja2.compiler import CodeGenerator
+
+    env = site._make_environment(CodeGenerator)
+    page = env.get_template("message.html.j2").render(css="", script="", title="t", message="<b>&\"'")
+    assert "&lt;b&gt;&amp;&quot;&#x27;" in page
+    assert site._make_environment(site._generator()).finalize is site._escape
+
+
 def test_without_jinja2_the_cli_says_how_to_install_it(tmp_path, monkeypatch):
     import sys
 

@@ -698,10 +698,18 @@ def _generator():
 
 @functools.cache
 def _environment():
+    return _make_environment(_generator())
+
+
+def _make_environment(generator):
+    """The templates' environment, its code written by ``generator``. Where that
+    still writes ``escape(finalize(value))`` (a jinja2 whose code generator does
+    not call the methods :func:`_generator` changes), ``finalize`` gives
+    ``escape`` what it keeps as it is, so no value is escaped twice."""
     import jinja2
 
     class Environment(jinja2.Environment):
-        code_generator_class = _generator()
+        code_generator_class = generator
 
     env = Environment(
         loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), TEMPLATES)),
@@ -712,7 +720,13 @@ def _environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    if env.from_string("{{ value }}").render(value="&") != "&amp;":
+        env.finalize = _escaped_markup
     return env
+
+
+def _escaped_markup(value: object) -> object:
+    return Markup(_escape(value))
 
 
 @functools.cache
