@@ -21,7 +21,9 @@ a temporary directory, and:
    processes spoils both alike. It prints every run's wall clock and CPU time
    (of the process and its children, dot included; time spent waiting for
    the disk is not CPU time) with the load average, then the best and the
-   median of each and their ratios;
+   median of each and their ratios, and of the user time alone (the system
+   time, mostly the files' writing and flushing, moves with what else the
+   disk does);
 3. with ``--profile``, a cProfile of load + render + write in this process
    (top functions by own time and by cumulative time).
 
@@ -104,16 +106,18 @@ def write_flows(folder: str, flows: list[tuple[str, str]]) -> None:
             f.write(text)
 
 
-def children_cpu() -> float:
+def children_cpu() -> tuple[float, float]:
+    """(user, system) CPU time of the children waited for so far."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime, usage.ru_stime
 
 
-def run_cli(tree: str, src: str, out: str) -> tuple[float, float, subprocess.CompletedProcess]:
+def run_cli(tree: str, src: str, out: str) -> tuple[float, tuple[float, float], subprocess.CompletedProcess]:
     """``flowc build --target site SRC -o OUT`` of the source tree ``tree``, in a new
-    process: (wall clock, CPU time of the process and of its children (dot), result)."""
+    process: (wall clock, (user, system) CPU time of the process and of its children
+    (dot), result)."""
     env = dict(os.environ, PYTHONPATH=tree)
-    cpu = children_cpu()
+    user, system = children_cpu()
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "flowc.cli", "build", "--target", "site", src, "-o", out],
@@ -122,7 +126,9 @@ def run_cli(tree: str, src: str, out: str) -> tuple[float, float, subprocess.Com
         env=env,
         cwd=tree,
     )
-    return time.perf_counter() - start, children_cpu() - cpu, proc
+    wall = time.perf_counter() - start
+    user_after, system_after = children_cpu()
+    return wall, (user_after - user, system_after - system), proc
 
 
 def last_line(proc: subprocess.CompletedProcess) -> str:
@@ -231,29 +237,36 @@ def compare(n: int, src: str, work: str, trees: dict[str, str], runs: int) -> No
             sys.exit(f"{name} failed on the warm-up flows: {last_line(proc)}")
     walls: dict[str, list[float]] = {name: [] for name in names}
     cpus: dict[str, list[float]] = {name: [] for name in names}
+    users: dict[str, list[float]] = {name: [] for name in names}
     for r in range(runs):
         order = names if r % 2 == 0 else names[::-1]
         for name in order:
             out = os.path.join(work, "cli-out")
             before = loadavg()
-            t, cpu, proc = run_cli(trees[name], src, out)
+            t, (user, system), proc = run_cli(trees[name], src, out)
+            cpu = user + system
             paths = [os.path.join(d, f) for d, _, fs in os.walk(out) for f in fs]
             files, size = len(paths), sum(os.path.getsize(p) for p in paths) / 1e6
             shutil.rmtree(out, ignore_errors=True)
             walls[name].append(t)
             cpus[name].append(cpu)
+            users[name].append(user)
             print(
-                f"  run {r + 1} {name:<10} {t:>7.2f} s wall, {cpu:>6.2f} s CPU  ({t / n * 1000:.2f} ms/flow, "
+                f"  run {r + 1} {name:<10} {t:>7.2f} s wall, {cpu:>6.2f} s CPU = {user:.2f} user + "
+                f"{system:.2f} system  ({t / n * 1000:.2f} ms/flow, "
                 f"{files} files, {size:.1f} MB, exit {proc.returncode})  load average {before} before"
                 + ("" if proc.returncode == 0 else f": {last_line(proc)}")
             )
     print()
-    print(f"  {'version':<12}{'wall: best':>11}{'median':>9}{'worst':>9}{'CPU: best':>12}{'median':>9}")
+    print(
+        f"  {'version':<12}{'wall: best':>11}{'median':>9}{'worst':>9}{'CPU: best':>12}{'median':>9}"
+        f"{'user: best':>13}{'median':>9}"
+    )
     for name in names:
-        t, c = walls[name], cpus[name]
+        t, c, u = walls[name], cpus[name], users[name]
         print(
             f"  {name:<12}{min(t):>10.2f}s{statistics.median(t):>8.2f}s{max(t):>8.2f}s"
-            f"{min(c):>11.2f}s{statistics.median(c):>8.2f}s"
+            f"{min(c):>11.2f}s{statistics.median(c):>8.2f}s{min(u):>12.2f}s{statistics.median(u):>8.2f}s"
         )
     if len(names) == 2:
         a, b = names
@@ -263,6 +276,11 @@ def compare(n: int, src: str, work: str, trees: dict[str, str], runs: int) -> No
             f"CPU best {min(cpus[a]) / min(cpus[b]):.2f}x, "
             f"median {statistics.median(cpus[a]) / statistics.median(cpus[b]):.2f}x "
             "(below 1: the current tree is faster)"
+        )
+        print(
+            f"  of which user time: best {min(users[a]) / min(users[b]):.2f}x, "
+            f"median {statistics.median(users[a]) / statistics.median(users[b]):.2f}x "
+            "(system time is mostly writing the files and moves with the disk's other work)"
         )
 
 

@@ -541,6 +541,88 @@ def test_the_tokens_of_the_example_flows_and_their_twiml_are_the_lexers_own():
                 assert site._tokens(xml_lexer, xml) == list(xml_lexer.get_tokens(xml)), step.name
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LEXER_TEXT, min_size=1, max_size=4), st.integers(min_value=1, max_value=120))
+def test_a_flow_highlighted_line_by_line_is_highlighted_as_a_whole(texts, first):
+    # any text, even one the grammar refuses: the flow lexer's states end with the line;
+    # the lines of one text and of the texts before it are taken from the same table
+    flow_lexer, _ = _both_lexers()
+    by_line: dict = {}
+    for text in texts:
+        marks = {first + 1: "error"}
+        assert site._highlight(text, flow_lexer, first, marks, by_line) == site._highlight(
+            text, flow_lexer, first, marks
+        ), text
+    assert by_line or not any(texts)
+
+
+XML_TEXT = st.lists(
+    st.sampled_from([*"ab <>&;\"'\n\t=/!?-", "]]>", "<!--", "-->", "<![CDATA["]), max_size=12
+).map("".join)
+
+
+@st.composite
+def twiml_like(draw, depth=0):
+    """An element as lxml writes the TwiML: any text and attribute values."""
+    el = etree.Element(draw(st.sampled_from(["Response", "Say", "Gather", "Play", "Dial"])))
+    for name in draw(st.lists(st.sampled_from(["voice", "action", "method", "a"]), max_size=3, unique=True)):
+        el.set(name, draw(XML_TEXT))
+    el.text = draw(st.one_of(st.none(), XML_TEXT))
+    if depth < 2:
+        for _ in range(draw(st.integers(min_value=0, max_value=3))):
+            child = draw(twiml_like(depth + 1))
+            child.tail = draw(st.one_of(st.none(), XML_TEXT))
+            el.append(child)
+    return el
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(twiml_like(), min_size=1, max_size=3))
+def test_twiml_as_lxml_writes_it_highlighted_line_by_line_is_highlighted_as_a_whole(elements):
+    from flowc.backends import twiml
+
+    _, xml_lexer = _both_lexers()
+    by_line: dict = {}
+    for el in elements:
+        text = (twiml.XML_DECLARATION + etree.tostring(el, encoding="UTF-8", pretty_print=True)).decode()
+        assert site._highlight(text, xml_lexer, 1, by_line=by_line) == site._highlight(text, xml_lexer, 1), (
+            text
+        )
+
+
+def test_the_example_flows_and_their_twiml_highlighted_line_by_line_as_a_whole():
+    from flowc.backends import twiml
+
+    flow_lexer, xml_lexer = _both_lexers()
+    flow_lines: dict = {}
+    xml_lines: dict = {}
+    b = load([str(p) for p in EXAMPLES])
+    for flow in b.flows:
+        lines = b.sources()[flow.path].lines
+        for step in flow.steps:
+            text = "\n".join(lines[step.span.line - 1 : step.span.end_line]) + "\n"
+            want = site._highlight(text, flow_lexer, step.span.line)
+            assert site._highlight(text, flow_lexer, step.span.line, by_line=flow_lines) == want, step.name
+            if not step.is_branch:
+                xml = twiml.render_step(flow, step).decode("utf-8")
+                want = site._highlight(xml, xml_lexer, 1)
+                assert site._highlight(xml, xml_lexer, 1, by_line=xml_lines) == want, step.name
+    # lines met again were lexed once: fewer lines in the tables than lines highlighted
+    assert len(xml_lines) < sum(
+        len(twiml.render_step(f, s).splitlines()) for f in b.flows for s in f.steps if not s.is_branch
+    )
+
+
+def test_a_line_that_does_not_lex_alone_sends_the_whole_text_to_the_lexer():
+    _, xml_lexer = _both_lexers()
+    text = (
+        '<a b="x\ny">\n<!-- one\ntwo -->\n'  # not as lxml writes it: an attribute and a comment on two lines
+    )
+    by_line: dict = {}
+    assert site._highlight(text, xml_lexer, 1, by_line=by_line) == site._highlight(text, xml_lexer, 1)
+    assert None in by_line.values()
+
+
 def test_a_lexer_the_tokenizer_cannot_follow_is_left_to_pygments():
     from pygments.lexers import PythonLexer
 
@@ -560,6 +642,29 @@ def test_the_templates_escape_what_they_print():
     env = site._environment()
     assert env.autoescape is True
     assert b"&lt;b&gt;&amp;&quot;&#x27;" in site.message_page("<b>&\"'")
+
+
+def test_the_templates_escape_each_value_once():
+    # finalize (html.escape's entities) escapes; jinja2's escape() around it is left out
+    env = site._environment()
+    for name in ("flow.html.j2", "index.html.j2", "message.html.j2", "_macros.html.j2"):
+        code = env.compile(env.loader.get_source(env, name)[0], name, raw=True)
+        assert "environment.finalize(" in code, name
+        assert "escape(environment.finalize(" not in code, name
+    page = env.from_string(
+        "{% macro m() %}<i>{{ a }}</i>{% endmacro %}{{ a }}|{{ b }}|{{ c }}|{{ m() }}"
+    ).render(a="<&\"'>", b=site.Markup("<b>kept</b>"), c=3)
+    assert page == "&lt;&amp;&quot;&#x27;&gt;|<b>kept</b>|3|<i>&lt;&amp;&quot;&#x27;&gt;</i>"
+
+
+def test_with_jinja2s_own_code_generator_values_are_still_escaped_once():
+    # a jinja2 whose code generator does not call the methods the site's changes
+    from jinja2.compiler import CodeGenerator
+
+    env = site._make_environment(CodeGenerator)
+    page = env.get_template("message.html.j2").render(css="", script="", title="t", message="<b>&\"'")
+    assert "&lt;b&gt;&amp;&quot;&#x27;" in page
+    assert site._make_environment(site._generator()).finalize is site._escape
 
 
 def test_without_jinja2_the_cli_says_how_to_install_it(tmp_path, monkeypatch):
@@ -600,6 +705,28 @@ def test_each_flow_writes_its_graph_as_svg_dot_and_mermaid_and_wide_graphs_run_l
     width = float(svg.get("width").removesuffix("pt"))
     height = float(svg.get("height").removesuffix("pt"))
     assert width < height and width < 1400
+
+
+@needs_dot
+def test_dot_batches_come_back_in_the_order_of_the_graphs():
+    texts = [f'digraph "g{i}" {{ "node{i}" }}\n' for i in range(2 * site.DOT_BATCH + 3)]  # three processes
+    svgs = site.run_dot(texts, shutil.which("dot"))
+    assert len(svgs) == len(texts)
+    for i, svg in enumerate(svgs):
+        assert svg.startswith("<svg") and f"<title>node{i}</title>" in svg, i
+
+
+def test_when_dot_fails_the_pages_show_the_graph_as_dot_text(tmp_path):
+    failing = write(tmp_path / "dot", "#!/bin/sh\necho 'no layout today' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    b = load([str(p) for p in EXAMPLES])
+    result = site.render(b, dot=str(failing))
+    assert result.notices == [
+        "Graphviz `dot` failed (no layout today), so the flow pages show the graph as DOT text"
+    ]
+    page = lhtml.fromstring(result.files[f"{EXAMPLES[0].stem}/index.html"])
+    assert page.xpath("//pre[@class='dot']") and not page.xpath("//svg")
+    assert not any(name.endswith("graph.svg") for name in result.files)
 
 
 def test_mermaid_labels_are_escaped():

@@ -21,7 +21,9 @@ only flows without errors.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import html
 import os
@@ -31,6 +33,7 @@ import subprocess
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 
 from .. import ir, vocabulary, webhooks
 from ..codes import REGISTRY, report
@@ -114,8 +117,10 @@ def site_diagnostics(flows: Iterable[ir.Flow], built: set[str], known: Iterable[
 # ---- the call-flow graph in DOT ------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def _q(text: str) -> str:
-    """A DOT double-quoted string; `&` is escaped because dot reads entities."""
+    """A DOT double-quoted string; `&` is escaped because dot reads entities. (Most are
+    met again and again: attribute values, colours, the steps' names.)"""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;") + '"'
 
 
@@ -179,20 +184,22 @@ def _played_meanwhile(flow: ir.Flow) -> set[str]:
     return fetched - followed
 
 
-def _hook(edge: Edge) -> webhooks.Hook | None:
+def _hook(edge: Edge, hooks: tuple[webhooks.Hook, ...]) -> webhooks.Hook | None:
     """The webhook an edge follows: the verb's `->`, or a callback of it or of a
-    noun of its block (a conference's `wait` step)."""
-    return next((h for h in webhooks.within(edge.verb) if h.target is edge.target), None)
+    noun of its block (a conference's `wait` step); ``hooks`` are
+    ``webhooks.within(edge.verb)``."""
+    return next((h for h in hooks if h.target is edge.target), None)
 
 
-def _label(edge: Edge, after_gather: bool) -> str:
+def _label(edge: Edge, after_gather: bool, hooks: tuple[webhooks.Hook, ...]) -> str:
     """What happened when the call takes the edge, from the webhook table
-    (`dial ended`, `left the queue`, `conference wait music`)."""
+    (`dial ended`, `left the queue`, `conference wait music`); ``hooks`` are
+    ``webhooks.within(edge.verb)``."""
     if isinstance(edge.verb, ir.When):
         return f'{edge.verb.input} "{edge.verb.value.value}"'
     if isinstance(edge.verb, ir.Otherwise):
         return "otherwise"
-    hook = _hook(edge)
+    hook = _hook(edge, hooks)
     label = hook.request.label if hook is not None else edge.kind.value
     if edge.kind is EdgeKind.FETCHED:
         return label  # played while the verb runs, whatever the gather before it did
@@ -427,8 +434,9 @@ def flow_graph(
             for ed in gnode.edges:
                 edges_by_verb.setdefault(id(ed.verb), []).append(ed)
         for verb in step.verbs:
+            hooks = webhooks.within(verb)
             for ed in edges_by_verb.get(id(verb), ()):
-                label = _label(ed, after_gather)
+                label = _label(ed, after_gather, hooks)
                 look: dict[str, str] = {}
                 if ed.kind is EdgeKind.BRANCH:
                     look = {"color": "#6d28d9", "fontcolor": "#6d28d9", "class": "branch-edge"}
@@ -481,7 +489,7 @@ def flow_graph(
             if _requests_itself(verb):
                 what = webhooks.REQUESTS[webhooks.WHERE[(verb.name, "action")]].label
                 edge(src, src, f"{what} (same document)", step.name, color="#b45309", **{"class": "self"})
-            for hook in webhooks.within(verb):
+            for hook in hooks:
                 # Callbacks to URLs: notifications, and documents fetched from elsewhere.
                 # (Those that name a step are edges of the call-flow graph, drawn above.)
                 if hook.field in ("action", "target") or not isinstance(hook.target, ir.UrlTarget):
@@ -650,20 +658,60 @@ def _dot_batch(batch: list[str], exe: str) -> list[str]:
 TEMPLATES = "site_templates"
 
 
-def _escape(value: object) -> object:
+def _escape(value: object) -> str:
     """Every value a template prints, escaped as :func:`html.escape` does (``&quot;``,
     ``&#x27;``); HTML made here (Pygments, the SVG) comes in as ``Markup`` and is kept.
-    (Called for every value of every page.)"""
+    (Called for every value of every page: the templates print what it returns as it
+    is, see :func:`_generator`.)"""
     if isinstance(value, Markup):
         return value
-    return Markup(html.escape(str(value)))
+    return html.escape(str(value))
+
+
+@functools.cache
+def _generator():
+    """jinja2's code generator, but a value is printed as ``finalize(value)`` where
+    jinja2 writes ``escape(finalize(value))``: :func:`_escape` escapes already, and
+    the second pass made two ``Markup`` objects of every value of every page. Only
+    where the templates escape (all of them) and the output is known at compile time
+    not to change escaping (no ``{% autoescape %}`` block)."""
+    from jinja2.compiler import CodeGenerator
+
+    class Generator(CodeGenerator):
+        def _escaping_once(self, frame, finalize) -> bool:
+            return finalize.src is not None and frame.eval_ctx.autoescape and not frame.eval_ctx.volatile
+
+        def _output_child_pre(self, node, frame, finalize) -> None:
+            if self._escaping_once(frame, finalize):
+                self.write(finalize.src)
+            else:
+                super()._output_child_pre(node, frame, finalize)
+
+        def _output_child_post(self, node, frame, finalize) -> None:
+            if self._escaping_once(frame, finalize):
+                self.write(")")
+            else:
+                super()._output_child_post(node, frame, finalize)
+
+    return Generator
 
 
 @functools.cache
 def _environment():
+    return _make_environment(_generator())
+
+
+def _make_environment(generator):
+    """The templates' environment, its code written by ``generator``. Where that
+    still writes ``escape(finalize(value))`` (a jinja2 whose code generator does
+    not call the methods :func:`_generator` changes), ``finalize`` gives
+    ``escape`` what it keeps as it is, so no value is escaped twice."""
     import jinja2
 
-    env = jinja2.Environment(
+    class Environment(jinja2.Environment):
+        code_generator_class = generator
+
+    env = Environment(
         loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), TEMPLATES)),
         autoescape=True,
         finalize=_escape,
@@ -672,7 +720,13 @@ def _environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    if env.from_string("{{ value }}").render(value="&") != "&amp;":
+        env.finalize = _escaped_markup
     return env
+
+
+def _escaped_markup(value: object) -> object:
+    return Markup(_escape(value))
 
 
 @functools.cache
@@ -730,6 +784,11 @@ def message_page(message: str, title: str = "flowc serve") -> bytes:
     """A page that says only ``message`` (``flowc serve`` when there is no site to
     show, or for a page it does not have)."""
     return _render_page("message.html.j2", root=None, title=title, message=message)
+
+
+# What a template shows of a step, an edge or a flow of the index: jinja2 reads
+# `step.name` as an attribute first, which on a dict fails (an exception per value).
+_Row = SimpleNamespace
 
 
 @dataclass(slots=True)
@@ -808,11 +867,9 @@ class _Tokenizer:
             by_group = {compiled.groupindex[f"r{i}"]: rule for i, rule in enumerate(rules)}
             self.states[state] = (compiled.match, by_group)
 
-    def tokens(self, text: str) -> list[tuple]:
-        from pygments.token import Error, Whitespace, _TokenType
-
+    def prepare(self, text: str) -> str:
+        """The text as the lexer lexes it (``Lexer._preprocess_lexer_input``)."""
         lexer = self.lexer
-        # the lexer's own preparation of the text (``Lexer._preprocess_lexer_input``)
         text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
         if lexer.stripall:
             text = text.strip()
@@ -822,13 +879,26 @@ class _Tokenizer:
             text = text.expandtabs(lexer.tabsize)
         if lexer.ensurenl and not text.endswith("\n"):
             text += "\n"
+        return text
+
+    def tokens(self, text: str) -> list[tuple]:
+        return self.scan(self.prepare(text))[0]
+
+    def scan(self, text: str) -> tuple[list[tuple], bool]:
+        """The tokens of a prepared text, and whether it was lexed plainly: every
+        character matched by a rule, and the root state reached at its end."""
+        from pygments.token import Error, Whitespace, _TokenType
+
+        lexer = self.lexer
         out: list[tuple] = []
+        plain = True
         pos, end = 0, len(text)
         stack = ["root"]
         match, by_group = self.states["root"]
         while pos < end:
             m = match(text, pos)
             if m is None:  # as RegexLexer: a line break starts over, anything else is an error
+                plain = False
                 if text[pos] == "\n":
                     stack = ["root"]
                     match, by_group = self.states["root"]
@@ -862,14 +932,14 @@ class _Tokenizer:
                 elif new_state == "#push":
                     stack.append(stack[-1])
                 match, by_group = self.states[stack[-1]]
-        return out
+        return out, plain and len(stack) == 1
 
 
 _TOKENIZERS: dict[type, _Tokenizer | None] = {}
 
 
-def _tokens(lexer, text: str):
-    """``lexer.get_tokens(text)``, faster for a plain ``RegexLexer``."""
+def _tokenizer(lexer) -> _Tokenizer | None:
+    """The faster tokenizer of ``lexer``, or None when Pygments must lex."""
     kind = type(lexer)
     if kind not in _TOKENIZERS:
         try:
@@ -880,8 +950,43 @@ def _tokens(lexer, text: str):
             _TOKENIZERS[kind] = None
     tokenizer = _TOKENIZERS[kind]
     if tokenizer is None or tokenizer.lexer is not lexer and tokenizer.lexer.options != lexer.options:
+        return None
+    return tokenizer
+
+
+def _tokens(lexer, text: str):
+    """``lexer.get_tokens(text)``, faster for a plain ``RegexLexer``."""
+    tokenizer = _tokenizer(lexer)
+    if tokenizer is None:
         return lexer.get_tokens(text)
     return tokenizer.tokens(text)
+
+
+def _html_lines(text: str, lexer, by_line: dict[str, str | None] | None) -> list[str]:
+    """``_token_lines(_tokens(lexer, text))``. With ``by_line``, the caller's word
+    that each line of ``text`` lexes alone as it does in the text (it starts in
+    the lexer's root state, and no rule matches or looks past its line break):
+    then a line is lexed once, and met again (``say "Goodbye."``, ``</Gather>``)
+    it is taken from ``by_line``, a line's HTML by its text. A line that does not
+    lex plainly alone (a character no rule matches, a state left open) sends the
+    whole text to the lexer as before."""
+    tokenizer = None if by_line is None else _tokenizer(lexer)
+    if tokenizer is None or by_line is None:
+        return _token_lines(_tokens(lexer, text))
+    prepared = tokenizer.prepare(text)
+    lines = prepared.split("\n")
+    if lines[-1]:  # a lexer that does not end the text with a line break
+        return _token_lines(tokenizer.scan(prepared)[0])
+    out = []
+    for line in lines[:-1]:
+        html_line = by_line.get(line, "")
+        if html_line == "":  # not met yet
+            tokens, plain = tokenizer.scan(line + "\n")
+            html_line = by_line[line] = _line_html(tokens) if plain else None
+        if html_line is None:
+            return _token_lines(tokenizer.scan(prepared)[0])
+        out.append(html_line)
+    return out
 
 
 @functools.cache
@@ -961,7 +1066,34 @@ def _token_lines(tokens) -> list[str]:
     return lines
 
 
-def _highlight(text: str, lexer, first_line: int, marks: dict[int, str] | None = None):
+def _line_html(tokens) -> str:
+    """``_token_lines(tokens)[0]`` for the tokens of one line, which has one line
+    break, at its end: a span per run of tokens of one type, text escaped."""
+    out: list[str] = []
+    open_span = ""
+    for ttype, value in tokens:
+        value = value.removesuffix("\n")
+        if not value:
+            continue
+        span = _span(ttype)
+        if not out:
+            out.append(span)
+            open_span = span
+        elif span != open_span:
+            out.extend((open_span and "</span>", span))
+            open_span = span
+        out.append(_text(value))
+    out.extend((open_span and "</span>", "\n"))
+    return "".join(out)
+
+
+def _highlight(
+    text: str,
+    lexer,
+    first_line: int,
+    marks: dict[int, str] | None = None,
+    by_line: dict[str, str | None] | None = None,
+):
     """Highlighted HTML (``Markup``) with line numbers from ``first_line``; ``marks``
     maps lines (numbers in the file) to the worst severity pointing at them.
 
@@ -970,9 +1102,9 @@ def _highlight(text: str, lexer, first_line: int, marks: dict[int, str] | None =
     the severity (``mark-error``, ``mark-warning``) and Pygments' ``hll``. The
     tokens come from the Pygments lexer; the HTML is what Pygments'
     ``HtmlFormatter(linenos="inline", wrapcode=True)`` writes, made here in one
-    pass, which takes a fraction of its time."""
+    pass, which takes a fraction of its time. ``by_line``: see :func:`_html_lines`."""
     marks = marks or {}
-    lines = _token_lines(_tokens(lexer, text))
+    lines = _html_lines(text, lexer, by_line)
     indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n")]
     width = len(str(first_line + len(indents) - 1)) + 1  # the hanging indent: the number and a space
     digits = len(str(len(lines) + first_line - 1))
@@ -1085,6 +1217,27 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
     DOT text). The output does not depend on the order of the files.
     """
     require()
+    with _cycles_not_collected():
+        return _render(build, extra, dot)
+
+
+@contextlib.contextmanager
+def _cycles_not_collected():
+    """Python's collector of reference cycles, paused while the site is made.
+
+    Run as objects are allocated, it walks every object of the build again and
+    again (for 2,000 flows, a fifth of the rendering's time), and the rendering
+    leaves no cycle for it to find; it runs as before afterwards."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _render(build, extra: Iterable[Diagnostic], dot: str | None | bool) -> Site:
     site = Site()
     diagnostics = sorted({*build.diagnostics, *extra}, key=Diagnostic.sort_key)
     by_file: dict[str, list[Diagnostic]] = {}
@@ -1141,11 +1294,14 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
         drawing = ThreadPoolExecutor(max_workers=1)
         laid_out = drawing.submit(_timed_dot, [d.dot for d in drawn], exe)
 
-    flow_lexer, xml_lexer = FlowLexer(), XmlLexer()
+    # a line of a flow lexes alone as in its file (the flow lexer's states end with
+    # the line), and so does a line of TwiML as lxml writes it (no comment, no CDATA,
+    # a tag and an attribute on one line): lines met again are highlighted once
+    lexers: tuple[tuple[object, dict[str, str | None]], ...] = ((FlowLexer(), {}), (XmlLexer(), {}))
     made = []
     for d in drawn:
         documents = _documents(d)
-        context = _flow_context(d, documents, sources, shown, paths, reached_from, flow_lexer, xml_lexer)
+        context = _flow_context(d, documents, sources, shown, paths, reached_from, lexers)
         made.append((documents, context))
 
     if drawing is not None:
@@ -1163,7 +1319,9 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
         site.dot_wait = time.perf_counter() - waited
 
     rows = []
-    for d, (documents, context) in zip(drawn, made, strict=True):
+    made.reverse()
+    for d in drawn:
+        documents, context = made.pop()  # let go of each page's parts once it is made
         name = d.flow.name
         for step_file, data in documents.items():
             site.files[f"{name}/{step_file}"] = data
@@ -1181,7 +1339,7 @@ def render(build, *, extra: Iterable[Diagnostic] = (), dot: str | None | bool = 
 
     drawn_ids = {id(d.flow) for d in drawn}
     others = [
-        {"path": paths.get(u.path, u.path), "diags": _views(by_file.get(u.path, []), shown, paths)}
+        _Row(path=paths.get(u.path, u.path), diags=_views(by_file.get(u.path, []), shown, paths))
         for u in units
         if (u.flow if u.flow is not None else u.partial) is None
         or id(u.flow if u.flow is not None else u.partial) not in drawn_ids
@@ -1256,24 +1414,24 @@ def _reached_from(graph: CallGraph, names: set[str]) -> dict[tuple[str, str], li
     return {k: sorted(v) for k, v in into.items()}
 
 
-def _index_row(d: _Drawn, built: bool, sources, paths) -> dict:
+def _index_row(d: _Drawn, built: bool, sources, paths) -> _Row:
     url, link = _entry_url(d.flow)
     views = _views(d.diags, sources, paths)
     for view, diag in zip(views, d.diags, strict=True):
         step = _step_of(d.flow, diag.span.line)
         view.href = f"{d.flow.name}/index.html#" + (f"step-{step.name}" if step else "flow")
-    return {
-        "name": d.flow.name,
-        "path": d.path,
-        "shown": url,
-        "href": link if built else None,
-        "steps": len(d.flow.steps),
-        "partial": d.partial,
-        "errors": [v for v in views if v.is_error],
-        "warnings": [v for v in views if v.is_warning],
-        "others": [v for v in views if not v.is_error and not v.is_warning],
-        "diags": views,
-    }
+    return _Row(
+        name=d.flow.name,
+        path=d.path,
+        shown=url,
+        href=link if built else None,
+        steps=len(d.flow.steps),
+        partial=d.partial,
+        errors=[v for v in views if v.is_error],
+        warnings=[v for v in views if v.is_warning],
+        others=[v for v in views if not v.is_error and not v.is_warning],
+        diags=views,
+    )
 
 
 def _badges(f: StepFacts | None, errors: int = 0, warnings: int = 0) -> list[tuple[str, str]]:
@@ -1298,23 +1456,22 @@ def _badges(f: StepFacts | None, errors: int = 0, warnings: int = 0) -> list[tup
     return badges
 
 
-def _edge_rows(g: FlowGraph) -> list[dict]:
+def _edge_rows(g: FlowGraph) -> list[_Row]:
     """The graph's text version: one row per edge."""
 
-    def describe(node: GraphNode) -> dict:
+    def describe(node: GraphNode) -> _Row:
         text = node.label.split("\n")[0] if node.kind != "end" else "the call ends"
-        return {"text": text, "href": node.href, "kind": node.kind}
+        return _Row(text=text, href=node.href, kind=node.kind)
 
-    return [
-        {"src": describe(g.nodes[e.src]), "dst": describe(g.nodes[e.dst]), "label": e.label} for e in g.edges
-    ]
+    return [_Row(src=describe(g.nodes[e.src]), dst=describe(g.nodes[e.dst]), label=e.label) for e in g.edges]
 
 
-def _flow_context(
-    d: _Drawn, documents, sources, shown_sources, paths, reached_from, flow_lexer, xml_lexer
-) -> dict:
-    """What a flow's page shows, but its drawing (``svg``, added when ``dot`` is done)."""
+def _flow_context(d: _Drawn, documents, sources, shown_sources, paths, reached_from, lexers) -> dict:
+    """What a flow's page shows, but its drawing (``svg``, added when ``dot`` is done).
+    ``lexers``: the flow lexer and the XML lexer, each with the HTML of the lines it has
+    highlighted (see :func:`_html_lines`)."""
     flow = d.flow
+    (flow_lexer, flow_lines), (xml_lexer, xml_lines) = lexers
     source = sources.get(flow.path)
     lines = list(source.lines) if source is not None else []
 
@@ -1335,7 +1492,7 @@ def _flow_context(
     header = None
     if header_end >= 1:
         text = "\n".join(lines[:header_end]) + "\n"
-        header = _highlight(text, flow_lexer, 1, _marks(flow_diags))
+        header = _highlight(text, flow_lexer, 1, _marks(flow_diags), flow_lines)
 
     steps = []
     for i, step in enumerate(flow.steps):
@@ -1348,26 +1505,28 @@ def _flow_context(
         sources_of = []
         for other in reached_from.get((flow.name, step.name), []):
             if other[0] == flow.name:
-                sources_of.append({"text": other[1], "href": f"#step-{other[1]}", "other": False})
+                sources_of.append(_Row(text=other[1], href=f"#step-{other[1]}", other=False))
             else:
                 sources_of.append(
-                    {
-                        "text": f"{other[0]}.{other[1]}",
-                        "href": f"../{other[0]}/index.html#step-{other[1]}",
-                        "other": True,
-                    }
+                    _Row(
+                        text=f"{other[0]}.{other[1]}",
+                        href=f"../{other[0]}/index.html#step-{other[1]}",
+                        other=True,
+                    )
                 )
         steps.append(
-            {
-                "name": step.name,
-                "badges": _badges(d.facts.get(step.name), errors, warnings),
-                "problem": "error" if errors else "warning" if warnings else "",
-                "source": _highlight(text, flow_lexer, a, _marks(mine)),
-                "twiml": None if doc is None else _highlight(doc.decode("utf-8"), xml_lexer, 1),
-                "branch": step.is_branch,
-                "diags": _views(mine, shown_sources, paths),
-                "reached_from": sources_of,
-            }
+            _Row(
+                name=step.name,
+                badges=_badges(d.facts.get(step.name), errors, warnings),
+                problem="error" if errors else "warning" if warnings else "",
+                source=_highlight(text, flow_lexer, a, _marks(mine), flow_lines),
+                twiml=None
+                if doc is None
+                else _highlight(doc.decode("utf-8"), xml_lexer, 1, by_line=xml_lines),
+                branch=step.is_branch,
+                diags=_views(mine, shown_sources, paths),
+                reached_from=sources_of,
+            )
         )
 
     shown, _ = _entry_url(flow)
