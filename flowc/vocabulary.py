@@ -2379,6 +2379,13 @@ RENAMED_ATTRIBUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("say-as", "role"): ("format", "December 2022"),
 }
 
+# Callback events Twilio renamed, by (element or verb, option, old name): the new name and
+# when. Twilio's older published examples still list the old name.
+RENAMED_EVENTS: dict[tuple[str, str, str], tuple[str, str]] = {
+    # twilio-python, -php, -cli … 2022-08-24: "Update `event` value `call-in-progress` to `call-answered`"
+    ("conversation", "status", "call-in-progress"): ("call-answered", "August 2022"),
+}
+
 ELEMENTS: tuple[Verb, ...] = tuple(
     v for v in VERBS if v.element is not None and not v.noun
 )  # the TwiML verbs

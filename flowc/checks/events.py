@@ -2,6 +2,10 @@
 
 ``recordingStatusCallbackEvent`` takes ``in-progress``, ``completed`` and
 ``absent``. Any other word is rejected by Twilio; a repeated one is a typo.
+The other callbacks' events are checked the same way against what Twilio
+documents for each. An event Twilio renamed (``<Conversation>``'s
+``call-in-progress``, ``call-answered`` since August 2022) is reported with
+its new name, as a fix.
 
 Bad: ``status /rec on complete``.
 Good: ``status /rec on completed``.
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 from .. import ir, vocabulary
 from ..codes import report
+from ..diagnostics import replace_span
 from .base import CheckContext, allowed, meant, option_table
 
 CODES = ("FL303",)
@@ -33,7 +38,18 @@ def run(ctx: CheckContext):
             for option in _CALLBACKS[verb.name]:
                 seen = set()
                 for event in verb.get(f"{option.field}_events") or ():
-                    if event.value not in option.events:
+                    renamed = vocabulary.RENAMED_EVENTS.get((verb.name, option.name, event.value))
+                    if renamed is not None:
+                        name, when = renamed
+                        yield report(
+                            "FL303",
+                            f"`{event.value}` is no longer {_kind(verb, option)}: Twilio renamed it "
+                            f"`{name}` in {when}",
+                            event.span,
+                            hint=f"write `{name}`",
+                            fixes=(replace_span(event.span, name),),
+                        )
+                    elif event.value not in option.events:
                         hint, fixes = meant(event.value, option.events, event.span)
                         yield report(
                             "FL303",

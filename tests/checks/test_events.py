@@ -71,3 +71,30 @@ def test_a_glued_on_is_a_syntax_error_not_an_event(compile_flow):
     [d] = build.diagnostics
     assert where(d) == (2, 24, 2, 27)
     assert d.hint == "did you mean `on`?"
+
+
+def test_an_event_twilio_renamed_says_its_new_name(compile_flow):
+    """Twilio renamed `<Conversation>`'s `call-in-progress` event `call-answered`
+    (its helper libraries' changelogs, 24 August 2022); older examples still show it."""
+    build = compile_flow(
+        "step start:\n    connect:\n"
+        '        conversation "IS00000000000000000000000000000000" status /s on call-in-progress call-completed\n'
+    )
+    [d] = found(build)
+    assert d.message == (
+        "`call-in-progress` is no longer an event of `conversation status`: Twilio renamed it "
+        "`call-answered` in August 2022"
+    )
+    assert where(d) == (3, 72, 3, 88)
+    assert d.hint == "write `call-answered`"
+    [fix] = d.fixes
+    assert [e.text for e in fix.edits] == ["call-answered"]
+    assert codes(build) == ["FL303"]
+
+
+def test_every_renamed_event_names_a_documented_event():
+    from flowc import vocabulary
+
+    for (element, option, old), (new, _) in vocabulary.RENAMED_EVENTS.items():
+        events = vocabulary.verb(element).option(option).events
+        assert new in events and old not in events
