@@ -881,7 +881,8 @@ def run() -> None:
     checking a small flow does. Once the command is done and no other thread
     runs, the ``atexit`` handlers run (they close what the standard library
     opened, such as a process pool), the output is flushed, and the process
-    ends with ``os._exit`` and the same status.
+    ends with ``os._exit`` and the same status (unless a profiler or tracer
+    is on: it writes its results at a normal exit).
 
     The cyclic garbage collector runs less often (after 200,000 allocations
     rather than 700, as mypy tunes it): loading the parser and the checks
@@ -896,8 +897,16 @@ def run() -> None:
     import atexit
 
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
-    if not isinstance(status, int) or _other_threads() or run_exit_handlers is None:
-        sys.exit(status)  # a message to print, threads to wait for, or no way to run the handlers: the normal way
+    if (
+        not isinstance(status, int)
+        or _other_threads()
+        or run_exit_handlers is None
+        or sys.getprofile() is not None
+        or sys.gettrace() is not None
+    ):
+        # A message to print, threads to wait for, no way to run the handlers, or a
+        # profiler or tracer (cProfile, coverage) that writes its results at exit.
+        sys.exit(status)
     run_exit_handlers()  # as the interpreter does first when it exits
     try:
         sys.stdout.flush()

@@ -183,3 +183,17 @@ except dataclasses.FrozenInstanceError:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "frozen True"
+
+
+def test_a_profiled_run_ends_the_normal_way_so_the_profile_is_written(tmp_path):
+    (tmp_path / "clean.flow").write_text(CLEAN)
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", "run.prof", "-m", "flowc.cli", "check", "--no-cache", "clean.flow"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 file checked: no problems" in done.stderr + done.stdout
+    assert (tmp_path / "run.prof").stat().st_size > 0
